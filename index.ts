@@ -1,0 +1,2 @@
+/** Planager's library surface: the same core the CLI and the Neovim host use. */
+export * from './parser/index.js';

@@ -1,0 +1,156 @@
+/**
+ * Tasks as they are written: list items whose detached modifier extension carries a status.
+ *
+ * Decisions (documented in README and :help planager):
+ * - An item is a task when its extension has a status (`( )`, `(x)`, `(-)`, `(=)`, `(_)`,
+ *   `(!)`, `(?)`, `(+ …)`); `(# A)` alone is an annotated item, not a task. With several
+ *   statuses in one extension the first counts.
+ * - Items inside `|example`, `|comment` (and any verbatim `@tag`) are not tasks; quotes hold
+ *   no list items, so `> - ( ) x` is never one.
+ * - The description is the item's paragraph as written (inline markup and links kept), lines
+ *   joined with single spaces, with the task id comment (`%#1a2b3c4d%`) taken out.
+ */
+import { STATUS_NAMES } from './extension.js';
+import { walk, type Tree } from './tree.js';
+import type { SyntaxNode } from './types.js';
+
+export type TaskStatus = 'undone' | 'done' | 'pending' | 'onhold' | 'cancelled' | 'urgent' | 'recurring' | 'uncertain';
+
+export interface TaskItem {
+  /** 1-based line of the item's prefix. */
+  line: number;
+  level: number;
+  status: TaskStatus;
+  description: string;
+  priority: string | null;
+  due: string | null;
+  start: string | null;
+  /** 1-based line of the enclosing list item when that item is a task. */
+  parent: number | null;
+  /** Titles of the enclosing headings, outermost first. */
+  project: string[];
+  /** The id written in the line (`%#1a2b3c4d%` → `1a2b3c4d`), if any. */
+  id: string | null;
+  timestamp: string | null;
+  /** Text of a `(+ …)` recurrence, '' for a bare `(+)`. */
+  recurrence: string | null;
+  /** Absolute range of the item (its nested items included). */
+  from: number;
+  to: number;
+}
+
+/** Ranged tags whose content is not live text. */
+const INERT_TAGS = new Set(['example', 'comment']);
+
+export const ID_COMMENT = /^%#([0-9a-f]{4,32})%$/;
+
+interface ItemFrame {
+  line: number;
+  isTask: boolean;
+  depth: number;
+}
+
+export function extractTasks(tree: Tree): TaskItem[] {
+  const text = tree.text;
+  const lines = tree.lines;
+  const tasks: TaskItem[] = [];
+  const headings: { depth: number; title: string }[] = [];
+  const items: ItemFrame[] = [];
+
+  walk(tree, (n, from, to, depth) => {
+    while (headings.length > 0 && headings[headings.length - 1].depth >= depth) headings.pop();
+    while (items.length > 0 && items[items.length - 1].depth >= depth) items.pop();
+    switch (n.kind) {
+      case 'ranged_tag': {
+        const d = n.data;
+        if (d && d.type === 'tag' && INERT_TAGS.has(d.name)) return false;
+        return true;
+      }
+      case 'ranged_verbatim_tag':
+      case 'quote':
+        return false;
+      case 'heading': {
+        const seg = n.children.find((c) => c.kind === 'paragraph_segment');
+        headings.push({ depth, title: seg ? stripIds(text, seg, from + seg.from) : '' });
+        return true;
+      }
+      case 'unordered_list':
+      case 'ordered_list': {
+        const prefix = n.children.find((c) => c.kind === 'list_prefix');
+        const line = lines.lineAt(from + (prefix ? prefix.from : 0)) + 1;
+        const ext = n.children.find((c) => c.kind === 'detached_modifier_extension');
+        const statusPart = ext?.children.find((c) => STATUS_NAMES[c.kind] !== undefined);
+        const parent = items.length > 0 ? items[items.length - 1] : null;
+        items.push({ line, isTask: statusPart !== undefined, depth });
+        if (!ext || !statusPart) return true;
+        const para = n.children.find((c) => c.kind === 'paragraph');
+        const value = (kind: string): string | null => {
+          const part = ext.children.find((c) => c.kind === kind);
+          if (!part) return null;
+          const d = part.data ?? part.children[0]?.data;
+          if (d && (d.type === 'date' || d.type === 'priority')) return d.text;
+          return kind === 'todo_item_recurring' ? '' : null;
+        };
+        const idNode = para ? findId(text, para, from + para.from) : null;
+        tasks.push({
+          line,
+          level: n.level,
+          status: STATUS_NAMES[statusPart.kind] as TaskStatus,
+          description: para ? paragraphText(text, para, from + para.from) : '',
+          priority: value('priority'),
+          due: value('due'),
+          start: value('start'),
+          parent: parent && parent.isTask ? parent.line : null,
+          project: headings.map((h) => h.title),
+          id: idNode,
+          timestamp: value('timestamp'),
+          recurrence: statusPart.kind === 'todo_item_recurring' ? value('todo_item_recurring') : null,
+          from,
+          to,
+        });
+        return true;
+      }
+      default:
+        return true;
+    }
+  });
+  return tasks;
+}
+
+function isIdComment(text: string, n: SyntaxNode, from: number): string | null {
+  if (n.kind !== 'inline_comment') return null;
+  const m = ID_COMMENT.exec(text.slice(from, from + n.length));
+  return m ? m[1] : null;
+}
+
+function findId(text: string, para: SyntaxNode, from: number): string | null {
+  for (const seg of para.children) {
+    for (const c of seg.children) {
+      const id = isIdComment(text, c, from + seg.from + c.from);
+      if (id) return id;
+    }
+  }
+  return null;
+}
+
+/** A segment's text with id comments (and the space before them) removed. */
+function stripIds(text: string, seg: SyntaxNode, from: number): string {
+  let out = '';
+  let at = from;
+  for (const c of seg.children) {
+    const cf = from + c.from;
+    if (isIdComment(text, c, cf)) {
+      out += text.slice(at, cf).replace(/[ \t]+$/, '');
+      at = cf + c.length;
+    }
+  }
+  out += text.slice(at, from + seg.length);
+  return out.trim();
+}
+
+function paragraphText(text: string, para: SyntaxNode, from: number): string {
+  return para.children
+    .map((seg) => stripIds(text, seg, from + seg.from).replace(/[ \t]*(\r\n|\r|\n)[ \t]*/g, ' '))
+    .filter((s) => s !== '')
+    .join(' ');
+}
