@@ -171,26 +171,26 @@ export class Assembler {
           } else break;
         }
         const t = this.top.role;
-        const strong = this.strong;
-        const weak = this.weak;
-        this.strong = [];
-        this.weak = [];
-        if (t !== 'item' && t !== 'segment' && t !== 'list') this.push('list', 'generic_list', 0, abs, [], abs, strong);
-        else if (strong.length > 0) weak.unshift(...strong);
-        this.push('item', n!.kind, leaf.level, abs, n!.children, abs + n!.length, weak);
+        // A new list takes every pending tag (it starts where they start); an open list
+        // passes them to the item.
+        let carry = this.takeAll();
+        if (t !== 'item' && t !== 'segment' && t !== 'list') {
+          this.push('list', 'generic_list', 0, abs, [], abs, carry);
+          carry = [];
+        }
+        this.push('item', n!.kind, leaf.level, abs, n!.children, abs + n!.length, carry);
         if (leaf.segment >= 0) this.push('segment', 'indent_segment', leaf.level, start + leaf.segment, [], start + leaf.segment + 2, []);
         return;
       }
       case 'quote': {
         while (this.top.role === 'list' || this.top.role === 'item' || this.top.role === 'deflist' || this.top.role === 'footlist') this.close();
         while (this.top.role === 'qitem' && Math.min(this.top.level, 6) >= Math.min(leaf.level, 6)) this.close();
-        const strong = this.strong;
-        const weak = this.weak;
-        this.strong = [];
-        this.weak = [];
-        if (this.top.role !== 'qitem' && this.top.role !== 'quote') this.push('quote', 'quote', 0, abs, [], abs, strong);
-        else if (strong.length > 0) weak.unshift(...strong);
-        this.push('qitem', 'quote_item', leaf.level, abs, n!.children, abs + n!.length, weak);
+        let carry = this.takeAll();
+        if (this.top.role !== 'qitem' && this.top.role !== 'quote') {
+          this.push('quote', 'quote', 0, abs, [], abs, carry);
+          carry = [];
+        }
+        this.push('qitem', 'quote_item', leaf.level, abs, n!.children, abs + n!.length, carry);
         return;
       }
       case 'def_single':
@@ -200,8 +200,11 @@ export class Assembler {
         const def = leaf.type === 'def_single' || leaf.type === 'def_multi';
         const listRole: Role = def ? 'deflist' : 'footlist';
         while (RUNS.has(this.top.role) && this.top.role !== listRole) this.close();
-        const carry = this.takeAll();
-        if (this.top.role !== listRole) this.push(listRole, def ? 'definition_list' : 'footnote_list', 0, abs, [], abs, []);
+        let carry = this.takeAll();
+        if (this.top.role !== listRole) {
+          this.push(listRole, def ? 'definition_list' : 'footnote_list', 0, abs, [], abs, carry);
+          carry = [];
+        }
         if (leaf.type === 'def_single' || leaf.type === 'foot_single') this.place(n!, abs, carry);
         else this.push('multi', n!.kind, 2, abs, n!.children, abs + n!.length, carry);
         return;

@@ -10,7 +10,7 @@
  * lookahead it used). That is what lets reparse() keep every leaf that ends, with its reach,
  * before an edit, and every leaf after it once the scan is back in step.
  */
-import { parseExtension } from './extension.js';
+import { extensionLooked, parseExtension } from './extension.js';
 import { InlineParser } from './inline.js';
 import { parseMeta } from './meta.js';
 import { node, type Diagnostic, type NodeData, type SyntaxNode } from './types.js';
@@ -127,13 +127,18 @@ export class BlockScanner {
     while (isWs(this.ch(p))) p++;
     const c = this.ch(p);
     const para: Classified = { type: 'paragraph', level: 0, p, content: p };
-    if (isEol(c)) return { type: 'blank', level: 0, p, content: p };
+    if (isEol(c)) {
+      this.touch(p + 2); // a CR may be followed by the LF of the same line ending
+      return { type: 'blank', level: 0, p, content: p };
+    }
     let n = 1;
     while (this.ch(p + n) === c) n++;
     const after = this.ch(p + n);
     const ws = isWs(after);
     let content = p + n;
     while (isWs(this.ch(content))) content++;
+    // Everything up to here (and the character after) decided the class of this line.
+    this.touch(content + 1);
     switch (c) {
       case 42: // *
         return ws ? { type: 'heading', level: n, p, content } : para;
@@ -159,6 +164,7 @@ export class BlockScanner {
       }
       case 64: {
         // @
+        this.touch(this.lineEnd(p) + 1); // tag lines are decided by their whole line
         const nameEnd = this.nameEnd(p + 1);
         if (nameEnd === p + 1 || !(isWs(this.ch(nameEnd)) || isEol(this.ch(nameEnd)))) return para;
         if (t.slice(p + 1, nameEnd) === 'end') return para;
@@ -166,6 +172,7 @@ export class BlockScanner {
       }
       case 124: {
         // |
+        this.touch(this.lineEnd(p) + 1);
         const nameEnd = this.nameEnd(p + 1);
         if (nameEnd === p + 1 || !(isWs(this.ch(nameEnd)) || isEol(this.ch(nameEnd)))) return para;
         if (t.slice(p + 1, nameEnd) === 'end') {
@@ -178,6 +185,7 @@ export class BlockScanner {
       case 43: // +
       case 46: {
         // .
+        this.touch(this.lineEnd(p) + 1);
         const nameEnd = this.nameEnd(p + 1);
         if (nameEnd === p + 1 || !(isWs(this.ch(nameEnd)) || isEol(this.ch(nameEnd)))) return para;
         if (c === 46 && !/[A-Za-z]/.test(t[p + 1])) return para;
@@ -447,7 +455,9 @@ export class BlockScanner {
 
   /** Reads an extension at `at` into `kids`; returns where the content starts. */
   private extension(at: number, base: number, kids: SyntaxNode[]): { content: number; end: number } {
-    const m = this.ch(at) === 40 ? parseExtension(this.text, at, base) : null;
+    if (this.ch(at) !== 40) return { content: at, end: at };
+    const m = parseExtension(this.text, at, base);
+    this.touch(extensionLooked);
     if (!m) return { content: at, end: at };
     kids.push(m.node);
     for (const part of m.node.children) {
@@ -529,7 +539,9 @@ export class BlockScanner {
       }
       let ss = ls;
       while (ss < le && isWs(this.ch(ss))) ss++;
-      const se = trimEnd(this.text, ss, le);
+      let se = trimEnd(this.text, ss, le);
+      // An escaped space at the line end belongs to its escape, not to trailing whitespace.
+      if (kids.length > 0) se = Math.max(se, from + kids[kids.length - 1].from + kids[kids.length - 1].length);
       if (se > ss) {
         const rel = kids.length === 0 ? kids : kids.map((c) => ({ ...c, from: from + c.from - ss }));
         segs.push(node('paragraph_segment', ss - from, se - ss, rel));

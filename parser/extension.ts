@@ -29,14 +29,19 @@ export interface ExtensionMatch {
   end: number; // absolute offset just after `)`
 }
 
+/** How far the last parseExtension call read (absolute): the lookahead its answer depends on. */
+export let extensionLooked = 0;
+
 function isWs(c: number): boolean {
   return c === 32 || c === 9;
 }
 
 /** Try to read an extension whose `(` is at `pos`. Returns null when the text is not one. */
 export function parseExtension(text: string, pos: number, base: number): ExtensionMatch | null {
+  extensionLooked = pos + 1;
   if (text.charCodeAt(pos) !== 40 /* ( */) return null;
   const limit = Math.min(text.length, pos + MAX_LENGTH);
+  extensionLooked = limit;
   let close = -1;
   let lineHadText = true;
   for (let i = pos + 1; i < limit; i++) {
@@ -46,13 +51,18 @@ export function parseExtension(text: string, pos: number, base: number): Extensi
       break;
     }
     if (c === 10 || c === 13) {
-      if (!lineHadText) return null;
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+      if (!lineHadText) {
+        extensionLooked = i + 1;
+        return null;
+      }
       lineHadText = false;
       continue;
     }
     if (!isWs(c)) lineHadText = true;
   }
   if (close < 0) return null;
+  extensionLooked = close + 2;
   const after = text.charCodeAt(close + 1);
   if (!(close + 1 >= text.length || isWs(after) || after === 10 || after === 13)) return null;
 
