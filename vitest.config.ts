@@ -8,6 +8,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // e2e tests start real Neovim and task processes; two cores here.
     maxWorkers: 2,
-    reporters: process.env.CI ? ['default'] : ['default'],
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });

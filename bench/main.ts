@@ -1,0 +1,19 @@
+/**
+ * `npm run bench`: every benchmark, each reported as a ratio against a baseline measured in the
+ * same run on this machine. Exits non-zero only on an error, never on a missed target (the
+ * table says MISSED); timing is not a test.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { benchParser } from './parser.js';
+
+function shared(): string | null {
+  for (const c of [process.env.PLANAGER_SHARED, resolve('..', 'shared'), resolve('shared')]) if (c && existsSync(join(c, 'norg'))) return c;
+  return null;
+}
+
+const only = process.argv.slice(2);
+const want = (name: string) => only.length === 0 || only.includes(name);
+
+console.log(`# Planager benchmarks — node ${process.version}, ${new Date().toISOString()}`);
+if (want('parser')) benchParser(shared());

@@ -1,0 +1,2 @@
+export { run, main, USAGE } from './main.js';
+export type { CommandResult } from './result.js';

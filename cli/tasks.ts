@@ -1,0 +1,80 @@
+/** `planager tasks FILE… [--json]`: the list-item tasks of norg files, in document order. */
+import { readFile } from 'node:fs/promises';
+import { decodeUtf8, extractTasks, parse, type TaskItem } from '../parser/index.js';
+import type { CommandResult } from './result.js';
+
+export interface TaskJson {
+  line: number;
+  level: number;
+  status: TaskItem['status'];
+  description: string;
+  priority: string | null;
+  due: string | null;
+  start: string | null;
+  parent: number | null;
+  project: string[];
+}
+
+export function toJson(t: TaskItem): TaskJson {
+  return {
+    line: t.line,
+    level: Math.min(t.level, 6),
+    status: t.status,
+    description: t.description,
+    priority: t.priority,
+    due: t.due,
+    start: t.start,
+    parent: t.parent,
+    project: t.project,
+  };
+}
+
+type Read = { ok: true; tasks: TaskJson[] } | { ok: false; message: string };
+
+async function readTasks(path: string): Promise<Read> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.message;
+    return { ok: false, message: `${path}: ${why}` };
+  }
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) return { ok: false, message: `${path}: not valid UTF-8 (first bad byte at offset ${decoded.byteOffset}); the file was not changed` };
+  return { ok: true, tasks: extractTasks(parse(decoded.text)).map(toJson) };
+}
+
+const STATUS_MARK: Record<TaskItem['status'], string> = {
+  undone: '( )',
+  done: '(x)',
+  pending: '(-)',
+  onhold: '(=)',
+  cancelled: '(_)',
+  urgent: '(!)',
+  recurring: '(+)',
+  uncertain: '(?)',
+};
+
+function table(tasks: TaskJson[]): string {
+  if (tasks.length === 0) return '(no tasks)\n';
+  const rows = tasks.map((t) => [String(t.line), STATUS_MARK[t.status], t.priority ?? '', t.due ?? '', t.project.join(' / '), '  '.repeat(t.level - 1) + t.description]);
+  const head = ['line', 'status', 'pri', 'due', 'project', 'description'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [fmt(head), ...rows.map(fmt)].join('\n') + '\n';
+}
+
+export async function tasksCommand(files: string[], json: boolean): Promise<CommandResult> {
+  if (files.length === 0) return { code: 2, stderr: 'planager tasks: name at least one .norg file\n' };
+  const results = await Promise.all(files.map(readTasks));
+  const errors = results.flatMap((r) => (r.ok ? [] : [r.message]));
+  if (errors.length > 0) return { code: 2, stderr: errors.map((e) => `planager tasks: ${e}\n`).join('') };
+  const lists = results.map((r) => (r.ok ? r.tasks : []));
+  if (json) {
+    const out = files.length === 1 ? lists[0] : Object.fromEntries(files.map((f, i) => [f, lists[i]]));
+    return { code: 0, stdout: JSON.stringify(out, null, 2) + '\n' };
+  }
+  if (files.length === 1) return { code: 0, stdout: table(lists[0]) };
+  return { code: 0, stdout: files.map((f, i) => `${f}\n${table(lists[i])}`).join('\n') };
+}
