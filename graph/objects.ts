@@ -1,0 +1,394 @@
+/**
+ * Objects of one file: tasks (list items and headings with a status) and projects (headings),
+ * with every field of DESIGN.md §5 and the source span of each field, so that a change to a
+ * field can be written back as the smallest edit (patch.ts).
+ *
+ * Decisions:
+ * - Project: the file's base project (`project:` in @document.meta) followed by the enclosing
+ *   heading titles, dot-joined. Dots inside a title become `_` so the path splits back cleanly.
+ * - Tags: carryover tags that are not norg's own (`#comment`, `#name`, …). A weak one (`+work`)
+ *   tags the next item, a strong one (`#work`) every item of the list it stands before.
+ * - Links in a task's text ({* heading}, {:file:* heading}, {# name}) are dependencies.
+ * - Identity: the id comment (`%#1a2b3c4d%`) when there is one; a task without one gets a
+ *   provisional key from its file and position until sync gives it an id.
+ */
+import { STATUS_NAMES } from '../parser/extension.js';
+import { ID_COMMENT, walk, type LinkTarget, type SyntaxNode, type TaskStatus, type Tree } from '../parser/index.js';
+import { hashString } from './hash.js';
+
+export interface Span {
+  from: number;
+  to: number;
+}
+
+export interface TaskSpans {
+  /** The whole item, nested items included. */
+  item: Span;
+  /** Start of the item's line and the prefix (`-`, `**`…). */
+  lineStart: number;
+  prefix: Span;
+  ext: Span | null;
+  /** The status part (one character, or `+ date` for recurrence). */
+  status: Span | null;
+  parts: { kind: string; span: Span; value: Span | null }[];
+  /** The description's source range: from its first to its last character. */
+  description: Span;
+  /** Source offset of each character of `description` (for minimal edits); length + 1 entries. */
+  descMap: Int32Array;
+  /** The source text from `descBase` to the end of the description (to look around the id). */
+  descText: string;
+  descBase: number;
+  /** End of the content of the item's first line (where a new id goes). */
+  firstLineEnd: number;
+  id: Span | null;
+  /** Whitespace before the prefix. */
+  indent: string;
+}
+
+export interface TaskObject {
+  key: string;
+  id: string | null;
+  file: string;
+  kind: 'item' | 'heading';
+  level: number;
+  line: number;
+  status: TaskStatus;
+  description: string;
+  priority: string | null;
+  due: string | null;
+  start: string | null;
+  timestamp: string | null;
+  recurrence: string | null;
+  tags: string[];
+  project: string;
+  headingPath: string[];
+  /** Key of the enclosing task (a list item or a heading with a status). */
+  parent: string | null;
+  links: LinkTarget[];
+  spans: TaskSpans;
+  hash: string;
+}
+
+export interface ProjectObject {
+  key: string;
+  file: string;
+  title: string;
+  path: string[];
+  level: number;
+  span: Span;
+  /** Offset where content for this heading can be appended (end of its direct content). */
+  contentEnd: number;
+  /** The indentation its list items use, if it has any. */
+  itemIndent: string | null;
+  /** Indentation of the heading line itself. */
+  indent: string;
+  taskKey: string | null;
+}
+
+export interface FileObjects {
+  file: string;
+  tasks: TaskObject[];
+  projects: ProjectObject[];
+  baseProject: string | null;
+  /** Ids written twice: the second and later lines lost the id (the first keeps it). */
+  duplicateIds: { id: string; line: number; keptAt: number }[];
+}
+
+const NORG_TAGS = new Set(['comment', 'name', 'ordered', 'color', 'export', 'id', 'choice', 'image', 'embed', 'code', 'table', 'document.meta', 'example', 'math', 'group', 'details', 'unordered']);
+
+function fieldsHash(t: Omit<TaskObject, 'hash' | 'spans' | 'key' | 'line'>): string {
+  return hashString(
+    [t.id ?? '', t.file, t.kind, t.status, t.description, t.priority ?? '', t.due ?? '', t.start ?? '', t.timestamp ?? '', t.recurrence ?? '', t.tags.join(','), t.project, t.parent ?? '', JSON.stringify(t.links)].join('\u0000'),
+  );
+}
+
+const INERT = new Set(['example', 'comment']);
+
+export function extractObjects(tree: Tree, file: string): FileObjects {
+  const text = tree.text;
+  const lines = tree.lines;
+  const tasks: TaskObject[] = [];
+  const projects: ProjectObject[] = [];
+  const seen = new Map<string, number>();
+  const duplicateIds: FileObjects['duplicateIds'] = [];
+  let baseProject: string | null = null;
+
+  interface Frame {
+    depth: number;
+    kind: 'heading' | 'item' | 'list';
+    title?: string;
+    taskKey: string | null;
+    tags: string[];
+    firstTags?: string[];
+    first?: SyntaxNode;
+  }
+  const frames: Frame[] = [];
+  const headingTitles = () => frames.filter((f) => f.kind === 'heading').map((f) => f.title!);
+  const enclosingTask = () => {
+    for (let i = frames.length - 1; i >= 0; i--) if (frames[i].kind !== 'list' && frames[i].taskKey) return frames[i].taskKey;
+    return null;
+  };
+  const projectOf = (titles: string[]) => [baseProject, ...titles.map((t) => t.replace(/\./g, '_'))].filter((x): x is string => !!x).join('.');
+
+  walk(tree, (n, from, to, depth) => {
+    while (frames.length > 0 && frames[frames.length - 1].depth >= depth) frames.pop();
+    switch (n.kind) {
+      case 'ranged_verbatim_tag': {
+        if (n.data?.type === 'meta' && typeof n.data.value === 'object' && !Array.isArray(n.data.value)) {
+          const p = n.data.value.project;
+          if (typeof p === 'string' && p.trim()) baseProject = p.trim();
+        }
+        return false;
+      }
+      case 'ranged_tag':
+        return !(n.data?.type === 'tag' && INERT.has(n.data.name));
+      case 'quote':
+        return false;
+      case 'generic_list': {
+        // A list's strong tags apply to every item; weak ones standing before the list belong
+        // to its first item (the assembler attaches them to the list that starts there).
+        frames.push({ depth, kind: 'list', taskKey: null, tags: carryTags(n, 'strong_carryover_set'), firstTags: carryTags(n, 'weak_carryover_set'), first: n.children.find((c) => c.kind === 'unordered_list' || c.kind === 'ordered_list') });
+        return true;
+      }
+      case 'heading':
+      case 'unordered_list':
+      case 'ordered_list': {
+        const isHeading = n.kind === 'heading';
+        const ext = n.children.find((c) => c.kind === 'detached_modifier_extension');
+        const statusPart = ext?.children.find((c) => STATUS_NAMES[c.kind] !== undefined);
+        const prefix = n.children.find((c) => c.kind === 'heading_prefix' || c.kind === 'list_prefix')!;
+        const prefixFrom = from + prefix.from;
+        const line = lines.lineAt(prefixFrom);
+        const lineStart = lines.lineStart(line);
+        const titleSeg = isHeading ? n.children.find((c) => c.kind === 'paragraph_segment') : undefined;
+        const para = isHeading ? undefined : n.children.find((c) => c.kind === 'paragraph');
+        const desc = describe(text, titleSeg ? [{ n: titleSeg, from: from + titleSeg.from }] : para ? para.children.map((s) => ({ n: s, from: from + para.from + s.from })) : [], isHeading ? prefixFrom + prefix.length : prefixFrom + prefix.length);
+        const titles = headingTitles();
+        if (isHeading) {
+          const path = [...titles, desc.text];
+          projects.push({
+            key: `${file}#${path.join('/')}`,
+            file,
+            title: desc.text,
+            path,
+            level: n.level,
+            span: { from, to },
+            contentEnd: headingContentEnd(n, from),
+            itemIndent: firstItemIndent(text, n, from),
+            indent: text.slice(lineStart, prefixFrom),
+            taskKey: null,
+          });
+        }
+        let key: string | null = null;
+        if (ext && statusPart) {
+          let id = desc.id;
+          if (id) {
+            const first = seen.get(id);
+            if (first !== undefined) {
+              duplicateIds.push({ id, line: line + 1, keptAt: first });
+              id = null;
+            } else seen.set(id, line + 1);
+          }
+          key = id ? `id:${id}` : `new:${file}:${prefixFrom}`;
+          const listFrame = !isHeading && frames.length > 0 && frames[frames.length - 1].kind === 'list' ? frames[frames.length - 1] : null;
+          const listTags = listFrame ? [...listFrame.tags, ...(listFrame.first === n ? (listFrame.firstTags ?? []) : [])] : [];
+          const tags = [...new Set([...listTags, ...carryTags(n, 'weak_carryover_set'), ...carryTags(n, 'strong_carryover_set')])];
+          const extFrom = from + ext.from;
+          const parts = ext.children.map((p) => {
+            const v = p.children[0];
+            const pf = extFrom + p.from;
+            return { kind: p.kind, span: { from: pf, to: pf + p.length }, value: v ? { from: pf + v.from, to: pf + v.from + v.length } : p.kind === 'priority' ? valueSpan(text, pf, pf + p.length) : null };
+          });
+          const value = (kind: string) => {
+            const p = parts.find((q) => q.kind === kind);
+            return p && p.value ? text.slice(p.value.from, p.value.to) : null;
+          };
+          const statusSpan = parts.find((p) => STATUS_NAMES[p.kind] !== undefined)!.span;
+          const fields = {
+            id,
+            file,
+            kind: isHeading ? ('heading' as const) : ('item' as const),
+            level: n.level,
+            status: STATUS_NAMES[statusPart.kind] as TaskStatus,
+            description: desc.text,
+            priority: value('priority'),
+            due: value('due'),
+            start: value('start'),
+            timestamp: value('timestamp'),
+            recurrence: statusPart.kind === 'todo_item_recurring' ? (value('todo_item_recurring') ?? '') : null,
+            tags,
+            project: projectOf(isHeading ? titles : titles),
+            headingPath: titles,
+            parent: enclosingTask(),
+            links: desc.links,
+          };
+          tasks.push({
+            ...fields,
+            key,
+            line: line + 1,
+            hash: fieldsHash(fields),
+            spans: {
+              item: { from, to },
+              lineStart,
+              prefix: { from: prefixFrom, to: prefixFrom + prefix.length },
+              ext: { from: extFrom, to: extFrom + ext.length },
+              status: statusSpan,
+              parts,
+              description: desc.span,
+              descMap: desc.map,
+              descText: text.slice(lineStart, Math.max(desc.span.to, desc.idSpan?.to ?? 0)),
+              descBase: lineStart,
+              firstLineEnd: desc.firstLineEnd,
+              id: desc.idSpan,
+              indent: text.slice(lineStart, prefixFrom),
+            },
+          });
+          if (isHeading) projects[projects.length - 1].taskKey = key;
+        }
+        frames.push({ depth, kind: isHeading ? 'heading' : 'item', title: isHeading ? desc.text : undefined, taskKey: key, tags: [] });
+        return true;
+      }
+      default:
+        return true;
+    }
+  });
+  return { file, tasks, projects, baseProject, duplicateIds };
+}
+
+function valueSpan(text: string, from: number, to: number): Span | null {
+  let f = from + 1;
+  while (f < to && /\s/.test(text[f])) f++;
+  return f < to ? { from: f, to } : null;
+}
+
+function carryTags(n: SyntaxNode, setKind: 'weak_carryover_set' | 'strong_carryover_set'): string[] {
+  const out: string[] = [];
+  for (const c of n.children) {
+    if (c.kind !== setKind) continue;
+    for (const t of c.children) if (t.data?.type === 'tag' && !NORG_TAGS.has(t.data.name)) out.push(t.data.name);
+  }
+  return out;
+}
+
+/** End of a heading's own content: before its first subheading, else its end. */
+function headingContentEnd(n: SyntaxNode, from: number): number {
+  let end = from;
+  for (const c of n.children) {
+    if (c.kind === 'heading') break;
+    if (c.kind === 'weak_paragraph_delimiter') break;
+    end = from + c.from + c.length;
+  }
+  return end;
+}
+
+function firstItemIndent(text: string, n: SyntaxNode, from: number): string | null {
+  for (const c of n.children) {
+    if (c.kind !== 'generic_list') continue;
+    const item = c.children.find((k) => k.kind === 'unordered_list' || k.kind === 'ordered_list');
+    if (!item) continue;
+    const itemFrom = from + c.from + item.from;
+    const prefix = item.children.find((k) => k.kind === 'list_prefix');
+    const p = itemFrom + (prefix ? prefix.from : 0);
+    let s = p;
+    while (s > 0 && text[s - 1] !== '\n' && text[s - 1] !== '\r') s--;
+    return text.slice(s, p);
+  }
+  return null;
+}
+
+interface Described {
+  text: string;
+  span: Span;
+  map: Int32Array;
+  firstLineEnd: number;
+  id: string | null;
+  idSpan: Span | null;
+  links: LinkTarget[];
+}
+
+/**
+ * The description of a task from its paragraph segments: text joined with single spaces, the
+ * id comment and the spaces before it removed, and a map from each character back to the source.
+ */
+function describe(text: string, segs: { n: SyntaxNode; from: number }[], fallback: number): Described {
+  let out = '';
+  const map: number[] = [];
+  let id: string | null = null;
+  let idSpan: Span | null = null;
+  const links: LinkTarget[] = [];
+  let firstLineEnd = fallback;
+  segs.forEach((s, si) => {
+    const segFrom = s.from;
+    const segTo = s.from + s.n.length;
+    if (si === 0) firstLineEnd = lineContentEnd(text, segFrom);
+    // Pieces of the segment with the id comments cut out.
+    const cuts: Span[] = [];
+    for (const c of s.n.children) {
+      const cf = segFrom + c.from;
+      if (c.kind === 'inline_comment') {
+        const m = ID_COMMENT.exec(text.slice(cf, cf + c.length));
+        if (m) {
+          if (!id) {
+            id = m[1];
+            idSpan = { from: cf, to: cf + c.length };
+          }
+          let cs = cf;
+          while (cs > segFrom && (text[cs - 1] === ' ' || text[cs - 1] === '\t')) cs--;
+          cuts.push({ from: cs, to: cf + c.length });
+        }
+      }
+      if (c.kind === 'link' && c.data?.type === 'link') links.push(c.data.target);
+    }
+    let at = segFrom;
+    const pieces: Span[] = [];
+    for (const cut of cuts) {
+      if (cut.from > at) pieces.push({ from: at, to: cut.from });
+      at = Math.max(at, cut.to);
+    }
+    if (segTo > at) pieces.push({ from: at, to: segTo });
+    // A segment spans lines only when markup runs over a line end: the line break and the
+    // indentation after it read as one space, as in the CLI's description.
+    let brk = -1;
+    for (const p of pieces) {
+      for (let i = p.from; i < p.to; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10 || c === 13) {
+          if (brk < 0) brk = i;
+          continue;
+        }
+        if (brk >= 0 && (c === 32 || c === 9)) continue;
+        if (brk >= 0) {
+          if (!out.endsWith(' ')) {
+            out += ' ';
+            map.push(brk);
+          }
+          brk = -1;
+        }
+        out += text[i];
+        map.push(i);
+      }
+    }
+    if (si < segs.length - 1 && out.length > 0 && !out.endsWith(' ')) {
+      out += ' ';
+      map.push(segTo);
+    }
+  });
+  // Trim, keeping the map in step.
+  let a = 0;
+  let b = out.length;
+  while (a < b && (out[a] === ' ' || out[a] === '\t')) a++;
+  while (b > a && (out[b - 1] === ' ' || out[b - 1] === '\t')) b--;
+  const textOut = out.slice(a, b);
+  const m = map.slice(a, b);
+  const from = m.length > 0 ? m[0] : segs.length > 0 ? segs[0].from : fallback;
+  const to = m.length > 0 ? m[m.length - 1] + 1 : from;
+  m.push(to);
+  return { text: textOut, span: { from, to }, map: Int32Array.from(m), firstLineEnd, id, idSpan, links };
+}
+
+function lineContentEnd(text: string, pos: number): number {
+  let i = pos;
+  while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+  while (i > pos && (text[i - 1] === ' ' || text[i - 1] === '\t')) i--;
+  return i;
+}

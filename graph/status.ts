@@ -1,0 +1,42 @@
+/**
+ * A parent's status from its children, Neorg's rule (core.qol.todo_items), written for us:
+ * cancelled children do not count; with none left the parent keeps its own status;
+ * all left done or uncertain (one uncertain at least) → on hold; done, on hold or uncertain
+ * with one on hold at least → on hold; any pending → pending; all done → done;
+ * none done → undone; some done → pending.
+ */
+import type { TaskStatus } from '../parser/index.js';
+
+export function derivedStatus(children: readonly TaskStatus[]): TaskStatus | null {
+  let counted = 0;
+  let done = 0;
+  let pending = 0;
+  let onhold = 0;
+  let uncertain = 0;
+  for (const s of children) {
+    if (s === 'cancelled') continue;
+    counted++;
+    if (s === 'done') done++;
+    else if (s === 'pending') pending++;
+    else if (s === 'onhold') onhold++;
+    else if (s === 'uncertain') uncertain++;
+  }
+  if (counted === 0) return null;
+  if (uncertain > 0 && done + uncertain === counted) return 'onhold';
+  if (onhold > 0 && done + onhold + uncertain === counted) return 'onhold';
+  if (pending > 0) return 'pending';
+  if (done === counted) return 'done';
+  if (done === 0) return 'undone';
+  return 'pending';
+}
+
+export const STATUS_CHAR: Record<TaskStatus, string> = {
+  undone: ' ',
+  done: 'x',
+  pending: '-',
+  onhold: '=',
+  cancelled: '_',
+  urgent: '!',
+  recurring: '+',
+  uncertain: '?',
+};
