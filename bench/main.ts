@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { benchGraph } from './graph.js';
 import { benchParser } from './parser.js';
 
 function shared(): string | null {
@@ -17,3 +18,4 @@ const want = (name: string) => only.length === 0 || only.includes(name);
 
 console.log(`# Planager benchmarks — node ${process.version}, ${new Date().toISOString()}`);
 if (want('parser')) benchParser(shared());
+if (want('graph')) benchGraph();

@@ -1,0 +1,213 @@
+/**
+ * The Taskwarrior adapter: `task` through argv (never a shell), stdin closed on reads, a
+ * timeout, and every failure turned into a value with a code and a message.
+ *
+ * Facts it respects (DESIGN.md §4, measured on 2.6.2):
+ * - every call reads all of pending.data, so the number of processes is the cost: a push is
+ *   one `import`, a pull one `export`, a sync with nothing changed none (see `stamp`);
+ * - `import` replaces the whole task, so callers send the full task;
+ * - a JSON array with one bad task makes 2.6 segfault (exit 139): import one object per line;
+ * - without an rc file `task` asks a question: stdin is closed, and a timeout ends it;
+ * - UDAs are declared on every call, or `modify` would rewrite the description;
+ * - reads pass rc.gc=off rc.recurrence=off rc.hooks=off so that reading never writes.
+ * Taskwarrior 3.x speaks the same JSON and exit codes; its data is taskchampion.sqlite3 instead
+ * of *.data, which `stamp` also watches.
+ */
+import { spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+
+export interface TwTask {
+  uuid: string;
+  description: string;
+  status: 'pending' | 'completed' | 'deleted' | 'waiting' | 'recurring';
+  entry?: string;
+  modified?: string;
+  end?: string;
+  start?: string;
+  due?: string;
+  scheduled?: string;
+  wait?: string;
+  project?: string;
+  priority?: string;
+  tags?: string[];
+  depends?: string[] | string;
+  annotations?: { entry: string; description: string }[];
+  id?: number;
+  urgency?: number;
+  [uda: string]: unknown;
+}
+
+export type TwErrorCode = 'task-missing' | 'task-failed' | 'task-crashed' | 'task-timeout' | 'hook-refused' | 'bad-output';
+
+export interface TwError {
+  code: TwErrorCode;
+  message: string;
+  exitCode?: number | null;
+  stderr?: string;
+}
+
+export type TwResult<T> = { ok: true; value: T } | { ok: false; error: TwError };
+
+export interface TaskwarriorOptions {
+  /** The `task` binary (default: `task` on PATH). */
+  bin?: string;
+  /** Environment for `task`; TASKRC and TASKDATA are honoured from here. */
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  /** Extra UDAs to declare, name → type. */
+  udas?: Record<string, string>;
+}
+
+/** UDAs Planager uses: the norg recurrence text and a priority that is not H/M/L. */
+export const PLANAGER_UDAS: Record<string, string> = { norgrecur: 'string', norgpriority: 'string' };
+
+const COMMON = ['rc.confirmation=off', 'rc.verbose=nothing', 'rc.json.array=on', 'rc.context=', 'rc.bulk=0'];
+const READ = ['rc.gc=off', 'rc.recurrence=off', 'rc.hooks=off'];
+
+export class Taskwarrior {
+  readonly bin: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly timeoutMs: number;
+  private readonly udaArgs: string[];
+  /** Processes started, for the tests and benchmarks that count them. */
+  calls = 0;
+
+  constructor(opts: TaskwarriorOptions = {}) {
+    this.bin = opts.bin ?? 'task';
+    this.env = opts.env ?? process.env;
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    const udas = { ...PLANAGER_UDAS, ...(opts.udas ?? {}) };
+    this.udaArgs = Object.entries(udas).flatMap(([name, type]) => [`rc.uda.${name}.type=${type}`, `rc.uda.${name}.label=${name}`]);
+  }
+
+  /** Run `task` with argv; stdin gets `input` (or is closed). */
+  run(args: string[], input?: string): Promise<TwResult<{ stdout: string; stderr: string }>> {
+    this.calls++;
+    return new Promise((done) => {
+      let child;
+      try {
+        child = spawn(this.bin, args, { env: this.env, stdio: ['pipe', 'pipe', 'pipe'] });
+      } catch (e) {
+        done({ ok: false, error: { code: 'task-missing', message: `cannot start ${this.bin}: ${(e as Error).message}` } });
+        return;
+      }
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, this.timeoutMs);
+      child.stdout.on('data', (b: Buffer) => out.push(b));
+      child.stderr.on('data', (b: Buffer) => err.push(b));
+      child.stdin.on('error', () => {}); // a task that exits early closes its stdin under us
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        done({ ok: false, error: { code: 'task-missing', message: e.code === 'ENOENT' ? `Taskwarrior not found: "${this.bin}" is not on PATH (install the taskwarrior package)` : `cannot start ${this.bin}: ${e.message}` } });
+      });
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        const stdout = Buffer.concat(out).toString('utf8');
+        const stderr = Buffer.concat(err).toString('utf8');
+        if (timedOut) return done({ ok: false, error: { code: 'task-timeout', message: `task ${args.find((a) => !a.startsWith('rc.')) ?? ''} did not answer within ${this.timeoutMs} ms (is there a ~/.taskrc, or does it ask a question?)`, stderr } });
+        if (signal || code === 139 || code === 134) return done({ ok: false, error: { code: 'task-crashed', message: `task crashed (${signal ?? 'exit ' + code}); nothing was saved`, exitCode: code, stderr } });
+        if (code !== 0) {
+          const hook = /hook/i.test(stderr);
+          return done({ ok: false, error: { code: hook ? 'hook-refused' : 'task-failed', message: `task failed (exit ${code}): ${firstLine(stderr) || firstLine(stdout) || 'no message'}`, exitCode: code, stderr } });
+        }
+        done({ ok: true, value: { stdout, stderr } });
+      });
+      if (input !== undefined) child.stdin.end(input);
+      else child.stdin.end();
+    });
+  }
+
+  /** Every task (or those matching `filter`, which goes before the command). */
+  async export(filter: string[] = []): Promise<TwResult<TwTask[]>> {
+    const r = await this.run([...COMMON, ...READ, ...this.udaArgs, ...filter, 'export']);
+    if (!r.ok) return r;
+    try {
+      const text = r.value.stdout.trim();
+      const parsed = text === '' ? [] : JSON.parse(text);
+      if (!Array.isArray(parsed)) return { ok: false, error: { code: 'bad-output', message: 'task export did not print a JSON array' } };
+      return { ok: true, value: parsed as TwTask[] };
+    } catch (e) {
+      return { ok: false, error: { code: 'bad-output', message: `task export printed what is not JSON: ${(e as Error).message}` } };
+    }
+  }
+
+  /** Import full tasks, one JSON object per line (a bad one is an error, not a crash). */
+  async import(tasks: TwTask[]): Promise<TwResult<void>> {
+    if (tasks.length === 0) return { ok: true, value: undefined };
+    const body = tasks.map((t) => JSON.stringify(stripVolatile(t))).join('\n') + '\n';
+    const r = await this.run([...COMMON, ...this.udaArgs, 'import', '-'], body);
+    return r.ok ? { ok: true, value: undefined } : r;
+  }
+
+  async version(): Promise<TwResult<string>> {
+    const r = await this.run(['--version']);
+    return r.ok ? { ok: true, value: r.value.stdout.trim() } : r;
+  }
+
+  /** Where the data lives: TASKDATA, else data.location in the rc file, else ~/.task. */
+  dataDir(): string {
+    if (this.env.TASKDATA) return resolve(expandHome(this.env.TASKDATA, this.env));
+    const rc = this.env.TASKRC ? expandHome(this.env.TASKRC, this.env) : join(this.env.HOME ?? homedir(), '.taskrc');
+    try {
+      const m = /^\s*data\.location\s*=\s*(.+?)\s*$/m.exec(readFileSync(rc, 'utf8'));
+      if (m) return resolve(expandHome(m[1], this.env));
+    } catch {
+      // no rc file: task's default
+    }
+    return join(this.env.HOME ?? homedir(), '.task');
+  }
+
+  /**
+   * A cheap fingerprint of the database: size and mtime of the files every write touches
+   * (undo.data on 2.6, taskchampion.sqlite3 on 3.x). Equal stamps mean no `task` process
+   * is needed to know nothing changed.
+   */
+  async stamp(): Promise<string> {
+    const dir = this.dataDir();
+    const parts: string[] = [];
+    for (const f of ['undo.data', 'pending.data', 'completed.data', 'taskchampion.sqlite3']) {
+      try {
+        const s = await stat(join(dir, f));
+        parts.push(`${f}:${s.size}:${s.mtimeMs}`);
+      } catch {
+        parts.push(`${f}:-`);
+      }
+    }
+    return parts.join('|');
+  }
+}
+
+/** Fields `task` computes itself; sending them back is refused or meaningless. */
+function stripVolatile(t: TwTask): TwTask {
+  const { id: _id, urgency: _u, ...rest } = t;
+  return rest as TwTask;
+}
+
+function firstLine(s: string): string {
+  return s.trim().split('\n')[0] ?? '';
+}
+
+function expandHome(p: string, env: NodeJS.ProcessEnv): string {
+  return p.startsWith('~/') ? join(env.HOME ?? homedir(), p.slice(2)) : p;
+}
+
+/** `YYYYMMDDTHHMMSSZ` (Taskwarrior's export format) ↔ Date, in Node, never `task calc`. */
+export function twDate(d: Date): string {
+  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+export function parseTwDate(s: string | undefined): Date | null {
+  if (!s) return null;
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);
+  if (m) return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
