@@ -89,7 +89,8 @@ export class Taskwarrior {
     return new Promise((done) => {
       let child;
       try {
-        child = spawn(this.bin, args, { env: this.env, stdio: ['pipe', 'pipe', 'pipe'] });
+        // Its own process group, so that a timeout also ends what it started (hooks).
+        child = spawn(this.bin, args, { env: this.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       } catch (e) {
         done({ ok: false, error: { code: 'task-missing', message: `cannot start ${this.bin}: ${(e as Error).message}` } });
         return;
@@ -99,7 +100,11 @@ export class Taskwarrior {
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
-        child.kill('SIGKILL');
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
       }, this.timeoutMs);
       child.stdout.on('data', (b: Buffer) => out.push(b));
       child.stderr.on('data', (b: Buffer) => err.push(b));
