@@ -4,13 +4,24 @@
  */
 import { parseArgs } from 'node:util';
 import type { CommandResult } from './result.js';
+import { backupsCommand, fileCommand, historyCommand, restoreCommand, syncCommand } from './sync.js';
 import { tasksCommand } from './tasks.js';
 
 export const USAGE = `planager — keep norg notes and Taskwarrior in step
 
 Usage:
-  planager tasks FILE… [--json]     list the tasks written in norg files
-  planager help                     this text
+  planager tasks FILE… [--json]              list the tasks written in norg files
+  planager sync [--workspace DIR] [--dry-run] [--json] [--force] [--inbox FILE] [--backup state|workspace|off]
+                                             two-way sync of every *.norg under DIR with Taskwarrior
+  planager pull FILE / planager push FILE    one file, one direction
+  planager history ID [--json]               every version of a task the log holds, newest first
+  planager restore ID [--version N]          bring a version back (it syncs like any change)
+  planager restore --backup COMMIT [FILE]    bring notes back from a git backup
+  planager backups [--json]                  list the git backups
+  planager help                              this text
+
+TASKRC and TASKDATA are respected. The workspace is --workspace, else $PLANAGER_WORKSPACE, else the
+current folder. State, the activity log and backups live in DIR/.planager.
 
 Exit codes: 0 success, 1 stopped to ask (use --force), 2 error.
 `;
@@ -22,6 +33,33 @@ export async function run(argv: string[]): Promise<CommandResult> {
       case 'tasks': {
         const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
         return await tasksCommand(positionals, values.json ?? false);
+      }
+      case 'sync':
+      case 'pull':
+      case 'push':
+      case 'history':
+      case 'restore':
+      case 'backups': {
+        const { values, positionals } = parseArgs({
+          args: rest.map((a) => (cmd === 'restore' && a === '--backup' ? '--backup-commit' : a)),
+          allowPositionals: true,
+          options: {
+            workspace: { type: 'string', short: 'w' },
+            json: { type: 'boolean' },
+            'dry-run': { type: 'boolean' },
+            force: { type: 'boolean' },
+            inbox: { type: 'string' },
+            backup: { type: 'string' },
+            'backup-commit': { type: 'string' },
+            'state-dir': { type: 'string' },
+            version: { type: 'string' },
+          },
+        });
+        if (cmd === 'sync') return await syncCommand(values);
+        if (cmd === 'pull' || cmd === 'push') return await fileCommand(cmd, positionals, values);
+        if (cmd === 'history') return await historyCommand(positionals[0], values);
+        if (cmd === 'restore') return await restoreCommand(positionals[0], positionals[1], values);
+        return await backupsCommand(values);
       }
       case undefined:
       case 'help':

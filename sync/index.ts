@@ -6,3 +6,5 @@ export { appendLog, readLog, type LogEntry } from './log.js';
 export { acquireLock, Queue } from './lock.js';
 export { listNorgFiles, hashText } from './workspace.js';
 export { writeAtomic } from './fsutil.js';
+export { history, restore, type Version } from './history.js';
+export { backup, listBackups, restoreBackup, type BackupMode, type BackupResult, type BackupEntry } from './backup.js';
