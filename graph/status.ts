@@ -40,3 +40,37 @@ export const STATUS_CHAR: Record<TaskStatus, string> = {
   recurring: '+',
   uncertain: '?',
 };
+
+/**
+ * Walk up from the tasks whose status changed: each parent takes the status its children
+ * imply, and the walk stops where a parent keeps its status (early cutoff). Recurring,
+ * urgent and cancelled parents keep theirs: they say something children cannot.
+ * Returns the parents whose status changes, with the new status.
+ */
+export function propagateStatuses(
+  graph: { tasks: Map<string, { parent: string | null; status: TaskStatus }>; childrenOf(key: string): string[] },
+  changed: Iterable<string>,
+  statusOf: (key: string) => TaskStatus | undefined,
+): Map<string, TaskStatus> {
+  const out = new Map<string, TaskStatus>();
+  const current = (k: string) => out.get(k) ?? statusOf(k);
+  const queue: string[] = [];
+  for (const k of changed) {
+    const p = graph.tasks.get(k)?.parent;
+    if (p) queue.push(p);
+  }
+  const seen = new Set<string>();
+  while (queue.length > 0) {
+    const p = queue.shift()!;
+    if (seen.has(p)) continue;
+    seen.add(p);
+    const cur = current(p);
+    if (cur === undefined) continue;
+    const d = derivedStatus(graph.childrenOf(p).map(current).filter((s): s is TaskStatus => s !== undefined));
+    if (d === null || d === cur || cur === 'recurring' || cur === 'urgent' || cur === 'cancelled') continue;
+    out.set(p, d);
+    const gp = graph.tasks.get(p)?.parent;
+    if (gp) queue.push(gp);
+  }
+  return out;
+}

@@ -20,7 +20,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { applyChanges, derivedStatus, patchFile, WorkspaceGraph, type TaskEdit, type TaskObject } from '../graph/index.js';
+import { applyChanges, patchFile, propagateStatuses, WorkspaceGraph, type TaskEdit, type TaskObject } from '../graph/index.js';
 import { decodeUtf8, type TaskStatus } from '../parser/index.js';
 import { formatDate, matchesText, resolveText } from './dates.js';
 import { readJson, writeAtomic } from './fsutil.js';
@@ -132,6 +132,17 @@ function emptyReport(dryRun: boolean): SyncReport {
 
 function fail(r: SyncReport, code: string, message: string, exit: 1 | 2 = 2): SyncReport {
   return { ...r, ok: false, code: exit, error: { code, message } };
+}
+
+/** A version-4-shaped uuid whose hex digits start with `id`. */
+export function uuidFromId(id: string): string {
+  let hex = id.toLowerCase().replace(/[^0-9a-f]/g, '').slice(0, 32);
+  hex += randomUUID().replace(/-/g, '').slice(hex.length);
+  const h = hex.split('');
+  if (id.length <= 12) h[12] = '4';
+  if (id.length <= 16) h[16] = '89ab'[parseInt(h[16], 16) & 3];
+  const x = h.join('');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
 /** Short id: the uuid's first 8 hex digits, longer while another uuid shares the prefix. */
@@ -281,9 +292,11 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   for (const n of notes) {
     for (const t of graph.objects(n.file)!.tasks) {
       if (t.id) {
-        const u = uuidOfId(t.id);
-        if (u) keyToUuid.set(t.key, u);
-        else report.warnings.push(`${t.file}:${t.line}: task id ${t.id} matches no task in Taskwarrior; left as it is (not re-created)`);
+        // An id the state never knew (written by the editor before its first push, or a
+        // state folder that was lost) is a new task, with a uuid that starts with the id.
+        const u = uuidOfId(t.id) ?? uuidFromId(t.id);
+        keyToUuid.set(t.key, u);
+        allUuids.add(u);
       } else newKeys.push(t);
     }
   }
@@ -349,7 +362,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
       if (!uuid) continue;
       const st = state.tasks[uuid];
       const tw = twByUuid.get(uuid) ?? null;
-      const isNew = !t.id;
+      const isNew = !tw && !st;
       if (!isNew && !tw) {
         report.warnings.push(`${t.file}:${t.line}: task ${t.id} is gone from Taskwarrior (purged?); the line is kept and the task is not re-created`);
         continue;
@@ -393,23 +406,11 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
 
   // Derived statuses: a parent whose children changed takes the status they imply.
   if (opts.propagate ?? true) {
-    const statusOf = (k: string) => merges.get(keyToUuid.get(k) ?? '')?.merged.status ?? graph.tasks.get(k)?.status;
-    const queue: string[] = [];
-    for (const m of merges.values()) {
-      if (m.obj && m.obj.parent && (!m.base || m.base.status !== m.merged.status || m.note?.status !== m.merged.status)) queue.push(m.obj.parent);
-    }
-    const seen = new Set<string>();
-    while (queue.length > 0) {
-      const p = queue.shift()!;
-      if (seen.has(p)) continue;
-      seen.add(p);
-      const pm = merges.get(keyToUuid.get(p) ?? '');
-      if (!pm || !pm.obj) continue;
-      const d = derivedStatus(graph.childrenOf(p).map((k) => statusOf(k)!).filter(Boolean) as TaskStatus[]);
-      const cur = pm.merged.status;
-      if (d === null || d === cur || cur === 'recurring' || cur === 'urgent' || cur === 'cancelled') continue;
-      pm.merged.status = d;
-      if (pm.obj.parent) queue.push(pm.obj.parent);
+    const changed = [...merges.values()].filter((m) => m.obj && (!m.base || m.base.status !== m.merged.status || m.note?.status !== m.merged.status)).map((m) => m.obj!.key);
+    const derived = propagateStatuses(graph, changed, (k) => merges.get(keyToUuid.get(k) ?? '')?.merged.status ?? graph.tasks.get(k)?.status);
+    for (const [k, st] of derived) {
+      const pm = merges.get(keyToUuid.get(k) ?? '');
+      if (pm) pm.merged.status = st;
     }
   }
 

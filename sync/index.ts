@@ -8,3 +8,5 @@ export { listNorgFiles, hashText } from './workspace.js';
 export { writeAtomic } from './fsutil.js';
 export { history, restore, type Version } from './history.js';
 export { backup, listBackups, restoreBackup, type BackupMode, type BackupResult, type BackupEntry } from './backup.js';
+export { prepareWrite, type Prewrite } from './prewrite.js';
+export { uuidFromId } from './engine.js';
