@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { CommandResult } from './result.js';
 import { backupsCommand, fileCommand, historyCommand, restoreCommand, syncCommand } from './sync.js';
 import { tasksCommand } from './tasks.js';
+import { installHook, Taskwarrior, uninstallHook } from '../sync/index.js';
 
 export const USAGE = `planager — keep norg notes and Taskwarrior in step
 
@@ -18,6 +19,7 @@ Usage:
   planager restore ID [--version N]          bring a version back (it syncs like any change)
   planager restore --backup COMMIT [FILE]    bring notes back from a git backup
   planager backups [--json]                  list the git backups
+  planager hook install|uninstall            live refresh: an on-exit hook that tells open Neovims
   planager help                              this text
 
 TASKRC and TASKDATA are respected. The workspace is --workspace, else $PLANAGER_WORKSPACE, else the
@@ -60,6 +62,18 @@ export async function run(argv: string[]): Promise<CommandResult> {
         if (cmd === 'history') return await historyCommand(positionals[0], values);
         if (cmd === 'restore') return await restoreCommand(positionals[0], positionals[1], values);
         return await backupsCommand(values);
+      }
+      case 'hook': {
+        const tw = new Taskwarrior();
+        if (rest[0] === 'install') {
+          const r = await installHook(tw);
+          return r.ok ? { code: 0, stdout: `installed ${r.path}\nopen Neovims now refresh tracked buffers when Taskwarrior changes\n` } : { code: 2, stderr: `planager hook: ${r.message}\n` };
+        }
+        if (rest[0] === 'uninstall') {
+          const r = await uninstallHook(tw);
+          return r.ok ? { code: 0, stdout: r.removed ? `removed ${r.path}\n` : `no hook at ${r.path}\n` } : { code: 2, stderr: `planager hook: ${r.message}\n` };
+        }
+        return { code: 2, stderr: 'planager hook: install or uninstall\n' };
       }
       case undefined:
       case 'help':

@@ -52,8 +52,9 @@ export interface SyncOptions {
   now?: () => Date;
   /** Text to use instead of the file on disk (an open, modified buffer), by relative path. */
   texts?: Map<string, { text: string; mtime: number }>;
-  /** Write planned note changes to disk (default true; the Neovim host patches buffers instead). */
-  writeNotes?: boolean;
+  /** Write planned note changes to disk (default true); a function decides per file (the
+   * Neovim host patches open buffers itself and lets the engine write the others). */
+  writeNotes?: boolean | ((file: string) => boolean);
 }
 
 export interface NoteChange {
@@ -564,8 +565,8 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   for (const c of noteChanges) newState.notes[c.file] = hashText(c.after);
   for (const n of notes) if (!noteChanges.some((c) => c.file === n.file)) newState.notes[n.file] = n.hash;
   if (!opts.files) for (const f of Object.keys(newState.notes)) if (!notes.some((n) => n.file === f)) delete newState.notes[f];
-  const writeNotes = opts.writeNotes ?? true;
-  const journal: Journal = { imports, notes: writeNotes ? noteChanges.map((c) => ({ file: c.file, beforeHash: hashText(c.before), after: c.after })) : [], state: newState, log };
+  const writes = (file: string) => (typeof opts.writeNotes === 'function' ? opts.writeNotes(file) : (opts.writeNotes ?? true));
+  const journal: Journal = { imports, notes: noteChanges.filter((c) => writes(c.file)).map((c) => ({ file: c.file, beforeHash: hashText(c.before), after: c.after })), state: newState, log };
   if (exported && imports.length > 0 && (await opts.tw.stamp()) !== seen) return 'retry';
   await writeAtomic(join(dir, 'journal.json'), JSON.stringify(journal));
   await appendLog(join(dir, 'activity.jsonl'), log);
@@ -576,8 +577,8 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
       return twFail(report, r.error);
     }
   }
-  if (writeNotes) {
-    for (const c of noteChanges) {
+  {
+    for (const c of noteChanges.filter((x) => writes(x.file))) {
       const abs = join(opts.workspace, c.file);
       const current = opts.texts?.get(c.file)?.text ?? (await readFile(abs, 'utf8').catch(() => ''));
       if (current !== c.before) {

@@ -10,3 +10,5 @@ export { history, restore, type Version } from './history.js';
 export { backup, listBackups, restoreBackup, type BackupMode, type BackupResult, type BackupEntry } from './backup.js';
 export { prepareWrite, type Prewrite } from './prewrite.js';
 export { uuidFromId } from './engine.js';
+export { Session, type SessionConfig, type Status, type Located } from './session.js';
+export { installHook, uninstallHook, registerHost, registryDir, hooksDir, hookScript, registeredHosts, HOOK_NAME } from './hook.js';

@@ -1,0 +1,130 @@
+-- Options, their defaults, and validation of every field (:help planager-options).
+local M = {}
+local H = {}
+
+M.defaults = {
+  -- Folders whose *.norg files are tracked. Required: at least one.
+  workspaces = {},
+  -- Node.js (the host needs 18 or later).
+  node = 'node',
+  -- The Taskwarrior binary.
+  task = 'task',
+  -- Where state, the activity log and backups go; nil = <workspace>/.planager.
+  state_dir = nil,
+  -- Pull Taskwarrior's changes when a tracked file is opened.
+  pull_on_open = true,
+  -- Push to Taskwarrior after a tracked file is written.
+  push_on_write = true,
+  -- Hide task ids (%#1a2b3c4d%) with conceal.
+  conceal_ids = true,
+  -- A parent's status follows its children (all done → done, …).
+  propagate = true,
+  -- Workspace-relative file for Taskwarrior tasks whose project matches no note; nil = leave them.
+  inbox = nil,
+  -- Git backups after syncs: 'state' (own repository), 'workspace' (yours), or false.
+  backup = 'state',
+  -- A sync that would delete or complete more than this share of what it touches stops.
+  bulk_share = 0.5,
+  bulk_min = 3,
+  -- Seconds a `task` call may take.
+  timeout = 30,
+  -- Log file (its path is shown by :checkhealth planager).
+  log_file = nil,
+  log_level = 'info',
+}
+
+local TYPES = {
+  workspaces = 'table',
+  node = 'string',
+  task = 'string',
+  state_dir = { 'string', 'nil' },
+  pull_on_open = 'boolean',
+  push_on_write = 'boolean',
+  conceal_ids = 'boolean',
+  propagate = 'boolean',
+  inbox = { 'string', 'nil' },
+  backup = { 'string', 'boolean' },
+  bulk_share = 'number',
+  bulk_min = 'number',
+  timeout = 'number',
+  log_file = { 'string', 'nil' },
+  log_level = 'string',
+}
+
+function H.fail(msg)
+  error('(planager) ' .. msg, 0)
+end
+
+function H.type_ok(value, want)
+  if type(want) == 'table' then
+    for _, w in ipairs(want) do
+      if type(value) == w then
+        return true
+      end
+    end
+    return false
+  end
+  return type(value) == want
+end
+
+function H.want_text(want)
+  return type(want) == 'table' and table.concat(want, ' or ') or want
+end
+
+--- Merge `opts` over the defaults and check every field; raises on a bad one.
+function M.build(opts)
+  if opts ~= nil and type(opts) ~= 'table' then
+    H.fail('setup() takes a table, got ' .. type(opts))
+  end
+  opts = opts or {}
+  for k, _ in pairs(opts) do
+    if TYPES[k] == nil then
+      H.fail(string.format('unknown option "%s" (see :help planager-options)', tostring(k)))
+    end
+  end
+  local cfg = vim.tbl_deep_extend('force', {}, M.defaults, opts)
+  for k, want in pairs(TYPES) do
+    if not H.type_ok(cfg[k], want) then
+      H.fail(string.format('option "%s" must be a %s, got %s', k, H.want_text(want), type(cfg[k])))
+    end
+  end
+  if #cfg.workspaces == 0 then
+    H.fail('set at least one workspace: require("planager").setup({ workspaces = { "~/notes" } })')
+  end
+  local uv = require('planager.compat').uv
+  local roots = {}
+  for i, w in ipairs(cfg.workspaces) do
+    if type(w) ~= 'string' or w == '' then
+      H.fail(string.format('workspaces[%d] must be a folder path (a string)', i))
+    end
+    local path = vim.fn.fnamemodify(vim.fn.expand(w), ':p'):gsub('/$', '')
+    local stat = uv.fs_stat(path)
+    if not stat or stat.type ~= 'directory' then
+      H.fail(string.format('workspace "%s" is not a folder', w))
+    end
+    roots[#roots + 1] = path
+  end
+  cfg.workspaces = roots
+  if cfg.backup ~= false and cfg.backup ~= 'state' and cfg.backup ~= 'workspace' then
+    H.fail('option "backup" must be "state", "workspace" or false')
+  end
+  if cfg.backup == true then
+    cfg.backup = 'state'
+  end
+  if cfg.bulk_share <= 0 or cfg.bulk_share > 1 then
+    H.fail('option "bulk_share" must be in (0, 1]')
+  end
+  if cfg.bulk_min < 1 or cfg.timeout <= 0 then
+    H.fail('options "bulk_min" and "timeout" must be positive')
+  end
+  if cfg.log_level ~= 'info' and cfg.log_level ~= 'debug' then
+    H.fail('option "log_level" must be "info" or "debug"')
+  end
+  if cfg.state_dir then
+    cfg.state_dir = vim.fn.fnamemodify(vim.fn.expand(cfg.state_dir), ':p')
+  end
+  cfg.log_file = cfg.log_file and vim.fn.expand(cfg.log_file) or (vim.fn.stdpath('cache') .. '/planager.log')
+  return cfg
+end
+
+return M

@@ -1,0 +1,149 @@
+-- The TypeScript host: started lazily with jobstart({node, host}, {rpc = true}) on the first
+-- tracked buffer, restarted once if it crashes, gone with Neovim (its stdin closes).
+local M = {}
+local H = { chan = nil, restarts = 0, stopping = false, cfg = nil, started_at = nil }
+
+M.max_restarts = 1
+
+function M.root()
+  local src = debug.getinfo(1, 'S').source:sub(2)
+  return vim.fn.fnamemodify(src, ':p:h:h:h')
+end
+
+function M.script()
+  return M.root() .. '/dist/host.js'
+end
+
+function H.log(msg)
+  local cfg = H.cfg
+  if not cfg then
+    return
+  end
+  local f = io.open(cfg.log_file, 'a')
+  if f then
+    f:write(os.date('!%Y-%m-%dT%H:%M:%SZ') .. ' LUA ' .. msg .. '\n')
+    f:close()
+  end
+end
+M.log = H.log
+
+function M.configure(cfg)
+  H.cfg = cfg
+end
+
+function M.running()
+  return H.chan ~= nil
+end
+
+function M.channel()
+  return H.chan
+end
+
+function M.pid()
+  if not H.chan then
+    return nil
+  end
+  local ok, pid = pcall(vim.fn.jobpid, H.chan)
+  return ok and pid or nil
+end
+
+function H.session_config()
+  local c = H.cfg
+  return {
+    workspaces = c.workspaces,
+    task = c.task,
+    stateDir = c.state_dir,
+    inbox = c.inbox,
+    backup = c.backup,
+    propagate = c.propagate,
+    bulkShare = c.bulk_share,
+    bulkMin = c.bulk_min,
+    timeoutMs = c.timeout * 1000,
+  }
+end
+
+--- Start the host if it is not running. Returns the channel, or nil and a message.
+function M.ensure()
+  if H.chan then
+    return H.chan
+  end
+  local script = M.script()
+  if vim.fn.filereadable(script) == 0 then
+    return nil, 'the host is not built: run `npm ci && npm run build` in ' .. M.root()
+  end
+  if vim.fn.executable(H.cfg.node) == 0 then
+    return nil, string.format('"%s" (Node.js) is not on PATH; set the node option', H.cfg.node)
+  end
+  H.stopping = false
+  local env = { PLANAGER_LOG = H.cfg.log_file, PLANAGER_LOG_LEVEL = H.cfg.log_level }
+  local ok, chan = pcall(vim.fn.jobstart, { H.cfg.node, script }, {
+    rpc = true,
+    env = env,
+    on_stderr = function(_, data)
+      local text = table.concat(data or {}, '\n')
+      if text:match('%S') then
+        H.log('host stderr: ' .. text)
+      end
+    end,
+    on_exit = function(_, code)
+      H.chan = nil
+      if H.stopping or code == 0 then
+        return
+      end
+      H.log('host exited with code ' .. tostring(code))
+      if H.restarts < M.max_restarts then
+        H.restarts = H.restarts + 1
+        vim.schedule(function()
+          local c = M.ensure()
+          if c then
+            require('planager')._notify('warn', 'the host stopped (exit ' .. code .. ') and was restarted')
+          end
+        end)
+      else
+        vim.schedule(function()
+          require('planager')._notify('error', 'the host stopped again (exit ' .. code .. '); see ' .. H.cfg.log_file)
+        end)
+      end
+    end,
+  })
+  if not ok or chan <= 0 then
+    return nil, 'could not start the host: ' .. tostring(chan)
+  end
+  H.chan = chan
+  H.started_at = (vim.uv or vim.loop).hrtime()
+  -- A notification, not a request: opening a file never waits for Node to start. The host
+  -- handles messages in order and holds later ones until setup is done.
+  vim.rpcnotify(chan, 'setup', H.session_config())
+  return chan
+end
+
+function M.request(method, ...)
+  local chan, err = M.ensure()
+  if not chan then
+    return nil, err
+  end
+  local ok, res = pcall(vim.rpcrequest, chan, method, ...)
+  if not ok then
+    return nil, tostring(res)
+  end
+  return res
+end
+
+function M.notify(method, ...)
+  local chan, err = M.ensure()
+  if not chan then
+    return nil, err
+  end
+  vim.rpcnotify(chan, method, ...)
+  return true
+end
+
+function M.stop()
+  if H.chan then
+    H.stopping = true
+    pcall(vim.fn.jobstop, H.chan)
+    H.chan = nil
+  end
+end
+
+return M

@@ -1,0 +1,391 @@
+-- Planager: norg notes and Taskwarrior in step. :help planager
+local M = {}
+local H = { cfg = nil, status = nil, group = nil }
+
+local config = require('planager.config')
+local host = require('planager.host')
+local buffer = require('planager.buffer')
+
+-- Runtime problems: a scheduled vim.notify with the prefix; details go to the log file.
+function M._notify(level, msg)
+  local lv = ({ info = vim.log.levels.INFO, warn = vim.log.levels.WARN, error = vim.log.levels.ERROR })[level] or vim.log.levels.INFO
+  host.log(level:upper() .. ' ' .. msg)
+  vim.schedule(function()
+    vim.notify('planager: ' .. msg, lv)
+  end)
+end
+
+function M._progress(msg)
+  vim.schedule(function()
+    vim.api.nvim_echo({ { 'planager: ' .. msg, 'Comment' } }, false, {})
+  end)
+end
+
+function M._status(s)
+  H.status = s
+  vim.schedule(function()
+    pcall(vim.cmd, 'redrawstatus')
+  end)
+end
+
+function H.path(bufnr)
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  if name == '' then
+    return nil
+  end
+  return vim.fn.fnamemodify(name, ':p')
+end
+
+--- Is this buffer a tracked note (a *.norg file under a workspace)?
+function M.tracked(bufnr)
+  if not H.cfg then
+    return false
+  end
+  local path = H.path(bufnr or 0)
+  if not path or not path:match('%.norg$') then
+    return false
+  end
+  for _, root in ipairs(H.cfg.workspaces) do
+    if path:sub(1, #root + 1) == root .. '/' then
+      return true
+    end
+  end
+  return false
+end
+
+function M._buffer(bufnr)
+  if not vim.api.nvim_buf_is_valid(bufnr) or not vim.api.nvim_buf_is_loaded(bufnr) then
+    return nil
+  end
+  return {
+    bufnr = bufnr,
+    path = H.path(bufnr),
+    tick = vim.api.nvim_buf_get_changedtick(bufnr),
+    lines = buffer.lines(bufnr),
+    modified = vim.bo[bufnr].modified,
+  }
+end
+
+--- Every loaded tracked buffer, for a sync or a live refresh.
+function M._buffers()
+  local out = {}
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(b) and M.tracked(b) then
+      out[#out + 1] = M._buffer(b)
+    end
+  end
+  return out
+end
+
+function M._apply(bufnr, tick, edits, write)
+  return buffer.apply(bufnr, tick, edits, write)
+end
+
+function H.fail(err)
+  if err then
+    M._notify('error', err)
+  end
+end
+
+-- Autocommands --------------------------------------------------------------------------
+
+function H.on_read(ev)
+  if not M.tracked(ev.buf) then
+    return
+  end
+  if H.cfg.conceal_ids then
+    for _, win in ipairs(vim.fn.win_findbuf(ev.buf)) do
+      buffer.conceal(win)
+    end
+  end
+  if H.cfg.pull_on_open then
+    local _, err = host.notify('open', ev.buf, H.path(ev.buf))
+    H.fail(err)
+  end
+end
+
+function H.on_write_pre(ev)
+  if not M.tracked(ev.buf) then
+    return
+  end
+  local edits, err = host.request('prewrite', H.path(ev.buf), buffer.lines(ev.buf))
+  if not edits then
+    return H.fail(err)
+  end
+  if #edits > 0 then
+    buffer.apply(ev.buf, nil, edits, false)
+  end
+end
+
+function H.on_write_post(ev)
+  if not M.tracked(ev.buf) or not H.cfg.push_on_write then
+    return
+  end
+  local _, err = host.notify('postwrite', H.path(ev.buf))
+  H.fail(err)
+end
+
+-- Commands ------------------------------------------------------------------------------
+
+function M.sync(force)
+  local _, err = host.notify('sync', force == true)
+  H.fail(err)
+end
+
+function M.pull(bufnr)
+  bufnr = bufnr or vim.api.nvim_get_current_buf()
+  if not M.tracked(bufnr) then
+    return M._notify('warn', 'this buffer is not a tracked note')
+  end
+  local _, err = host.notify('open', bufnr, H.path(bufnr))
+  H.fail(err)
+end
+
+function M.push(bufnr)
+  bufnr = bufnr or vim.api.nvim_get_current_buf()
+  if not M.tracked(bufnr) then
+    return M._notify('warn', 'this buffer is not a tracked note')
+  end
+  if vim.bo[bufnr].modified then
+    vim.api.nvim_buf_call(bufnr, function()
+      vim.cmd('write')
+    end)
+  else
+    local _, err = host.notify('postwrite', H.path(bufnr))
+    H.fail(err)
+  end
+end
+
+function H.scratch(name, lines)
+  vim.cmd('botright new')
+  local buf = vim.api.nvim_get_current_buf()
+  vim.bo[buf].buftype = 'nofile'
+  vim.bo[buf].bufhidden = 'wipe'
+  vim.bo[buf].swapfile = false
+  pcall(vim.api.nvim_buf_set_name, buf, name)
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  vim.bo[buf].modifiable = false
+  vim.keymap.set('n', 'q', '<cmd>close<cr>', { buffer = buf, nowait = true })
+  return buf
+end
+
+function H.fmt_fields(f)
+  local parts = { f.status }
+  if f.priority and f.priority ~= vim.NIL then
+    parts[#parts + 1] = '# ' .. f.priority
+  end
+  parts[#parts + 1] = f.description
+  if f.due and f.due ~= vim.NIL then
+    parts[#parts + 1] = '< ' .. f.due
+  end
+  if f.project and f.project ~= vim.NIL then
+    parts[#parts + 1] = '[' .. f.project .. ']'
+  end
+  return table.concat(parts, ' ')
+end
+
+--- Versions of the task under the cursor (or `id`); <CR> or r on a version restores it.
+function M.history(id)
+  local src = vim.api.nvim_get_current_buf()
+  local path = H.path(src) or ''
+  if not id or id == '' then
+    local t, err = host.request('task_at', buffer.lines(src), vim.api.nvim_win_get_cursor(0)[1])
+    if not t or t == vim.NIL then
+      return M._notify('warn', err or 'no synced task under the cursor (write the file first)')
+    end
+    id = t.id
+  end
+  local h, err = host.request('history', path, id)
+  if not h then
+    return H.fail(err)
+  end
+  if not h.ok then
+    return M._notify('warn', h.message)
+  end
+  local lines = { string.format('History of task %s (%s) — <CR>/r restores the version under the cursor, q closes', h.id, h.uuid), '' }
+  local rows = {}
+  for _, v in ipairs(h.versions) do
+    local when = v.n == 0 and 'current' or string.format('%s  %s of the %s version', v.time, v.action, v.source)
+    lines[#lines + 1] = string.format('%3d. %s', v.n, when)
+    rows[#lines] = v.n
+    lines[#lines + 1] = '     ' .. H.fmt_fields(v.fields)
+    rows[#lines] = v.n
+  end
+  local buf = H.scratch('planager://history/' .. h.id, lines)
+  local function restore()
+    local n = rows[vim.api.nvim_win_get_cursor(0)[1]]
+    if not n or n == 0 then
+      return M._notify('info', 'put the cursor on a logged version (1 or more)')
+    end
+    vim.cmd('close')
+    M.restore(h.id, n, path)
+  end
+  vim.keymap.set('n', '<CR>', restore, { buffer = buf, nowait = true })
+  vim.keymap.set('n', 'r', restore, { buffer = buf, nowait = true })
+end
+
+function M.restore(id, n, path)
+  if not id then
+    return M._notify('warn', 'usage: :Planager restore ID [VERSION]')
+  end
+  local _, err = host.notify('restore', path or H.path(0) or '', id, tonumber(n) or 1)
+  H.fail(err)
+end
+
+function M.backups()
+  local res, err = host.request('backups')
+  if not res then
+    return H.fail(err)
+  end
+  local lines = { 'Planager backups (planager restore --backup COMMIT [FILE] brings notes back)', '' }
+  for _, w in ipairs(res) do
+    lines[#lines + 1] = w.workspace
+    if #w.commits == 0 then
+      lines[#lines + 1] = '  (none yet)'
+    end
+    for _, c in ipairs(w.commits) do
+      lines[#lines + 1] = string.format('  %s  %s  %s', c.commit:sub(1, 10), c.date, c.message)
+    end
+  end
+  H.scratch('planager://backups', lines)
+end
+
+function M.activity()
+  local res, err = host.request('activity', 100)
+  if not res then
+    return H.fail(err)
+  end
+  local lines = { 'Planager activity (newest first): every value a sync overwrote', '' }
+  for _, e in ipairs(res) do
+    local fields = {}
+    for k, v in pairs(e.fields) do
+      fields[#fields + 1] = string.format('%s: %s → %s', k, vim.inspect(v.lost), vim.inspect(v.kept))
+    end
+    lines[#lines + 1] = string.format('%s  %s  %s (%s version)  %s', e.time, e.id, e.action, e.side, table.concat(fields, '; '))
+  end
+  H.scratch('planager://log', lines)
+end
+
+function M.status()
+  local s = host.running() and host.request('status') or nil
+  if s and s ~= vim.NIL then
+    H.status = s
+  end
+  local msg = M.statusline()
+  vim.api.nvim_echo({ { msg ~= '' and msg or 'planager: idle', 'Normal' } }, false, {})
+  return H.status
+end
+
+--- For the statusline: last sync, pushes under way, conflicts.
+function M.statusline()
+  local s = H.status
+  if not s or s == vim.NIL then
+    return host.running() and 'planager' or ''
+  end
+  local parts = {}
+  if s.running then
+    parts[#parts + 1] = 'syncing'
+  elseif s.lastSync and s.lastSync ~= vim.NIL then
+    parts[#parts + 1] = 'synced ' .. s.lastSync:sub(12, 16)
+  end
+  if s.pendingPushes and s.pendingPushes > 0 then
+    parts[#parts + 1] = s.pendingPushes .. ' pending'
+  end
+  if s.conflicts and s.conflicts > 0 then
+    parts[#parts + 1] = s.conflicts .. ' conflict' .. (s.conflicts > 1 and 's' or '')
+  end
+  if s.lastError and s.lastError ~= vim.NIL then
+    parts[#parts + 1] = 'error'
+  end
+  return 'planager: ' .. table.concat(parts, ', ')
+end
+
+H.subcommands = {
+  sync = function(args)
+    M.sync(args[1] == 'force' or args[1] == '--force')
+  end,
+  pull = function()
+    M.pull()
+  end,
+  push = function()
+    M.push()
+  end,
+  history = function(args)
+    M.history(args[1])
+  end,
+  restore = function(args)
+    M.restore(args[1], args[2])
+  end,
+  backups = function()
+    M.backups()
+  end,
+  status = function()
+    M.status()
+  end,
+  log = function()
+    M.activity()
+  end,
+}
+
+function H.complete(arglead, cmdline)
+  local words = vim.split(cmdline, '%s+')
+  if #words <= 2 then
+    local names = vim.tbl_keys(H.subcommands)
+    table.sort(names)
+    return vim.tbl_filter(function(n)
+      return n:sub(1, #arglead) == arglead
+    end, names)
+  end
+  if words[2] == 'sync' then
+    return { 'force' }
+  end
+  return {}
+end
+
+function M.setup(opts)
+  local cfg = config.build(opts)
+  H.cfg = cfg
+  host.configure(cfg)
+  H.group = vim.api.nvim_create_augroup('planager', { clear = true })
+  vim.api.nvim_create_autocmd('BufReadPost', { group = H.group, pattern = '*.norg', callback = H.on_read })
+  vim.api.nvim_create_autocmd('BufWritePre', { group = H.group, pattern = '*.norg', callback = H.on_write_pre })
+  vim.api.nvim_create_autocmd('BufWritePost', { group = H.group, pattern = '*.norg', callback = H.on_write_post })
+  if cfg.conceal_ids then
+    vim.api.nvim_create_autocmd('BufWinEnter', {
+      group = H.group,
+      pattern = '*.norg',
+      callback = function(ev)
+        if M.tracked(ev.buf) then
+          buffer.conceal(vim.api.nvim_get_current_win())
+        end
+      end,
+    })
+  end
+  -- Neovim ends its jobs when it exits; that is not a crash to restart from.
+  vim.api.nvim_create_autocmd('VimLeavePre', { group = H.group, callback = host.stop })
+  vim.api.nvim_create_user_command('Planager', function(c)
+    local args = vim.split(vim.trim(c.args), '%s+')
+    local sub = table.remove(args, 1)
+    local f = H.subcommands[sub]
+    if not f then
+      return M._notify('warn', 'unknown subcommand "' .. tostring(sub) .. '"; try :Planager <Tab>')
+    end
+    f(args)
+  end, { nargs = '+', complete = H.complete, desc = 'Planager: sync, pull, push, history, restore, backups, status, log' })
+  vim.api.nvim_create_user_command('PlanagerSync', function(c)
+    M.sync(c.bang)
+  end, { bang = true, desc = 'Planager: two-way sync of every tracked note' })
+  -- Buffers opened before setup (e.g. `nvim note.norg` with setup in a plugin manager's config).
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(b) and M.tracked(b) then
+      H.on_read({ buf = b })
+    end
+  end
+  return cfg
+end
+
+function M.config()
+  return H.cfg
+end
+
+return M

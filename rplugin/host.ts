@@ -1,0 +1,195 @@
+/**
+ * The remote plugin host, started by Lua with jobstart({'node', host}, {rpc = true}).
+ * RPC glue only: every request maps to a Session method; positions are converted once
+ * (edits.ts). Nothing but RPC goes to stdout; logs go to $PLANAGER_LOG. The host exits when
+ * Neovim's end of the pipe closes, which also happens when Neovim is killed.
+ */
+import { appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { attach } from 'neovim';
+import { extractObjects } from '../graph/index.js';
+import { parse } from '../parser/index.js';
+import { installHook, registerHost, Session, type SessionConfig, type SyncReport } from '../sync/index.js';
+import { editsByLine, editsFromChanges } from './edits.js';
+
+const LOG = process.env.PLANAGER_LOG || join(tmpdir(), 'planager.log');
+const DEBUG = process.env.PLANAGER_LOG_LEVEL === 'debug';
+function log(level: string, ...parts: unknown[]): void {
+  try {
+    appendFileSync(LOG, `${new Date().toISOString()} ${level} [host ${process.pid}] ${parts.map((p) => (p instanceof Error ? (p.stack ?? p.message) : typeof p === 'string' ? p : JSON.stringify(p))).join(' ')}\n`);
+  } catch {
+    // the log is best effort; stdout is never an option
+  }
+}
+// Anything that would print goes to the log instead of the RPC channel.
+for (const k of ['log', 'info', 'warn', 'error', 'debug'] as const) console[k] = (...a: unknown[]) => log(k.toUpperCase(), ...a);
+const logger = { info: (...a: unknown[]) => DEBUG && log('INFO', ...a), warn: (...a: unknown[]) => log('WARN', ...a), error: (...a: unknown[]) => log('ERROR', ...a), debug: () => {}, level: 'warn' };
+
+const nvim = attach({ reader: process.stdin, writer: process.stdout, options: { logger: logger as never } });
+let session: Session | null = null;
+let unregister: (() => Promise<void>) | null = null;
+
+process.stdin.on('end', () => exit(0));
+process.stdin.on('close', () => exit(0));
+process.on('uncaughtException', (e) => {
+  log('ERROR', 'uncaught', e);
+  exit(1);
+});
+process.on('unhandledRejection', (e) => log('ERROR', 'unhandled rejection', e));
+
+let exiting = false;
+function exit(code: number): void {
+  if (exiting) return;
+  exiting = true;
+  const done = () => process.exit(code);
+  const timer = setTimeout(done, 1000);
+  Promise.resolve(session?.flushBackups())
+    .then(() => unregister?.())
+    .catch(() => {})
+    .finally(() => {
+      clearTimeout(timer);
+      done();
+    });
+}
+
+function lua(code: string, args: unknown[]): Promise<unknown> {
+  return nvim.lua(code, args as never);
+}
+
+function notify(level: 'info' | 'warn' | 'error', msg: string): void {
+  void lua("require('planager')._notify(...)", [level, msg]).catch((e) => log('ERROR', e));
+}
+
+function reportProblems(r: SyncReport | null | undefined, what: string): void {
+  if (!r) return;
+  if (!r.ok) notify(r.code === 1 ? 'warn' : 'error', `${what}: ${r.error?.message}`);
+  for (const w of r.warnings) log('WARN', w);
+  if (r.conflicts.length > 0) notify('warn', `${r.conflicts.length} conflict(s) in ${what}; the older values are in :Planager history`);
+  void pushStatus();
+}
+
+async function pushStatus(): Promise<void> {
+  if (session) await lua("require('planager')._status(...)", [session.getStatus()]).catch(() => {});
+}
+
+interface BufInfo {
+  bufnr: number;
+  path: string;
+  tick: number;
+  lines: string[];
+  modified: boolean;
+}
+
+async function buffers(): Promise<BufInfo[]> {
+  return ((await lua("return require('planager')._buffers()", [])) as BufInfo[]) ?? [];
+}
+
+/** Pull into one open buffer; recompute when the user typed meanwhile, never force. */
+async function pullBuffer(bufnr: number, path: string, attempt = 0): Promise<void> {
+  if (!session) return;
+  const info = ((await lua("return require('planager')._buffer(...)", [bufnr])) as BufInfo | null) ?? null;
+  if (!info) return;
+  const text = info.lines.join('\n');
+  const r = await session.pull(path, text);
+  if (!r) return;
+  reportProblems(r.report, 'pull');
+  if (r.after === null || r.after === text) return;
+  const edits = editsByLine(text, r.after);
+  const res = await lua("return require('planager')._apply(...)", [bufnr, info.tick, edits, !info.modified]);
+  if (res === 'stale' && attempt < 3) return pullBuffer(bufnr, path, attempt + 1);
+}
+
+let refreshTimer: NodeJS.Timeout | null = null;
+function scheduleRefresh(): void {
+  if (refreshTimer) return;
+  refreshTimer = setTimeout(async () => {
+    refreshTimer = null;
+    for (const b of await buffers().catch(() => [] as BufInfo[])) await pullBuffer(b.bufnr, b.path).catch((e) => log('ERROR', e));
+  }, 15);
+}
+
+let markReady: () => void = () => {};
+const ready = new Promise<void>((r) => (markReady = r));
+/** Requests that need the session wait for setup (sent just before them, as a notification). */
+const EARLY = new Set(['ping', 'setup']);
+
+type Handler = (...args: never[]) => Promise<unknown> | unknown;
+const handlers: Record<string, Handler> = {
+  ping: () => ({ pid: process.pid, version: process.env.PLANAGER_VERSION ?? 'dev', node: process.version }),
+  setup: async (config: SessionConfig & { hook?: boolean }) => {
+    session = new Session(config);
+    unregister = await registerHost(() => scheduleRefresh());
+    markReady();
+    return { pid: process.pid };
+  },
+  open: (bufnr: number, path: string) => pullBuffer(bufnr, path),
+  prewrite: async (path: string, lines: string[]) => {
+    const text = lines.join('\n');
+    const p = await session!.prewrite(path, text);
+    return p ? editsFromChanges(text, p.changes) : [];
+  },
+  postwrite: async (path: string) => reportProblems(await session!.push(path), 'push'),
+  sync: async (force = false) => {
+    const open = (await buffers()).map((b) => ({ ...b, text: b.lines.join('\n') }));
+    const started = Date.now();
+    const slow = setTimeout(() => void lua("require('planager')._progress(...)", ['syncing…']).catch(() => {}), 300);
+    const r = await session!.syncAll(open, { force });
+    clearTimeout(slow);
+    for (const b of r.buffers) {
+      const o = open.find((x) => x.path === b.path)!;
+      await lua("return require('planager')._apply(...)", [o.bufnr, o.tick, editsByLine(o.text, b.after), !o.modified]);
+    }
+    for (const rep of r.reports) reportProblems(rep, 'sync');
+    const tw = r.reports.reduce((n, x) => n + x.taskwarrior.created.length + x.taskwarrior.updated.length + x.taskwarrior.deleted.length, 0);
+    const notes = r.reports.reduce((n, x) => n + x.notes.length, 0);
+    if (r.reports.every((x) => x.ok)) notify('info', tw + notes === 0 ? 'sync: nothing to do' : `sync: ${notes} note(s), ${tw} task(s) changed in ${Date.now() - started} ms`);
+    return r.reports.map((x) => ({ ok: x.ok, code: x.code, notes: x.notes, taskwarrior: x.taskwarrior, conflicts: x.conflicts, warnings: x.warnings, error: x.error }));
+  },
+  status: () => session?.getStatus() ?? null,
+  task_at: (lines: string[], line: number) => {
+    // The innermost task whose item holds the cursor line (1-based).
+    const text = lines.join('\n');
+    const off = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
+    const t = extractObjects(parse(text), 'buffer')
+      .tasks.filter((x) => x.spans.item.from <= off && off <= x.spans.item.to)
+      .pop();
+    return t && t.id ? { id: t.id, description: t.description } : null;
+  },
+  history: async (path: string, id: string) => session!.history(path, id),
+  restore: async (path: string, id: string, n: number) => {
+    const r = await session!.restore(path, id, n);
+    if ('notes' in r) reportProblems(r, 'restore');
+    else notify('error', `restore: ${r.message}`);
+    scheduleRefresh();
+    return 'message' in r && !('notes' in r) ? { ok: false, message: r.message } : { ok: true };
+  },
+  backups: () => session!.backups(),
+  activity: (limit = 50) => session!.activity(limit),
+  hook_install: () => installHook(session!.tw),
+};
+
+nvim.on('request', (method: string, args: unknown[], resp: { send: (v: unknown, isError?: boolean) => void }) => {
+  const h = handlers[method];
+  if (!h) return resp.send(`planager: unknown request ${method}`, true);
+  (EARLY.has(method) ? Promise.resolve() : ready)
+    .then(() => (h as (...a: unknown[]) => unknown)(...args))
+    .then((v) => resp.send(v ?? null))
+    .catch((e: unknown) => {
+      log('ERROR', method, e);
+      resp.send(`planager: ${method} failed: ${e instanceof Error ? e.message : String(e)}`, true);
+    });
+});
+
+nvim.on('notification', (method: string, args: unknown[]) => {
+  const h = handlers[method];
+  if (!h) return log('WARN', `unknown notification ${method}`);
+  (EARLY.has(method) ? Promise.resolve() : ready)
+    .then(() => (h as (...a: unknown[]) => unknown)(...args))
+    .catch((e: unknown) => {
+      log('ERROR', method, e);
+      notify('error', `${method} failed: ${e instanceof Error ? e.message : String(e)} (details in ${LOG})`);
+    });
+});
+
+log('INFO', `started (node ${process.version})`);

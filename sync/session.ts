@@ -1,0 +1,202 @@
+/**
+ * An editor session over one or more workspaces: what the Neovim host (and any other editor
+ * shell) calls. Writes go through one queue per process; the engine's lock covers the rest.
+ *
+ * - pull(file, text): the note changes Taskwarrior brings for an open buffer (no disk write;
+ *   the editor applies them to the buffer and writes it, so disk and state agree).
+ * - prewrite(file, text): ids and derived statuses, no process (BufWritePre).
+ * - push(file): send a written file to Taskwarrior (BufWritePost).
+ * - syncAll(buffers): both ways for every tracked file; open buffers get edits, others are
+ *   written by the engine.
+ */
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { loadState, stateDirOf, sync, type SyncOptions, type SyncReport, type SyncState } from './engine.js';
+import { backup, listBackups, type BackupMode } from './backup.js';
+import { history, restore } from './history.js';
+import { Queue } from './lock.js';
+import { readLog, type LogEntry } from './log.js';
+import { prepareWrite, type Prewrite } from './prewrite.js';
+import { Taskwarrior } from './taskwarrior.js';
+import { join } from 'node:path';
+
+export interface SessionConfig {
+  workspaces: string[];
+  task?: string;
+  stateDir?: string | null;
+  inbox?: string | null;
+  backup?: BackupMode | false;
+  propagate?: boolean;
+  bulkShare?: number;
+  bulkMin?: number;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}
+
+export interface Status {
+  lastSync: string | null;
+  lastError: string | null;
+  pendingPushes: number;
+  conflicts: number;
+  running: boolean;
+}
+
+export interface Located {
+  workspace: string;
+  rel: string;
+}
+
+export class Session {
+  readonly tw: Taskwarrior;
+  private readonly queue = new Queue();
+  private readonly states = new Map<string, SyncState>();
+  private status: Status = { lastSync: null, lastError: null, pendingPushes: 0, conflicts: 0, running: false };
+  private backupTimer: NodeJS.Timeout | null = null;
+  private readonly dirty = new Set<string>();
+
+  constructor(readonly config: SessionConfig) {
+    this.tw = new Taskwarrior({ bin: config.task ?? 'task', env: config.env ?? process.env, timeoutMs: config.timeoutMs });
+  }
+
+  /** The workspace holding `path`, or null when the file is not tracked. */
+  locate(path: string): Located | null {
+    const abs = resolve(path);
+    if (!abs.endsWith('.norg')) return null;
+    for (const w of this.config.workspaces) {
+      const root = resolve(w);
+      const rel = relative(root, abs);
+      if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return { workspace: root, rel: rel.split(sep).join('/') };
+    }
+    return null;
+  }
+
+  private stateDir(workspace: string): string {
+    return stateDirOf({ workspace, stateDir: this.config.stateDir ? join(resolve(this.config.stateDir), workspace.replace(/[^A-Za-z0-9]+/g, '_')) : undefined });
+  }
+
+  private opts(workspace: string, extra: Partial<SyncOptions>): SyncOptions {
+    return {
+      workspace,
+      tw: this.tw,
+      stateDir: this.stateDir(workspace),
+      inbox: this.config.inbox ?? null,
+      propagate: this.config.propagate,
+      bulkShare: this.config.bulkShare,
+      bulkMin: this.config.bulkMin,
+      ...extra,
+    };
+  }
+
+  private async state(workspace: string): Promise<SyncState> {
+    let s = this.states.get(workspace);
+    if (!s) this.states.set(workspace, (s = await loadState(this.stateDir(workspace))));
+    return s;
+  }
+
+  private async run(workspace: string, extra: Partial<SyncOptions>): Promise<SyncReport> {
+    return this.queue.run(async () => {
+      this.status.running = true;
+      try {
+        const r = await sync(this.opts(workspace, extra));
+        this.states.delete(workspace);
+        this.status.lastSync = new Date().toISOString();
+        this.status.lastError = r.ok ? null : (r.error?.message ?? 'sync failed');
+        this.status.conflicts += r.conflicts.length;
+        if (r.ok && r.changed && !r.dryRun) this.scheduleBackup(workspace);
+        return r;
+      } finally {
+        this.status.running = false;
+      }
+    });
+  }
+
+  /** Debounced: one commit for a burst of syncs, never in the way of the editor. */
+  private scheduleBackup(workspace: string): void {
+    if (this.config.backup === false) return;
+    this.dirty.add(workspace);
+    if (this.backupTimer) clearTimeout(this.backupTimer);
+    this.backupTimer = setTimeout(() => {
+      this.backupTimer = null;
+      const list = [...this.dirty];
+      this.dirty.clear();
+      for (const w of list) void this.queue.run(() => backup(w, this.stateDir(w), this.config.backup || 'state', 'planager: sync from Neovim'));
+    }, 5_000);
+    this.backupTimer.unref();
+  }
+
+  async flushBackups(): Promise<void> {
+    if (!this.backupTimer) return;
+    clearTimeout(this.backupTimer);
+    this.backupTimer = null;
+    const list = [...this.dirty];
+    this.dirty.clear();
+    for (const w of list) await this.queue.run(() => backup(w, this.stateDir(w), this.config.backup || 'state', 'planager: sync from Neovim'));
+  }
+
+  async pull(path: string, text: string): Promise<{ after: string | null; report: SyncReport } | null> {
+    const at = this.locate(path);
+    if (!at) return null;
+    const r = await this.run(at.workspace, { files: [at.rel], direction: 'pull', texts: new Map([[at.rel, { text, mtime: Date.now() }]]), writeNotes: false });
+    const c = r.noteChanges.find((x) => x.file === at.rel);
+    return { after: c ? c.after : null, report: r };
+  }
+
+  async prewrite(path: string, text: string): Promise<Prewrite | null> {
+    const at = this.locate(path);
+    if (!at) return null;
+    return prepareWrite(at.rel, text, await this.state(at.workspace), { propagate: this.config.propagate });
+  }
+
+  async push(path: string): Promise<SyncReport | null> {
+    const at = this.locate(path);
+    if (!at) return null;
+    this.status.pendingPushes++;
+    try {
+      return await this.run(at.workspace, { files: [at.rel], direction: 'push' });
+    } finally {
+      this.status.pendingPushes--;
+    }
+  }
+
+  /** Both ways for every workspace; `buffers` are the open tracked buffers (absolute paths). */
+  async syncAll(buffers: { path: string; text: string }[], extra: Partial<SyncOptions> = {}): Promise<{ reports: SyncReport[]; buffers: { path: string; after: string }[] }> {
+    const reports: SyncReport[] = [];
+    const out: { path: string; after: string }[] = [];
+    for (const w of this.config.workspaces.map((x) => resolve(x))) {
+      const open = buffers.map((b) => ({ ...b, at: this.locate(b.path) })).filter((b) => b.at && b.at.workspace === w);
+      const texts = new Map(open.map((b) => [b.at!.rel, { text: b.text, mtime: Date.now() }]));
+      const r = await this.run(w, { texts, writeNotes: (f) => !texts.has(f), ...extra });
+      reports.push(r);
+      for (const c of r.noteChanges) {
+        const b = open.find((x) => x.at!.rel === c.file);
+        if (b) out.push({ path: b.path, after: c.after });
+      }
+    }
+    return { reports, buffers: out };
+  }
+
+  getStatus(): Status {
+    return { ...this.status };
+  }
+
+  async history(path: string, id: string) {
+    const at = this.locate(path) ?? { workspace: resolve(this.config.workspaces[0]), rel: '' };
+    return history({ workspace: at.workspace, stateDir: this.stateDir(at.workspace) }, id);
+  }
+
+  async restore(path: string, id: string, n: number) {
+    const at = this.locate(path) ?? { workspace: resolve(this.config.workspaces[0]), rel: '' };
+    return this.queue.run(() => restore(this.opts(at.workspace, {}), id, n));
+  }
+
+  async backups(): Promise<{ workspace: string; commits: { commit: string; date: string; message: string }[] }[]> {
+    const out = [];
+    for (const w of this.config.workspaces.map((x) => resolve(x))) out.push({ workspace: w, commits: await listBackups(w, this.stateDir(w), this.config.backup || 'state') });
+    return out;
+  }
+
+  async activity(limit = 50): Promise<LogEntry[]> {
+    const all: LogEntry[] = [];
+    for (const w of this.config.workspaces.map((x) => resolve(x))) all.push(...(await readLog(join(this.stateDir(w), 'activity.jsonl'))));
+    return all.sort((a, b) => b.time.localeCompare(a.time)).slice(0, limit);
+  }
+}
