@@ -85,19 +85,30 @@ async function buffers(): Promise<BufInfo[]> {
   return ((await lua("return require('planager')._buffers()", [])) as BufInfo[]) ?? [];
 }
 
+/** Buffers with unsaved changes are pulled right after their next write, never under the user. */
+const pullAfterWrite = new Set<number>();
+
 /** Pull into one open buffer; recompute when the user typed meanwhile, never force. */
 async function pullBuffer(bufnr: number, path: string, attempt = 0): Promise<void> {
   if (!session) return;
   const info = ((await lua("return require('planager')._buffer(...)", [bufnr])) as BufInfo | null) ?? null;
   if (!info) return;
+  if (info.modified) {
+    pullAfterWrite.add(bufnr);
+    return;
+  }
   const text = info.lines.join('\n');
-  const r = await session.pull(path, text);
-  if (!r) return;
-  reportProblems(r.report, 'pull');
-  if (r.after === null || r.after === text) return;
-  const edits = editsByLine(text, r.after);
-  const res = await lua("return require('planager')._apply(...)", [bufnr, info.tick, edits, !info.modified]);
-  if (res === 'stale' && attempt < 3) return pullBuffer(bufnr, path, attempt + 1);
+  let stale = false;
+  const r = await session.pull(path, text, async (after) => {
+    const res = await lua("return require('planager')._apply(...)", [bufnr, info.tick, editsByLine(text, after), true]);
+    stale = res !== 'ok';
+    return !stale;
+  });
+  if (stale) {
+    if (attempt < 3) return pullBuffer(bufnr, path, attempt + 1);
+    return;
+  }
+  reportProblems(r, 'pull');
 }
 
 let refreshTimer: NodeJS.Timeout | null = null;
@@ -129,22 +140,38 @@ const handlers: Record<string, Handler> = {
     const p = await session!.prewrite(path, text);
     return p ? editsFromChanges(text, p.changes) : [];
   },
-  postwrite: async (path: string) => reportProblems(await session!.push(path), 'push'),
+  postwrite: async (bufnr: number, path: string) => {
+    reportProblems(await session!.push(path), 'push');
+    if (pullAfterWrite.delete(bufnr)) await pullBuffer(bufnr, path);
+  },
   sync: async (force = false) => {
-    const open = (await buffers()).map((b) => ({ ...b, text: b.lines.join('\n') }));
     const started = Date.now();
     const slow = setTimeout(() => void lua("require('planager')._progress(...)", ['syncing…']).catch(() => {}), 300);
-    const r = await session!.syncAll(open, { force });
-    clearTimeout(slow);
-    for (const b of r.buffers) {
-      const o = open.find((x) => x.path === b.path)!;
-      await lua("return require('planager')._apply(...)", [o.bufnr, o.tick, editsByLine(o.text, b.after), !o.modified]);
+    let reports: SyncReport[] = [];
+    try {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const open = (await buffers()).map((b) => ({ ...b, text: b.lines.join('\n') }));
+        let stale = false;
+        reports = await session!.syncAll(
+          open,
+          async (path, after) => {
+            const o = open.find((x) => x.path === path)!;
+            const res = await lua("return require('planager')._apply(...)", [o.bufnr, o.tick, editsByLine(o.text, after), true]);
+            stale = stale || res !== 'ok';
+            return res === 'ok';
+          },
+          { force },
+        );
+        if (!stale) break;
+      }
+    } finally {
+      clearTimeout(slow);
     }
-    for (const rep of r.reports) reportProblems(rep, 'sync');
-    const tw = r.reports.reduce((n, x) => n + x.taskwarrior.created.length + x.taskwarrior.updated.length + x.taskwarrior.deleted.length, 0);
-    const notes = r.reports.reduce((n, x) => n + x.notes.length, 0);
-    if (r.reports.every((x) => x.ok)) notify('info', tw + notes === 0 ? 'sync: nothing to do' : `sync: ${notes} note(s), ${tw} task(s) changed in ${Date.now() - started} ms`);
-    return r.reports.map((x) => ({ ok: x.ok, code: x.code, notes: x.notes, taskwarrior: x.taskwarrior, conflicts: x.conflicts, warnings: x.warnings, error: x.error }));
+    for (const rep of reports) reportProblems(rep, 'sync');
+    const tw = reports.reduce((n, x) => n + x.taskwarrior.created.length + x.taskwarrior.updated.length + x.taskwarrior.deleted.length, 0);
+    const notes = reports.reduce((n, x) => n + x.notes.length, 0);
+    if (reports.every((x) => x.ok)) notify('info', tw + notes === 0 ? 'sync: nothing to do' : `sync: ${notes} note(s), ${tw} task(s) changed in ${Date.now() - started} ms`);
+    return reports.map((x) => ({ ok: x.ok, code: x.code, notes: x.notes, taskwarrior: x.taskwarrior, conflicts: x.conflicts, warnings: x.warnings, error: x.error }));
   },
   status: () => session?.getStatus() ?? null,
   task_at: (lines: string[], line: number) => {

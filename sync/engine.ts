@@ -28,6 +28,7 @@ import { acquireLock } from './lock.js';
 import { appendLog, type LogEntry } from './log.js';
 import { DEFAULT_PRIORITIES, FIELD_NAMES, fromTw, sameValue, toTw, type Fields, type PriorityMap } from './mapping.js';
 import type { Taskwarrior, TwError, TwTask } from './taskwarrior.js';
+import { readUndoTail, lostUpdates } from './undo.js';
 import { hashText, listNorgFiles } from './workspace.js';
 
 export interface SyncOptions {
@@ -50,6 +51,12 @@ export interface SyncOptions {
   propagate?: boolean;
   priorities?: PriorityMap;
   now?: () => Date;
+  /**
+   * Called with the planned note changes before anything is written (journal, Taskwarrior,
+   * state). An editor applies them to its open buffers here; returning false (a buffer changed
+   * meanwhile) abandons the sync with nothing written, to be run again.
+   */
+  applyNotes?: (changes: NoteChange[]) => Promise<boolean>;
   /** Text to use instead of the file on disk (an open, modified buffer), by relative path. */
   texts?: Map<string, { text: string; mtime: number }>;
   /** Write planned note changes to disk (default true); a function decides per file (the
@@ -98,6 +105,13 @@ export interface TaskState {
   /** The date texts as the note had them at the last sync. */
   dueText: string | null;
   scheduledText: string | null;
+  /**
+   * When we last imported this task (ms, whole second). Taskwarrior 2.6 writers do not
+   * serialise: an outside `task` that loaded the file before our import can write the old
+   * version back after it. Such a version has a `modified` older than this, so it is taken
+   * for what it is (stale) and our values are sent again, instead of being pulled as an edit.
+   */
+  pushedAt?: number;
 }
 
 export interface SyncState {
@@ -107,6 +121,8 @@ export interface SyncState {
   tasks: Record<string, TaskState>;
   /** Full Taskwarrior tasks as of `stamp` (import replaces whole tasks; no export needed). */
   cache: Record<string, TwTask>;
+  /** Bytes of undo.data already checked for lost updates (undo.ts). */
+  undoSize?: number;
 }
 
 interface Journal {
@@ -272,6 +288,23 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     seen = await opts.tw.stamp();
   }
   const twByUuid = new Map(twTasks.map((t) => [t.uuid, t]));
+  // Versions a concurrent `task` process overwrote are brought back from undo.data.
+  let undoSize = state.undoSize ?? 0;
+  const repairs: TwTask[] = [];
+  if (exported) {
+    const tail = await readUndoTail(opts.tw.dataDir(), state.undoSize ?? Number.MAX_SAFE_INTEGER);
+    if (state.undoSize !== undefined) {
+      for (const t of lostUpdates(twByUuid, tail.latest)) {
+        repairs.push(t);
+        twByUuid.set(t.uuid, t);
+      }
+      if (repairs.length > 0) {
+        twTasks = [...twByUuid.values()];
+        report.warnings.push(`repaired ${repairs.length} task(s) that a concurrent \`task\` process had overwritten (from undo.data)`);
+      }
+    }
+    undoSize = tail.size;
+  }
 
   const graph = new WorkspaceGraph({ propagate: false });
   for (const n of notes) graph.setFile(n.file, n.text);
@@ -317,7 +350,12 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     base: Fields | null;
     tw: TwTask | null;
     twf: Fields | null;
+    /** What the note should say after this sync. */
     merged: Fields;
+    /** What Taskwarrior should hold (differs from `merged` only for deferred fields). */
+    forTw: Fields;
+    /** The base to record: a deferred field keeps its old base, so the other direction sends it later. */
+    newBase: Fields;
     isNew: boolean;
   }
   const merges = new Map<string, Merge>();
@@ -372,21 +410,27 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
       const note = noteFields(t, st, twf);
       const base = st?.base ?? null;
       const merged: Fields = { ...note };
+      const forTw: Fields = { ...note };
+      const newBase: Fields = { ...note };
+      const set = (f: keyof Fields, target: Record<string, unknown>, v: unknown) => (target[f] = v);
       if (twf) {
         const noteTime = noteMtime.get(t.file) ?? 0;
         const twTime = tw?.modified ? (parseTwTime(tw.modified) ?? 0) : 0;
+        const stale = !!st?.pushedAt && twTime < st.pushedAt;
+        if (stale) report.warnings.push(`task ${t.id} in Taskwarrior is older than Planager's last write (a concurrent \`task\` wrote an old copy back); sending it again`);
         for (const f of FIELD_NAMES) {
           const nv = note[f];
           const tv = twf[f];
           if (sameValue(nv, tv)) continue;
           const bv = base ? base[f] : undefined;
           const nChanged = base ? !sameValue(nv, bv) : true;
-          const tChanged = base ? !sameValue(tv, bv) : true;
+          const tChanged = base ? !stale && !sameValue(tv, bv) : true;
           let take: 'note' | 'taskwarrior';
           if (f === 'depends') {
             // Structure decides: the note's subtasks and links, plus what Taskwarrior added.
             const added = (tv as string[]).filter((x) => !(base?.depends ?? []).includes(x));
-            (merged as unknown as Record<string, unknown>)[f] = [...new Set([...(nv as string[]), ...added])].sort();
+            const v = [...new Set([...(nv as string[]), ...added])].sort();
+            for (const target of [merged, forTw, newBase]) set(f, target as never, v);
             continue;
           }
           if (nChanged && !tChanged) take = 'note';
@@ -395,13 +439,20 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
             take = twTime > noteTime ? 'taskwarrior' : 'note';
             report.conflicts.push({ uuid, id: t.id ?? '', field: f, note: nv, taskwarrior: tv, winner: take });
           }
-          if (direction === 'pull' && take === 'note') take = 'taskwarrior';
-          if (direction === 'push' && take === 'taskwarrior') take = 'note';
           if (f === 'project' && take === 'taskwarrior' && !projectHome(graph, notes, tv as string | null)) take = 'note';
-          (merged as unknown as Record<string, unknown>)[f] = take === 'note' ? nv : tv;
+          // One-direction syncs defer the other direction's winner: neither side is
+          // overwritten and the old base stays, so the next sync the other way sends it.
+          if ((direction === 'pull' && take === 'note') || (direction === 'push' && take === 'taskwarrior')) {
+            set(f, merged as never, nv);
+            set(f, forTw as never, tv);
+            set(f, newBase as never, base ? bv : direction === 'pull' ? tv : nv);
+            continue;
+          }
+          const v = take === 'note' ? nv : tv;
+          for (const target of [merged, forTw, newBase]) set(f, target as never, v);
         }
       }
-      merges.set(uuid, { uuid, id: t.id ?? shortId(uuid, allUuids), obj: t, note, base, tw, twf, merged, isNew });
+      merges.set(uuid, { uuid, id: t.id ?? shortId(uuid, allUuids), obj: t, note, base, tw, twf, merged, forTw, newBase, isNew });
     }
   }
 
@@ -411,7 +462,10 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     const derived = propagateStatuses(graph, changed, (k) => merges.get(keyToUuid.get(k) ?? '')?.merged.status ?? graph.tasks.get(k)?.status);
     for (const [k, st] of derived) {
       const pm = merges.get(keyToUuid.get(k) ?? '');
-      if (pm) pm.merged.status = st;
+      if (!pm) continue;
+      pm.merged.status = st;
+      // A pull leaves Taskwarrior alone: the derived status goes there with the next push.
+      if (direction !== 'pull') pm.forTw.status = pm.newBase.status = st;
     }
   }
 
@@ -446,22 +500,23 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     edits.set(file, l);
   };
   const newState: SyncState = { version: 1, stamp: null, notes: { ...state.notes }, tasks: {}, cache: {} };
+  const st0 = (uuid: string): TaskState | undefined => state.tasks[uuid];
   for (const st of Object.values(state.tasks)) if (!inScope(st.file)) newState.tasks[st.uuid] = st;
   let bulk = 0;
 
   for (const m of merges.values()) {
     const t = m.obj!;
-    const mergedTw = toTw(m.merged, m.tw, m.uuid, now, priorities);
-    const twChanged = !m.twf || FIELD_NAMES.some((f) => !sameValue(m.merged[f], m.twf![f])) || (m.merged.status === 'pending' && !m.tw?.start);
+    const mergedTw = toTw(m.forTw, m.tw, m.uuid, now, priorities);
+    const twChanged = !m.twf || FIELD_NAMES.some((f) => !sameValue(m.forTw[f], m.twf![f])) || (m.forTw.status === 'pending' && !m.tw?.start);
     if (twChanged && direction !== 'pull') {
       imports.push(mergedTw);
       if (m.isNew) report.taskwarrior.created.push(m.uuid);
       else report.taskwarrior.updated.push(m.uuid);
       if (m.twf) {
-        const lost = diffFields(m.twf, m.merged);
+        const lost = diffFields(m.twf, m.forTw);
         if (Object.keys(lost).length > 0) log.push({ time: now.toISOString(), uuid: m.uuid, id: m.id, side: 'taskwarrior', action: report.conflicts.some((c) => c.uuid === m.uuid && c.winner === 'note') ? 'conflict' : 'overwrite', fields: lost, version: m.twf, file: t.file });
       }
-      if ((m.merged.status === 'done' || m.merged.status === 'cancelled') && m.twf?.status !== m.merged.status) bulk++;
+      if ((m.forTw.status === 'done' || m.forTw.status === 'cancelled') && m.twf?.status !== m.forTw.status) bulk++;
     }
     // The note side: fields that differ from what the line says.
     const e: Extract<TaskEdit, { op: 'set' }> = { op: 'set', key: t.key };
@@ -507,7 +562,12 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
       const lost = diffFields(n, m.merged);
       if (!m.isNew && Object.keys(lost).length > 0) log.push({ time: now.toISOString(), uuid: m.uuid, id: m.id, side: 'note', action: report.conflicts.some((c) => c.uuid === m.uuid && c.winner === 'taskwarrior') ? 'conflict' : 'overwrite', fields: lost, version: n, file: t.file });
     }
-    newState.tasks[m.uuid] = { uuid: m.uuid, id: m.id, file: t.file, base: m.merged, dueText, scheduledText: schedText };
+    // A pull gives a new line its id but does not create the task: the next push does.
+    if (m.isNew && direction === 'pull') continue;
+    const baseDue = sameValue(m.newBase.due, m.merged.due) ? dueText : (st0(m.uuid)?.dueText ?? t.due);
+    const baseSched = sameValue(m.newBase.scheduled, m.merged.scheduled) ? schedText : (st0(m.uuid)?.scheduledText ?? t.start);
+    const pushedAt = twChanged && direction !== 'pull' ? Math.floor(now.getTime() / 1000) * 1000 : st0(m.uuid)?.pushedAt;
+    newState.tasks[m.uuid] = { uuid: m.uuid, id: m.id, file: t.file, base: m.newBase, dueText: baseDue, scheduledText: baseSched, ...(pushedAt ? { pushedAt } : {}) };
     newState.cache[m.uuid] = twChanged && direction !== 'pull' ? mergedTw : (m.tw ?? mergedTw);
   }
 
@@ -532,6 +592,12 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   }
   // Keep the cache complete for tasks we did not touch (they may be linked to later).
   for (const t of twTasks) if (!newState.cache[t.uuid] && (state.tasks[t.uuid] || state.cache[t.uuid])) newState.cache[t.uuid] = t;
+
+  // Repaired versions go back in even where nothing else changed them.
+  for (const r of repairs) {
+    if (!imports.some((t) => t.uuid === r.uuid)) imports.push(r);
+    if (newState.cache[r.uuid] && !imports.some((t) => t.uuid === r.uuid && t !== r)) newState.cache[r.uuid] = r;
+  }
 
   // Note texts.
   const noteChanges: NoteChange[] = [];
@@ -560,6 +626,10 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     return { ...report, ok: false, code: 1, error: { code: 'bulk-guard', message: `this sync would delete or complete ${bulk} of the ${touched} tasks it touches; run again with --force to go ahead` } };
   }
   if (opts.dryRun) return report;
+
+  if (opts.applyNotes && noteChanges.length > 0 && !(await opts.applyNotes(noteChanges))) {
+    return { ...report, changed: false, noteChanges: [], notes: [], taskwarrior: { created: [], updated: [], deleted: [] }, warnings: [...report.warnings, 'a buffer changed while syncing; nothing was written'], error: { code: 'stale', message: 'a buffer changed while syncing' }, ok: false, code: 2 };
+  }
 
   // Write: journal, log, import, notes, state.
   for (const c of noteChanges) newState.notes[c.file] = hashText(c.after);
@@ -591,6 +661,8 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     }
   }
   newState.stamp = await opts.tw.stamp();
+  // From before our import: the next sync checks that our own writes survived, too.
+  newState.undoSize = undoSize;
   await writeAtomic(join(dir, 'state.json'), JSON.stringify(newState));
   await unlink(join(dir, 'journal.json')).catch(() => {});
   return report;

@@ -132,12 +132,23 @@ export class Session {
     for (const w of list) await this.queue.run(() => backup(w, this.stateDir(w), this.config.backup || 'state', 'planager: sync from Neovim'));
   }
 
-  async pull(path: string, text: string): Promise<{ after: string | null; report: SyncReport } | null> {
+  /**
+   * Pull into an open, unmodified buffer. `apply` gets the new text and must put it in the
+   * buffer and write it (false when the buffer changed meanwhile: nothing is committed).
+   */
+  async pull(path: string, text: string, apply: (after: string) => Promise<boolean>): Promise<SyncReport | null> {
     const at = this.locate(path);
     if (!at) return null;
-    const r = await this.run(at.workspace, { files: [at.rel], direction: 'pull', texts: new Map([[at.rel, { text, mtime: Date.now() }]]), writeNotes: false });
-    const c = r.noteChanges.find((x) => x.file === at.rel);
-    return { after: c ? c.after : null, report: r };
+    return this.run(at.workspace, {
+      files: [at.rel],
+      direction: 'pull',
+      texts: new Map([[at.rel, { text, mtime: Date.now() }]]),
+      writeNotes: false,
+      applyNotes: async (changes) => {
+        const c = changes.find((x) => x.file === at.rel);
+        return c ? apply(c.after) : true;
+      },
+    });
   }
 
   async prewrite(path: string, text: string): Promise<Prewrite | null> {
@@ -157,21 +168,31 @@ export class Session {
     }
   }
 
-  /** Both ways for every workspace; `buffers` are the open tracked buffers (absolute paths). */
-  async syncAll(buffers: { path: string; text: string }[], extra: Partial<SyncOptions> = {}): Promise<{ reports: SyncReport[]; buffers: { path: string; after: string }[] }> {
+  /**
+   * Both ways for every workspace. `buffers` are the open tracked buffers (saved: the editor
+   * writes them first); their changes go through `apply` (which writes them), the other
+   * notes are written by the engine.
+   */
+  async syncAll(buffers: { path: string; text: string }[], apply: (path: string, after: string) => Promise<boolean>, extra: Partial<SyncOptions> = {}): Promise<SyncReport[]> {
     const reports: SyncReport[] = [];
-    const out: { path: string; after: string }[] = [];
     for (const w of this.config.workspaces.map((x) => resolve(x))) {
       const open = buffers.map((b) => ({ ...b, at: this.locate(b.path) })).filter((b) => b.at && b.at.workspace === w);
       const texts = new Map(open.map((b) => [b.at!.rel, { text: b.text, mtime: Date.now() }]));
-      const r = await this.run(w, { texts, writeNotes: (f) => !texts.has(f), ...extra });
+      const r = await this.run(w, {
+        texts,
+        writeNotes: (f) => !texts.has(f),
+        applyNotes: async (changes) => {
+          for (const c of changes) {
+            const b = open.find((x) => x.at!.rel === c.file);
+            if (b && !(await apply(b.path, c.after))) return false;
+          }
+          return true;
+        },
+        ...extra,
+      });
       reports.push(r);
-      for (const c of r.noteChanges) {
-        const b = open.find((x) => x.at!.rel === c.file);
-        if (b) out.push({ path: b.path, after: c.after });
-      }
     }
-    return { reports, buffers: out };
+    return reports;
   }
 
   getStatus(): Status {

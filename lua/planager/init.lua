@@ -121,13 +121,22 @@ function H.on_write_post(ev)
   if not M.tracked(ev.buf) or not H.cfg.push_on_write then
     return
   end
-  local _, err = host.notify('postwrite', H.path(ev.buf))
+  local _, err = host.notify('postwrite', ev.buf, H.path(ev.buf))
   H.fail(err)
 end
 
 -- Commands ------------------------------------------------------------------------------
 
+--- Two-way sync of every tracked note. Unsaved tracked buffers are written first, so what is
+--- synced is what is on disk (their writes push as usual).
 function M.sync(force)
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(b) and M.tracked(b) and vim.bo[b].modified then
+      vim.api.nvim_buf_call(b, function()
+        vim.cmd('silent write')
+      end)
+    end
+  end
   local _, err = host.notify('sync', force == true)
   H.fail(err)
 end
@@ -151,7 +160,7 @@ function M.push(bufnr)
       vim.cmd('write')
     end)
   else
-    local _, err = host.notify('postwrite', H.path(bufnr))
+    local _, err = host.notify('postwrite', bufnr, H.path(bufnr))
     H.fail(err)
   end
 end

@@ -1,0 +1,183 @@
+/**
+ * Repairing lost updates from Taskwarrior 2.6's undo.data.
+ *
+ * Two `task` processes that write at once (Planager's import and a `task modify` from a
+ * shell, say) each load pending.data, change it in memory and write the whole file back: the
+ * later write silently drops the earlier one (DESIGN.md §4: 5 parallel modifies kept 1).
+ * undo.data, however, is only ever appended to, so it still holds every version each process
+ * meant to write. After an export, the newest version undo.data recorded for a task is
+ * compared with the exported one; where they differ, the export shows an overwritten copy and
+ * the recorded version is imported again. Only the part of undo.data appended since the last
+ * sync is read. Taskwarrior 3.x keeps its data in SQLite with real transactions and has no
+ * undo.data; there is nothing to repair there.
+ *
+ * undo.data holds FF4 lines: `time N`, `old [k:"v" …]`, `new [k:"v" …]`, `---`.
+ */
+import { open, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { twDate, type TwTask } from './taskwarrior.js';
+
+const DATE_FIELDS = new Set(['entry', 'modified', 'end', 'start', 'due', 'scheduled', 'wait', 'until']);
+
+function decode(raw: string): string {
+  let v = raw;
+  try {
+    v = JSON.parse(`"${raw.replace(/\t/g, '\\t')}"`) as string;
+  } catch {
+    v = raw.replace(/\\"/g, '"').replace(/\\\\/g, '\\');
+  }
+  return v.replace(/&open;/g, '[').replace(/&close;/g, ']').replace(/&dquot;/g, '"');
+}
+
+/** One FF4 task (`[k:"v" k:"v"]`) as Taskwarrior's export JSON would show it. */
+export function parseFF4(line: string): TwTask | null {
+  const start = line.indexOf('[');
+  if (start < 0) return null;
+  const raw: Record<string, string> = {};
+  let i = start + 1;
+  const n = line.length;
+  while (i < n) {
+    while (i < n && line[i] === ' ') i++;
+    if (line[i] === ']') break;
+    const colon = line.indexOf(':"', i);
+    if (colon < 0) return null;
+    const key = line.slice(i, colon);
+    let j = colon + 2;
+    let value = '';
+    while (j < n) {
+      const c = line[j];
+      if (c === '\\' && j + 1 < n) {
+        value += c + line[j + 1];
+        j += 2;
+        continue;
+      }
+      if (c === '"') break;
+      value += c;
+      j++;
+    }
+    raw[key] = decode(value);
+    i = j + 1;
+  }
+  if (!raw.uuid) return null;
+  const t: Record<string, unknown> = {};
+  const annotations: { entry: string; description: string }[] = [];
+  for (const [k, v] of Object.entries(raw)) {
+    if (k.startsWith('tags_') || k.startsWith('dep_')) continue; // 2.6's internal copies
+    if (k.startsWith('annotation_')) annotations.push({ entry: twDate(new Date(Number(k.slice(11)) * 1000)), description: v });
+    else if (DATE_FIELDS.has(k) && /^\d+$/.test(v)) t[k] = twDate(new Date(Number(v) * 1000));
+    else if (k === 'tags' || k === 'depends') t[k] = v.split(',').filter(Boolean);
+    else t[k] = v;
+  }
+  if (annotations.length > 0) t.annotations = annotations.sort((a, b) => a.entry.localeCompare(b.entry));
+  return t as TwTask;
+}
+
+export interface UndoTail {
+  /** Byte length of undo.data that was read (the next read starts here). */
+  size: number;
+  /**
+   * For each task, the version every writer in the part read meant it to have: a write based
+   * on a stale copy (its `old` is not the previous `new`) has its own change rebased onto the
+   * version it should have started from.
+   */
+  latest: Map<string, TwTask>;
+}
+
+type Delta = Map<string, { set?: unknown; unset?: true; add?: string[]; remove?: string[] }>;
+const LISTS = new Set(['tags', 'depends']);
+
+function diff(a: TwTask, b: TwTask): Delta {
+  const d: Delta = new Map();
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    if (k === 'modified') continue;
+    const x = a[k];
+    const y = b[k];
+    if (LISTS.has(k)) {
+      const xs = new Set((x as string[] | undefined) ?? []);
+      const ys = new Set((y as string[] | undefined) ?? []);
+      const add = [...ys].filter((v) => !xs.has(v));
+      const remove = [...xs].filter((v) => !ys.has(v));
+      if (add.length || remove.length) d.set(k, { add, remove });
+    } else if (JSON.stringify(x) !== JSON.stringify(y)) d.set(k, y === undefined ? { unset: true } : { set: y });
+  }
+  return d;
+}
+
+function rebase(base: TwTask, d: Delta, modified: unknown): TwTask {
+  const t: Record<string, unknown> = { ...base };
+  for (const [k, c] of d) {
+    if (c.add || c.remove) {
+      const s = new Set((t[k] as string[] | undefined) ?? []);
+      for (const v of c.add ?? []) s.add(v);
+      for (const v of c.remove ?? []) s.delete(v);
+      if (s.size > 0) t[k] = [...s].sort();
+      else delete t[k];
+    } else if (c.unset) delete t[k];
+    else t[k] = c.set;
+  }
+  if (modified !== undefined) t.modified = modified;
+  return t as TwTask;
+}
+
+/** Read undo.data from byte `from` to its end. A file that shrank (compacted) is read again. */
+export async function readUndoTail(dataDir: string, from: number): Promise<UndoTail> {
+  const path = join(dataDir, 'undo.data');
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch {
+    return { size: 0, latest: new Map() };
+  }
+  const start = from > size ? 0 : from;
+  const latest = new Map<string, TwTask>();
+  if (size === start) return { size, latest };
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(size - start);
+    await fh.read(buf, 0, buf.length, start);
+    const text = buf.toString('utf8');
+    // Only whole lines: a writer may be half-way through appending.
+    const end = text.lastIndexOf('\n') + 1;
+    let before: TwTask | null = null;
+    for (const line of text.slice(0, end).split('\n')) {
+      if (line.startsWith('old [')) before = parseFF4(line);
+      else if (line.startsWith('new [')) {
+        const after = parseFF4(line);
+        if (!after) continue;
+        const expected = latest.get(after.uuid);
+        if (expected && before && canon(before) !== canon(expected)) latest.set(after.uuid, rebase(expected, diff(before, after), after.modified));
+        else latest.set(after.uuid, after);
+      } else if (line.startsWith('---')) before = null;
+    }
+    return { size: start + Buffer.byteLength(text.slice(0, end), 'utf8'), latest };
+  } finally {
+    await fh.close();
+  }
+}
+
+const IGNORED = new Set(['id', 'urgency', 'modified']);
+
+function canon(t: TwTask): string {
+  const o: Record<string, unknown> = {};
+  for (const k of Object.keys(t).sort()) {
+    if (IGNORED.has(k)) continue;
+    const v = t[k];
+    o[k] = Array.isArray(v) ? [...(v as unknown[])].map((x) => (typeof x === 'object' ? JSON.stringify(x) : x)).sort() : v;
+  }
+  return JSON.stringify(o);
+}
+
+/**
+ * Tasks whose exported version is not the newest one undo.data recorded: a concurrent writer
+ * overwrote them. Returns the versions to import again.
+ */
+export function lostUpdates(exported: Map<string, TwTask>, latest: Map<string, TwTask>): TwTask[] {
+  const out: TwTask[] = [];
+  for (const [uuid, want] of latest) {
+    const have = exported.get(uuid);
+    // Gone after a delete is a purge (purge writes no undo entry), not a lost update.
+    if (!have && want.status === 'deleted') continue;
+    if (!have || canon(have) !== canon(want)) out.push(want);
+  }
+  return out;
+}
