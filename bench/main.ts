@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { benchGraph } from './graph.js';
 import { benchParser } from './parser.js';
+import { benchSync } from './sync.js';
 
 function shared(): string | null {
   for (const c of [process.env.PLANAGER_SHARED, resolve('..', 'shared'), resolve('shared')]) if (c && existsSync(join(c, 'norg'))) return c;
@@ -19,3 +20,4 @@ const want = (name: string) => only.length === 0 || only.includes(name);
 console.log(`# Planager benchmarks — node ${process.version}, ${new Date().toISOString()}`);
 if (want('parser')) benchParser(shared());
 if (want('graph')) benchGraph();
+if (want('sync')) await benchSync();

@@ -18,9 +18,10 @@
  *   write between our export and import is caught by the stamp and the sync re-plans.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { applyChanges, patchFile, propagateStatuses, WorkspaceGraph, type TaskEdit, type TaskObject } from '../graph/index.js';
+import { applyChanges, hashString, patchFile, propagateStatuses, resolveFile, WorkspaceGraph, type TaskEdit, type TaskObject } from '../graph/index.js';
 import { decodeUtf8, type TaskStatus } from '../parser/index.js';
 import { formatDate, matchesText, resolveText } from './dates.js';
 import { readJson, writeAtomic } from './fsutil.js';
@@ -28,6 +29,7 @@ import { acquireLock } from './lock.js';
 import { appendLog, type LogEntry } from './log.js';
 import { DEFAULT_PRIORITIES, FIELD_NAMES, fromTw, sameValue, toTw, type Fields, type PriorityMap } from './mapping.js';
 import type { Taskwarrior, TwError, TwTask } from './taskwarrior.js';
+import { Store, type FileProjects, type Index, type NoteStamp, type Shard, type SyncState, type TaskState } from './store.js';
 import { readUndoTail, lostUpdates } from './undo.js';
 import { hashText, listNorgFiles } from './workspace.js';
 
@@ -97,50 +99,19 @@ export interface SyncReport {
   noteChanges: NoteChange[];
 }
 
-export interface TaskState {
-  uuid: string;
-  id: string;
-  file: string;
-  base: Fields;
-  /** The date texts as the note had them at the last sync. */
-  dueText: string | null;
-  scheduledText: string | null;
-  /**
-   * When we last imported this task (ms, whole second). Taskwarrior 2.6 writers do not
-   * serialise: an outside `task` that loaded the file before our import can write the old
-   * version back after it. Such a version has a `modified` older than this, so it is taken
-   * for what it is (stale) and our values are sent again, instead of being pulled as an edit.
-   */
-  pushedAt?: number;
-}
-
-export interface SyncState {
-  version: 1;
-  stamp: string | null;
-  notes: Record<string, string>;
-  tasks: Record<string, TaskState>;
-  /** Full Taskwarrior tasks as of `stamp` (import replaces whole tasks; no export needed). */
-  cache: Record<string, TwTask>;
-  /** Bytes of undo.data already checked for lost updates (undo.ts). */
-  undoSize?: number;
-}
-
 interface Journal {
   imports: TwTask[];
   notes: { file: string; beforeHash: string; after: string }[];
-  state: SyncState;
   log: LogEntry[];
 }
-
-const EMPTY_STATE = (): SyncState => ({ version: 1, stamp: null, notes: {}, tasks: {}, cache: {} });
 
 export function stateDirOf(opts: Pick<SyncOptions, 'workspace' | 'stateDir'>): string {
   return opts.stateDir ?? join(opts.workspace, '.planager');
 }
 
-export async function loadState(dir: string): Promise<SyncState> {
-  const s = await readJson<SyncState>(join(dir, 'state.json'));
-  return s && s.version === 1 ? s : EMPTY_STATE();
+/** Every task's state, assembled from the shards (for history and backups). */
+export function loadState(dir: string): Promise<SyncState> {
+  return new Store(dir).all();
 }
 
 function emptyReport(dryRun: boolean): SyncReport {
@@ -164,42 +135,138 @@ export function uuidFromId(id: string): string {
 
 /** Short id: the uuid's first 8 hex digits, longer while another uuid shares the prefix. */
 export function shortId(uuid: string, others: Iterable<string>): string {
-  const hex = uuid.replace(/-/g, '');
-  const list = [...others].map((u) => u.replace(/-/g, '')).filter((u) => u !== hex);
-  for (let n = 8; n < 32; n++) {
-    const p = hex.slice(0, n);
-    if (!list.some((u) => u.startsWith(p))) return p;
+  return (others instanceof UuidIndex ? others : new UuidIndex(others)).shortId(uuid);
+}
+
+/**
+ * Uuids as sorted hex strings: the shortest unambiguous prefix and the uuids under a prefix
+ * are binary searches, so ids for 10,000 tasks cost O(n log n), not O(n²).
+ */
+export class UuidIndex implements Iterable<string> {
+  private hex: string[] = [];
+  private readonly byHex = new Map<string, string>();
+  private sorted = true;
+
+  constructor(uuids: Iterable<string> = []) {
+    for (const u of uuids) this.add(u);
   }
-  return hex;
+
+  [Symbol.iterator](): Iterator<string> {
+    return this.byHex.values();
+  }
+
+  add(uuid: string): void {
+    const h = uuid.replace(/-/g, '').toLowerCase();
+    if (this.byHex.has(h)) return;
+    this.byHex.set(h, uuid);
+    this.hex.push(h);
+    this.sorted = false;
+  }
+
+  private list(): string[] {
+    if (!this.sorted) {
+      this.hex.sort();
+      this.sorted = true;
+    }
+    return this.hex;
+  }
+
+  private lower(p: string): number {
+    const l = this.list();
+    let lo = 0;
+    let hi = l.length;
+    while (lo < hi) {
+      const m = (lo + hi) >> 1;
+      if (l[m] < p) lo = m + 1;
+      else hi = m;
+    }
+    return lo;
+  }
+
+  /** Uuids whose hex digits start with `prefix`. */
+  withPrefix(prefix: string): string[] {
+    const p = prefix.toLowerCase();
+    const l = this.list();
+    const out: string[] = [];
+    for (let i = this.lower(p); i < l.length && l[i].startsWith(p); i++) out.push(this.byHex.get(l[i])!);
+    return out;
+  }
+
+  shortId(uuid: string): string {
+    const h = uuid.replace(/-/g, '').toLowerCase();
+    const l = this.list();
+    const i = this.lower(h);
+    let need = 8;
+    for (const j of [i - 1, i, i + 1]) {
+      const o = l[j];
+      if (o === undefined || o === h) continue;
+      let k = 0;
+      while (k < h.length && h[k] === o[k]) k++;
+      need = Math.max(need, k + 1);
+    }
+    return h.slice(0, Math.min(need, 32));
+  }
 }
 
 interface NoteFile {
   file: string;
   text: string;
   mtime: number;
+  size: number;
   hash: string;
+  exists: boolean;
 }
 
-async function readNotes(opts: SyncOptions, warnings: string[]): Promise<NoteFile[] | { error: string }> {
-  const all = opts.files ?? (await listNorgFiles(opts.workspace, [stateDirOf(opts)]));
-  const out: NoteFile[] = [];
-  for (const file of all) {
+async function fingerprint(abs: string, hash: string): Promise<NoteStamp> {
+  const s = await stat(abs).catch(() => null);
+  return { hash, size: s ? s.size : 0, mtime: s ? s.mtimeMs : 0 };
+}
+
+function projectsOf(graph: WorkspaceGraph, file: string): FileProjects {
+  const o = graph.objects(file);
+  if (!o) return { base: null, projects: [] };
+  return { base: o.baseProject, projects: o.projects.map((p) => ({ path: p.path, project: [o.baseProject, ...p.path.map((x) => x.replace(/\./g, '_'))].filter(Boolean).join('.') })) };
+}
+
+function extractProjects(text: string, file: string): FileProjects {
+  const g = new WorkspaceGraph({ propagate: false });
+  g.setFile(file, text);
+  return projectsOf(g, file);
+}
+
+/**
+ * The notes to look at: every tracked file is fingerprinted by size and mtime, and read only
+ * when that changed (then hashed: a touched file with the same text is unchanged).
+ */
+async function scanNotes(opts: SyncOptions, index: Pick<Index, 'notes'>, warnings: string[]): Promise<{ files: string[]; changed: NoteFile[]; touched: Map<string, NoteStamp>; removed: string[] } | { error: string }> {
+  const files = opts.files ?? (await listNorgFiles(opts.workspace, [stateDirOf(opts)]));
+  const changed: NoteFile[] = [];
+  const touched = new Map<string, NoteStamp>();
+  const removed: string[] = [];
+  // All stats at once: on a workspace of 100 notes this is most of a no-change sync.
+  const stats = await Promise.all(files.map((f) => (opts.texts?.has(f) ? null : stat(join(opts.workspace, f)).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? null : e)))));
+  for (let fi = 0; fi < files.length; fi++) {
+    const file = files[fi];
     const given = opts.texts?.get(file);
     if (given) {
-      out.push({ file, text: given.text, mtime: given.mtime, hash: hashText(given.text) });
+      const hash = hashText(given.text);
+      if (index.notes[file]?.hash !== hash) changed.push({ file, text: given.text, mtime: given.mtime, size: given.text.length, hash, exists: true });
       continue;
     }
     const abs = join(opts.workspace, file);
+    const s = stats[fi];
+    if (s instanceof Error) return { error: `${file}: ${s.message}` };
+    const known = index.notes[file];
+    if (!s) {
+      // Named (pull/push FILE) but gone: its tasks go, like removed lines.
+      if (known) changed.push({ file, text: '', mtime: 0, size: 0, hash: hashText(''), exists: false });
+      continue;
+    }
+    if (known && known.size === s.size && known.mtime === s.mtimeMs) continue;
     let bytes: Buffer;
-    let mtime: number;
     try {
       bytes = await readFile(abs);
-      mtime = (await stat(abs)).mtimeMs;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT' && opts.files) {
-        out.push({ file, text: '', mtime: 0, hash: hashText('') });
-        continue;
-      }
       return { error: `${file}: ${(e as Error).message}` };
     }
     const d = decodeUtf8(bytes);
@@ -208,9 +275,15 @@ async function readNotes(opts: SyncOptions, warnings: string[]): Promise<NoteFil
       warnings.push(`${file}: not valid UTF-8 (byte ${d.byteOffset}); skipped and left as it is`);
       continue;
     }
-    out.push({ file, text: d.text, mtime, hash: hashText(d.text) });
+    const hash = hashText(d.text);
+    if (known && known.hash === hash) touched.set(file, { hash, size: s.size, mtime: s.mtimeMs });
+    else changed.push({ file, text: d.text, mtime: s.mtimeMs, size: s.size, hash, exists: true });
   }
-  return out;
+  if (!opts.files) {
+    const present = new Set(files);
+    for (const f of Object.keys(index.notes)) if (!present.has(f)) removed.push(f);
+  }
+  return { files, changed, touched, removed };
 }
 
 /** One full sync. Never throws for expected failures: the report says what happened. */
@@ -254,9 +327,14 @@ async function replayJournal(opts: SyncOptions, dir: string): Promise<{ ok: bool
     // that follows merges the user's newer text.
     if (hashText(now) === n.beforeHash) await writeAtomic(abs, n.after);
   }
-  await appendLog(join(dir, 'activity.jsonl'), j.log.filter((e) => !e.note?.includes('replayed')));
-  j.state.stamp = null; // re-read Taskwarrior after the replayed import
-  await writeAtomic(join(dir, 'state.json'), JSON.stringify(j.state));
+  await appendLog(join(dir, 'activity.jsonl'), j.log);
+  // Taskwarrior and the notes hold the journaled values now; forget the stamp and these notes'
+  // fingerprints so the next sync compares them (equal values: nothing to do, nothing lost).
+  const store = new Store(dir);
+  const index = await store.index();
+  index.stamp = null;
+  for (const n of j.notes) delete index.notes[n.file];
+  await store.saveIndex(index);
   await unlink(path).catch(() => {});
   return { ok: true, message: 'finished a sync that had been interrupted' };
 }
@@ -265,38 +343,51 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   const now = opts.now?.() ?? new Date();
   const direction = opts.direction ?? 'both';
   const priorities = opts.priorities ?? DEFAULT_PRIORITIES;
-  const state = await loadState(dir);
-  const notesRead = await readNotes(opts, report.warnings);
-  if ('error' in notesRead) return fail(report, 'read-failed', notesRead.error);
-  const notes = notesRead;
+  const store = new Store(dir);
+  const head = await store.head();
+  const scanned = await scanNotes(opts, head, report.warnings);
+  if ('error' in scanned) return fail(report, 'read-failed', scanned.error);
+  const { changed, touched: refreshed, removed } = scanned;
 
-  // Zero processes when nothing changed on either side.
+  // Zero processes, and only the small head of the index read, when nothing changed.
   const stamp = await opts.tw.stamp();
-  const notesSame = notes.every((n) => state.notes[n.file] === n.hash) && (opts.files !== undefined || Object.keys(state.notes).every((f) => notes.some((n) => n.file === f)));
-  if (stamp === state.stamp && notesSame) return report;
+  if (stamp === head.stamp && changed.length === 0 && removed.length === 0) {
+    if (refreshed.size > 0 && !opts.dryRun) {
+      for (const [f, n] of refreshed) head.notes[f] = n;
+      await store.saveHead(head);
+    }
+    return report;
+  }
+  const index = await store.index();
 
-  let twTasks: TwTask[];
+  // Taskwarrior's side: the export when the database changed, else the cached tasks.
   let exported = false;
   let seen = stamp;
-  if (stamp === state.stamp && state.stamp !== null) twTasks = Object.values(state.cache);
-  else {
+  let twTasks: TwTask[] = [];
+  const twChanged = new Set<string>();
+  let undoSize = index.undoSize ?? 0;
+  const repairs: TwTask[] = [];
+  const twByUuid = new Map<string, TwTask>();
+  if (stamp !== index.stamp || index.stamp === null) {
     const e = await opts.tw.export();
     if (!e.ok) return twFail(report, e.error);
     twTasks = e.value;
     exported = true;
     // The first call on a new database creates its files: compare later writes to this.
     seen = await opts.tw.stamp();
-  }
-  const twByUuid = new Map(twTasks.map((t) => [t.uuid, t]));
-  // Versions a concurrent `task` process overwrote are brought back from undo.data.
-  let undoSize = state.undoSize ?? 0;
-  const repairs: TwTask[] = [];
-  if (exported) {
-    const tail = await readUndoTail(opts.tw.dataDir(), state.undoSize ?? Number.MAX_SAFE_INTEGER);
-    if (state.undoSize !== undefined) {
+    for (const t of twTasks) {
+      twByUuid.set(t.uuid, t);
+      // By content: `modified` has one-second steps, two edits in a second look the same.
+      if (index.modified[t.uuid] !== versionOf(t)) twChanged.add(t.uuid);
+    }
+    for (const u of Object.keys(index.where)) if (!twByUuid.has(u)) twChanged.add(u);
+    // Versions a concurrent `task` process overwrote are brought back from undo.data.
+    const tail = await readUndoTail(opts.tw.dataDir(), index.undoSize ?? Number.MAX_SAFE_INTEGER);
+    if (index.undoSize !== undefined) {
       for (const t of lostUpdates(twByUuid, tail.latest)) {
         repairs.push(t);
         twByUuid.set(t.uuid, t);
+        twChanged.add(t.uuid);
       }
       if (repairs.length > 0) {
         twTasks = [...twByUuid.values()];
@@ -306,29 +397,132 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     undoSize = tail.size;
   }
 
+  // The notes to load: changed ones, those holding tasks Taskwarrior changed, and what
+  // those link to or where new tasks go. Every other note keeps its state untouched.
   const graph = new WorkspaceGraph({ propagate: false });
-  for (const n of notes) graph.setFile(n.file, n.text);
+  const loaded = new Map<string, NoteFile>();
+  const known: Record<string, TaskState> = {};
+  const knownCache: Record<string, TwTask> = {};
+  const changedByFile = new Map(changed.map((n) => [n.file, n]));
+  const load = async (file: string): Promise<void> => {
+    if (loaded.has(file)) return;
+    let n = changedByFile.get(file);
+    if (!n) {
+      const given = opts.texts?.get(file);
+      if (given) n = { file, text: given.text, mtime: given.mtime, size: given.text.length, hash: hashText(given.text), exists: true };
+      else {
+        const abs = join(opts.workspace, file);
+        const bytes = await readFile(abs).catch(() => null);
+        const d = bytes ? decodeUtf8(bytes) : null;
+        if (d && !d.ok) return; // reported by the scan; never rewritten
+        const s = await stat(abs).catch(() => null);
+        const text = d && d.ok ? d.text : '';
+        n = { file, text, mtime: s?.mtimeMs ?? 0, size: s?.size ?? 0, hash: hashText(text), exists: !!bytes };
+      }
+    }
+    loaded.set(file, n);
+    graph.setFile(file, n.text);
+    const sh = await store.shard(file);
+    Object.assign(known, sh.tasks);
+    Object.assign(knownCache, sh.cache);
+  };
+  for (const n of changed) await load(n.file);
+  for (const f of removed) await load(f);
+  for (const u of twChanged) {
+    const f = index.where[u];
+    if (f && !removed.includes(f) && (!opts.files || opts.files.includes(f))) await load(f);
+  }
+  // An id written in another note than the one that had it: load that one too, so that a
+  // copy (both notes have it) and a move (only the new one) are told apart.
+  const idIndex = new UuidIndex(Object.keys(index.where));
+  for (const f of [...loaded.keys()]) {
+    for (const t of graph.objects(f)?.tasks ?? []) {
+      if (!t.id) continue;
+      const hits = idIndex.withPrefix(t.id);
+      const ownerFile = hits.length === 1 ? index.where[hits[0]] : undefined;
+      if (ownerFile && ownerFile !== f && !removed.includes(ownerFile) && index.notes[ownerFile] && (!opts.files || opts.files.includes(ownerFile))) await load(ownerFile);
+    }
+  }
+  // Cross-file links: their targets' tasks are needed for `depends`.
+  for (const f of [...loaded.keys()]) {
+    for (const t of graph.objects(f)?.tasks ?? []) {
+      for (const l of t.links) {
+        if (l.kind !== 'file') continue;
+        const target = resolveFile(f, l.path);
+        if (index.notes[target] || scanned.files.includes(target)) await load(target);
+      }
+    }
+  }
+  // Project homes: loaded notes as they are now, the others as the index remembers them.
+  const homes = new Map<string, { file: string; path: string[]; score: number }>();
+  const bases: { base: string; file: string }[] = [];
+  const addHomes = (file: string, p: FileProjects) => {
+    if (p.base) bases.push({ base: p.base, file });
+    for (const x of p.projects) {
+      const prev = homes.get(x.project);
+      if (!prev || prev.score < x.path.length + 1) homes.set(x.project, { file, path: x.path, score: x.path.length + 1 });
+    }
+  };
+  for (const [f, p] of Object.entries(index.files)) if (!loaded.has(f) && !removed.includes(f)) addHomes(f, p);
+  for (const f of loaded.keys()) addHomes(f, projectsOf(graph, f));
+  const home = (project: string | null): { file: string; path: string[] } | null => {
+    if (!project) return null;
+    const h = homes.get(project);
+    if (h) return { file: h.file, path: h.path };
+    for (const b of bases) if (project === b.base || project.startsWith(b.base + '.')) return { file: b.file, path: project === b.base ? [] : project.slice(b.base.length + 1).split('.') };
+    return null;
+  };
+  const candidates: TwTask[] = [];
+  if (exported && direction !== 'push') {
+    for (const u of twChanged) {
+      const t = twByUuid.get(u);
+      if (!t || index.where[u] || (t.status !== 'pending' && t.status !== 'waiting')) continue;
+      const at = home(t.project ?? null) ?? (opts.inbox ? { file: opts.inbox, path: [] } : null);
+      if (at && (!opts.files || opts.files.includes(at.file))) {
+        if (scanned.files.includes(at.file) || !existsSync(join(opts.workspace, at.file))) await load(at.file);
+        candidates.push(t);
+      }
+    }
+  }
+  if (!exported) for (const [u, t] of Object.entries(knownCache)) twByUuid.set(u, t);
+  const notes = [...loaded.values()];
   const noteMtime = new Map(notes.map((n) => [n.file, n.mtime]));
 
   // Identity: note id → uuid (state first, then a unique uuid prefix in Taskwarrior).
   const idToUuid = new Map<string, string>();
-  for (const t of Object.values(state.tasks)) idToUuid.set(t.id, t.uuid);
-  const allUuids = new Set([...twByUuid.keys(), ...Object.keys(state.tasks)]);
+  for (const t of Object.values(known)) idToUuid.set(t.id, t.uuid);
+  const allUuids = new UuidIndex([...twByUuid.keys(), ...Object.keys(known), ...Object.keys(index.where)]);
   const uuidOfId = (id: string): string | null => {
     const known = idToUuid.get(id);
     if (known) return known;
-    const matches = [...allUuids].filter((u) => u.replace(/-/g, '').startsWith(id));
+    const matches = allUuids.withPrefix(id);
     return matches.length === 1 ? matches[0] : null;
   };
 
   const keyToUuid = new Map<string, string>();
   const newKeys: TaskObject[] = [];
+  const owner = new Map<string, TaskObject>();
   for (const n of notes) {
     for (const t of graph.objects(n.file)!.tasks) {
       if (t.id) {
         // An id the state never knew (written by the editor before its first push, or a
         // state folder that was lost) is a new task, with a uuid that starts with the id.
         const u = uuidOfId(t.id) ?? uuidFromId(t.id);
+        const first = owner.get(u);
+        if (first) {
+          // The same id in two notes: the note that had it keeps it; the other line is a copy.
+          const keeper = index.where[u] === t.file ? t : first;
+          const copy = keeper === t ? first : t;
+          report.warnings.push(`${copy.file}:${copy.line}: task id ${t.id} is also in ${keeper.file}; this copy gets a new id`);
+          keyToUuid.delete(copy.key);
+          newKeys.push(copy);
+          if (keeper === t) {
+            owner.set(u, t);
+            keyToUuid.set(t.key, u);
+          }
+          continue;
+        }
+        owner.set(u, t);
         keyToUuid.set(t.key, u);
         allUuids.add(u);
       } else newKeys.push(t);
@@ -399,7 +593,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     for (const t of graph.objects(n.file)!.tasks) {
       const uuid = keyToUuid.get(t.key);
       if (!uuid) continue;
-      const st = state.tasks[uuid];
+      const st = known[uuid];
       const tw = twByUuid.get(uuid) ?? null;
       const isNew = !tw && !st;
       if (!isNew && !tw) {
@@ -416,15 +610,13 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
       if (twf) {
         const noteTime = noteMtime.get(t.file) ?? 0;
         const twTime = tw?.modified ? (parseTwTime(tw.modified) ?? 0) : 0;
-        const stale = !!st?.pushedAt && twTime < st.pushedAt;
-        if (stale) report.warnings.push(`task ${t.id} in Taskwarrior is older than Planager's last write (a concurrent \`task\` wrote an old copy back); sending it again`);
         for (const f of FIELD_NAMES) {
           const nv = note[f];
           const tv = twf[f];
           if (sameValue(nv, tv)) continue;
           const bv = base ? base[f] : undefined;
           const nChanged = base ? !sameValue(nv, bv) : true;
-          const tChanged = base ? !stale && !sameValue(tv, bv) : true;
+          const tChanged = base ? !sameValue(tv, bv) : true;
           let take: 'note' | 'taskwarrior';
           if (f === 'depends') {
             // Structure decides: the note's subtasks and links, plus what Taskwarrior added.
@@ -439,7 +631,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
             take = twTime > noteTime ? 'taskwarrior' : 'note';
             report.conflicts.push({ uuid, id: t.id ?? '', field: f, note: nv, taskwarrior: tv, winner: take });
           }
-          if (f === 'project' && take === 'taskwarrior' && !projectHome(graph, notes, tv as string | null)) take = 'note';
+          if (f === 'project' && take === 'taskwarrior' && !home(tv as string | null)) take = 'note';
           // One-direction syncs defer the other direction's winner: neither side is
           // overwritten and the old base stays, so the next sync the other way sends it.
           if ((direction === 'pull' && take === 'note') || (direction === 'push' && take === 'taskwarrior')) {
@@ -469,11 +661,12 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     }
   }
 
+  const noted = new Set(keyToUuid.values());
   // Tasks the notes no longer have: the line was removed (or the file was).
   const deletions: { uuid: string; st: TaskState; tw: TwTask }[] = [];
-  for (const st of Object.values(state.tasks)) {
-    if (merges.has(st.uuid) || !inScope(st.file)) continue;
-    const stillNoted = [...keyToUuid.values()].includes(st.uuid);
+  for (const st of Object.values(known)) {
+    if (merges.has(st.uuid) || !inScope(st.file) || !loaded.has(st.file)) continue;
+    const stillNoted = noted.has(st.uuid);
     if (stillNoted) continue;
     const tw = twByUuid.get(st.uuid);
     if (tw && tw.status !== 'deleted' && direction !== 'pull') deletions.push({ uuid: st.uuid, st, tw });
@@ -482,15 +675,16 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   // Taskwarrior tasks that belong in a note: new, pending, and with a project a note holds.
   const additions: { file: string; path: string[]; tw: TwTask; uuid: string; id: string }[] = [];
   if (direction !== 'push') {
-    for (const tw of twTasks) {
-      if (state.tasks[tw.uuid] || merges.has(tw.uuid) || [...keyToUuid.values()].includes(tw.uuid)) continue;
+    for (const tw of candidates) {
+      if (known[tw.uuid] || index.where[tw.uuid] || merges.has(tw.uuid) || noted.has(tw.uuid)) continue;
       if (tw.status !== 'pending' && tw.status !== 'waiting') continue;
-      const home = projectHome(graph, notes, tw.project ?? null) ?? (opts.inbox && inScope(opts.inbox) ? { file: opts.inbox, path: [] } : null);
-      if (!home || !inScope(home.file)) continue;
-      additions.push({ ...home, tw, uuid: tw.uuid, id: shortId(tw.uuid, allUuids) });
+      const at = home(tw.project ?? null) ?? (opts.inbox && inScope(opts.inbox) ? { file: opts.inbox, path: [] } : null);
+      if (!at || !inScope(at.file)) continue;
+      additions.push({ ...at, tw, uuid: tw.uuid, id: shortId(tw.uuid, allUuids) });
     }
   }
 
+  const conflicted = new Map(report.conflicts.map((c) => [c.uuid, c.winner]));
   // Build the two sides' writes.
   const imports: TwTask[] = [];
   const edits = new Map<string, TaskEdit[]>();
@@ -499,22 +693,27 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     l.push(e);
     edits.set(file, l);
   };
-  const newState: SyncState = { version: 1, stamp: null, notes: { ...state.notes }, tasks: {}, cache: {} };
-  const st0 = (uuid: string): TaskState | undefined => state.tasks[uuid];
-  for (const st of Object.values(state.tasks)) if (!inScope(st.file)) newState.tasks[st.uuid] = st;
+  const newState: { tasks: Record<string, TaskState>; cache: Record<string, TwTask> } = { tasks: {}, cache: {} };
+  const st0 = (uuid: string): TaskState | undefined => known[uuid];
+  // Tasks of loaded notes outside this sync's files keep what they had.
+  for (const st of Object.values(known)) {
+    if (inScope(st.file)) continue;
+    newState.tasks[st.uuid] = st;
+    if (knownCache[st.uuid]) newState.cache[st.uuid] = knownCache[st.uuid];
+  }
   let bulk = 0;
 
   for (const m of merges.values()) {
     const t = m.obj!;
     const mergedTw = toTw(m.forTw, m.tw, m.uuid, now, priorities);
-    const twChanged = !m.twf || FIELD_NAMES.some((f) => !sameValue(m.forTw[f], m.twf![f])) || (m.forTw.status === 'pending' && !m.tw?.start);
-    if (twChanged && direction !== 'pull') {
+    const toTwChanged = !m.twf || FIELD_NAMES.some((f) => !sameValue(m.forTw[f], m.twf![f])) || (m.forTw.status === 'pending' && !m.tw?.start);
+    if (toTwChanged && direction !== 'pull') {
       imports.push(mergedTw);
       if (m.isNew) report.taskwarrior.created.push(m.uuid);
       else report.taskwarrior.updated.push(m.uuid);
       if (m.twf) {
         const lost = diffFields(m.twf, m.forTw);
-        if (Object.keys(lost).length > 0) log.push({ time: now.toISOString(), uuid: m.uuid, id: m.id, side: 'taskwarrior', action: report.conflicts.some((c) => c.uuid === m.uuid && c.winner === 'note') ? 'conflict' : 'overwrite', fields: lost, version: m.twf, file: t.file });
+        if (Object.keys(lost).length > 0) log.push({ time: now.toISOString(), uuid: m.uuid, id: m.id, side: 'taskwarrior', action: conflicted.get(m.uuid) === 'note' ? 'conflict' : 'overwrite', fields: lost, version: m.twf, file: t.file });
       }
       if ((m.forTw.status === 'done' || m.forTw.status === 'cancelled') && m.twf?.status !== m.forTw.status) bulk++;
     }
@@ -547,28 +746,27 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     }
     let moved = false;
     if (m.merged.project !== n.project && m.merged.project) {
-      const home = projectHome(graph, notes, m.merged.project);
-      if (home && direction !== 'push') {
+      const to = home(m.merged.project);
+      if (to && direction !== 'push') {
         moved = true;
-        if (home.file === t.file) addEdit(t.file, { op: 'move', key: t.key, headingPath: home.path });
+        if (to.file === t.file) addEdit(t.file, { op: 'move', key: t.key, headingPath: to.path });
         else {
           addEdit(t.file, { op: 'remove', key: t.key });
-          addEdit(home.file, { op: 'add', headingPath: home.path, task: { status: m.merged.status, description: m.merged.description, priority: m.merged.priority, due: dueText, start: schedText, recurrence: m.merged.recurrence, tags: m.merged.tags, id: m.id } });
+          addEdit(to.file, { op: 'add', headingPath: to.path, task: { status: m.merged.status, description: m.merged.description, priority: m.merged.priority, due: dueText, start: schedText, recurrence: m.merged.recurrence, tags: m.merged.tags, id: m.id } });
         }
       }
     }
     if (noteChanged) {
       if (!moved) addEdit(t.file, e);
       const lost = diffFields(n, m.merged);
-      if (!m.isNew && Object.keys(lost).length > 0) log.push({ time: now.toISOString(), uuid: m.uuid, id: m.id, side: 'note', action: report.conflicts.some((c) => c.uuid === m.uuid && c.winner === 'taskwarrior') ? 'conflict' : 'overwrite', fields: lost, version: n, file: t.file });
+      if (!m.isNew && Object.keys(lost).length > 0) log.push({ time: now.toISOString(), uuid: m.uuid, id: m.id, side: 'note', action: conflicted.get(m.uuid) === 'taskwarrior' ? 'conflict' : 'overwrite', fields: lost, version: n, file: t.file });
     }
     // A pull gives a new line its id but does not create the task: the next push does.
     if (m.isNew && direction === 'pull') continue;
     const baseDue = sameValue(m.newBase.due, m.merged.due) ? dueText : (st0(m.uuid)?.dueText ?? t.due);
     const baseSched = sameValue(m.newBase.scheduled, m.merged.scheduled) ? schedText : (st0(m.uuid)?.scheduledText ?? t.start);
-    const pushedAt = twChanged && direction !== 'pull' ? Math.floor(now.getTime() / 1000) * 1000 : st0(m.uuid)?.pushedAt;
-    newState.tasks[m.uuid] = { uuid: m.uuid, id: m.id, file: t.file, base: m.newBase, dueText: baseDue, scheduledText: baseSched, ...(pushedAt ? { pushedAt } : {}) };
-    newState.cache[m.uuid] = twChanged && direction !== 'pull' ? mergedTw : (m.tw ?? mergedTw);
+    newState.tasks[m.uuid] = { uuid: m.uuid, id: m.id, file: t.file, base: m.newBase, dueText: baseDue, scheduledText: baseSched };
+    newState.cache[m.uuid] = toTwChanged && direction !== 'pull' ? mergedTw : (m.tw ?? mergedTw);
   }
 
   for (const d of deletions) {
@@ -590,13 +788,13 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     newState.tasks[a.uuid] = { uuid: a.uuid, id: a.id, file: a.file, base: { ...f, project: f.project }, dueText: due, scheduledText: sched };
     newState.cache[a.uuid] = a.tw;
   }
-  // Keep the cache complete for tasks we did not touch (they may be linked to later).
-  for (const t of twTasks) if (!newState.cache[t.uuid] && (state.tasks[t.uuid] || state.cache[t.uuid])) newState.cache[t.uuid] = t;
 
   // Repaired versions go back in even where nothing else changed them.
+  const importing = new Set(imports.map((t) => t.uuid));
   for (const r of repairs) {
-    if (!imports.some((t) => t.uuid === r.uuid)) imports.push(r);
-    if (newState.cache[r.uuid] && !imports.some((t) => t.uuid === r.uuid && t !== r)) newState.cache[r.uuid] = r;
+    if (importing.has(r.uuid)) continue;
+    imports.push(r);
+    if (newState.cache[r.uuid]) newState.cache[r.uuid] = r;
   }
 
   // Note texts.
@@ -632,11 +830,8 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   }
 
   // Write: journal, log, import, notes, state.
-  for (const c of noteChanges) newState.notes[c.file] = hashText(c.after);
-  for (const n of notes) if (!noteChanges.some((c) => c.file === n.file)) newState.notes[n.file] = n.hash;
-  if (!opts.files) for (const f of Object.keys(newState.notes)) if (!notes.some((n) => n.file === f)) delete newState.notes[f];
   const writes = (file: string) => (typeof opts.writeNotes === 'function' ? opts.writeNotes(file) : (opts.writeNotes ?? true));
-  const journal: Journal = { imports, notes: noteChanges.filter((c) => writes(c.file)).map((c) => ({ file: c.file, beforeHash: hashText(c.before), after: c.after })), state: newState, log };
+  const journal: Journal = { imports, notes: noteChanges.filter((c) => writes(c.file)).map((c) => ({ file: c.file, beforeHash: hashText(c.before), after: c.after })), log };
   if (exported && imports.length > 0 && (await opts.tw.stamp()) !== seen) return 'retry';
   await writeAtomic(join(dir, 'journal.json'), JSON.stringify(journal));
   await appendLog(join(dir, 'activity.jsonl'), log);
@@ -647,25 +842,74 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
       return twFail(report, r.error);
     }
   }
-  {
-    for (const c of noteChanges.filter((x) => writes(x.file))) {
-      const abs = join(opts.workspace, c.file);
-      const current = opts.texts?.get(c.file)?.text ?? (await readFile(abs, 'utf8').catch(() => ''));
-      if (current !== c.before) {
-        // Edited while we synced: keep the user's text; the next sync merges it.
-        report.warnings.push(`${c.file} changed during the sync; its note edits wait for the next sync`);
-        delete newState.notes[c.file];
+  const skipped = new Set<string>();
+  for (const c of noteChanges.filter((x) => writes(x.file))) {
+    const abs = join(opts.workspace, c.file);
+    const current = opts.texts?.get(c.file)?.text ?? (await readFile(abs, 'utf8').catch(() => ''));
+    if (current !== c.before) {
+      // Edited while we synced: keep the user's text; the next sync merges it.
+      report.warnings.push(`${c.file} changed during the sync; its note edits wait for the next sync`);
+      skipped.add(c.file);
+      continue;
+    }
+    await writeAtomic(abs, c.after);
+  }
+
+  // State: the shards of the notes this sync loaded (and created), then the index.
+  const byFile = new Map<string, Shard>();
+  for (const f of loaded.keys()) byFile.set(f, { file: f, tasks: {}, cache: {} });
+  for (const st of Object.values(newState.tasks)) {
+    let sh = byFile.get(st.file);
+    if (!sh) byFile.set(st.file, (sh = { file: st.file, tasks: {}, cache: {} }));
+    sh.tasks[st.uuid] = st;
+    if (newState.cache[st.uuid]) sh.cache[st.uuid] = newState.cache[st.uuid];
+  }
+  for (const sh of byFile.values()) await store.saveShard(sh);
+  for (const [u, f] of Object.entries(index.where)) if (byFile.has(f)) delete index.where[u];
+  for (const sh of byFile.values()) for (const u of Object.keys(sh.tasks)) index.where[u] = sh.file;
+  if (exported) for (const t of twTasks) index.modified[t.uuid] = versionOf(t);
+  // What we imported gets a `modified` we do not know yet: the next export looks at it again.
+  for (const t of imports) delete index.modified[t.uuid];
+  for (const f of removed) {
+    delete index.notes[f];
+    delete index.files[f];
+  }
+  for (const [f, n] of refreshed) index.notes[f] = n;
+  const files = new Set([...loaded.keys(), ...noteChanges.map((c) => c.file)]);
+  for (const f of files) {
+    if (removed.includes(f)) continue;
+    if (skipped.has(f)) {
+      delete index.notes[f];
+      continue;
+    }
+    const after = noteChanges.find((c) => c.file === f)?.after;
+    const n = loaded.get(f);
+    if (after !== undefined) {
+      // Written by us or by the editor (applyNotes): fingerprint as it is on disk now.
+      index.notes[f] = await fingerprint(join(opts.workspace, f), hashText(after));
+      index.files[f] = extractProjects(after, f);
+    } else if (n) {
+      if (!n.exists) {
+        delete index.notes[f];
+        delete index.files[f];
         continue;
       }
-      await writeAtomic(abs, c.after);
+      index.notes[f] = opts.texts?.has(f) ? await fingerprint(join(opts.workspace, f), n.hash) : { hash: n.hash, size: n.size, mtime: n.mtime };
+      index.files[f] = projectsOf(graph, f);
     }
   }
-  newState.stamp = await opts.tw.stamp();
+  index.stamp = await opts.tw.stamp();
   // From before our import: the next sync checks that our own writes survived, too.
-  newState.undoSize = undoSize;
-  await writeAtomic(join(dir, 'state.json'), JSON.stringify(newState));
+  index.undoSize = undoSize;
+  await store.saveIndex(index);
   await unlink(join(dir, 'journal.json')).catch(() => {});
   return report;
+}
+
+/** A task's content (without `id` and `urgency`, which change when other tasks do). */
+function versionOf(t: TwTask): string {
+  const { id: _i, urgency: _u, ...rest } = t;
+  return hashString(JSON.stringify(rest));
 }
 
 function twFail(r: SyncReport, e: TwError): SyncReport {
@@ -681,23 +925,4 @@ function diffFields(from: Fields, to: Fields): LogEntry['fields'] {
   const out: LogEntry['fields'] = {};
   for (const f of FIELD_NAMES) if (!sameValue(from[f], to[f])) out[f] = { lost: from[f], kept: to[f] };
   return out;
-}
-
-/** Which note and heading path a Taskwarrior project belongs to, if any. */
-function projectHome(graph: WorkspaceGraph, notes: NoteFile[], project: string | null): { file: string; path: string[] } | null {
-  if (!project) return null;
-  let best: { file: string; path: string[]; score: number } | null = null;
-  for (const n of notes) {
-    const o = graph.objects(n.file)!;
-    const base = o.baseProject;
-    for (const p of o.projects) {
-      const proj = [base, ...p.path.map((x) => x.replace(/\./g, '_'))].filter(Boolean).join('.');
-      if (proj === project && (!best || p.path.length + 1 > best.score)) best = { file: n.file, path: p.path, score: p.path.length + 1 };
-    }
-    if (base && (project === base || project.startsWith(base + '.'))) {
-      const rest = project === base ? [] : project.slice(base.length + 1).split('.');
-      if (!best || best.score < 1) best = { file: n.file, path: rest, score: 1 };
-    }
-  }
-  return best ? { file: best.file, path: best.path } : null;
 }

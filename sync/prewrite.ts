@@ -7,7 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import { patchFile, propagateStatuses, WorkspaceGraph, type TaskEdit } from '../graph/index.js';
 import type { ChangeSet } from '@codemirror/state';
-import type { SyncState } from './engine.js';
+import type { TaskState } from './store.js';
+
+/** What pre-write needs to know: every uuid in use, and the note's tasks as last synced. */
+export interface KnownTasks {
+  uuids: Iterable<string>;
+  tasks: Record<string, TaskState>;
+}
 
 export interface Prewrite {
   changes: ChangeSet;
@@ -15,11 +21,11 @@ export interface Prewrite {
   derived: { key: string; status: string }[];
 }
 
-export function prepareWrite(file: string, text: string, state: SyncState, opts: { propagate?: boolean } = {}): Prewrite {
+export function prepareWrite(file: string, text: string, state: KnownTasks, opts: { propagate?: boolean } = {}): Prewrite {
   const graph = new WorkspaceGraph({ propagate: false });
   graph.setFile(file, text);
   const objects = graph.objects(file)!;
-  const known = new Set<string>([...Object.keys(state.tasks), ...Object.keys(state.cache)].map((u) => u.replace(/-/g, '')));
+  const known = new Set<string>([...state.uuids, ...Object.keys(state.tasks)].map((u) => u.replace(/-/g, '')));
   const usedIds = new Set(objects.tasks.map((t) => t.id).filter(Boolean) as string[]);
   const fresh = (): string => {
     for (;;) {

@@ -10,7 +10,9 @@
  *   written by the engine.
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { loadState, stateDirOf, sync, type SyncOptions, type SyncReport, type SyncState } from './engine.js';
+import { stateDirOf, sync, type SyncOptions, type SyncReport } from './engine.js';
+import { Store } from './store.js';
+import type { KnownTasks } from './prewrite.js';
 import { backup, listBackups, type BackupMode } from './backup.js';
 import { history, restore } from './history.js';
 import { Queue } from './lock.js';
@@ -48,7 +50,7 @@ export interface Located {
 export class Session {
   readonly tw: Taskwarrior;
   private readonly queue = new Queue();
-  private readonly states = new Map<string, SyncState>();
+  private readonly states = new Map<string, KnownTasks>();
   private status: Status = { lastSync: null, lastError: null, pendingPushes: 0, conflicts: 0, running: false };
   private backupTimer: NodeJS.Timeout | null = null;
   private readonly dirty = new Set<string>();
@@ -86,9 +88,15 @@ export class Session {
     };
   }
 
-  private async state(workspace: string): Promise<SyncState> {
-    let s = this.states.get(workspace);
-    if (!s) this.states.set(workspace, (s = await loadState(this.stateDir(workspace))));
+  /** The uuids in use and the note's last synced tasks: the index and one shard, cached. */
+  private async known(workspace: string, rel: string): Promise<KnownTasks> {
+    const key = `${workspace}\0${rel}`;
+    let s = this.states.get(key);
+    if (!s) {
+      const store = new Store(this.stateDir(workspace));
+      const [index, shard] = await Promise.all([store.index(), store.shard(rel)]);
+      this.states.set(key, (s = { uuids: Object.keys(index.where), tasks: shard.tasks }));
+    }
     return s;
   }
 
@@ -97,7 +105,7 @@ export class Session {
       this.status.running = true;
       try {
         const r = await sync(this.opts(workspace, extra));
-        this.states.delete(workspace);
+        this.states.clear();
         this.status.lastSync = new Date().toISOString();
         this.status.lastError = r.ok ? null : (r.error?.message ?? 'sync failed');
         this.status.conflicts += r.conflicts.length;
@@ -154,7 +162,7 @@ export class Session {
   async prewrite(path: string, text: string): Promise<Prewrite | null> {
     const at = this.locate(path);
     if (!at) return null;
-    return prepareWrite(at.rel, text, await this.state(at.workspace), { propagate: this.config.propagate });
+    return prepareWrite(at.rel, text, await this.known(at.workspace, at.rel), { propagate: this.config.propagate });
   }
 
   async push(path: string): Promise<SyncReport | null> {

@@ -158,7 +158,13 @@ export class Taskwarrior {
   }
 
   /** Where the data lives: TASKDATA, else data.location in the rc file, else ~/.task. */
+  private dataDirCache: string | null = null;
+
   dataDir(): string {
+    return (this.dataDirCache ??= this.findDataDir());
+  }
+
+  private findDataDir(): string {
     if (this.env.TASKDATA) return resolve(expandHome(this.env.TASKDATA, this.env));
     const rc = this.env.TASKRC ? expandHome(this.env.TASKRC, this.env) : join(this.env.HOME ?? homedir(), '.taskrc');
     try {
@@ -177,16 +183,9 @@ export class Taskwarrior {
    */
   async stamp(): Promise<string> {
     const dir = this.dataDir();
-    const parts: string[] = [];
-    for (const f of ['undo.data', 'pending.data', 'completed.data', 'taskchampion.sqlite3']) {
-      try {
-        const s = await stat(join(dir, f));
-        parts.push(`${f}:${s.size}:${s.mtimeMs}`);
-      } catch {
-        parts.push(`${f}:-`);
-      }
-    }
-    return parts.join('|');
+    const names = ['undo.data', 'pending.data', 'completed.data', 'taskchampion.sqlite3'];
+    const stats = await Promise.all(names.map((f) => stat(join(dir, f)).catch(() => null)));
+    return names.map((f, i) => (stats[i] ? `${f}:${stats[i]!.size}:${stats[i]!.mtimeMs}` : `${f}:-`)).join('|');
   }
 }
 

@@ -1,0 +1,118 @@
+/**
+ * Sync state on disk, sharded so that a sync reads and writes only what it touches.
+ *
+ * - `index.json` (small): the database stamp, each note's fingerprint (size, mtime, hash),
+ *   where each task lives (uuid → note), the `modified` Taskwarrior last showed for each task,
+ *   and each note's projects (so a new Taskwarrior task finds its note without parsing all).
+ * - `shards/<note>.json`: the tasks of one note — their last synced base and the full
+ *   Taskwarrior task (import replaces whole tasks, so pushes need it without an export).
+ * Every file is written atomically (temp + rename).
+ */
+import { createHash } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readJson, writeAtomic } from './fsutil.js';
+import type { Fields } from './mapping.js';
+import type { TwTask } from './taskwarrior.js';
+
+export interface TaskState {
+  uuid: string;
+  id: string;
+  file: string;
+  base: Fields;
+  /** The date texts as the note had them at the last sync. */
+  dueText: string | null;
+  scheduledText: string | null;
+}
+
+export interface NoteStamp {
+  hash: string;
+  size: number;
+  mtime: number;
+}
+
+export interface FileProjects {
+  base: string | null;
+  projects: { path: string[]; project: string }[];
+}
+
+export interface Index {
+  version: 2;
+  stamp: string | null;
+  /** Bytes of undo.data already checked for lost updates (undo.ts). */
+  undoSize?: number;
+  notes: Record<string, NoteStamp>;
+  where: Record<string, string>;
+  /** uuid → a hash of the task as the last export showed it (what changed since is new). */
+  modified: Record<string, string>;
+  files: Record<string, FileProjects>;
+}
+
+export interface Shard {
+  file: string;
+  tasks: Record<string, TaskState>;
+  cache: Record<string, TwTask>;
+}
+
+/** Everything, assembled (history, backups): fine for commands that run rarely. */
+export interface SyncState {
+  stamp: string | null;
+  notes: Record<string, string>;
+  tasks: Record<string, TaskState>;
+  cache: Record<string, TwTask>;
+}
+
+export const emptyIndex = (): Index => ({ version: 2, stamp: null, notes: {}, where: {}, modified: {}, files: {} });
+
+function shardName(file: string): string {
+  return createHash('sha1').update(file).digest('hex').slice(0, 20) + '.json';
+}
+
+export class Store {
+  constructor(readonly dir: string) {}
+
+  /** Stamp and note fingerprints only: all a sync with nothing to do reads. */
+  async head(): Promise<Pick<Index, 'version' | 'stamp' | 'undoSize' | 'notes'>> {
+    const h = await readJson<Index>(join(this.dir, 'index.json'));
+    return h && h.version === 2 ? h : { version: 2, stamp: null, notes: {} };
+  }
+
+  async index(): Promise<Index> {
+    const head = await this.head();
+    const cat = await readJson<Pick<Index, 'where' | 'modified' | 'files'>>(join(this.dir, 'catalog.json'));
+    if (head.stamp === null && Object.keys(head.notes).length === 0 && !cat) return emptyIndex();
+    return { ...emptyIndex(), ...head, ...(cat ?? {}) };
+  }
+
+  async saveIndex(i: Index): Promise<void> {
+    // Catalog first: a crash between the two leaves a head that forces a full compare.
+    await writeAtomic(join(this.dir, 'catalog.json'), JSON.stringify({ where: i.where, modified: i.modified, files: i.files }));
+    await writeAtomic(join(this.dir, 'index.json'), JSON.stringify({ version: 2, stamp: i.stamp, undoSize: i.undoSize, notes: i.notes }));
+  }
+
+  async saveHead(i: Pick<Index, 'version' | 'stamp' | 'undoSize' | 'notes'>): Promise<void> {
+    await writeAtomic(join(this.dir, 'index.json'), JSON.stringify({ version: 2, stamp: i.stamp, undoSize: i.undoSize, notes: i.notes }));
+  }
+
+  async shard(file: string): Promise<Shard> {
+    const s = await readJson<Shard>(join(this.dir, 'shards', shardName(file)));
+    return s && s.file === file ? s : { file, tasks: {}, cache: {} };
+  }
+
+  async saveShard(s: Shard): Promise<void> {
+    await writeAtomic(join(this.dir, 'shards', shardName(s.file)), JSON.stringify(s));
+  }
+
+  async all(): Promise<SyncState> {
+    const i = await this.index();
+    const out: SyncState = { stamp: i.stamp, notes: Object.fromEntries(Object.entries(i.notes).map(([f, n]) => [f, n.hash])), tasks: {}, cache: {} };
+    const names = await readdir(join(this.dir, 'shards')).catch(() => [] as string[]);
+    for (const n of names) {
+      const s = await readJson<Shard>(join(this.dir, 'shards', n));
+      if (!s || i.notes[s.file] === undefined) continue;
+      Object.assign(out.tasks, s.tasks);
+      Object.assign(out.cache, s.cache);
+    }
+    return out;
+  }
+}
