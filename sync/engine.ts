@@ -291,6 +291,8 @@ export async function sync(opts: SyncOptions): Promise<SyncReport> {
   const dir = stateDirOf(opts);
   const report = emptyReport(!!opts.dryRun);
   const calls0 = opts.tw.calls;
+  // Read-only first: when nothing changed, no lock, no process, nothing written.
+  if (!opts.texts && (await nothingChanged(opts, dir))) return report;
   const locked = opts.dryRun ? null : await acquireLock(dir);
   if (locked && !locked.ok) return fail(report, locked.code, locked.message);
   try {
@@ -314,6 +316,15 @@ export async function sync(opts: SyncOptions): Promise<SyncReport> {
   }
 }
 
+async function nothingChanged(opts: SyncOptions, dir: string): Promise<boolean> {
+  if (existsSync(join(dir, 'journal.json'))) return false;
+  const head = await new Store(dir).head();
+  if (head.stamp === null) return false;
+  const scanned = await scanNotes(opts, head, []);
+  if ('error' in scanned || scanned.changed.length > 0 || scanned.removed.length > 0 || scanned.touched.size > 0) return false;
+  return (await opts.tw.stamp()) === head.stamp;
+}
+
 async function replayJournal(opts: SyncOptions, dir: string): Promise<{ ok: boolean; message: string } | null> {
   const path = join(dir, 'journal.json');
   const j = await readJson<Journal>(path);
@@ -325,7 +336,7 @@ async function replayJournal(opts: SyncOptions, dir: string): Promise<{ ok: bool
     const now = await readFile(abs, 'utf8').catch(() => '');
     // Only if the note is still what the interrupted sync read; otherwise the normal sync
     // that follows merges the user's newer text.
-    if (hashText(now) === n.beforeHash) await writeAtomic(abs, n.after);
+    if (hashText(now) === n.beforeHash) await writeAtomic(abs, n.after, true);
   }
   await appendLog(join(dir, 'activity.jsonl'), j.log);
   // Taskwarrior and the notes hold the journaled values now; forget the stamp and these notes'
@@ -833,7 +844,10 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   const writes = (file: string) => (typeof opts.writeNotes === 'function' ? opts.writeNotes(file) : (opts.writeNotes ?? true));
   const journal: Journal = { imports, notes: noteChanges.filter((c) => writes(c.file)).map((c) => ({ file: c.file, beforeHash: hashText(c.before), after: c.after })), log };
   if (exported && imports.length > 0 && (await opts.tw.stamp()) !== seen) return 'retry';
-  await writeAtomic(join(dir, 'journal.json'), JSON.stringify(journal));
+  // Only a sync that writes both sides needs a journal: with one side, the order (Taskwarrior,
+  // then notes, then state) already lets a re-run finish the job.
+  const journaled = imports.length > 0 && journal.notes.length > 0;
+  if (journaled) await writeAtomic(join(dir, 'journal.json'), JSON.stringify(journal), true);
   await appendLog(join(dir, 'activity.jsonl'), log);
   if (imports.length > 0) {
     const r = await opts.tw.import(imports);
@@ -852,7 +866,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
       skipped.add(c.file);
       continue;
     }
-    await writeAtomic(abs, c.after);
+    await writeAtomic(abs, c.after, true);
   }
 
   // State: the shards of the notes this sync loaded (and created), then the index.
@@ -902,7 +916,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   // From before our import: the next sync checks that our own writes survived, too.
   index.undoSize = undoSize;
   await store.saveIndex(index);
-  await unlink(join(dir, 'journal.json')).catch(() => {});
+  if (journaled) await unlink(join(dir, 'journal.json')).catch(() => {});
   return report;
 }
 

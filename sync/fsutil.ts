@@ -1,30 +1,50 @@
-/** Small file helpers: atomic writes (temp file + rename in the same folder) and JSON state. */
+/**
+ * Small file helpers: atomic writes (temp file + rename in the same folder) and JSON state.
+ * Synchronous on purpose: these files are small, and a thread-pool round trip per call cost
+ * more than the work (measured: a one-task sync did dozens of them). The callers run in the
+ * CLI or in the host process, never in Neovim's.
+ */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-/** Write a file so that a crash leaves either the old or the new content, never half. */
-export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.planager-tmp`);
-  const fh = await open(tmp, 'w', 0o644);
+const made = new Set<string>();
+
+/**
+ * Write a file so that a crash leaves either the old or the new content, never half (rename
+ * is atomic). `durable` also flushes it to disk first: used for the user's notes; Planager's
+ * own state is recoverable (a lost update only makes the next sync compare again), and a flush
+ * costs milliseconds that a one-task sync cannot spare.
+ */
+export async function writeAtomic(path: string, data: string | Uint8Array, durable = false): Promise<void> {
+  const dir = dirname(path);
+  if (!made.has(dir)) {
+    mkdirSync(dir, { recursive: true });
+    made.add(dir);
+  }
+  const tmp = join(dir, `.${randomBytes(6).toString('hex')}.planager-tmp`);
+  const fd = openSync(tmp, 'w', 0o644);
   try {
-    await fh.writeFile(data);
-    await fh.sync();
+    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    if (durable) fsyncSync(fd);
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
   try {
-    await rename(tmp, path);
+    renameSync(tmp, path);
   } catch (e) {
-    await unlink(tmp).catch(() => {});
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
     throw e;
   }
 }
 
 export async function readJson<T>(path: string): Promise<T | null> {
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as T;
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;

@@ -3,7 +3,8 @@
  * created with mkdir (atomic on every local file system) holding the owner's pid. A lock whose
  * owner is gone is taken over; a live one is waited for, up to a timeout.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface Lock {
@@ -26,8 +27,9 @@ export async function acquireLock(dir: string, timeoutMs = 30_000): Promise<{ ok
   let wait = 5;
   for (;;) {
     try {
-      await mkdir(path);
-      await writeFile(join(path, 'owner'), String(process.pid));
+      // Synchronous: two tiny calls, cheaper than two thread-pool round trips.
+      mkdirSync(path);
+      writeFileSync(join(path, 'owner'), String(process.pid));
       let released = false;
       return {
         ok: true,
@@ -35,7 +37,7 @@ export async function acquireLock(dir: string, timeoutMs = 30_000): Promise<{ ok
           release: async () => {
             if (released) return;
             released = true;
-            await rm(path, { recursive: true, force: true });
+            rmSync(path, { recursive: true, force: true });
           },
         },
       };

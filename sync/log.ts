@@ -2,7 +2,8 @@
  * The activity log: append-only JSON lines, one per value a sync overwrote, with the whole
  * version it belonged to. Nothing a sync overwrites is lost: `planager history` reads this.
  */
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Fields } from './mapping.js';
 
@@ -23,8 +24,8 @@ export interface LogEntry {
 
 export async function appendLog(path: string, entries: LogEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await mkdir(dirname(path), { recursive: true });
-  await appendFile(path, entries.map((e) => JSON.stringify(e)).join('\n') + '\n', 'utf8');
+  mkdirSync(dirname(path), { recursive: true });
+  appendFileSync(path, entries.map((e) => JSON.stringify(e)).join('\n') + '\n', 'utf8');
 }
 
 export async function readLog(path: string): Promise<LogEntry[]> {
