@@ -45,12 +45,14 @@ export interface Row {
 }
 
 export function report(title: string, rows: Row[]): void {
-  console.log(`\n## ${title}\n`);
-  console.log('| measure | value | baseline (same run) | ratio | target | |');
-  console.log('|---|---|---|---|---|---|');
+  // stdout directly: the neovim client replaces console.* in the process that attaches.
+  const out = (l: string) => process.stdout.write(l + '\n');
+  out(`\n## ${title}\n`);
+  out('| measure | value | baseline (same run) | ratio | target | |');
+  out('|---|---|---|---|---|---|');
   for (const r of rows) {
     const mark = r.pass === undefined ? '' : r.pass ? 'ok' : 'MISSED';
-    console.log(`| ${r.name} | ${r.value} | ${r.baseline ?? ''} | ${r.ratio === undefined ? '' : r.ratio.toFixed(3) + '×'} | ${r.target ?? ''} | ${mark} |`);
+    out(`| ${r.name} | ${r.value} | ${r.baseline ?? ''} | ${r.ratio === undefined ? '' : r.ratio.toFixed(3) + '×'} | ${r.target ?? ''} | ${mark} |`);
   }
 }
 

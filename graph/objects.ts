@@ -34,7 +34,7 @@ export interface TaskSpans {
   /** The description's source range: from its first to its last character. */
   description: Span;
   /** Source offset of each character of `description` (for minimal edits); length + 1 entries. */
-  descMap: Int32Array;
+  descMap: readonly number[];
   /** The source text from `descBase` to the end of the description (to look around the id). */
   descText: string;
   descBase: number;
@@ -130,6 +130,104 @@ export function extractObjects(tree: Tree, file: string): FileObjects {
   };
   const projectOf = (titles: string[]) => [baseProject, ...titles.map((t) => t.replace(/\./g, '_'))].filter((x): x is string => !!x).join('.');
 
+  // Its own function: inside the walk callback V8 handled this body poorly (measured 2×).
+  const visitItem = (n: SyntaxNode, from: number, to: number, depth: number): boolean => {
+    const isHeading = n.kind === 'heading';
+    const ext = n.children.find((c) => c.kind === 'detached_modifier_extension');
+    const statusPart = ext?.children.find((c) => STATUS_NAMES[c.kind] !== undefined);
+    const prefix = n.children.find((c) => c.kind === 'heading_prefix' || c.kind === 'list_prefix')!;
+    const prefixFrom = from + prefix.from;
+    const line = lines.lineAt(prefixFrom);
+    const lineStart = lines.lineStart(line);
+    const titleSeg = isHeading ? n.children.find((c) => c.kind === 'paragraph_segment') : undefined;
+    const para = isHeading ? undefined : n.children.find((c) => c.kind === 'paragraph');
+    const desc = describe(text, titleSeg ? [{ n: titleSeg, from: from + titleSeg.from }] : para ? para.children.map((s) => ({ n: s, from: from + para.from + s.from })) : [], isHeading ? prefixFrom + prefix.length : prefixFrom + prefix.length);
+    const titles = headingTitles();
+    if (isHeading) {
+      const path = [...titles, desc.text];
+      projects.push({
+        key: `${file}#${path.join('/')}`,
+        file,
+        title: desc.text,
+        path,
+        level: n.level,
+        span: { from, to },
+        contentEnd: headingContentEnd(n, from),
+        itemIndent: firstItemIndent(text, n, from),
+        indent: text.slice(lineStart, prefixFrom),
+        taskKey: null,
+      });
+    }
+    let key: string | null = null;
+    if (ext && statusPart) {
+      let id = desc.id;
+      if (id) {
+        const first = seen.get(id);
+        if (first !== undefined) {
+          duplicateIds.push({ id, line: line + 1, keptAt: first });
+          id = null;
+        } else seen.set(id, line + 1);
+      }
+      key = id ? `id:${id}` : `new:${file}:${prefixFrom}`;
+      const listFrame = !isHeading && frames.length > 0 && frames[frames.length - 1].kind === 'list' ? frames[frames.length - 1] : null;
+      const listTags = listFrame ? [...listFrame.tags, ...(listFrame.first === n ? (listFrame.firstTags ?? []) : [])] : [];
+      const tags = [...new Set([...listTags, ...carryTags(n, 'weak_carryover_set'), ...carryTags(n, 'strong_carryover_set')])];
+      const extFrom = from + ext.from;
+      const parts = ext.children.map((p) => {
+        const v = p.children[0];
+        const pf = extFrom + p.from;
+        return { kind: p.kind, span: { from: pf, to: pf + p.length }, value: v ? { from: pf + v.from, to: pf + v.from + v.length } : p.kind === 'priority' ? valueSpan(text, pf, pf + p.length) : null };
+      });
+      const value = (kind: string) => {
+        const p = parts.find((q) => q.kind === kind);
+        return p && p.value ? text.slice(p.value.from, p.value.to) : null;
+      };
+      const statusSpan = parts.find((p) => STATUS_NAMES[p.kind] !== undefined)!.span;
+      const fields = {
+        id,
+        file,
+        kind: isHeading ? ('heading' as const) : ('item' as const),
+        level: n.level,
+        status: STATUS_NAMES[statusPart.kind] as TaskStatus,
+        description: desc.text,
+        priority: value('priority'),
+        due: value('due'),
+        start: value('start'),
+        timestamp: value('timestamp'),
+        recurrence: statusPart.kind === 'todo_item_recurring' ? (value('todo_item_recurring') ?? '') : null,
+        tags,
+        project: projectOf(isHeading ? titles : titles),
+        headingPath: titles,
+        parent: enclosingTask(),
+        links: desc.links,
+      };
+      tasks.push({
+        ...fields,
+        key,
+        line: line + 1,
+        hash: fieldsHash(fields),
+        spans: {
+          item: { from, to },
+          lineStart,
+          prefix: { from: prefixFrom, to: prefixFrom + prefix.length },
+          ext: { from: extFrom, to: extFrom + ext.length },
+          status: statusSpan,
+          parts,
+          description: desc.span,
+          descMap: desc.map,
+          descText: text.slice(lineStart, Math.max(desc.span.to, desc.idSpan?.to ?? 0)),
+          descBase: lineStart,
+          firstLineEnd: desc.firstLineEnd,
+          id: desc.idSpan,
+          indent: text.slice(lineStart, prefixFrom),
+        },
+      });
+      if (isHeading) projects[projects.length - 1].taskKey = key;
+    }
+    frames.push({ depth, kind: isHeading ? 'heading' : 'item', title: isHeading ? desc.text : undefined, taskKey: key, tags: [] });
+    return true;
+  };
+
   walk(tree, (n, from, to, depth) => {
     while (frames.length > 0 && frames[frames.length - 1].depth >= depth) frames.pop();
     switch (n.kind) {
@@ -152,102 +250,8 @@ export function extractObjects(tree: Tree, file: string): FileObjects {
       }
       case 'heading':
       case 'unordered_list':
-      case 'ordered_list': {
-        const isHeading = n.kind === 'heading';
-        const ext = n.children.find((c) => c.kind === 'detached_modifier_extension');
-        const statusPart = ext?.children.find((c) => STATUS_NAMES[c.kind] !== undefined);
-        const prefix = n.children.find((c) => c.kind === 'heading_prefix' || c.kind === 'list_prefix')!;
-        const prefixFrom = from + prefix.from;
-        const line = lines.lineAt(prefixFrom);
-        const lineStart = lines.lineStart(line);
-        const titleSeg = isHeading ? n.children.find((c) => c.kind === 'paragraph_segment') : undefined;
-        const para = isHeading ? undefined : n.children.find((c) => c.kind === 'paragraph');
-        const desc = describe(text, titleSeg ? [{ n: titleSeg, from: from + titleSeg.from }] : para ? para.children.map((s) => ({ n: s, from: from + para.from + s.from })) : [], isHeading ? prefixFrom + prefix.length : prefixFrom + prefix.length);
-        const titles = headingTitles();
-        if (isHeading) {
-          const path = [...titles, desc.text];
-          projects.push({
-            key: `${file}#${path.join('/')}`,
-            file,
-            title: desc.text,
-            path,
-            level: n.level,
-            span: { from, to },
-            contentEnd: headingContentEnd(n, from),
-            itemIndent: firstItemIndent(text, n, from),
-            indent: text.slice(lineStart, prefixFrom),
-            taskKey: null,
-          });
-        }
-        let key: string | null = null;
-        if (ext && statusPart) {
-          let id = desc.id;
-          if (id) {
-            const first = seen.get(id);
-            if (first !== undefined) {
-              duplicateIds.push({ id, line: line + 1, keptAt: first });
-              id = null;
-            } else seen.set(id, line + 1);
-          }
-          key = id ? `id:${id}` : `new:${file}:${prefixFrom}`;
-          const listFrame = !isHeading && frames.length > 0 && frames[frames.length - 1].kind === 'list' ? frames[frames.length - 1] : null;
-          const listTags = listFrame ? [...listFrame.tags, ...(listFrame.first === n ? (listFrame.firstTags ?? []) : [])] : [];
-          const tags = [...new Set([...listTags, ...carryTags(n, 'weak_carryover_set'), ...carryTags(n, 'strong_carryover_set')])];
-          const extFrom = from + ext.from;
-          const parts = ext.children.map((p) => {
-            const v = p.children[0];
-            const pf = extFrom + p.from;
-            return { kind: p.kind, span: { from: pf, to: pf + p.length }, value: v ? { from: pf + v.from, to: pf + v.from + v.length } : p.kind === 'priority' ? valueSpan(text, pf, pf + p.length) : null };
-          });
-          const value = (kind: string) => {
-            const p = parts.find((q) => q.kind === kind);
-            return p && p.value ? text.slice(p.value.from, p.value.to) : null;
-          };
-          const statusSpan = parts.find((p) => STATUS_NAMES[p.kind] !== undefined)!.span;
-          const fields = {
-            id,
-            file,
-            kind: isHeading ? ('heading' as const) : ('item' as const),
-            level: n.level,
-            status: STATUS_NAMES[statusPart.kind] as TaskStatus,
-            description: desc.text,
-            priority: value('priority'),
-            due: value('due'),
-            start: value('start'),
-            timestamp: value('timestamp'),
-            recurrence: statusPart.kind === 'todo_item_recurring' ? (value('todo_item_recurring') ?? '') : null,
-            tags,
-            project: projectOf(isHeading ? titles : titles),
-            headingPath: titles,
-            parent: enclosingTask(),
-            links: desc.links,
-          };
-          tasks.push({
-            ...fields,
-            key,
-            line: line + 1,
-            hash: fieldsHash(fields),
-            spans: {
-              item: { from, to },
-              lineStart,
-              prefix: { from: prefixFrom, to: prefixFrom + prefix.length },
-              ext: { from: extFrom, to: extFrom + ext.length },
-              status: statusSpan,
-              parts,
-              description: desc.span,
-              descMap: desc.map,
-              descText: text.slice(lineStart, Math.max(desc.span.to, desc.idSpan?.to ?? 0)),
-              descBase: lineStart,
-              firstLineEnd: desc.firstLineEnd,
-              id: desc.idSpan,
-              indent: text.slice(lineStart, prefixFrom),
-            },
-          });
-          if (isHeading) projects[projects.length - 1].taskKey = key;
-        }
-        frames.push({ depth, kind: isHeading ? 'heading' : 'item', title: isHeading ? desc.text : undefined, taskKey: key, tags: [] });
-        return true;
-      }
+      case 'ordered_list':
+        return visitItem(n, from, to, depth);
       default:
         return true;
     }
@@ -299,7 +303,7 @@ function firstItemIndent(text: string, n: SyntaxNode, from: number): string | nu
 interface Described {
   text: string;
   span: Span;
-  map: Int32Array;
+  map: number[];
   firstLineEnd: number;
   id: string | null;
   idSpan: Span | null;
@@ -383,7 +387,8 @@ function describe(text: string, segs: { n: SyntaxNode; from: number }[], fallbac
   const from = m.length > 0 ? m[0] : segs.length > 0 ? segs[0].from : fallback;
   const to = m.length > 0 ? m[m.length - 1] + 1 : from;
   m.push(to);
-  return { text: textOut, span: { from, to }, map: Int32Array.from(m), firstLineEnd, id, idSpan, links };
+  // A plain array: a typed array per task cost more to allocate than the whole walk (measured).
+  return { text: textOut, span: { from, to }, map: m, firstLineEnd, id, idSpan, links };
 }
 
 function lineContentEnd(text: string, pos: number): number {
@@ -391,4 +396,78 @@ function lineContentEnd(text: string, pos: number): number {
   while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
   while (i > pos && (text[i - 1] === ' ' || text[i - 1] === '\t')) i--;
   return i;
+}
+
+/** What pre-write needs of each task, and nothing more: no descriptions, spans or hashes. */
+export interface LightTask {
+  key: string;
+  id: string | null;
+  status: import('../parser/index.js').TaskStatus;
+  parent: string | null;
+}
+
+/**
+ * A fast pass over the tree for the write path: ids, statuses and nesting only. Keys match
+ * extractObjects' (`id:…`, or `new:file:offset`), so the full extraction can take over when
+ * there is something to patch.
+ */
+export function lightTasks(tree: Tree, file: string): LightTask[] {
+  const text = tree.text;
+  const out: LightTask[] = [];
+  const stack: { depth: number; key: string | null }[] = [];
+  const seen = new Set<string>();
+  walk(tree, (n, from, _to, depth) => {
+    while (stack.length > 0 && stack[stack.length - 1].depth >= depth) stack.pop();
+    switch (n.kind) {
+      case 'ranged_verbatim_tag':
+      case 'quote':
+        return false;
+      case 'ranged_tag':
+        return !(n.data?.type === 'tag' && INERT.has(n.data.name));
+      case 'heading':
+      case 'unordered_list':
+      case 'ordered_list': {
+        let statusKind: string | undefined;
+        let prefixFrom = from;
+        let idText: string | null = null;
+        for (const c of n.children) {
+          if (c.kind === 'detached_modifier_extension') {
+            for (const p of c.children) if (STATUS_NAMES[p.kind] !== undefined) {
+              statusKind = p.kind;
+              break;
+            }
+          } else if (c.kind === 'heading_prefix' || c.kind === 'list_prefix') prefixFrom = from + c.from;
+          else if (!idText && (c.kind === 'paragraph' || c.kind === 'paragraph_segment')) idText = findIdIn(text, c, from + c.from);
+        }
+        let key: string | null = null;
+        if (statusKind) {
+          let id = idText;
+          if (id && seen.has(id)) id = null;
+          if (id) seen.add(id);
+          key = id ? `id:${id}` : `new:${file}:${prefixFrom}`;
+          const parent = stack.length > 0 ? stack[stack.length - 1].key : null;
+          out.push({ key, id, status: STATUS_NAMES[statusKind] as LightTask['status'], parent });
+        }
+        stack.push({ depth, key: key ?? (stack.length > 0 ? stack[stack.length - 1].key : null) });
+        return true;
+      }
+      default:
+        return true;
+    }
+  });
+  return out;
+}
+
+function findIdIn(text: string, n: SyntaxNode, from: number): string | null {
+  const segs = n.kind === 'paragraph' ? n.children : [n];
+  for (const seg of segs) {
+    const sf = n.kind === 'paragraph' ? from + seg.from : from;
+    for (const c of seg.children) {
+      if (c.kind !== 'inline_comment') continue;
+      const cf = sf + c.from;
+      const m = ID_COMMENT.exec(text.slice(cf, cf + c.length));
+      if (m) return m[1];
+    }
+  }
+  return null;
 }

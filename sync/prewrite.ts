@@ -5,8 +5,9 @@
  * and the file on disk is complete.
  */
 import { randomBytes } from 'node:crypto';
-import { patchFile, propagateStatuses, WorkspaceGraph, type TaskEdit } from '../graph/index.js';
-import type { ChangeSet } from '@codemirror/state';
+import { ChangeSet } from '@codemirror/state';
+import { extractObjects, lightTasks, patchFile, propagateStatuses, type TaskEdit } from '../graph/index.js';
+import { parse } from '../parser/index.js';
 import type { TaskState } from './store.js';
 
 /** What pre-write needs to know: every uuid in use, and the note's tasks as last synced. */
@@ -22,12 +23,23 @@ export interface Prewrite {
 }
 
 export function prepareWrite(file: string, text: string, state: KnownTasks, opts: { propagate?: boolean } = {}): Prewrite {
-  const graph = new WorkspaceGraph({ propagate: false });
-  graph.setFile(file, text);
-  const objects = graph.objects(file)!;
+  const tree = parse(text);
+  // The fast pass decides whether anything needs writing; most writes need nothing.
+  const light = lightTasks(tree, file);
+  const byId = new Map(Object.values(state.tasks).map((s) => [s.id, s]));
+  const fresh = light.filter((t) => !t.id);
+  const children = new Map<string, string[]>();
+  const byKey = new Map(light.map((t) => [t.key, t]));
+  for (const t of light) if (t.parent) (children.get(t.parent) ?? children.set(t.parent, []).get(t.parent)!).push(t.key);
+  const view = { tasks: byKey, childrenOf: (k: string) => children.get(k) ?? [] };
+  const changed = light.filter((t) => !t.id || byId.get(t.id)?.base.status !== t.status).map((t) => t.key);
+  const derivedMap = opts.propagate ?? true ? propagateStatuses(view, changed, (k) => byKey.get(k)?.status) : new Map();
+  if (fresh.length === 0 && derivedMap.size === 0) return { changes: ChangeSet.empty(text.length), newIds: [], derived: [] };
+
+  const objects = extractObjects(tree, file);
   const known = new Set<string>([...state.uuids, ...Object.keys(state.tasks)].map((u) => u.replace(/-/g, '')));
-  const usedIds = new Set(objects.tasks.map((t) => t.id).filter(Boolean) as string[]);
-  const fresh = (): string => {
+  const usedIds = new Set(light.map((t) => t.id).filter(Boolean) as string[]);
+  const freshId = (): string => {
     for (;;) {
       const id = randomBytes(4).toString('hex');
       if (usedIds.has(id) || [...known].some((u) => u.startsWith(id))) continue;
@@ -42,21 +54,15 @@ export function prepareWrite(file: string, text: string, state: KnownTasks, opts
     return e;
   };
   const newIds: string[] = [];
-  for (const t of objects.tasks) {
-    if (!t.id) {
-      const id = fresh();
-      edit(t.key).id = id;
-      newIds.push(id);
-    }
+  for (const t of fresh) {
+    const id = freshId();
+    edit(t.key).id = id;
+    newIds.push(id);
   }
   const derived: Prewrite['derived'] = [];
-  if (opts.propagate ?? true) {
-    const byId = new Map(Object.values(state.tasks).map((s) => [s.id, s]));
-    const changed = objects.tasks.filter((t) => !t.id || byId.get(t.id)?.base.status !== t.status).map((t) => t.key);
-    for (const [key, status] of propagateStatuses(graph, changed, (k) => graph.tasks.get(k)?.status)) {
-      edit(key).status = status;
-      derived.push({ key, status });
-    }
+  for (const [key, status] of derivedMap) {
+    edit(key).status = status;
+    derived.push({ key, status });
   }
   return { changes: patchFile(text, objects, [...edits.values()]).changes, newIds, derived };
 }

@@ -85,7 +85,11 @@ function M.ensure()
         H.log('host stderr: ' .. text)
       end
     end,
-    on_exit = function(_, code)
+    on_exit = function(job, code)
+      -- Only the current host's exit matters: a host replaced by stop() and ensure() is gone on purpose.
+      if H.chan ~= job then
+        return
+      end
       H.chan = nil
       if H.stopping or code == 0 then
         return
@@ -140,9 +144,10 @@ end
 
 function M.stop()
   if H.chan then
+    local chan = H.chan
     H.stopping = true
-    pcall(vim.fn.jobstop, H.chan)
     H.chan = nil
+    pcall(vim.fn.jobstop, chan)
   end
 end
 

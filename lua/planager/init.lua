@@ -99,8 +99,12 @@ function H.on_read(ev)
     end
   end
   if H.cfg.pull_on_open then
-    local _, err = host.notify('open', ev.buf, H.path(ev.buf))
-    H.fail(err)
+    -- After the read has returned: even starting the host's process is not the editor's wait.
+    local buf, path = ev.buf, H.path(ev.buf)
+    vim.schedule(function()
+      local _, err = host.notify('open', buf, path)
+      H.fail(err)
+    end)
   end
 end
 
