@@ -30,7 +30,7 @@ import { appendLog, type LogEntry } from './log.js';
 import { DEFAULT_PRIORITIES, FIELD_NAMES, fromTw, sameValue, toTw, type Fields, type PriorityMap } from './mapping.js';
 import type { Taskwarrior, TwError, TwTask } from './taskwarrior.js';
 import { Store, type FileProjects, type Index, type NoteStamp, type Shard, type SyncState, type TaskState } from './store.js';
-import { readUndoTail, lostUpdates } from './undo.js';
+import { canon, diff, lostUpdates, readUndoTail, rebase } from './undo.js';
 import { hashText, listNorgFiles } from './workspace.js';
 
 export interface SyncOptions {
@@ -136,6 +136,24 @@ export function uuidFromId(id: string): string {
 /** Short id: the uuid's first 8 hex digits, longer while another uuid shares the prefix. */
 export function shortId(uuid: string, others: Iterable<string>): string {
   return (others instanceof UuidIndex ? others : new UuidIndex(others)).shortId(uuid);
+}
+
+/** A UuidIndex built on first use; uuids added before that are remembered. */
+class LazyUuids {
+  private idx: UuidIndex | null = null;
+  private readonly extra: string[] = [];
+  constructor(private readonly base: () => Iterable<string>) {}
+  get(): UuidIndex {
+    if (!this.idx) {
+      this.idx = new UuidIndex(this.base());
+      for (const u of this.extra) this.idx.add(u);
+    }
+    return this.idx;
+  }
+  add(u: string): void {
+    if (this.idx) this.idx.add(u);
+    else this.extra.push(u);
+  }
 }
 
 /**
@@ -373,11 +391,13 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
 
   // Taskwarrior's side: the export when the database changed, else the cached tasks.
   let exported = false;
+  let exportedAt = 0;
   let seen = stamp;
   let twTasks: TwTask[] = [];
   const twChanged = new Set<string>();
   let undoSize = index.undoSize ?? 0;
   const repairs: TwTask[] = [];
+  const exportedVersion = new Map<string, TwTask>();
   const twByUuid = new Map<string, TwTask>();
   if (stamp !== index.stamp || index.stamp === null) {
     const e = await opts.tw.export();
@@ -386,16 +406,18 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     exported = true;
     // The first call on a new database creates its files: compare later writes to this.
     seen = await opts.tw.stamp();
+    exportedAt = Date.now();
     for (const t of twTasks) {
       twByUuid.set(t.uuid, t);
-      // By content: `modified` has one-second steps, two edits in a second look the same.
-      if (index.modified[t.uuid] !== versionOf(t)) twChanged.add(t.uuid);
+      if (changedSince(index.modified[t.uuid], t)) twChanged.add(t.uuid);
     }
     for (const u of Object.keys(index.where)) if (!twByUuid.has(u)) twChanged.add(u);
     // Versions a concurrent `task` process overwrote are brought back from undo.data.
     const tail = await readUndoTail(opts.tw.dataDir(), index.undoSize ?? Number.MAX_SAFE_INTEGER);
     if (index.undoSize !== undefined) {
       for (const t of lostUpdates(twByUuid, tail.latest)) {
+        const was = twByUuid.get(t.uuid);
+        if (was) exportedVersion.set(t.uuid, was);
         repairs.push(t);
         twByUuid.set(t.uuid, t);
         twChanged.add(t.uuid);
@@ -445,11 +467,12 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   }
   // An id written in another note than the one that had it: load that one too, so that a
   // copy (both notes have it) and a move (only the new one) are told apart.
-  const idIndex = new UuidIndex(Object.keys(index.where));
+  const idIndex = new LazyUuids(() => Object.keys(index.where));
+  const ownIds = new Map(Object.values(known).map((k) => [k.id, k.file]));
   for (const f of [...loaded.keys()]) {
     for (const t of graph.objects(f)?.tasks ?? []) {
-      if (!t.id) continue;
-      const hits = idIndex.withPrefix(t.id);
+      if (!t.id || ownIds.get(t.id) === f) continue;
+      const hits = idIndex.get().withPrefix(t.id);
       const ownerFile = hits.length === 1 ? index.where[hits[0]] : undefined;
       if (ownerFile && ownerFile !== f && !removed.includes(ownerFile) && index.notes[ownerFile] && (!opts.files || opts.files.includes(ownerFile))) await load(ownerFile);
     }
@@ -502,11 +525,12 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   // Identity: note id → uuid (state first, then a unique uuid prefix in Taskwarrior).
   const idToUuid = new Map<string, string>();
   for (const t of Object.values(known)) idToUuid.set(t.id, t.uuid);
-  const allUuids = new UuidIndex([...twByUuid.keys(), ...Object.keys(known), ...Object.keys(index.where)]);
+  // Built only when an id is not in the loaded state, or a new task needs an id.
+  const allUuids = new LazyUuids(() => [...twByUuid.keys(), ...Object.keys(known), ...Object.keys(index.where)]);
   const uuidOfId = (id: string): string | null => {
-    const known = idToUuid.get(id);
-    if (known) return known;
-    const matches = allUuids.withPrefix(id);
+    const hit = idToUuid.get(id);
+    if (hit) return hit;
+    const matches = allUuids.get().withPrefix(id);
     return matches.length === 1 ? matches[0] : null;
   };
 
@@ -655,7 +679,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
           for (const target of [merged, forTw, newBase]) set(f, target as never, v);
         }
       }
-      merges.set(uuid, { uuid, id: t.id ?? shortId(uuid, allUuids), obj: t, note, base, tw, twf, merged, forTw, newBase, isNew });
+      merges.set(uuid, { uuid, id: t.id ?? allUuids.get().shortId(uuid), obj: t, note, base, tw, twf, merged, forTw, newBase, isNew });
     }
   }
 
@@ -691,11 +715,13 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
       if (tw.status !== 'pending' && tw.status !== 'waiting') continue;
       const at = home(tw.project ?? null) ?? (opts.inbox && inScope(opts.inbox) ? { file: opts.inbox, path: [] } : null);
       if (!at || !inScope(at.file)) continue;
-      additions.push({ ...at, tw, uuid: tw.uuid, id: shortId(tw.uuid, allUuids) });
+      additions.push({ ...at, tw, uuid: tw.uuid, id: allUuids.get().shortId(tw.uuid) });
     }
   }
 
   const conflicted = new Map(report.conflicts.map((c) => [c.uuid, c.winner]));
+  /** The Taskwarrior version each import was computed from (to check nobody wrote in between). */
+  const basisOf = new Map<string, TwTask>();
   // Build the two sides' writes.
   const imports: TwTask[] = [];
   const edits = new Map<string, TaskEdit[]>();
@@ -720,6 +746,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     const toTwChanged = !m.twf || FIELD_NAMES.some((f) => !sameValue(m.forTw[f], m.twf![f])) || (m.forTw.status === 'pending' && !m.tw?.start);
     if (toTwChanged && direction !== 'pull') {
       imports.push(mergedTw);
+      if (m.tw) basisOf.set(m.uuid, m.tw);
       if (m.isNew) report.taskwarrior.created.push(m.uuid);
       else report.taskwarrior.updated.push(m.uuid);
       if (m.twf) {
@@ -785,6 +812,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     const merged = { ...f, status: 'cancelled' as TaskStatus };
     const t = toTw(merged, d.tw, d.uuid, now, priorities);
     imports.push(t);
+    basisOf.set(d.uuid, d.tw);
     report.taskwarrior.deleted.push(d.uuid);
     log.push({ time: now.toISOString(), uuid: d.uuid, id: d.st.id, side: 'taskwarrior', action: 'delete', fields: { status: { lost: f.status, kept: 'cancelled' } }, version: f, file: d.st.file, note: 'line removed from the note' });
     bulk++;
@@ -805,6 +833,8 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   for (const r of repairs) {
     if (importing.has(r.uuid)) continue;
     imports.push(r);
+    const was = exportedVersion.get(r.uuid);
+    if (was) basisOf.set(r.uuid, was);
     if (newState.cache[r.uuid]) newState.cache[r.uuid] = r;
   }
 
@@ -849,12 +879,40 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   const journaled = imports.length > 0 && journal.notes.length > 0;
   if (journaled) await writeAtomic(join(dir, 'journal.json'), JSON.stringify(journal), true);
   await appendLog(join(dir, 'activity.jsonl'), log);
+  // The stamp to record is the one this sync read: a write that lands while it runs must
+  // still look new to the next sync. After our own import the new stamp counts only if
+  // undo.data shows nothing but our tasks was written meanwhile.
+  let recordStamp: string | null = seen;
   if (imports.length > 0) {
+    const undoBefore = (await readUndoTail(opts.tw.dataDir(), Number.MAX_SAFE_INTEGER)).size;
     const r = await opts.tw.import(imports);
     if (!r.ok) {
-      await unlink(join(dir, 'journal.json')).catch(() => {});
+      if (journaled) await unlink(join(dir, 'journal.json')).catch(() => {});
       return twFail(report, r.error);
     }
+    // Import replaces whole tasks: a `task` that wrote one of them between our read and our
+    // import lost its change under ours. Our own transaction in undo.data shows it (its `old`
+    // is not what we read): rebase our change onto that and import it once more.
+    let tail = await readUndoTail(opts.tw.dataDir(), undoBefore);
+    const fixes: TwTask[] = [];
+    for (const t of imports) {
+      const basis = basisOf.get(t.uuid);
+      const tx = [...tail.transactions].reverse().find((x) => x.new.uuid === t.uuid && canon(x.new) === canon(t));
+      if (!basis || !tx || !tx.old || canon(tx.old) === canon(basis)) continue;
+      fixes.push(rebase(tx.old, diff(basis, t), undefined));
+    }
+    if (fixes.length > 0) {
+      const undoMid = tail.size;
+      const r2 = await opts.tw.import(fixes);
+      if (r2.ok) report.warnings.push(`kept ${fixes.length} change(s) a concurrent \`task\` made while this sync wrote`);
+      const more = await readUndoTail(opts.tw.dataDir(), undoMid);
+      tail = { ...more, transactions: [...tail.transactions, ...more.transactions], latest: new Map([...tail.latest, ...more.latest]) };
+    }
+    const after = await opts.tw.stamp();
+    // Only if every transaction since is one of our writes (by content: a foreign write to a
+    // task we also wrote must still look new).
+    const ours = new Set([...imports, ...fixes].map(canon));
+    recordStamp = fixes.length === 0 && tail.transactions.every((x) => ours.has(canon(x.new))) ? after : null;
   }
   const skipped = new Set<string>();
   for (const c of noteChanges.filter((x) => writes(x.file))) {
@@ -881,7 +939,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   for (const sh of byFile.values()) await store.saveShard(sh);
   for (const [u, f] of Object.entries(index.where)) if (byFile.has(f)) delete index.where[u];
   for (const sh of byFile.values()) for (const u of Object.keys(sh.tasks)) index.where[u] = sh.file;
-  if (exported) for (const t of twTasks) index.modified[t.uuid] = versionOf(t);
+  if (exported) for (const t of twTasks) index.modified[t.uuid] = versionStamp(t, exportedAt);
   // What we imported gets a `modified` we do not know yet: the next export looks at it again.
   for (const t of imports) delete index.modified[t.uuid];
   for (const f of removed) {
@@ -912,7 +970,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
       index.files[f] = projectsOf(graph, f);
     }
   }
-  index.stamp = await opts.tw.stamp();
+  index.stamp = recordStamp;
   // From before our import: the next sync checks that our own writes survived, too.
   index.undoSize = undoSize;
   await store.saveIndex(index);
@@ -924,6 +982,26 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
 function versionOf(t: TwTask): string {
   const { id: _i, urgency: _u, ...rest } = t;
   return hashString(JSON.stringify(rest));
+}
+
+/**
+ * What to remember of a task's version: its `modified`, and for a task modified within two
+ * seconds of the export also a content hash. Every write sets `modified`, so an older task
+ * whose `modified` is unchanged is unchanged; only within the same second (its resolution)
+ * can two versions share it. Hashing only those keeps a 10,000-task export cheap.
+ */
+function versionStamp(t: TwTask, exportedAt: number): string {
+  const m = t.modified ?? '';
+  const at = parseTwTime(m) ?? 0;
+  return at >= exportedAt - 2000 ? `${m}#${versionOf(t)}` : m;
+}
+
+function changedSince(stamp: string | undefined, t: TwTask): boolean {
+  if (stamp === undefined) return true;
+  const hash = stamp.indexOf('#');
+  const m = hash < 0 ? stamp : stamp.slice(0, hash);
+  if (m !== (t.modified ?? '')) return true;
+  return hash >= 0 && stamp.slice(hash + 1) !== versionOf(t);
 }
 
 function twFail(r: SyncReport, e: TwError): SyncReport {

@@ -81,12 +81,14 @@ export interface UndoTail {
    * version it should have started from.
    */
   latest: Map<string, TwTask>;
+  /** Every transaction read, in order. */
+  transactions: { old: TwTask | null; new: TwTask }[];
 }
 
 type Delta = Map<string, { set?: unknown; unset?: true; add?: string[]; remove?: string[] }>;
 const LISTS = new Set(['tags', 'depends']);
 
-function diff(a: TwTask, b: TwTask): Delta {
+export function diff(a: TwTask, b: TwTask): Delta {
   const d: Delta = new Map();
   for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
     if (k === 'modified') continue;
@@ -103,7 +105,7 @@ function diff(a: TwTask, b: TwTask): Delta {
   return d;
 }
 
-function rebase(base: TwTask, d: Delta, modified: unknown): TwTask {
+export function rebase(base: TwTask, d: Delta, modified: unknown): TwTask {
   const t: Record<string, unknown> = { ...base };
   for (const [k, c] of d) {
     if (c.add || c.remove) {
@@ -126,11 +128,12 @@ export async function readUndoTail(dataDir: string, from: number): Promise<UndoT
   try {
     size = (await stat(path)).size;
   } catch {
-    return { size: 0, latest: new Map() };
+    return { size: 0, latest: new Map(), transactions: [] };
   }
   const start = from > size ? 0 : from;
   const latest = new Map<string, TwTask>();
-  if (size === start) return { size, latest };
+  const transactions: UndoTail['transactions'] = [];
+  if (size === start) return { size, latest, transactions };
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.alloc(size - start);
@@ -144,12 +147,13 @@ export async function readUndoTail(dataDir: string, from: number): Promise<UndoT
       else if (line.startsWith('new [')) {
         const after = parseFF4(line);
         if (!after) continue;
+        transactions.push({ old: before, new: after });
         const expected = latest.get(after.uuid);
         if (expected && before && canon(before) !== canon(expected)) latest.set(after.uuid, rebase(expected, diff(before, after), after.modified));
         else latest.set(after.uuid, after);
       } else if (line.startsWith('---')) before = null;
     }
-    return { size: start + Buffer.byteLength(text.slice(0, end), 'utf8'), latest };
+    return { size: start + Buffer.byteLength(text.slice(0, end), 'utf8'), latest, transactions };
   } finally {
     await fh.close();
   }
@@ -157,7 +161,7 @@ export async function readUndoTail(dataDir: string, from: number): Promise<UndoT
 
 const IGNORED = new Set(['id', 'urgency', 'modified']);
 
-function canon(t: TwTask): string {
+export function canon(t: TwTask): string {
   const o: Record<string, unknown> = {};
   for (const k of Object.keys(t).sort()) {
     if (IGNORED.has(k)) continue;

@@ -21,7 +21,7 @@ describe('pre-write (BufWritePre)', () => {
 
   it('gives new lines ids and parents their derived status; a write with nothing to add changes nothing', () => {
     const text = '* W\n  - ( ) parent %#aaaa0001%\n  -- (x) child %#aaaa0002%\n  -- (x) new child\n';
-    const base = (status: string) => ({ base: { status } }) as never;
+    const base = (status: string) => ({ base: { status } });
     const state = { uuids: ['aaaa0001-0000-4000-8000-000000000000', 'aaaa0002-0000-4000-8000-000000000000'], tasks: { a: { ...base('undone'), id: 'aaaa0001' }, b: { ...base('undone'), id: 'aaaa0002' } } as never };
     const p = prepareWrite('f.norg', text, state);
     const out = applyChanges(text, p.changes);
