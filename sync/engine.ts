@@ -30,7 +30,7 @@ import { appendLog, type LogEntry } from './log.js';
 import { DEFAULT_PRIORITIES, FIELD_NAMES, fromTw, sameValue, toTw, type Fields, type PriorityMap } from './mapping.js';
 import type { Taskwarrior, TwError, TwTask } from './taskwarrior.js';
 import { Store, type FileProjects, type Index, type NoteStamp, type Shard, type SyncState, type TaskState } from './store.js';
-import { canon, diff, lostUpdates, readUndoTail, rebase } from './undo.js';
+import { canon, diff, lostUpdates, readUndoTail, rebase, undoSize as undoFileSize } from './undo.js';
 import { hashText, listNorgFiles } from './workspace.js';
 
 export interface SyncOptions {
@@ -413,7 +413,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     }
     for (const u of Object.keys(index.where)) if (!twByUuid.has(u)) twChanged.add(u);
     // Versions a concurrent `task` process overwrote are brought back from undo.data.
-    const tail = await readUndoTail(opts.tw.dataDir(), index.undoSize ?? Number.MAX_SAFE_INTEGER);
+    const tail = index.undoSize !== undefined ? await readUndoTail(opts.tw.dataDir(), index.undoSize) : { size: await undoFileSize(opts.tw.dataDir()), latest: new Map<string, TwTask>(), transactions: [] };
     if (index.undoSize !== undefined) {
       for (const t of lostUpdates(twByUuid, tail.latest)) {
         const was = twByUuid.get(t.uuid);
@@ -884,7 +884,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   // undo.data shows nothing but our tasks was written meanwhile.
   let recordStamp: string | null = seen;
   if (imports.length > 0) {
-    const undoBefore = (await readUndoTail(opts.tw.dataDir(), Number.MAX_SAFE_INTEGER)).size;
+    const undoBefore = await undoFileSize(opts.tw.dataDir());
     const r = await opts.tw.import(imports);
     if (!r.ok) {
       if (journaled) await unlink(join(dir, 'journal.json')).catch(() => {});
@@ -895,10 +895,12 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     // is not what we read): rebase our change onto that and import it once more.
     let tail = await readUndoTail(opts.tw.dataDir(), undoBefore);
     const fixes: TwTask[] = [];
+    const lastTx = new Map(tail.transactions.map((x) => [x.new.uuid, x]));
     for (const t of imports) {
       const basis = basisOf.get(t.uuid);
-      const tx = [...tail.transactions].reverse().find((x) => x.new.uuid === t.uuid && canon(x.new) === canon(t));
-      if (!basis || !tx || !tx.old || canon(tx.old) === canon(basis)) continue;
+      if (!basis) continue;
+      const tx = lastTx.get(t.uuid);
+      if (!tx || !tx.old || canon(tx.new) !== canon(t) || canon(tx.old) === canon(basis)) continue;
       fixes.push(rebase(tx.old, diff(basis, t), undefined));
     }
     if (fixes.length > 0) {

@@ -121,6 +121,15 @@ export function rebase(base: TwTask, d: Delta, modified: unknown): TwTask {
   return t as TwTask;
 }
 
+/** The size of undo.data (0 when there is none): where the next read starts. */
+export async function undoSize(dataDir: string): Promise<number> {
+  try {
+    return (await stat(join(dataDir, 'undo.data'))).size;
+  } catch {
+    return 0;
+  }
+}
+
 /** Read undo.data from byte `from` to its end. A file that shrank (compacted) is read again. */
 export async function readUndoTail(dataDir: string, from: number): Promise<UndoTail> {
   const path = join(dataDir, 'undo.data');
