@@ -43,6 +43,8 @@ export interface TaskSpans {
   id: Span | null;
   /** Whitespace before the prefix. */
   indent: string;
+  /** `+tag` lines that belong to this item alone (removable); list-wide `#tag`s are not here. */
+  tagLines: { name: string; from: number; to: number }[];
 }
 
 export interface TaskObject {
@@ -120,6 +122,7 @@ export function extractObjects(tree: Tree, file: string): FileObjects {
     taskKey: string | null;
     tags: string[];
     firstTags?: string[];
+    firstTagLines?: { name: string; from: number; to: number }[];
     first?: SyntaxNode;
   }
   const frames: Frame[] = [];
@@ -220,6 +223,7 @@ export function extractObjects(tree: Tree, file: string): FileObjects {
           firstLineEnd: desc.firstLineEnd,
           id: desc.idSpan,
           indent: text.slice(lineStart, prefixFrom),
+          tagLines: [...(listFrame && listFrame.first === n ? (listFrame.firstTagLines ?? []) : []), ...tagLinesOf(text, n, from)],
         },
       });
       if (isHeading) projects[projects.length - 1].taskKey = key;
@@ -245,7 +249,7 @@ export function extractObjects(tree: Tree, file: string): FileObjects {
       case 'generic_list': {
         // A list's strong tags apply to every item; weak ones standing before the list belong
         // to its first item (the assembler attaches them to the list that starts there).
-        frames.push({ depth, kind: 'list', taskKey: null, tags: carryTags(n, 'strong_carryover_set'), firstTags: carryTags(n, 'weak_carryover_set'), first: n.children.find((c) => c.kind === 'unordered_list' || c.kind === 'ordered_list') });
+        frames.push({ depth, kind: 'list', taskKey: null, tags: carryTags(n, 'strong_carryover_set'), firstTags: carryTags(n, 'weak_carryover_set'), firstTagLines: tagLinesOf(text, n, from), first: n.children.find((c) => c.kind === 'unordered_list' || c.kind === 'ordered_list') });
         return true;
       }
       case 'heading':
@@ -263,6 +267,26 @@ function valueSpan(text: string, from: number, to: number): Span | null {
   let f = from + 1;
   while (f < to && /\s/.test(text[f])) f++;
   return f < to ? { from: f, to } : null;
+}
+
+/** The whole lines of the weak carryover tags standing right before a node (its own `+tag`s). */
+function tagLinesOf(text: string, n: SyntaxNode, from: number): { name: string; from: number; to: number }[] {
+  const out: { name: string; from: number; to: number }[] = [];
+  for (const c of n.children) {
+    if (c.kind !== 'weak_carryover_set') continue;
+    for (const t of c.children) {
+      if (t.data?.type !== 'tag' || NORG_TAGS.has(t.data.name)) continue;
+      const a = from + c.from + t.from;
+      let ls = a;
+      while (ls > 0 && text[ls - 1] !== '\n' && text[ls - 1] !== '\r') ls--;
+      let le = a + t.length;
+      while (le < text.length && text[le] !== '\n' && text[le] !== '\r') le++;
+      if (text[le] === '\r' && text[le + 1] === '\n') le += 2;
+      else if (le < text.length) le++;
+      out.push({ name: t.data.name, from: ls, to: le });
+    }
+  }
+  return out;
 }
 
 function carryTags(n: SyntaxNode, setKind: 'weak_carryover_set' | 'strong_carryover_set'): string[] {

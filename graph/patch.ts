@@ -120,7 +120,10 @@ function setEdits(text: string, t: TaskObject, e: Extract<TaskEdit, { op: 'set' 
     const have = new Set(t.tags);
     const want = e.tags.filter((x) => /^[A-Za-z0-9_][\w.-]*$/.test(x));
     const add = want.filter((x) => !have.has(x));
-    if (add.length > 0) out.push({ from: sp.lineStart, insert: add.map((x) => `${sp.indent}+${x}\n`).join('') });
+    if (add.length > 0) out.push({ from: sp.lineStart, insert: add.map((x) => `${sp.indent}+${x}${lineEnding(text)}`).join('') });
+    // An item's own `+tag` lines can go; a list-wide `#tag` stays (it says so for every item).
+    const keep = new Set(want);
+    for (const l of sp.tagLines) if (!keep.has(l.name)) out.push({ from: l.from, to: l.to });
   }
   return out;
 }

@@ -777,11 +777,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
       schedText = m.merged.scheduled ? (t.start && matchesText(t.start, new Date(m.merged.scheduled)) ? t.start : formatDate(new Date(m.merged.scheduled), t.start, now)) : null;
       if (schedText !== t.start) (e.start = schedText), (noteChanged = true);
     }
-    if (!sameValue(m.merged.tags, n.tags)) {
-      const extra = m.merged.tags.filter((x) => !n.tags.includes(x));
-      if (extra.length > 0) (e.tags = m.merged.tags), (noteChanged = true);
-      // Tags the note does not have any more stay removed on the Taskwarrior side.
-    }
+    if (!sameValue(m.merged.tags, n.tags)) (e.tags = m.merged.tags), (noteChanged = true);
     let moved = false;
     if (m.merged.project !== n.project && m.merged.project) {
       const to = home(m.merged.project);
@@ -882,9 +878,13 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   // The stamp to record is the one this sync read: a write that lands while it runs must
   // still look new to the next sync. After our own import the new stamp counts only if
   // undo.data shows nothing but our tasks was written meanwhile.
-  let recordStamp: string | null = seen;
+  // Without an import: the stamp from before the export (a write during the export must
+  // still look new next time; at worst the next sync exports once more).
+  let recordStamp: string | null = stamp;
   if (imports.length > 0) {
-    const undoBefore = await undoFileSize(opts.tw.dataDir());
+    // From where undo.data stood when this sync read the database (the stamp holds its size):
+    // any write since that is not ours means the next sync must look again.
+    const undoBefore = /undo\.data:(\d+):/.exec(stamp) ? Number(/undo\.data:(\d+):/.exec(stamp)![1]) : await undoFileSize(opts.tw.dataDir());
     const r = await opts.tw.import(imports);
     if (!r.ok) {
       if (journaled) await unlink(join(dir, 'journal.json')).catch(() => {});

@@ -121,3 +121,15 @@ describe('structural patches', () => {
     expect(out).toBe('- (x|< Mon|> Tue) t\n');
   });
 });
+
+describe('tags', () => {
+  it('adds +tag lines and removes an item’s own ones; a list-wide #tag stays', () => {
+    const text = '#team\n- ( ) first\n+home\n+later\n- ( ) second %#aaaa0001%\n';
+    const o = objects(text);
+    const second = o.tasks.find((t) => t.id === 'aaaa0001')!;
+    expect(second.tags.sort()).toEqual(['home', 'later', 'team']);
+    const out = applyChanges(text, patchFile(text, o, [{ op: 'set', key: second.key, tags: ['team', 'later', 'urgent-ish'] }]).changes);
+    expect(out).toBe('#team\n- ( ) first\n+later\n+urgent-ish\n- ( ) second %#aaaa0001%\n');
+    expect(objects(out).tasks.find((t) => t.id === 'aaaa0001')!.tags.sort()).toEqual(['later', 'team', 'urgent-ish']);
+  });
+});
