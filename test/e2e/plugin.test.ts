@@ -146,4 +146,44 @@ describe('the Neovim plugin (headless Neovim, real task)', () => {
     expect(await err(`{ workspaces = { "${ws}" }, backup = "cloud" }`)).toBe('(planager) option "backup" must be "state", "workspace" or false');
     expect(await err('"notes"')).toBe('(planager) setup() takes a table, got string');
   });
+
+  it(':PlanagerSync writes unsaved notes first and brings Taskwarrior changes into open buffers; ids are concealed', async () => {
+    const v = await fresh();
+    await v.cmd(`edit ${note()}`);
+    await v.waitFor(async () => (await hostPid(v)) !== null);
+    await new Promise((r) => setTimeout(r, 300));
+    const lines = await v.lines();
+    // An unsaved edit in the buffer, and a change in Taskwarrior to another task.
+    await v.nvim.request('nvim_buf_set_lines', [0, 1, 2, false, [lines[1].replace('( )', '(x)')]]);
+    const uuid = sb.exportAll().find((t) => t.description === 'Call mum')!.uuid;
+    sb.task(uuid, 'modify', 'Call mum back');
+    await v.cmd('PlanagerSync');
+    await v.waitFor(async () => (await v.lines()).some((l) => l.includes('Call mum back')));
+    await v.waitFor(async () => sb.exportAll().find((t) => t.description === 'Water the plants')!.status === 'completed');
+    expect(await v.lua<boolean>('return vim.bo.modified')).toBe(false);
+    expect(readFileSync(note(), 'utf8')).toContain('Call mum back');
+    // Conceal: a match hides the ids in this window.
+    const matches = await v.lua<{ group: string; pattern: string }[]>('return vim.fn.getmatches()');
+    expect(matches.some((m) => m.group === 'Conceal' && m.pattern.includes('%#'))).toBe(true);
+    expect(await v.lua<number>('return vim.wo.conceallevel')).toBe(2);
+  });
+
+  it(':Planager history lists the versions of the task under the cursor and r restores one', async () => {
+    const v = await fresh();
+    const uuid = sb.exportAll().find((t) => t.description === 'Call mum')!.uuid;
+    sb.task(uuid, 'modify', 'Call mum on Sunday');
+    await v.cmd(`edit ${note()}`);
+    await v.waitFor(async () => (await v.lines()).some((l) => l.includes('Call mum on Sunday')));
+    await v.nvim.request('nvim_win_set_cursor', [0, [3, 4]]);
+    await v.cmd('Planager history');
+    const hist = await v.lines();
+    expect(hist[0]).toMatch(/^History of task [0-9a-f]{8}/);
+    expect(hist.join('\n')).toMatch(/current[\s\S]*Call mum on Sunday[\s\S]*1\. .*overwrite of the note version[\s\S]*Call mum/);
+    const row = hist.findIndex((l) => /^\s+1\. /.test(l));
+    await v.nvim.request('nvim_win_set_cursor', [0, [row + 1, 0]]);
+    await v.nvim.input('r');
+    await v.waitFor(async () => sb.exportAll().find((t) => t.uuid === uuid)!.description === 'Call mum');
+    await v.waitFor(async () => readFileSync(note(), 'utf8').includes('- ( ) Call mum %#'));
+  });
 });
+
