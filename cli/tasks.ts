@@ -3,17 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { decodeUtf8, extractTasks, parse, type TaskItem } from '../parser/index.js';
 import type { CommandResult } from './result.js';
 
-export interface TaskJson {
-  line: number;
-  level: number;
-  status: TaskItem['status'];
-  description: string;
-  priority: string | null;
-  due: string | null;
-  start: string | null;
-  parent: number | null;
-  project: string[];
-}
+/** The fields `planager tasks --json` prints (issue #2), in that order. */
+export type TaskJson = Pick<TaskItem, 'line' | 'level' | 'status' | 'description' | 'priority' | 'due' | 'start' | 'parent' | 'project'>;
 
 export function toJson(t: TaskItem): TaskJson {
   return {

@@ -248,19 +248,25 @@ export class InlineParser {
     });
     const children: SyntaxNode[] = [loc];
     let end = close + 1;
-    if (this.ch(end) === 91) {
-      const dc = this.bracketed(end, 93);
-      if (dc > 0) {
-        children.push(node('link_description', end - i, dc + 1 - end, [node('paragraph', 1, dc - end - 1)]));
-        end = dc + 1;
-      }
-    }
-    const attr = this.attribute(end, i);
-    if (attr) {
-      children.push(attr.node);
-      end = attr.end;
-    }
+    if (this.ch(end) === 91) end = this.description(end, i, children);
+    end = this.withAttribute(end, i, children);
     return { node: node('link', i - base, end - i, children, 0, { type: 'link', target }), end };
+  }
+
+  /** A `[description]` at `at` (relative to the node at `parent`); returns where it ends. */
+  private description(at: number, parent: number, children: SyntaxNode[]): number {
+    const dc = this.bracketed(at, 93);
+    if (dc < 0) return at;
+    children.push(node('link_description', at - parent, dc + 1 - at, [node('paragraph', 1, dc - at - 1)]));
+    return dc + 1;
+  }
+
+  /** An `(attribute)` at `at`, if there is one; returns where the node ends. */
+  private withAttribute(at: number, parent: number, children: SyntaxNode[]): number {
+    const attr = this.attribute(at, parent);
+    if (!attr) return at;
+    children.push(attr.node);
+    return attr.end;
   }
 
   private anchor(i: number, base: number): { node: SyntaxNode; end: number } | null {
@@ -279,18 +285,8 @@ export class InlineParser {
         data = { type: 'link', target };
         end = lc + 1;
       }
-    } else if (this.ch(end) === 91) {
-      const dc = this.bracketed(end, 93);
-      if (dc > 0) {
-        children.push(node('link_description', end - i, dc + 1 - end, [node('paragraph', 1, dc - end - 1)]));
-        end = dc + 1;
-      }
-    }
-    const attr = this.attribute(end, i);
-    if (attr) {
-      children.push(attr.node);
-      end = attr.end;
-    }
+    } else if (this.ch(end) === 91) end = this.description(end, i, children);
+    end = this.withAttribute(end, i, children);
     return { node: node(kind, i - base, end - i, children, 0, data), end };
   }
 }
