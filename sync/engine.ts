@@ -588,6 +588,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     isNew: boolean;
   }
   const merges = new Map<string, Merge>();
+  const kept = new Map<string, TaskState>();
   const log: LogEntry[] = [];
   const inScope = (file: string) => !opts.files || opts.files.includes(file);
 
@@ -624,11 +625,34 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     };
   };
 
+  // Tasks unchanged on both sides since the last sync need no merge: same note object (by
+  // content hash), Taskwarrior not changed. Their ancestors still merge (a child's change may
+  // derive their status), and so do tasks with links (what they point at can change elsewhere).
+  const unchanged = new Set<string>();
+  {
+    const dirty = new Set<string>();
+    for (const n of notes) {
+      for (const t of graph.objects(n.file)!.tasks) {
+        const uuid = keyToUuid.get(t.key);
+        const st = uuid ? known[uuid] : undefined;
+        const same = !!uuid && !!st && st.noteHash === t.hash && st.file === t.file && !twChanged.has(uuid) && (exported ? twByUuid.has(uuid) : !!knownCache[uuid]) && t.links.length === 0;
+        if (same) continue;
+        for (let k: string | null = t.key; k && !dirty.has(k); k = graph.tasks.get(k)?.parent ?? null) dirty.add(k);
+      }
+    }
+    for (const n of notes) for (const t of graph.objects(n.file)!.tasks) if (!dirty.has(t.key)) unchanged.add(t.key);
+  }
+
   for (const n of notes) {
     for (const t of graph.objects(n.file)!.tasks) {
       const uuid = keyToUuid.get(t.key);
       if (!uuid) continue;
       const st = known[uuid];
+      if (unchanged.has(t.key)) {
+        // Carried over as it was (it stays in the note, so it is not a deletion).
+        kept.set(uuid, st);
+        continue;
+      }
       const tw = twByUuid.get(uuid) ?? null;
       const isNew = !tw && !st;
       if (!isNew && !tw) {
@@ -732,6 +756,11 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   };
   const newState: { tasks: Record<string, TaskState>; cache: Record<string, TwTask> } = { tasks: {}, cache: {} };
   const st0 = (uuid: string): TaskState | undefined => known[uuid];
+  for (const [uuid, st] of kept) {
+    newState.tasks[uuid] = st;
+    const c = knownCache[uuid] ?? twByUuid.get(uuid);
+    if (c) newState.cache[uuid] = c;
+  }
   // Tasks of loaded notes outside this sync's files keep what they had.
   for (const st of Object.values(known)) {
     if (inScope(st.file)) continue;
@@ -799,7 +828,9 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     if (m.isNew && direction === 'pull') continue;
     const baseDue = sameValue(m.newBase.due, m.merged.due) ? dueText : (st0(m.uuid)?.dueText ?? t.due);
     const baseSched = sameValue(m.newBase.scheduled, m.merged.scheduled) ? schedText : (st0(m.uuid)?.scheduledText ?? t.start);
-    newState.tasks[m.uuid] = { uuid: m.uuid, id: m.id, file: t.file, base: m.newBase, dueText: baseDue, scheduledText: baseSched };
+    // The hash of the note object as it now stands: only when the note was left as it is.
+    const noteHash = !noteChanged && !moved ? t.hash : undefined;
+    newState.tasks[m.uuid] = { uuid: m.uuid, id: m.id, file: t.file, base: m.newBase, dueText: baseDue, scheduledText: baseSched, ...(noteHash ? { noteHash } : {}) };
     newState.cache[m.uuid] = toTwChanged && direction !== 'pull' ? mergedTw : (m.tw ?? mergedTw);
   }
 

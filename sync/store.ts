@@ -23,6 +23,9 @@ export interface TaskState {
   /** The date texts as the note had them at the last sync. */
   dueText: string | null;
   scheduledText: string | null;
+  /** The note object's content hash at the last sync (graph/objects.ts): unchanged means
+   * nothing to merge on the note side. */
+  noteHash?: string;
 }
 
 export interface NoteStamp {
