@@ -65,6 +65,7 @@ exec "${REAL_TASK}" "$@"
     resetCalls: () => writeFileSync(log, ''),
     sabotage: (cmd, how) => (how ? writeFileSync(control, `${cmd} ${how}\n`) : writeFileSync(control, 'none none\n')),
     task: (...args) => execFileSync(REAL_TASK, ['rc.confirmation=off', 'rc.verbose=nothing', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }).toString(),
-    exportAll: () => JSON.parse(execFileSync(REAL_TASK, ['rc.verbose=nothing', 'rc.json.array=on', 'rc.uda.norgrecur.type=string', 'rc.uda.norgpriority.type=string', 'export'], { env }).toString()),
+    // rc.gc=off: a plain export with garbage collection rewrites the data files (a write).
+    exportAll: () => JSON.parse(execFileSync(REAL_TASK, ['rc.verbose=nothing', 'rc.json.array=on', 'rc.gc=off', 'rc.uda.norgrecur.type=string', 'rc.uda.norgpriority.type=string', 'export'], { env }).toString()),
   };
 }
