@@ -185,7 +185,11 @@ const handlers: Record<string, Handler> = {
   },
   history: async (path: string, id: string) => session!.history(path, id),
   restore: async (path: string, id: string, n: number) => {
-    const r = await session!.restore(path, id, n);
+    const open = (await buffers()).filter((b) => !b.modified).map((b) => ({ ...b, text: b.lines.join('\n') }));
+    const r = await session!.restore(path, id, n, open, async (p, after) => {
+      const o = open.find((x) => x.path === p)!;
+      return (await lua("return require('planager')._apply(...)", [o.bufnr, o.tick, editsByLine(o.text, after), true])) === 'ok';
+    });
     if ('notes' in r) reportProblems(r, 'restore');
     else notify('error', `restore: ${r.message}`);
     scheduleRefresh();

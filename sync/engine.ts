@@ -589,6 +589,9 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   }
   const merges = new Map<string, Merge>();
   const kept = new Map<string, TaskState>();
+  /** Note keys (pull) and Taskwarrior uuids (push) whose change a one-direction sync left for later. */
+  const deferredNote = new Set<string>();
+  const deferredTw = new Set<string>();
   const log: LogEntry[] = [];
   const inScope = (file: string) => !opts.files || opts.files.includes(file);
 
@@ -694,6 +697,9 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
           // One-direction syncs defer the other direction's winner: neither side is
           // overwritten and the old base stays, so the next sync the other way sends it.
           if ((direction === 'pull' && take === 'note') || (direction === 'push' && take === 'taskwarrior')) {
+            // Remember what waits, so that this sync does not record it as seen.
+            if (direction === 'pull') deferredNote.add(t.key);
+            else deferredTw.add(uuid);
             set(f, merged as never, nv);
             set(f, forTw as never, tv);
             set(f, newBase as never, base ? bv : direction === 'pull' ? tv : nv);
@@ -829,7 +835,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     const baseDue = sameValue(m.newBase.due, m.merged.due) ? dueText : (st0(m.uuid)?.dueText ?? t.due);
     const baseSched = sameValue(m.newBase.scheduled, m.merged.scheduled) ? schedText : (st0(m.uuid)?.scheduledText ?? t.start);
     // The hash of the note object as it now stands: only when the note was left as it is.
-    const noteHash = !noteChanged && !moved ? t.hash : undefined;
+    const noteHash = !noteChanged && !moved && !deferredNote.has(t.key) ? t.hash : undefined;
     newState.tasks[m.uuid] = { uuid: m.uuid, id: m.id, file: t.file, base: m.newBase, dueText: baseDue, scheduledText: baseSched, ...(noteHash ? { noteHash } : {}) };
     newState.cache[m.uuid] = toTwChanged && direction !== 'pull' ? mergedTw : (m.tw ?? mergedTw);
   }
@@ -975,6 +981,11 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   if (exported) for (const t of twTasks) index.modified[t.uuid] = versionStamp(t, exportedAt);
   // What we imported gets a `modified` we do not know yet: the next export looks at it again.
   for (const t of imports) delete index.modified[t.uuid];
+  // Deferred Taskwarrior changes stay unseen: the next sync exports and merges them.
+  for (const u of deferredTw) delete index.modified[u];
+  if (deferredTw.size > 0) recordStamp = null;
+  // Notes holding deferred changes are read again next time.
+  const deferredFiles = new Set([...deferredNote].map((k) => graph.tasks.get(k)?.file).filter((f): f is string => !!f));
   for (const f of removed) {
     delete index.notes[f];
     delete index.files[f];
@@ -1003,6 +1014,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
       index.files[f] = projectsOf(graph, f);
     }
   }
+  for (const f of deferredFiles) delete index.notes[f];
   index.stamp = recordStamp;
   // From before our import: the next sync checks that our own writes survived, too.
   index.undoSize = undoSize;

@@ -212,9 +212,25 @@ export class Session {
     return history({ workspace: at.workspace, stateDir: this.stateDir(at.workspace) }, id);
   }
 
-  async restore(path: string, id: string, n: number) {
+  /** Restore a version; `buffers` and `apply` as for syncAll, so open notes change in place. */
+  async restore(path: string, id: string, n: number, buffers: { path: string; text: string }[] = [], apply?: (path: string, after: string) => Promise<boolean>) {
     const at = this.locate(path) ?? { workspace: resolve(this.config.workspaces[0]), rel: '' };
-    return this.queue.run(() => restore(this.opts(at.workspace, {}), id, n));
+    const open = buffers.map((b) => ({ ...b, at: this.locate(b.path) })).filter((b) => b.at && b.at.workspace === at.workspace);
+    const texts = new Map(open.map((b) => [b.at!.rel, { text: b.text, mtime: Date.now() }]));
+    const extra: Partial<SyncOptions> = apply
+      ? {
+          texts,
+          writeNotes: (f) => !texts.has(f),
+          applyNotes: async (changes) => {
+            for (const c of changes) {
+              const b = open.find((x) => x.at!.rel === c.file);
+              if (b && !(await apply(b.path, c.after))) return false;
+            }
+            return true;
+          },
+        }
+      : {};
+    return this.queue.run(() => restore(this.opts(at.workspace, extra), id, n));
   }
 
   async backups(): Promise<{ workspace: string; commits: { commit: string; date: string; message: string }[] }[]> {

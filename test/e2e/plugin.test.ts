@@ -184,6 +184,9 @@ describe('the Neovim plugin (headless Neovim, real task)', () => {
     await v.nvim.input('r');
     await v.waitFor(async () => sb.exportAll().find((t) => t.uuid === uuid)!.description === 'Call mum');
     await v.waitFor(async () => readFileSync(note(), 'utf8').includes('- ( ) Call mum %#'));
+    // The open note changed in place (no "file changed on disk" reload); restoring closed the history window.
+    expect((await v.lines()).some((l) => l.includes('- ( ) Call mum %#'))).toBe(true);
+    expect(await v.lua<boolean>('return vim.bo.modified')).toBe(false);
   });
 });
 

@@ -184,4 +184,30 @@ describe('sync with a real Taskwarrior', () => {
       expect(sb.exportAll().find((t) => t.description === 'Plant the tulips')!.status).toBe('completed');
     });
   }
+
+  it('a push leaves Taskwarrior\'s change for later and a pull the note\'s; the next full sync brings both', async () => {
+    await run();
+    // Taskwarrior changes one task, the note another; a push of the note must not lose the first.
+    const uuid = sb.exportAll().find((t) => t.description === 'Plant the tulips')!.uuid;
+    sb.task(uuid, 'modify', 'Plant the red tulips');
+    writeFileSync(file(), read().replace('( ) Hammer them', '(x) Hammer them'));
+    const push = await run({ files: ['plan.norg'], direction: 'push' });
+    expect(push.code).toBe(0);
+    expect(read()).not.toContain('red tulips');
+    expect(sb.exportAll().find((t) => t.description === 'Hammer them')!.status).toBe('completed');
+    const full = await run();
+    expect(read()).toContain('Plant the red tulips');
+    expect(full.changed).toBe(true);
+
+    // A pull leaves a note change for the push.
+    writeFileSync(file(), read().replace('(=) Paint the walls', '(x) Paint the walls'));
+    sb.task(uuid, 'modify', 'Plant the white tulips');
+    await run({ files: ['plan.norg'], direction: 'pull' });
+    expect(read()).toContain('white tulips');
+    expect(sb.exportAll().find((t) => t.description === 'Paint the walls')!.status).toBe('pending');
+    await run();
+    expect(sb.exportAll().find((t) => t.description === 'Paint the walls')!.status).toBe('completed');
+    expect((await run()).changed).toBe(false);
+  });
 });
+
