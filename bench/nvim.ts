@@ -18,7 +18,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = { info() {}, warn() {}, error() {}, debug() {}, level: 'error' };
 
 function env(dir: string): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: dir, TASKRC: join(dir, 'taskrc'), TASKDATA: join(dir, 'data'), TZ: 'UTC', XDG_CACHE_HOME: join(dir, 'c'), XDG_CONFIG_HOME: join(dir, 'cf'), XDG_DATA_HOME: join(dir, 'd'), XDG_STATE_HOME: join(dir, 's'), XDG_RUNTIME_DIR: join(dir, 'r') };
+  return { PATH: process.env.PATH, PLANAGER_TIMING: process.env.PLANAGER_TIMING, HOME: dir, TASKRC: join(dir, 'taskrc'), TASKDATA: join(dir, 'data'), TZ: 'UTC', XDG_CACHE_HOME: join(dir, 'c'), XDG_CONFIG_HOME: join(dir, 'cf'), XDG_DATA_HOME: join(dir, 'd'), XDG_STATE_HOME: join(dir, 's'), XDG_RUNTIME_DIR: join(dir, 'r') };
 }
 
 async function nvim(e: NodeJS.ProcessEnv): Promise<{ n: NeovimClient; stop: () => Promise<void> }> {

@@ -136,9 +136,12 @@ const handlers: Record<string, Handler> = {
   },
   open: (bufnr: number, path: string) => pullBuffer(bufnr, path),
   prewrite: async (path: string, lines: string[]) => {
+    const t0 = performance.now();
     const text = lines.join('\n');
     const p = await session!.prewrite(path, text);
-    return p ? editsFromChanges(text, p.changes) : [];
+    const out = p ? editsFromChanges(text, p.changes) : [];
+    if (process.env.PLANAGER_TIMING) log('TIMING', `prewrite ${(performance.now() - t0).toFixed(2)} ms`);
+    return out;
   },
   postwrite: async (bufnr: number, path: string) => {
     reportProblems(await session!.push(path), 'push');

@@ -51,6 +51,8 @@ export class Session {
   readonly tw: Taskwarrior;
   private readonly queue = new Queue();
   private readonly states = new Map<string, KnownTasks>();
+  /** Notes that were written from the editor (their state is kept warm). */
+  private readonly written = new Set<string>();
   private status: Status = { lastSync: null, lastError: null, pendingPushes: 0, conflicts: 0, running: false };
   private backupTimer: NodeJS.Timeout | null = null;
   private readonly dirty = new Set<string>();
@@ -91,13 +93,32 @@ export class Session {
   /** The uuids in use and the note's last synced tasks: the index and one shard, cached. */
   private async known(workspace: string, rel: string): Promise<KnownTasks> {
     const key = `${workspace}\0${rel}`;
+    this.written.add(key);
     let s = this.states.get(key);
-    if (!s) {
-      const store = new Store(this.stateDir(workspace));
-      const [index, shard] = await Promise.all([store.index(), store.shard(rel)]);
-      this.states.set(key, (s = { uuids: Object.keys(index.where), tasks: shard.tasks }));
-    }
+    if (!s) this.states.set(key, (s = await this.loadKnown(workspace, rel)));
     return s;
+  }
+
+  private async loadKnown(workspace: string, rel: string): Promise<KnownTasks> {
+    const store = new Store(this.stateDir(workspace));
+    const [index, shard] = await Promise.all([store.index(), store.shard(rel)]);
+    return { uuids: Object.keys(index.where), tasks: shard.tasks };
+  }
+
+  /**
+   * After a sync the cached state is stale; reload it for the notes being edited right away,
+   * in the idle time after the sync, so that the next BufWritePre does not pay for it.
+   */
+  private refreshKnown(): void {
+    this.states.clear();
+    for (const key of this.written) {
+      const [workspace, rel] = key.split('\0');
+      void this.loadKnown(workspace, rel)
+        .then((k) => {
+          if (!this.states.has(key)) this.states.set(key, k);
+        })
+        .catch(() => {});
+    }
   }
 
   private async run(workspace: string, extra: Partial<SyncOptions>): Promise<SyncReport> {
@@ -105,7 +126,7 @@ export class Session {
       this.status.running = true;
       try {
         const r = await sync(this.opts(workspace, extra));
-        this.states.clear();
+        this.refreshKnown();
         this.status.lastSync = new Date().toISOString();
         this.status.lastError = r.ok ? null : (r.error?.message ?? 'sync failed');
         this.status.conflicts += r.conflicts.length;

@@ -112,7 +112,11 @@ function H.on_write_pre(ev)
   if not M.tracked(ev.buf) then
     return
   end
+  local t0 = vim.env.PLANAGER_TIMING and (vim.uv or vim.loop).hrtime()
   local edits, err = host.request('prewrite', H.path(ev.buf), buffer.lines(ev.buf))
+  if t0 then
+    host.log(string.format('TIMING prewrite round trip %.2f ms', ((vim.uv or vim.loop).hrtime() - t0) / 1e6))
+  end
   if not edits then
     return H.fail(err)
   end
