@@ -930,28 +930,59 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     // Import replaces whole tasks: a `task` that wrote one of them between our read and our
     // import lost its change under ours. Our own transaction in undo.data shows it (its `old`
     // is not what we read): rebase our change onto that and import it once more.
-    let tail = await readUndoTail(opts.tw.dataDir(), undoBefore);
-    const fixes: TwTask[] = [];
-    const lastTx = new Map(tail.transactions.map((x) => [x.new.uuid, x]));
-    for (const t of imports) {
-      const basis = basisOf.get(t.uuid);
-      if (!basis) continue;
-      const tx = lastTx.get(t.uuid);
-      if (!tx || !tx.old || canon(tx.new) !== canon(t) || canon(tx.old) === canon(basis)) continue;
-      fixes.push(rebase(tx.old, diff(basis, t), undefined));
-    }
-    if (fixes.length > 0) {
-      const undoMid = tail.size;
+    // What Taskwarrior should hold now: every transaction since our read, in order. A write
+    // by someone else applies its own change (rebased when it started from a stale copy); a
+    // write of ours applies only what we meant (our version against the one we computed it
+    // from), a correction of ours nothing. Where the last version differs, write the expected
+    // one; repeat while other writers keep racing (bounded).
+    const intent = new Map<string, ReturnType<typeof diff> | null>();
+    for (const t of imports) intent.set(canon(t), basisOf.has(t.uuid) ? diff(basisOf.get(t.uuid)!, t) : null);
+    const written: TwTask[] = [...imports];
+    const transactions: { old: TwTask | null; new: TwTask }[] = [];
+    let from = undoBefore;
+    let refixed = 0;
+    let settled = false;
+    for (let round = 0; round < 4; round++) {
+      const tail = await readUndoTail(opts.tw.dataDir(), from);
+      transactions.push(...tail.transactions);
+      from = tail.size;
+      const expected = new Map<string, TwTask>();
+      const current = new Map<string, TwTask>();
+      for (const x of transactions) {
+        const u = x.new.uuid;
+        current.set(u, x.new);
+        const key = canon(x.new);
+        const exp = expected.get(u) ?? x.old ?? undefined;
+        if (intent.has(key)) {
+          const d = intent.get(key);
+          expected.set(u, d && exp ? rebase(exp, d, x.new.modified) : x.new);
+        } else if (exp && x.old && canon(x.old) !== canon(exp)) expected.set(u, rebase(exp, diff(x.old, x.new), x.new.modified));
+        else expected.set(u, x.new);
+      }
+      const fixes: TwTask[] = [];
+      for (const t of imports) {
+        const want = expected.get(t.uuid);
+        const have = current.get(t.uuid);
+        if (want && have && canon(want) !== canon(have)) fixes.push(want);
+      }
+      if (fixes.length === 0) {
+        settled = true;
+        break;
+      }
+      if (round === 3) break;
       const r2 = await opts.tw.import(fixes);
-      if (r2.ok) report.warnings.push(`kept ${fixes.length} change(s) a concurrent \`task\` made while this sync wrote`);
-      const more = await readUndoTail(opts.tw.dataDir(), undoMid);
-      tail = { ...more, transactions: [...tail.transactions, ...more.transactions], latest: new Map([...tail.latest, ...more.latest]) };
+      if (!r2.ok) break;
+      // A correction restates what is expected: it changes nothing in the model.
+      for (const f of fixes) intent.set(canon(f), new Map());
+      refixed += fixes.length;
+      written.push(...fixes);
     }
+    if (refixed > 0) report.warnings.push(`kept ${refixed} change(s) a concurrent \`task\` made while this sync wrote`);
     const after = await opts.tw.stamp();
-    // Only if every transaction since is one of our writes (by content: a foreign write to a
-    // task we also wrote must still look new).
-    const ours = new Set([...imports, ...fixes].map(canon));
-    recordStamp = fixes.length === 0 && tail.transactions.every((x) => ours.has(canon(x.new))) ? after : null;
+    // The stamp counts only if every transaction since our read is one of our writes (by
+    // content: a foreign write to a task we also wrote must still look new).
+    const ours = new Set(written.map(canon));
+    recordStamp = settled && refixed === 0 && transactions.every((x) => ours.has(canon(x.new))) ? after : null;
   }
   const skipped = new Set<string>();
   for (const c of noteChanges.filter((x) => writes(x.file))) {

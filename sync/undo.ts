@@ -85,7 +85,7 @@ export interface UndoTail {
   transactions: { old: TwTask | null; new: TwTask }[];
 }
 
-type Delta = Map<string, { set?: unknown; unset?: true; add?: string[]; remove?: string[] }>;
+export type Delta = Map<string, { set?: unknown; unset?: true; add?: string[]; remove?: string[] }>;
 const LISTS = new Set(['tags', 'depends']);
 
 export function diff(a: TwTask, b: TwTask): Delta {
