@@ -30,7 +30,7 @@ import { appendLog, type LogEntry } from './log.js';
 import { DEFAULT_PRIORITIES, FIELD_NAMES, fromTw, sameValue, toTw, type Fields, type PriorityMap } from './mapping.js';
 import type { Taskwarrior, TwError, TwTask } from './taskwarrior.js';
 import { Store, type FileProjects, type Index, type NoteStamp, type Shard, type SyncState, type TaskState } from './store.js';
-import { canon, diff, lostUpdates, readUndoTail, rebase, undoSize as undoFileSize } from './undo.js';
+import { canon, deltaFromJson, deltaToJson, diff, expectedVersions, lostUpdates, readUndoTail, rebase, undoSize as undoFileSize, versionKey, type Delta } from './undo.js';
 import { hashText, listNorgFiles } from './workspace.js';
 
 export interface SyncOptions {
@@ -398,6 +398,9 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   let undoSize = index.undoSize ?? 0;
   const repairs: TwTask[] = [];
   const exportedVersion = new Map<string, TwTask>();
+  // What the last sync meant by the versions it wrote: its imports replace whole tasks, which
+  // must not be read as other writers' edits when undo.data is replayed.
+  const prevIntents = new Map((index.intents ?? []).map(([k, d]) => [k, deltaFromJson(d)] as const));
   const twByUuid = new Map<string, TwTask>();
   if (stamp !== index.stamp || index.stamp === null) {
     const e = await opts.tw.export();
@@ -413,7 +416,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     }
     for (const u of Object.keys(index.where)) if (!twByUuid.has(u)) twChanged.add(u);
     // Versions a concurrent `task` process overwrote are brought back from undo.data.
-    const tail = index.undoSize !== undefined ? await readUndoTail(opts.tw.dataDir(), index.undoSize) : { size: await undoFileSize(opts.tw.dataDir()), latest: new Map<string, TwTask>(), transactions: [] };
+    const tail = index.undoSize !== undefined ? await readUndoTail(opts.tw.dataDir(), index.undoSize, prevIntents) : { size: await undoFileSize(opts.tw.dataDir()), latest: new Map<string, TwTask>(), transactions: [] };
     if (index.undoSize !== undefined) {
       for (const t of lostUpdates(twByUuid, tail.latest)) {
         const was = twByUuid.get(t.uuid);
@@ -918,6 +921,8 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   // Without an import: the stamp from before the export (a write during the export must
   // still look new next time; at worst the next sync exports once more).
   let recordStamp: string | null = stamp;
+  /** What each version this sync writes means (by content key), kept for the next sync. */
+  const intent = new Map<string, Delta | null>();
   if (imports.length > 0) {
     // From where undo.data stood when this sync read the database (the stamp holds its size):
     // any write since that is not ours means the next sync must look again.
@@ -935,8 +940,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     // write of ours applies only what we meant (our version against the one we computed it
     // from), a correction of ours nothing. Where the last version differs, write the expected
     // one; repeat while other writers keep racing (bounded).
-    const intent = new Map<string, ReturnType<typeof diff> | null>();
-    for (const t of imports) intent.set(canon(t), basisOf.has(t.uuid) ? diff(basisOf.get(t.uuid)!, t) : null);
+    for (const t of imports) intent.set(versionKey(t), basisOf.has(t.uuid) ? diff(basisOf.get(t.uuid)!, t) : null);
     const written: TwTask[] = [...imports];
     const transactions: { old: TwTask | null; new: TwTask }[] = [];
     let from = undoBefore;
@@ -946,19 +950,8 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
       const tail = await readUndoTail(opts.tw.dataDir(), from);
       transactions.push(...tail.transactions);
       from = tail.size;
-      const expected = new Map<string, TwTask>();
-      const current = new Map<string, TwTask>();
-      for (const x of transactions) {
-        const u = x.new.uuid;
-        current.set(u, x.new);
-        const key = canon(x.new);
-        const exp = expected.get(u) ?? x.old ?? undefined;
-        if (intent.has(key)) {
-          const d = intent.get(key);
-          expected.set(u, d && exp ? rebase(exp, d, x.new.modified) : x.new);
-        } else if (exp && x.old && canon(x.old) !== canon(exp)) expected.set(u, rebase(exp, diff(x.old, x.new), x.new.modified));
-        else expected.set(u, x.new);
-      }
+      const expected = expectedVersions(transactions, new Map([...prevIntents, ...intent]));
+      const current = new Map(transactions.map((x) => [x.new.uuid, x.new]));
       const fixes: TwTask[] = [];
       for (const t of imports) {
         const want = expected.get(t.uuid);
@@ -973,7 +966,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
       const r2 = await opts.tw.import(fixes);
       if (!r2.ok) break;
       // A correction restates what is expected: it changes nothing in the model.
-      for (const f of fixes) intent.set(canon(f), new Map());
+      for (const f of fixes) intent.set(versionKey(f), new Map());
       refixed += fixes.length;
       written.push(...fixes);
     }
@@ -1049,6 +1042,10 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   index.stamp = recordStamp;
   // From before our import: the next sync checks that our own writes survived, too.
   index.undoSize = undoSize;
+  // The next sync reads undo.data from `undoSize`: it needs this sync's intents, and the last
+  // one's too while that window has not moved past them (no export this time).
+  const keep = exported ? intent : new Map([...prevIntents, ...intent]);
+  index.intents = [...keep].map(([k, d]) => [k, deltaToJson(d)]);
   await store.saveIndex(index);
   if (journaled) await unlink(join(dir, 'journal.json')).catch(() => {});
   return report;

@@ -15,6 +15,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { hashString } from '../graph/hash.js';
 import { twDate, type TwTask } from './taskwarrior.js';
 
 const DATE_FIELDS = new Set(['entry', 'modified', 'end', 'start', 'due', 'scheduled', 'wait', 'until']);
@@ -105,6 +106,41 @@ export function diff(a: TwTask, b: TwTask): Delta {
   return d;
 }
 
+/**
+ * What each task should be after `transactions`, in order: a write applies its own change,
+ * rebased onto the expected version when it started from a stale copy. Writes listed in
+ * `intents` (Planager's own, by content hash) apply only what was meant: their delta, or for a
+ * new task (null) themselves. An empty delta restates the expected version (a correction).
+ */
+export function expectedVersions(transactions: { old: TwTask | null; new: TwTask }[], intents: Map<string, Delta | null> = new Map()): Map<string, TwTask> {
+  const expected = new Map<string, TwTask>();
+  for (const x of transactions) {
+    const u = x.new.uuid;
+    const exp = expected.get(u) ?? x.old ?? undefined;
+    const key = versionKey(x.new);
+    if (intents.has(key)) {
+      const d = intents.get(key);
+      expected.set(u, d && exp ? rebase(exp, d, x.new.modified) : x.new);
+    } else if (exp && x.old && canon(x.old) !== canon(exp)) expected.set(u, rebase(exp, diff(x.old, x.new), x.new.modified));
+    else expected.set(u, x.new);
+  }
+  return expected;
+}
+
+/** A short key for a task version's content (intents are stored by it). */
+export function versionKey(t: TwTask): string {
+  return hashString(canon(t));
+}
+
+/** Deltas as JSON (for the index) and back. */
+export function deltaToJson(d: Delta | null): [string, unknown][] | null {
+  return d ? [...d.entries()] : null;
+}
+
+export function deltaFromJson(j: [string, unknown][] | null): Delta | null {
+  return j ? (new Map(j) as Delta) : null;
+}
+
 export function rebase(base: TwTask, d: Delta, modified: unknown): TwTask {
   const t: Record<string, unknown> = { ...base };
   for (const [k, c] of d) {
@@ -131,7 +167,7 @@ export async function undoSize(dataDir: string): Promise<number> {
 }
 
 /** Read undo.data from byte `from` to its end. A file that shrank (compacted) is read again. */
-export async function readUndoTail(dataDir: string, from: number): Promise<UndoTail> {
+export async function readUndoTail(dataDir: string, from: number, intents?: Map<string, Delta | null>): Promise<UndoTail> {
   const path = join(dataDir, 'undo.data');
   let size: number;
   try {
@@ -157,11 +193,9 @@ export async function readUndoTail(dataDir: string, from: number): Promise<UndoT
         const after = parseFF4(line);
         if (!after) continue;
         transactions.push({ old: before, new: after });
-        const expected = latest.get(after.uuid);
-        if (expected && before && canon(before) !== canon(expected)) latest.set(after.uuid, rebase(expected, diff(before, after), after.modified));
-        else latest.set(after.uuid, after);
       } else if (line.startsWith('---')) before = null;
     }
+    for (const [u, t] of expectedVersions(transactions, intents)) latest.set(u, t);
     return { size: start + Buffer.byteLength(text.slice(0, end), 'utf8'), latest, transactions };
   } finally {
     await fh.close();
