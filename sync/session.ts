@@ -204,24 +204,25 @@ export class Session {
    */
   async syncAll(buffers: { path: string; text: string }[], apply: (path: string, after: string) => Promise<boolean>, extra: Partial<SyncOptions> = {}): Promise<SyncReport[]> {
     const reports: SyncReport[] = [];
-    for (const w of this.config.workspaces.map((x) => resolve(x))) {
-      const open = buffers.map((b) => ({ ...b, at: this.locate(b.path) })).filter((b) => b.at && b.at.workspace === w);
-      const texts = new Map(open.map((b) => [b.at!.rel, { text: b.text, mtime: Date.now() }]));
-      const r = await this.run(w, {
-        texts,
-        writeNotes: (f) => !texts.has(f),
-        applyNotes: async (changes) => {
-          for (const c of changes) {
-            const b = open.find((x) => x.at!.rel === c.file);
-            if (b && !(await apply(b.path, c.after))) return false;
-          }
-          return true;
-        },
-        ...extra,
-      });
-      reports.push(r);
-    }
+    for (const w of this.config.workspaces.map((x) => resolve(x))) reports.push(await this.run(w, { ...this.bufferOptions(w, buffers, apply), ...extra }));
     return reports;
+  }
+
+  /** Open buffers' texts stand in for their files, and their changes go through `apply`. */
+  private bufferOptions(workspace: string, buffers: { path: string; text: string }[], apply: (path: string, after: string) => Promise<boolean>): Partial<SyncOptions> {
+    const open = buffers.map((b) => ({ ...b, at: this.locate(b.path) })).filter((b) => b.at && b.at.workspace === workspace);
+    const texts = new Map(open.map((b) => [b.at!.rel, { text: b.text, mtime: Date.now() }]));
+    return {
+      texts,
+      writeNotes: (f) => !texts.has(f),
+      applyNotes: async (changes) => {
+        for (const c of changes) {
+          const b = open.find((x) => x.at!.rel === c.file);
+          if (b && !(await apply(b.path, c.after))) return false;
+        }
+        return true;
+      },
+    };
   }
 
   getStatus(): Status {
@@ -236,21 +237,7 @@ export class Session {
   /** Restore a version; `buffers` and `apply` as for syncAll, so open notes change in place. */
   async restore(path: string, id: string, n: number, buffers: { path: string; text: string }[] = [], apply?: (path: string, after: string) => Promise<boolean>) {
     const at = this.locate(path) ?? { workspace: resolve(this.config.workspaces[0]), rel: '' };
-    const open = buffers.map((b) => ({ ...b, at: this.locate(b.path) })).filter((b) => b.at && b.at.workspace === at.workspace);
-    const texts = new Map(open.map((b) => [b.at!.rel, { text: b.text, mtime: Date.now() }]));
-    const extra: Partial<SyncOptions> = apply
-      ? {
-          texts,
-          writeNotes: (f) => !texts.has(f),
-          applyNotes: async (changes) => {
-            for (const c of changes) {
-              const b = open.find((x) => x.at!.rel === c.file);
-              if (b && !(await apply(b.path, c.after))) return false;
-            }
-            return true;
-          },
-        }
-      : {};
+    const extra = apply ? this.bufferOptions(at.workspace, buffers, apply) : {};
     return this.queue.run(() => restore(this.opts(at.workspace, extra), id, n));
   }
 
