@@ -7,15 +7,17 @@
  *   overwrites, conflict or not, is logged, so nothing is unrecoverable.
  * - Our own pushes are not taken for remote edits: the base stores what we pushed and
  *   comparison is by value, not by `modified`.
- * - Process budget on Taskwarrior 2.6: nothing changed (same database stamp, same note hashes)
- *   starts no process; a note change needs one `import` and no `export` while the database
- *   stamp is unchanged (the last export is cached in the state); any sync is at most one
- *   `export` and one `import`.
- * - Crash-safe: the plan (tasks to import, notes to write, the next state) is journaled before
- *   anything is written; a sync that finds a journal replays it first. Import is by uuid with
- *   full tasks, so replaying it duplicates nothing.
- * - Concurrency: a lock serialises Planager's writers across processes; an outside `task`
- *   write between our export and import is caught by the stamp and the sync re-plans.
+ * - Process budget on Taskwarrior 2.6: nothing changed (same database stamp, same note
+ *   fingerprints) starts no process; a note change needs one `import` and no `export` while the
+ *   database stamp is unchanged (the tasks are cached in the state shards); a sync is one
+ *   `export` and one `import` at most, unless another `task` writes the same tasks meanwhile
+ *   (then a few correcting imports, bounded).
+ * - Crash-safe: Taskwarrior is written first, then the notes, then the state, so re-running a
+ *   sync finishes the job; a sync that writes both sides journals its plan first and the next
+ *   sync replays it. Import is by uuid with full tasks, so replaying duplicates nothing.
+ * - Concurrency: a lock serialises Planager's writers across processes. Taskwarrior 2.6's own
+ *   writers do not serialise; lost updates are recovered from undo.data (undo.ts), and the
+ *   database stamp is recorded as this sync read it, so nothing written meanwhile looks seen.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -30,7 +32,7 @@ import { appendLog, type LogEntry } from './log.js';
 import { DEFAULT_PRIORITIES, FIELD_NAMES, fromTw, sameValue, toTw, type Fields, type PriorityMap } from './mapping.js';
 import type { Taskwarrior, TwError, TwTask } from './taskwarrior.js';
 import { Store, type FileProjects, type Index, type NoteStamp, type Shard, type SyncState, type TaskState } from './store.js';
-import { canon, deltaFromJson, deltaToJson, diff, expectedVersions, lostUpdates, readUndoTail, rebase, undoSize as undoFileSize, versionKey, type Delta } from './undo.js';
+import { canon, deltaFromJson, deltaToJson, diff, expectedVersions, lostUpdates, readUndoTail, undoSize as undoFileSize, versionKey, type Delta } from './undo.js';
 import { hashText, listNorgFiles } from './workspace.js';
 
 export interface SyncOptions {
