@@ -10,9 +10,11 @@
  * - The description is the item's paragraph as written (inline markup and links kept), lines
  *   joined with single spaces, with the task id comment (`%#1a2b3c4d%`) taken out.
  */
+import { describe, ID_COMMENT } from './describe.js';
 import { STATUS_NAMES } from './extension.js';
+
+export { ID_COMMENT };
 import { walk, type Tree } from './tree.js';
-import type { SyntaxNode } from './types.js';
 
 export type TaskStatus = 'undone' | 'done' | 'pending' | 'onhold' | 'cancelled' | 'urgent' | 'recurring' | 'uncertain';
 
@@ -42,7 +44,6 @@ export interface TaskItem {
 /** Ranged tags whose content is not live text. */
 const INERT_TAGS = new Set(['example', 'comment']);
 
-export const ID_COMMENT = /^%#([0-9a-f]{4,32})%$/;
 
 interface ItemFrame {
   line: number;
@@ -71,7 +72,7 @@ export function extractTasks(tree: Tree): TaskItem[] {
         return false;
       case 'heading': {
         const seg = n.children.find((c) => c.kind === 'paragraph_segment');
-        headings.push({ depth, title: seg ? stripIds(text, seg, from + seg.from) : '' });
+        headings.push({ depth, title: seg ? describe(text, [{ n: seg, from: from + seg.from }], from).text : '' });
         return true;
       }
       case 'unordered_list':
@@ -91,18 +92,18 @@ export function extractTasks(tree: Tree): TaskItem[] {
           if (d && (d.type === 'date' || d.type === 'priority')) return d.text;
           return kind === 'todo_item_recurring' ? '' : null;
         };
-        const idNode = para ? findId(text, para, from + para.from) : null;
+        const desc = para ? describe(text, para.children.map((seg) => ({ n: seg, from: from + para.from + seg.from })), from) : null;
         tasks.push({
           line,
           level: n.level,
           status: STATUS_NAMES[statusPart.kind] as TaskStatus,
-          description: para ? paragraphText(text, para, from + para.from) : '',
+          description: desc ? desc.text : '',
           priority: value('priority'),
           due: value('due'),
           start: value('start'),
           parent: parent && parent.isTask ? parent.line : null,
           project: headings.map((h) => h.title),
-          id: idNode,
+          id: desc ? desc.id : null,
           timestamp: value('timestamp'),
           recurrence: statusPart.kind === 'todo_item_recurring' ? value('todo_item_recurring') : null,
           from,
@@ -115,42 +116,4 @@ export function extractTasks(tree: Tree): TaskItem[] {
     }
   });
   return tasks;
-}
-
-function isIdComment(text: string, n: SyntaxNode, from: number): string | null {
-  if (n.kind !== 'inline_comment') return null;
-  const m = ID_COMMENT.exec(text.slice(from, from + n.length));
-  return m ? m[1] : null;
-}
-
-function findId(text: string, para: SyntaxNode, from: number): string | null {
-  for (const seg of para.children) {
-    for (const c of seg.children) {
-      const id = isIdComment(text, c, from + seg.from + c.from);
-      if (id) return id;
-    }
-  }
-  return null;
-}
-
-/** A segment's text with id comments (and the space before them) removed. */
-function stripIds(text: string, seg: SyntaxNode, from: number): string {
-  let out = '';
-  let at = from;
-  for (const c of seg.children) {
-    const cf = from + c.from;
-    if (isIdComment(text, c, cf)) {
-      out += text.slice(at, cf).replace(/[ \t]+$/, '');
-      at = cf + c.length;
-    }
-  }
-  out += text.slice(at, from + seg.length);
-  return out.trim();
-}
-
-function paragraphText(text: string, para: SyntaxNode, from: number): string {
-  return para.children
-    .map((seg) => stripIds(text, seg, from + seg.from).replace(/[ \t]*(\r\n|\r|\n)[ \t]*/g, ' '))
-    .filter((s) => s !== '')
-    .join(' ');
 }
