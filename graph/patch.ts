@@ -14,6 +14,7 @@
  */
 import { ChangeSet, type ChangeSpec } from '@codemirror/state';
 import type { TaskStatus } from '../parser/index.js';
+import { sourceAt } from '../parser/describe.js';
 import type { FileObjects, ProjectObject, Span, TaskObject } from './objects.js';
 import { STATUS_CHAR } from './status.js';
 
@@ -130,14 +131,14 @@ function setEdits(text: string, t: TaskObject, e: Extract<TaskEdit, { op: 'set' 
 
 function descriptionEdit(t: TaskObject, next: string): ChangeSpec[] {
   const old = t.description;
-  const map = t.spans.descMap;
+  const at = (i: number) => sourceAt(t.spans.descRuns, t.spans.description.to, i);
   let p = 0;
   const max = Math.min(old.length, next.length);
   while (p < max && old.charCodeAt(p) === next.charCodeAt(p)) p++;
   let s = 0;
   while (s < max - p && old.charCodeAt(old.length - 1 - s) === next.charCodeAt(next.length - 1 - s)) s++;
-  const from = map[p];
-  const to = old.length - s > p ? map[old.length - s - 1] + 1 : from;
+  const from = at(p);
+  const to = old.length - s > p ? at(old.length - s - 1) + 1 : from;
   // An empty description gets a space between the extension and its text.
   const insert = next.slice(p, next.length - s);
   if (old.length === 0 && insert.length > 0 && t.spans.ext && from === t.spans.ext.to) return [{ from, to, insert: ' ' + insert }];

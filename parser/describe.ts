@@ -14,7 +14,12 @@ type Span = { from: number; to: number };
 export interface Described {
   text: string;
   span: { from: number; to: number };
-  map: number[];
+  /**
+   * Where each character came from, run-length encoded: triples (index in `text`, source
+   * offset, length), in order; `sourceAt` reads it. Most descriptions are one run, so this is
+   * three numbers instead of one per character.
+   */
+  runs: number[];
   firstLineEnd: number;
   id: string | null;
   idSpan: { from: number; to: number } | null;
@@ -27,7 +32,13 @@ export interface Described {
  */
 export function describe(text: string, segs: { n: SyntaxNode; from: number }[], fallback: number): Described {
   let out = '';
-  const map: number[] = [];
+  // Runs of the untrimmed output: (out index, source offset, length) triples.
+  const runs: number[] = [];
+  const emit = (src: number, len: number): void => {
+    const k = runs.length - 3;
+    if (k >= 0 && runs[k] + runs[k + 2] === out.length && runs[k + 1] + runs[k + 2] === src) runs[k + 2] += len;
+    else runs.push(out.length, src, len);
+  };
   let id: string | null = null;
   let idSpan: Span | null = null;
   const links: LinkTarget[] = [];
@@ -63,43 +74,70 @@ export function describe(text: string, segs: { n: SyntaxNode; from: number }[], 
     if (segTo > at) pieces.push({ from: at, to: segTo });
     // A segment spans lines only when markup runs over a line end: the line break and the
     // indentation after it read as one space, as in the CLI's description.
+    // Copied a run at a time (not a character at a time: that made the string and the map
+    // the bulk of extraction's allocations).
     let brk = -1;
     for (const p of pieces) {
-      for (let i = p.from; i < p.to; i++) {
+      let i = p.from;
+      while (i < p.to) {
         const c = text.charCodeAt(i);
         if (c === 10 || c === 13) {
           if (brk < 0) brk = i;
+          i++;
           continue;
         }
-        if (brk >= 0 && (c === 32 || c === 9)) continue;
+        if (brk >= 0 && (c === 32 || c === 9)) {
+          i++;
+          continue;
+        }
         if (brk >= 0) {
-          if (!out.endsWith(' ')) {
+          if (out.length === 0 || out.charCodeAt(out.length - 1) !== 32) {
+            emit(brk, 1);
             out += ' ';
-            map.push(brk);
           }
           brk = -1;
         }
-        out += text[i];
-        map.push(i);
+        let j = i + 1;
+        while (j < p.to) {
+          const d = text.charCodeAt(j);
+          if (d === 10 || d === 13) break;
+          j++;
+        }
+        emit(i, j - i);
+        out += text.slice(i, j);
+        i = j;
       }
     }
     if (si < segs.length - 1 && out.length > 0 && !out.endsWith(' ')) {
+      emit(segTo, 1);
       out += ' ';
-      map.push(segTo);
     }
   });
-  // Trim, keeping the map in step.
+  // Trim, keeping the runs in step.
   let a = 0;
   let b = out.length;
   while (a < b && (out[a] === ' ' || out[a] === '\t')) a++;
   while (b > a && (out[b - 1] === ' ' || out[b - 1] === '\t')) b--;
   const textOut = out.slice(a, b);
-  const m = map.slice(a, b);
-  const from = m.length > 0 ? m[0] : segs.length > 0 ? segs[0].from : fallback;
-  const to = m.length > 0 ? m[m.length - 1] + 1 : from;
-  m.push(to);
-  // A plain array: a typed array per task cost more to allocate than the whole walk (measured).
-  return { text: textOut, span: { from, to }, map: m, firstLineEnd, id, idSpan, links };
+  const trimmed: number[] = [];
+  for (let k = 0; k < runs.length; k += 3) {
+    const s0 = Math.max(runs[k], a);
+    const e0 = Math.min(runs[k] + runs[k + 2], b);
+    if (e0 > s0) trimmed.push(s0 - a, runs[k + 1] + (s0 - runs[k]), e0 - s0);
+  }
+  const from = trimmed.length > 0 ? trimmed[1] : segs.length > 0 ? segs[0].from : fallback;
+  const last = trimmed.length - 3;
+  const to = last >= 0 ? trimmed[last + 1] + trimmed[last + 2] : from;
+  return { text: textOut, span: { from, to }, runs: trimmed, firstLineEnd, id, idSpan, links };
+}
+
+/**
+ * Source offset of character `i` of a description (`i` = its length: the end of the last
+ * character), from its runs.
+ */
+export function sourceAt(runs: readonly number[], end: number, i: number): number {
+  for (let k = 0; k < runs.length; k += 3) if (i >= runs[k] && i < runs[k] + runs[k + 2]) return runs[k + 1] + (i - runs[k]);
+  return end;
 }
 
 function lineContentEnd(text: string, pos: number): number {
