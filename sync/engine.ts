@@ -20,8 +20,8 @@
  *   database stamp is recorded as this sync read it, so nothing written meanwhile looks seen.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readFile, stat, unlink } from 'node:fs/promises';
+import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyChanges, hashString, patchFile, propagateStatuses, resolveFile, WorkspaceGraph, type TaskEdit, type TaskObject } from '../graph/index.js';
 import { decodeUtf8, type TaskStatus } from '../parser/index.js';
@@ -30,9 +30,9 @@ import { readJson, writeAtomic } from './fsutil.js';
 import { acquireLock } from './lock.js';
 import { appendLog, type LogEntry } from './log.js';
 import { DEFAULT_PRIORITIES, FIELD_NAMES, fromTw, sameValue, toTw, type Fields, type PriorityMap } from './mapping.js';
-import type { Taskwarrior, TwError, TwTask } from './taskwarrior.js';
+import type { PendingImport, Taskwarrior, TwError, TwResult, TwTask } from './taskwarrior.js';
 import { Store, type FileProjects, type Index, type NoteStamp, type Shard, type SyncState, type TaskState } from './store.js';
-import { canon, deltaFromJson, deltaToJson, diff, expectedVersions, lostUpdates, readUndoTail, undoSize as undoFileSize, versionKey, type Delta } from './undo.js';
+import { canon, deltaFromJson, deltaToJson, diff, expectedVersions, lostUpdates, readUndoTail, readUndoTailSync, storedVersions, undoMark, undoSize as undoFileSize, versionKey, type Delta } from './undo.js';
 import { hashText, listNorgFiles } from './workspace.js';
 
 export interface SyncOptions {
@@ -238,7 +238,7 @@ interface NoteFile {
 }
 
 async function fingerprint(abs: string, hash: string): Promise<NoteStamp> {
-  const s = await stat(abs).catch(() => null);
+  const s = statSync(abs, { throwIfNoEntry: false });
   return { hash, size: s ? s.size : 0, mtime: s ? s.mtimeMs : 0 };
 }
 
@@ -263,8 +263,16 @@ async function scanNotes(opts: SyncOptions, index: Pick<Index, 'notes'>, warning
   const changed: NoteFile[] = [];
   const touched = new Map<string, NoteStamp>();
   const removed: string[] = [];
-  // All stats at once: on a workspace of 100 notes this is most of a no-change sync.
-  const stats = await Promise.all(files.map((f) => (opts.texts?.has(f) ? null : stat(join(opts.workspace, f)).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? null : e)))));
+  // Synchronous stats: on a workspace of 100 notes this is most of a no-change sync, and a
+  // stat costs microseconds where a thread-pool round trip costs a tenth of a millisecond.
+  const stats = files.map((f): Stats | Error | null => {
+    if (opts.texts?.has(f)) return null;
+    try {
+      return statSync(join(opts.workspace, f), { throwIfNoEntry: false }) ?? null;
+    } catch (e) {
+      return e as Error;
+    }
+  });
   for (let fi = 0; fi < files.length; fi++) {
     const file = files[fi];
     const given = opts.texts?.get(file);
@@ -285,7 +293,7 @@ async function scanNotes(opts: SyncOptions, index: Pick<Index, 'notes'>, warning
     if (known && known.size === s.size && known.mtime === s.mtimeMs) continue;
     let bytes: Buffer;
     try {
-      bytes = await readFile(abs);
+      bytes = readFileSync(abs);
     } catch (e) {
       return { error: `${file}: ${(e as Error).message}` };
     }
@@ -324,7 +332,13 @@ export async function sync(opts: SyncOptions): Promise<SyncReport> {
       }
     }
     for (let attempt = 0; attempt < 3; attempt++) {
-      const r = await attemptSync(opts, dir, emptyReport(!!opts.dryRun));
+      const early = new EarlyImport(opts.tw);
+      let r: SyncReport | 'retry';
+      try {
+        r = await attemptSync(opts, dir, emptyReport(!!opts.dryRun), early);
+      } finally {
+        early.cancel();
+      }
       if (r === 'retry') continue;
       r.processes = opts.tw.calls - calls0;
       r.warnings.unshift(...report.warnings);
@@ -370,7 +384,29 @@ async function replayJournal(opts: SyncOptions, dir: string): Promise<{ ok: bool
   return { ok: true, message: 'finished a sync that had been interrupted' };
 }
 
-async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): Promise<SyncReport | 'retry'> {
+/**
+ * The import of a sync that will probably need one (a note changed), started as soon as that
+ * is known: `task` starts up while the notes are parsed and merged, and gets its tasks when
+ * they are ready. Unused, it is closed with no input (it writes nothing).
+ */
+class EarlyImport {
+  private pending: PendingImport | null = null;
+  constructor(private readonly tw: Taskwarrior) {}
+  start(): void {
+    this.pending ??= this.tw.startImport();
+  }
+  send(tasks: TwTask[]): Promise<TwResult<void>> {
+    const p = this.pending ?? this.tw.startImport();
+    this.pending = null;
+    return p.send(tasks);
+  }
+  cancel(): void {
+    this.pending?.cancel();
+    this.pending = null;
+  }
+}
+
+async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, early: EarlyImport): Promise<SyncReport | 'retry'> {
   const now = opts.now?.() ?? new Date();
   const direction = opts.direction ?? 'both';
   const priorities = opts.priorities ?? DEFAULT_PRIORITIES;
@@ -389,10 +425,12 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     }
     return report;
   }
+  if ((changed.length > 0 || removed.length > 0) && direction !== 'pull' && !opts.dryRun) early.start();
   const index = await store.index();
 
-  // Taskwarrior's side: the export when the database changed, else the cached tasks.
-  let exported = false;
+  // Taskwarrior's side: when the database changed, what changed from undo.data's new part
+  // (2.6, no process), else an export; when it did not, the cached tasks.
+  let source: 'cache' | 'undo' | 'export' = 'cache';
   let exportedAt = 0;
   let seen = stamp;
   let twTasks: TwTask[] = [];
@@ -405,35 +443,46 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   const prevIntents = new Map((index.intents ?? []).map(([k, d]) => [k, deltaFromJson(d)] as const));
   const twByUuid = new Map<string, TwTask>();
   if (stamp !== index.stamp || index.stamp === null) {
-    const e = await opts.tw.export();
-    if (!e.ok) return twFail(report, e.error);
-    twTasks = e.value;
-    exported = true;
-    // The first call on a new database creates its files: compare later writes to this.
-    seen = await opts.tw.stamp();
-    exportedAt = Date.now();
-    for (const t of twTasks) {
-      twByUuid.set(t.uuid, t);
-      if (changedSince(index.modified[t.uuid], t)) twChanged.add(t.uuid);
-    }
-    for (const u of Object.keys(index.where)) if (!twByUuid.has(u)) twChanged.add(u);
-    // Versions a concurrent `task` process overwrote are brought back from undo.data.
-    const tail = index.undoSize !== undefined ? await readUndoTail(opts.tw.dataDir(), index.undoSize, prevIntents) : { size: await undoFileSize(opts.tw.dataDir()), latest: new Map<string, TwTask>(), transactions: [] };
-    if (index.undoSize !== undefined) {
-      for (const t of lostUpdates(twByUuid, tail.latest)) {
-        const was = twByUuid.get(t.uuid);
-        if (was) exportedVersion.set(t.uuid, was);
-        repairs.push(t);
+    const fromUndo = index.stamp !== null ? readChangesFromUndo(opts.tw.dataDir(), index, stamp, prevIntents) : null;
+    if (fromUndo) {
+      source = 'undo';
+      undoSize = fromUndo.size;
+      for (const t of fromUndo.tasks) {
         twByUuid.set(t.uuid, t);
         twChanged.add(t.uuid);
       }
-      if (repairs.length > 0) {
-        twTasks = [...twByUuid.values()];
-        report.warnings.push(`repaired ${repairs.length} task(s) that a concurrent \`task\` process had overwritten (from undo.data)`);
+    } else {
+      const e = await opts.tw.export();
+      if (!e.ok) return twFail(report, e.error);
+      source = 'export';
+      twTasks = e.value;
+      // The first call on a new database creates its files: compare later writes to this.
+      seen = await opts.tw.stamp();
+      exportedAt = Date.now();
+      for (const t of twTasks) {
+        twByUuid.set(t.uuid, t);
+        if (changedSince(index.modified[t.uuid], t)) twChanged.add(t.uuid);
       }
+      for (const u of Object.keys(index.where)) if (!twByUuid.has(u)) twChanged.add(u);
+      // Versions a concurrent `task` process overwrote are brought back from undo.data.
+      const tail = index.undoSize !== undefined ? await readUndoTail(opts.tw.dataDir(), index.undoSize, prevIntents) : { size: await undoFileSize(opts.tw.dataDir()), latest: new Map<string, TwTask>(), transactions: [] };
+      if (index.undoSize !== undefined) {
+        for (const t of lostUpdates(twByUuid, tail.latest)) {
+          const was = twByUuid.get(t.uuid);
+          if (was) exportedVersion.set(t.uuid, was);
+          repairs.push(t);
+          twByUuid.set(t.uuid, t);
+          twChanged.add(t.uuid);
+        }
+        if (repairs.length > 0) {
+          twTasks = [...twByUuid.values()];
+          report.warnings.push(`repaired ${repairs.length} task(s) that a concurrent \`task\` process had overwritten (from undo.data)`);
+        }
+      }
+      undoSize = tail.size;
     }
-    undoSize = tail.size;
   }
+  const exported = source === 'export';
 
   // The notes to load: changed ones, those holding tasks Taskwarrior changed, and what
   // those link to or where new tasks go. Every other note keeps its state untouched.
@@ -450,10 +499,15 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
       if (given) n = { file, text: given.text, mtime: given.mtime, size: given.text.length, hash: hashText(given.text), exists: true };
       else {
         const abs = join(opts.workspace, file);
-        const bytes = await readFile(abs).catch(() => null);
+        let bytes: Buffer | null = null;
+        try {
+          bytes = readFileSync(abs);
+        } catch {
+          // gone: its tasks go
+        }
         const d = bytes ? decodeUtf8(bytes) : null;
         if (d && !d.ok) return; // reported by the scan; never rewritten
-        const s = await stat(abs).catch(() => null);
+        const s = statSync(abs, { throwIfNoEntry: false });
         const text = d && d.ok ? d.text : '';
         n = { file, text, mtime: s?.mtimeMs ?? 0, size: s?.size ?? 0, hash: hashText(text), exists: !!bytes };
       }
@@ -512,7 +566,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     return null;
   };
   const candidates: TwTask[] = [];
-  if (exported && direction !== 'push') {
+  if (source !== 'cache' && direction !== 'push') {
     for (const u of twChanged) {
       const t = twByUuid.get(u);
       if (!t || index.where[u] || (t.status !== 'pending' && t.status !== 'waiting')) continue;
@@ -523,7 +577,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
       }
     }
   }
-  if (!exported) for (const [u, t] of Object.entries(knownCache)) twByUuid.set(u, t);
+  if (!exported) for (const [u, t] of Object.entries(knownCache)) if (!twByUuid.has(u)) twByUuid.set(u, t);
   const notes = [...loaded.values()];
   const noteMtime = new Map(notes.map((n) => [n.file, n.mtime]));
 
@@ -866,6 +920,25 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     newState.cache[a.uuid] = a.tw;
   }
 
+  // A purge writes nothing to undo.data, so without an export a deleted task may be gone:
+  // look before writing to one, so that it is reported and never re-created.
+  if (!exported) {
+    const deleted = imports.filter((t) => basisOf.get(t.uuid)?.status === 'deleted').map((t) => t.uuid);
+    if (deleted.length > 0) {
+      const there = storedVersions(opts.tw.dataDir(), deleted);
+      for (const u of deleted) {
+        if (there.has(u)) continue;
+        imports.splice(imports.findIndex((t) => t.uuid === u), 1);
+        report.taskwarrior.updated = report.taskwarrior.updated.filter((x) => x !== u);
+        const st = known[u];
+        report.warnings.push(`${st?.file ?? ''}: task ${st?.id ?? u} is gone from Taskwarrior (purged?); the line is kept and the task is not re-created`);
+        if (st) newState.tasks[u] = st;
+        else delete newState.tasks[u];
+        if (knownCache[u]) newState.cache[u] = knownCache[u];
+      }
+    }
+  }
+
   // Repaired versions go back in even where nothing else changed them.
   const importing = new Set(imports.map((t) => t.uuid));
   for (const r of repairs) {
@@ -911,7 +984,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   // Write: journal, log, import, notes, state.
   const writes = (file: string) => (typeof opts.writeNotes === 'function' ? opts.writeNotes(file) : (opts.writeNotes ?? true));
   const journal: Journal = { imports, notes: noteChanges.filter((c) => writes(c.file)).map((c) => ({ file: c.file, beforeHash: hashText(c.before), after: c.after })), log };
-  if (exported && imports.length > 0 && (await opts.tw.stamp()) !== seen) return 'retry';
+  if (source !== 'cache' && imports.length > 0 && (await opts.tw.stamp()) !== seen) return 'retry';
   // Only a sync that writes both sides needs a journal: with one side, the order (Taskwarrior,
   // then notes, then state) already lets a re-run finish the job.
   const journaled = imports.length > 0 && journal.notes.length > 0;
@@ -929,7 +1002,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     // From where undo.data stood when this sync read the database (the stamp holds its size):
     // any write since that is not ours means the next sync must look again.
     const undoBefore = /undo\.data:(\d+):/.exec(stamp) ? Number(/undo\.data:(\d+):/.exec(stamp)![1]) : await undoFileSize(opts.tw.dataDir());
-    const r = await opts.tw.import(imports);
+    const r = await early.send(imports);
     if (!r.ok) {
       if (journaled) await unlink(join(dir, 'journal.json')).catch(() => {});
       return twFail(report, r.error);
@@ -982,7 +1055,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   const skipped = new Set<string>();
   for (const c of noteChanges.filter((x) => writes(x.file))) {
     const abs = join(opts.workspace, c.file);
-    const current = opts.texts?.get(c.file)?.text ?? (await readFile(abs, 'utf8').catch(() => ''));
+    const current = opts.texts?.get(c.file)?.text ?? readText(abs);
     if (current !== c.before) {
       // Edited while we synced: keep the user's text; the next sync merges it.
       report.warnings.push(`${c.file} changed during the sync; its note edits wait for the next sync`);
@@ -1005,6 +1078,9 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   for (const [u, f] of Object.entries(index.where)) if (byFile.has(f)) delete index.where[u];
   for (const sh of byFile.values()) for (const u of Object.keys(sh.tasks)) index.where[u] = sh.file;
   if (exported) for (const t of twTasks) index.modified[t.uuid] = versionStamp(t, exportedAt);
+  // Versions read from undo.data are not what an export shows byte for byte (numbers are
+  // strings there): the next export compares these tasks again (equal values: nothing to do).
+  if (source === 'undo') for (const u of twChanged) delete index.modified[u];
   // What we imported gets a `modified` we do not know yet: the next export looks at it again.
   for (const t of imports) delete index.modified[t.uuid];
   // Deferred Taskwarrior changes stay unseen: the next sync exports and merges them.
@@ -1029,7 +1105,9 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
     if (after !== undefined) {
       // Written by us or by the editor (applyNotes): fingerprint as it is on disk now.
       index.notes[f] = await fingerprint(join(opts.workspace, f), hashText(after));
-      index.files[f] = extractProjects(after, f);
+      // Field edits never add, remove or rename a heading: the projects stay as parsed.
+      const edits = noteChanges.find((c) => c.file === f)?.edits ?? [];
+      index.files[f] = n && edits.every((e) => e.op === 'set') ? projectsOf(graph, f) : extractProjects(after, f);
     } else if (n) {
       if (!n.exists) {
         delete index.notes[f];
@@ -1044,13 +1122,45 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport): 
   index.stamp = recordStamp;
   // From before our import: the next sync checks that our own writes survived, too.
   index.undoSize = undoSize;
+  index.undoMark = undoMark(opts.tw.dataDir(), undoSize);
   // The next sync reads undo.data from `undoSize`: it needs this sync's intents, and the last
   // one's too while that window has not moved past them (no export this time).
-  const keep = exported ? intent : new Map([...prevIntents, ...intent]);
+  const keep = source !== 'cache' ? intent : new Map([...prevIntents, ...intent]);
   index.intents = [...keep].map(([k, d]) => [k, deltaToJson(d)]);
   await store.saveIndex(index);
   if (journaled) await unlink(join(dir, 'journal.json')).catch(() => {});
   return report;
+}
+
+/**
+ * What changed in Taskwarrior since the last sync, without a `task` process (2.6): every write
+ * appends the new version to undo.data, so the part appended since holds every changed task.
+ * Null (export instead) when that cannot be trusted: undo.data was rewritten (`task undo`: the
+ * bytes before the part read changed, or a version the last sync wrote is gone) or is missing
+ * (3.x), completed.data shrank (a purge writes no undo entry), or pending.data /
+ * completed.data do not hold the version undo.data says (a concurrent writer's update was lost,
+ * or a file is half written): the export path repairs those.
+ */
+function readChangesFromUndo(dataDir: string, index: Index, stamp: string, intents: Map<string, Delta | null>): { size: number; tasks: TwTask[] } | null {
+  if (index.undoSize === undefined || index.undoMark === undefined || index.undoMark === null || index.stamp === null) return null;
+  if (undoMark(dataDir, index.undoSize) !== index.undoMark) return null;
+  const completed = (s: string) => {
+    const m = /completed\.data:(\d+):/.exec(s);
+    return m ? Number(m[1]) : -1;
+  };
+  if (completed(stamp) < completed(index.stamp)) return null;
+  const tail = readUndoTailSync(dataDir, index.undoSize, intents);
+  if (!tail) return null;
+  // Every version the last sync wrote must still be there: `task undo` of one of them removes
+  // it from undo.data without making the file shorter than what was read.
+  const written = new Set(tail.transactions.map((x) => versionKey(x.new)));
+  for (const k of intents.keys()) if (!written.has(k)) return null;
+  const stored = storedVersions(dataDir, tail.latest.keys());
+  for (const [u, want] of tail.latest) {
+    const have = stored.get(u);
+    if (!have || canon(have) !== canon(want)) return null;
+  }
+  return { size: tail.size, tasks: [...tail.latest.values()] };
 }
 
 /** A task's content (without `id` and `urgency`, which change when other tasks do). */
@@ -1077,6 +1187,14 @@ function changedSince(stamp: string | undefined, t: TwTask): boolean {
   const m = hash < 0 ? stamp : stamp.slice(0, hash);
   if (m !== (t.modified ?? '')) return true;
   return hash >= 0 && stamp.slice(hash + 1) !== versionOf(t);
+}
+
+function readText(abs: string): string {
+  try {
+    return readFileSync(abs, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function twFail(r: SyncReport, e: TwError): SyncReport {

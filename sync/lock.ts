@@ -3,7 +3,7 @@
  * created with mkdir (atomic on every local file system) holding the owner's pid. A lock whose
  * owner is gone is taken over; a live one is waited for, up to a timeout.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -37,7 +37,13 @@ export async function acquireLock(dir: string, timeoutMs = 30_000): Promise<{ ok
           release: async () => {
             if (released) return;
             released = true;
-            rmSync(path, { recursive: true, force: true });
+            // Two plain calls: a recursive rm walks the folder in JavaScript, several times slower.
+            try {
+              unlinkSync(join(path, 'owner'));
+              rmdirSync(path);
+            } catch {
+              rmSync(path, { recursive: true, force: true });
+            }
           },
         },
       };

@@ -44,6 +44,8 @@ export interface Index {
   stamp: string | null;
   /** Bytes of undo.data already checked for lost updates (undo.ts). */
   undoSize?: number;
+  /** undo.data's last bytes before `undoSize` (undo.ts `undoMark`): it only grew while they match. */
+  undoMark?: string | null;
   /**
    * The versions the last sync wrote (by content key) and what each meant (its change, or
    * null for a new task): the next sync reads undo.data from before those writes and must tell
@@ -81,7 +83,7 @@ export class Store {
   constructor(readonly dir: string) {}
 
   /** Stamp and note fingerprints only: all a sync with nothing to do reads. */
-  async head(): Promise<Pick<Index, 'version' | 'stamp' | 'undoSize' | 'intents' | 'notes'>> {
+  async head(): Promise<Pick<Index, 'version' | 'stamp' | 'undoSize' | 'undoMark' | 'intents' | 'notes'>> {
     const h = await readJson<Index>(join(this.dir, 'index.json'));
     return h && h.version === 2 ? h : { version: 2, stamp: null, notes: {} };
   }
@@ -96,11 +98,11 @@ export class Store {
   async saveIndex(i: Index): Promise<void> {
     // Catalog first: a crash between the two leaves a head that forces a full compare.
     await writeAtomic(join(this.dir, 'catalog.json'), JSON.stringify({ where: i.where, modified: i.modified, files: i.files }));
-    await writeAtomic(join(this.dir, 'index.json'), JSON.stringify({ version: 2, stamp: i.stamp, undoSize: i.undoSize, intents: i.intents, notes: i.notes }));
+    await writeAtomic(join(this.dir, 'index.json'), JSON.stringify({ version: 2, stamp: i.stamp, undoSize: i.undoSize, undoMark: i.undoMark, intents: i.intents, notes: i.notes }));
   }
 
-  async saveHead(i: Pick<Index, 'version' | 'stamp' | 'undoSize' | 'intents' | 'notes'>): Promise<void> {
-    await writeAtomic(join(this.dir, 'index.json'), JSON.stringify({ version: 2, stamp: i.stamp, undoSize: i.undoSize, intents: i.intents, notes: i.notes }));
+  async saveHead(i: Pick<Index, 'version' | 'stamp' | 'undoSize' | 'undoMark' | 'intents' | 'notes'>): Promise<void> {
+    await writeAtomic(join(this.dir, 'index.json'), JSON.stringify({ version: 2, stamp: i.stamp, undoSize: i.undoSize, undoMark: i.undoMark, intents: i.intents, notes: i.notes }));
   }
 
   async shard(file: string): Promise<Shard> {

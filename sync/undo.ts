@@ -13,7 +13,7 @@
  *
  * undo.data holds FF4 lines: `time N`, `old [k:"v" …]`, `new [k:"v" …]`, `---`.
  */
-import { open, stat } from 'node:fs/promises';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashString } from '../graph/hash.js';
 import { twDate, type TwTask } from './taskwarrior.js';
@@ -160,7 +160,7 @@ export function rebase(base: TwTask, d: Delta, modified: unknown): TwTask {
 /** The size of undo.data (0 when there is none): where the next read starts. */
 export async function undoSize(dataDir: string): Promise<number> {
   try {
-    return (await stat(join(dataDir, 'undo.data'))).size;
+    return statSync(join(dataDir, 'undo.data')).size;
   } catch {
     return 0;
   }
@@ -168,24 +168,35 @@ export async function undoSize(dataDir: string): Promise<number> {
 
 /** Read undo.data from byte `from` to its end. A file that shrank (compacted) is read again. */
 export async function readUndoTail(dataDir: string, from: number, intents?: Map<string, Delta | null>): Promise<UndoTail> {
+  return readUndoTailSync(dataDir, from, intents, true) ?? { size: 0, latest: new Map(), transactions: [] };
+}
+
+/**
+ * The same, synchronously (usually a few hundred bytes: cheaper than thread-pool round trips).
+ * With `fromStartIfShrunk` false, a file shorter than `from` gives null instead.
+ */
+export function readUndoTailSync(dataDir: string, from: number, intents?: Map<string, Delta | null>, fromStartIfShrunk = false): UndoTail | null {
   const path = join(dataDir, 'undo.data');
   let size: number;
   try {
-    size = (await stat(path)).size;
+    size = statSync(path).size;
   } catch {
-    return { size: 0, latest: new Map(), transactions: [] };
+    return fromStartIfShrunk ? { size: 0, latest: new Map(), transactions: [] } : null;
   }
+  if (from > size && !fromStartIfShrunk) return null;
   const start = from > size ? 0 : from;
   const latest = new Map<string, TwTask>();
   const transactions: UndoTail['transactions'] = [];
   if (size === start) return { size, latest, transactions };
-  const fh = await open(path, 'r');
+  const fd = openSync(path, 'r');
   try {
     const buf = Buffer.alloc(size - start);
-    await fh.read(buf, 0, buf.length, start);
-    const text = buf.toString('utf8');
-    // Only whole lines: a writer may be half-way through appending.
-    const end = text.lastIndexOf('\n') + 1;
+    const got = readSync(fd, buf, 0, buf.length, start);
+    const text = buf.subarray(0, got).toString('utf8');
+    // Only whole transactions (up to the last `---` line): a writer may be half-way through
+    // appending one, and its `new` line must be read with its `old`.
+    const last = text.lastIndexOf('\n---\n');
+    const end = last >= 0 ? last + 5 : text.startsWith('---\n') ? 4 : 0;
     let before: TwTask | null = null;
     for (const line of text.slice(0, end).split('\n')) {
       if (line.startsWith('old [')) before = parseFF4(line);
@@ -198,7 +209,7 @@ export async function readUndoTail(dataDir: string, from: number, intents?: Map<
     for (const [u, t] of expectedVersions(transactions, intents)) latest.set(u, t);
     return { size: start + Buffer.byteLength(text.slice(0, end), 'utf8'), latest, transactions };
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
@@ -225,6 +236,66 @@ export function lostUpdates(exported: Map<string, TwTask>, latest: Map<string, T
     // Gone after a delete is a purge (purge writes no undo entry), not a lost update.
     if (!have && want.status === 'deleted') continue;
     if (!have || canon(have) !== canon(want)) out.push(want);
+  }
+  return out;
+}
+
+/**
+ * The last bytes of undo.data before `size`, to tell later that the file only grew since
+ * (`task undo` rewrites it; then the next sync exports instead of reading the tail).
+ */
+export function undoMark(dataDir: string, size: number): string | null {
+  // Nothing read yet: any content is new (the intents check covers a rewrite of our writes).
+  if (size === 0) return '';
+  let fd: number;
+  try {
+    fd = openSync(join(dataDir, 'undo.data'), 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const n = Math.min(64, size);
+    const buf = Buffer.alloc(n);
+    const got = readSync(fd, buf, 0, n, size - n);
+    return got === n ? buf.toString('base64') : null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The versions pending.data and completed.data hold now for these uuids (absent: not found).
+ * Read straight from the files: each task is one FF4 line there, the same text undo.data
+ * records, so comparing the two shows a write a concurrent `task` overwrote.
+ */
+export function storedVersions(dataDir: string, uuids: Iterable<string>): Map<string, TwTask> {
+  const out = new Map<string, TwTask>();
+  let missing = [...uuids];
+  for (const name of ['pending.data', 'completed.data']) {
+    if (missing.length === 0) break;
+    let buf: Buffer;
+    try {
+      buf = readFileSync(join(dataDir, name));
+    } catch {
+      continue;
+    }
+    const still: string[] = [];
+    for (const u of missing) {
+      // The attribute itself, not a longer name ending in `uuid` (values cannot hold a quote).
+      let at = buf.indexOf(`uuid:"${u}"`);
+      while (at > 0 && buf[at - 1] !== 0x20 && buf[at - 1] !== 0x5b) at = buf.indexOf(`uuid:"${u}"`, at + 1);
+      if (at < 0) {
+        still.push(u);
+        continue;
+      }
+      const start = buf.lastIndexOf(10, at) + 1;
+      let end = buf.indexOf(10, at);
+      if (end < 0) end = buf.length;
+      const t = parseFF4(buf.subarray(start, end).toString('utf8'));
+      if (t && t.uuid === u) out.set(u, t);
+      else still.push(u);
+    }
+    missing = still;
   }
   return out;
 }

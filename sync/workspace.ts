@@ -1,25 +1,26 @@
 /** The tracked files of a workspace: every `*.norg` under it, outside hidden folders. */
 import { createHash } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { readdirSync, type Dirent } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 export async function listNorgFiles(root: string, exclude: string[] = []): Promise<string[]> {
   const out: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    let entries;
+  // Synchronous: one readdir per folder, cheaper than a thread-pool round trip each.
+  const walk = (dir: string): void => {
+    let entries: Dirent[];
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch {
       return;
     }
     for (const e of entries) {
       const abs = join(dir, e.name);
       if (e.name.startsWith('.') || e.name === 'node_modules' || exclude.includes(abs)) continue;
-      if (e.isDirectory()) await walk(abs);
+      if (e.isDirectory()) walk(abs);
       else if (e.isFile() && e.name.endsWith('.norg')) out.push(relative(root, abs).split(sep).join('/'));
     }
   };
-  await walk(root);
+  walk(root);
   return out.sort();
 }
 

@@ -75,8 +75,52 @@ describe('sync with a real Taskwarrior', () => {
     expect(after).toContain('- (x) Fix the fence');
     // The derived parent status reached Taskwarrior in the same sync.
     expect(sb.exportAll().find((t) => t.description === 'Fix the fence')!.status).toBe('completed');
-    expect(r.processes).toBe(2); // one export, one import
+    // What changed is read from undo.data (no export); the derived parent costs one import.
+    expect(sb.calls().map((c) => (c.includes(' import ') ? 'import' : c.includes(' export') ? 'export' : c))).toEqual(['import']);
     expect((await run()).changed).toBe(false);
+  });
+
+  it('an outside change reaches the note with no `task` process (read from undo.data)', async () => {
+    await run();
+    const uuid = sb.exportAll().find((t) => t.description === 'Paint the walls')!.uuid;
+    sb.task(uuid, 'modify', 'priority:L', '+diy');
+    sb.resetCalls();
+    const r = await run();
+    expect(r.code).toBe(0);
+    expect(sb.calls()).toEqual([]);
+    expect(r.processes).toBe(0);
+    expect(read()).toMatch(/  \+diy\n  - \(=\|# C\) Paint the walls %#[0-9a-f]{8}%/);
+    expect((await run()).changed).toBe(false);
+  });
+
+  it('after `task undo` outside, the next sync exports instead of trusting undo.data', async () => {
+    await run();
+    const uuid = sb.exportAll().find((t) => t.description === 'Plant the tulips')!.uuid;
+    writeFileSync(file(), read().replace('Plant the tulips', 'Plant the bulbs'));
+    await run();
+    expect(sb.exportAll().find((t) => t.uuid === uuid)!.description).toBe('Plant the bulbs');
+    sb.task('undo');
+    expect(sb.exportAll().find((t) => t.uuid === uuid)!.description).toBe('Plant the tulips');
+    sb.resetCalls();
+    const r = await run();
+    expect(r.code).toBe(0);
+    expect(sb.calls().some((c) => c.includes(' export'))).toBe(true);
+    expect(read()).toContain('Plant the tulips');
+    expect(read()).not.toContain('Plant the bulbs');
+  });
+
+  it('a deleted task purged after the sync that saw the deletion is not re-created by a later edit', async () => {
+    await run();
+    const uuid = sb.exportAll().find((t) => t.description === 'Paint the walls')!.uuid;
+    sb.task(uuid, 'delete');
+    await run();
+    expect(read()).toContain('(_) Paint the walls');
+    sb.task(uuid, 'purge');
+    writeFileSync(file(), read().replace('(_) Paint the walls', '( ) Paint the walls again'));
+    const r = await run();
+    expect(r.warnings.join('\n')).toMatch(/gone from Taskwarrior/);
+    expect(sb.exportAll().some((t) => t.uuid === uuid)).toBe(false);
+    expect(read()).toContain('( ) Paint the walls again');
   });
 
   it('a one-task note edit costs one import and no export', async () => {
