@@ -995,6 +995,43 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
   // undo.data shows nothing but our tasks was written meanwhile.
   // Without an import: the stamp from before the export (a write during the export must
   // still look new next time; at worst the next sync exports once more).
+  // The state to write afterwards does not depend on what the import does, only on whether it
+  // succeeds: the shards and the catalog are prepared (serialised) while `task` imports.
+  let prepared: { shards: Shard[]; shardTexts: string[]; catalog: string } | null = null;
+  const prepare = () => {
+    if (prepared) return prepared;
+    // The shards of the notes this sync loaded (and created).
+    const byFile = new Map<string, Shard>();
+    for (const f of loaded.keys()) byFile.set(f, { file: f, tasks: {}, cache: {} });
+    for (const st of Object.values(newState.tasks)) {
+      let sh = byFile.get(st.file);
+      if (!sh) byFile.set(st.file, (sh = { file: st.file, tasks: {}, cache: {} }));
+      sh.tasks[st.uuid] = st;
+      if (newState.cache[st.uuid]) sh.cache[st.uuid] = newState.cache[st.uuid];
+    }
+    for (const [u, f] of Object.entries(index.where)) if (byFile.has(f)) delete index.where[u];
+    for (const sh of byFile.values()) for (const u of Object.keys(sh.tasks)) index.where[u] = sh.file;
+    if (exported) for (const t of twTasks) index.modified[t.uuid] = versionStamp(t, exportedAt);
+    // Versions read from undo.data are not what an export shows byte for byte (numbers are
+    // strings there): the next export compares these tasks again (equal values: nothing to do).
+    if (source === 'undo') for (const u of twChanged) delete index.modified[u];
+    // What we imported gets a `modified` we do not know yet: the next export looks at it again.
+    for (const t of imports) delete index.modified[t.uuid];
+    // Deferred Taskwarrior changes stay unseen: the next sync exports and merges them.
+    for (const u of deferredTw) delete index.modified[u];
+    for (const f of removed) delete index.files[f];
+    for (const f of new Set([...loaded.keys(), ...noteChanges.map((c) => c.file)])) {
+      if (removed.includes(f)) continue;
+      const change = noteChanges.find((c) => c.file === f);
+      const n = loaded.get(f);
+      // Field edits never add, remove or rename a heading: the projects stay as parsed.
+      if (change) index.files[f] = n && change.edits.every((e) => e.op === 'set') ? projectsOf(graph, f) : extractProjects(change.after, f);
+      else if (n && !n.exists) delete index.files[f];
+      else if (n) index.files[f] = projectsOf(graph, f);
+    }
+    const shards = [...byFile.values()];
+    return (prepared = { shards, shardTexts: shards.map((sh) => JSON.stringify(sh)), catalog: store.catalogText(index) });
+  };
   let recordStamp: string | null = stamp;
   /** What each version this sync writes means (by content key), kept for the next sync. */
   const intent = new Map<string, Delta | null>();
@@ -1002,7 +1039,9 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
     // From where undo.data stood when this sync read the database (the stamp holds its size):
     // any write since that is not ours means the next sync must look again.
     const undoBefore = /undo\.data:(\d+):/.exec(stamp) ? Number(/undo\.data:(\d+):/.exec(stamp)![1]) : await undoFileSize(opts.tw.dataDir());
-    const r = await early.send(imports);
+    const importing = early.send(imports);
+    prepare();
+    const r = await importing;
     if (!r.ok) {
       if (journaled) await unlink(join(dir, 'journal.json')).catch(() => {});
       return twFail(report, r.error);
@@ -1065,36 +1104,16 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
     await writeAtomic(abs, c.after, true);
   }
 
-  // State: the shards of the notes this sync loaded (and created), then the index.
-  const byFile = new Map<string, Shard>();
-  for (const f of loaded.keys()) byFile.set(f, { file: f, tasks: {}, cache: {} });
-  for (const st of Object.values(newState.tasks)) {
-    let sh = byFile.get(st.file);
-    if (!sh) byFile.set(st.file, (sh = { file: st.file, tasks: {}, cache: {} }));
-    sh.tasks[st.uuid] = st;
-    if (newState.cache[st.uuid]) sh.cache[st.uuid] = newState.cache[st.uuid];
-  }
-  for (const sh of byFile.values()) await store.saveShard(sh);
-  for (const [u, f] of Object.entries(index.where)) if (byFile.has(f)) delete index.where[u];
-  for (const sh of byFile.values()) for (const u of Object.keys(sh.tasks)) index.where[u] = sh.file;
-  if (exported) for (const t of twTasks) index.modified[t.uuid] = versionStamp(t, exportedAt);
-  // Versions read from undo.data are not what an export shows byte for byte (numbers are
-  // strings there): the next export compares these tasks again (equal values: nothing to do).
-  if (source === 'undo') for (const u of twChanged) delete index.modified[u];
-  // What we imported gets a `modified` we do not know yet: the next export looks at it again.
-  for (const t of imports) delete index.modified[t.uuid];
-  // Deferred Taskwarrior changes stay unseen: the next sync exports and merges them.
-  for (const u of deferredTw) delete index.modified[u];
+  // State: the shards, the catalog, then the head of the index.
+  const { shards, shardTexts, catalog } = prepare();
+  for (let i = 0; i < shards.length; i++) await store.saveShardText(shards[i].file, shardTexts[i]);
+  await store.saveCatalogText(catalog);
   if (deferredTw.size > 0) recordStamp = null;
   // Notes holding deferred changes are read again next time.
   const deferredFiles = new Set([...deferredNote].map((k) => graph.tasks.get(k)?.file).filter((f): f is string => !!f));
-  for (const f of removed) {
-    delete index.notes[f];
-    delete index.files[f];
-  }
+  for (const f of removed) delete index.notes[f];
   for (const [f, n] of refreshed) index.notes[f] = n;
-  const files = new Set([...loaded.keys(), ...noteChanges.map((c) => c.file)]);
-  for (const f of files) {
+  for (const f of new Set([...loaded.keys(), ...noteChanges.map((c) => c.file)])) {
     if (removed.includes(f)) continue;
     if (skipped.has(f)) {
       delete index.notes[f];
@@ -1105,17 +1124,12 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
     if (after !== undefined) {
       // Written by us or by the editor (applyNotes): fingerprint as it is on disk now.
       index.notes[f] = await fingerprint(join(opts.workspace, f), hashText(after));
-      // Field edits never add, remove or rename a heading: the projects stay as parsed.
-      const edits = noteChanges.find((c) => c.file === f)?.edits ?? [];
-      index.files[f] = n && edits.every((e) => e.op === 'set') ? projectsOf(graph, f) : extractProjects(after, f);
     } else if (n) {
       if (!n.exists) {
         delete index.notes[f];
-        delete index.files[f];
         continue;
       }
       index.notes[f] = opts.texts?.has(f) ? await fingerprint(join(opts.workspace, f), n.hash) : { hash: n.hash, size: n.size, mtime: n.mtime };
-      index.files[f] = projectsOf(graph, f);
     }
   }
   for (const f of deferredFiles) delete index.notes[f];
@@ -1127,7 +1141,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
   // one's too while that window has not moved past them (no export this time).
   const keep = source !== 'cache' ? intent : new Map([...prevIntents, ...intent]);
   index.intents = [...keep].map(([k, d]) => [k, deltaToJson(d)]);
-  await store.saveIndex(index);
+  await store.saveHead(index);
   if (journaled) await unlink(join(dir, 'journal.json')).catch(() => {});
   return report;
 }

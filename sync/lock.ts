@@ -4,7 +4,7 @@
  * owner is gone is taken over; a live one is waited for, up to a timeout.
  */
 import { mkdirSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface Lock {
@@ -22,7 +22,7 @@ function alive(pid: number): boolean {
 
 export async function acquireLock(dir: string, timeoutMs = 30_000): Promise<{ ok: true; lock: Lock } | { ok: false; code: 'lock-timeout'; message: string }> {
   const path = join(dir, 'lock');
-  await mkdir(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true });
   const deadline = Date.now() + timeoutMs;
   let wait = 5;
   for (;;) {

@@ -95,9 +95,18 @@ export class Store {
     return { ...emptyIndex(), ...head, ...(cat ?? {}) };
   }
 
+  /** The catalog as it would be written (to serialise it ahead, while `task` runs). */
+  catalogText(i: Pick<Index, 'where' | 'modified' | 'files'>): string {
+    return JSON.stringify({ where: i.where, modified: i.modified, files: i.files });
+  }
+
+  async saveCatalogText(text: string): Promise<void> {
+    await writeAtomic(join(this.dir, 'catalog.json'), text);
+  }
+
   async saveIndex(i: Index): Promise<void> {
     // Catalog first: a crash between the two leaves a head that forces a full compare.
-    await writeAtomic(join(this.dir, 'catalog.json'), JSON.stringify({ where: i.where, modified: i.modified, files: i.files }));
+    await this.saveCatalogText(this.catalogText(i));
     await writeAtomic(join(this.dir, 'index.json'), JSON.stringify({ version: 2, stamp: i.stamp, undoSize: i.undoSize, undoMark: i.undoMark, intents: i.intents, notes: i.notes }));
   }
 
@@ -111,7 +120,11 @@ export class Store {
   }
 
   async saveShard(s: Shard): Promise<void> {
-    await writeAtomic(join(this.dir, 'shards', shardName(s.file)), JSON.stringify(s));
+    await this.saveShardText(s.file, JSON.stringify(s));
+  }
+
+  async saveShardText(file: string, text: string): Promise<void> {
+    await writeAtomic(join(this.dir, 'shards', shardName(file)), text);
   }
 
   async all(): Promise<SyncState> {
