@@ -188,12 +188,17 @@ export class Taskwarrior {
    * command does both, as it would have anyway).
    */
   startImport(): PendingImport {
-    const p = this.start([...COMMON, ...WRITE, ...this.udaArgs, 'import', '-']);
+    const args = [...COMMON, ...WRITE, ...this.udaArgs, 'import', '-'];
+    let p = this.start(args);
     let used = false;
+    // Ended before it got its input (killed after waiting too long): a fresh one takes over.
+    let ended = false;
+    void p.result.then(() => (ended = true));
     return {
       send: async (tasks: TwTask[]) => {
         if (used) throw new Error('a pending import was used twice');
         used = true;
+        if (ended) p = this.start(args);
         p.feed(tasks.map((t) => JSON.stringify(stripVolatile(t))).join('\n') + '\n');
         const r = await p.result;
         return r.ok ? { ok: true, value: undefined } : r;

@@ -27,7 +27,8 @@ function decode(raw: string): string {
   } catch {
     v = raw.replace(/\\"/g, '"').replace(/\\\\/g, '\\');
   }
-  return v.replace(/&open;/g, '[').replace(/&close;/g, ']').replace(/&dquot;/g, '"');
+  // 2.6 writes quotes as JSON escapes; a literal &dquot; stays as it is (export shows it so).
+  return v.replace(/&open;/g, '[').replace(/&close;/g, ']');
 }
 
 /** One FF4 task (`[k:"v" k:"v"]`) as Taskwarrior's export JSON would show it. */
@@ -35,30 +36,19 @@ export function parseFF4(line: string): TwTask | null {
   const start = line.indexOf('[');
   if (start < 0) return null;
   const raw: Record<string, string> = {};
-  let i = start + 1;
-  const n = line.length;
-  while (i < n) {
-    while (i < n && line[i] === ' ') i++;
-    if (line[i] === ']') break;
-    const colon = line.indexOf(':"', i);
-    if (colon < 0) return null;
-    const key = line.slice(i, colon);
-    let j = colon + 2;
-    let value = '';
-    while (j < n) {
-      const c = line[j];
-      if (c === '\\' && j + 1 < n) {
-        value += c + line[j + 1];
-        j += 2;
-        continue;
-      }
-      if (c === '"') break;
-      value += c;
-      j++;
-    }
-    raw[key] = decode(value);
-    i = j + 1;
+  // One pass with a sticky pattern: `key:"value"` pairs, values with backslash escapes.
+  const re = /\s*([^\s:\]]+):"((?:[^"\\]|\\.)*)"/y;
+  let pos = start + 1;
+  for (;;) {
+    re.lastIndex = pos;
+    const m = re.exec(line);
+    if (!m) break;
+    pos = re.lastIndex;
+    const v = m[2];
+    raw[m[1]] = v.indexOf('\\') < 0 && v.indexOf('&') < 0 ? v : decode(v);
   }
+  // A line cut short (a writer half-way through) or not FF4 at all.
+  if (!/^\s*\]/.test(line.slice(pos))) return null;
   if (!raw.uuid) return null;
   const t: Record<string, unknown> = {};
   const annotations: { entry: string; description: string }[] = [];
@@ -215,7 +205,17 @@ export function readUndoTailSync(dataDir: string, from: number, intents?: Map<st
 
 const IGNORED = new Set(['id', 'urgency', 'modified']);
 
+const canonCache = new WeakMap<TwTask, string>();
+
+/** A task's content as one string, keys sorted, without `id`, `urgency` and `modified`
+ * (memoised per object: a sync compares the same versions several times). */
 export function canon(t: TwTask): string {
+  let c = canonCache.get(t);
+  if (c === undefined) canonCache.set(t, (c = canonOf(t)));
+  return c;
+}
+
+function canonOf(t: TwTask): string {
   const o: Record<string, unknown> = {};
   for (const k of Object.keys(t).sort()) {
     if (IGNORED.has(k)) continue;

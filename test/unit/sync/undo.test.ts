@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canon, parseFF4 } from '../../../sync/undo.js';
+import { twDate, type TwTask } from '../../../sync/index.js';
+import { twSandbox } from '../../helpers/tw.js';
+
+// A pull reads changed tasks from undo.data instead of exporting, so the FF4 reader must give
+// back exactly what `task export` shows, for any text a user or a hostile import can store.
+const text = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+  fc.string({ unit: fc.constantFrom('"', '\\', '[', ']', ':', '&', 'dquot;', 'open;', '\t', ' ', 'é', '😀', ',', '/', 'x'), maxLength: 30 }),
+);
+
+describe('undo.data reader (FF4)', () => {
+  it('reads every version Taskwarrior wrote as `task export` shows it', async () => {
+    const sb = twSandbox();
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(text, fc.array(fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/), { maxLength: 3 }), fc.option(text)), { minLength: 1, maxLength: 40 }), async (rows) => {
+        const now = twDate(new Date());
+        const tasks = rows
+          .map(([d, tags, ann], i) => ({ uuid: randomUUID(), description: d.trim() || `task ${i}`, status: 'pending', entry: now, ...(tags.length ? { tags: [...new Set(tags)] } : {}), ...(ann && ann.trim() ? { annotations: [{ entry: now, description: ann.trim() }] } : {}), project: 'p.q' }))
+          .filter((t) => !/[\u0000-\u001f]/.test(t.description));
+        const r = await sb.tw.import(tasks as TwTask[]);
+        expect(r.ok).toBe(true);
+        const exported = new Map(sb.exportAll().map((t) => [t.uuid, t]));
+        const lines = readFileSync(join(sb.dir, 'data', 'undo.data'), 'utf8').split('\n').filter((l) => l.startsWith('new ['));
+        const read = new Map(lines.map((l) => parseFF4(l)!).map((t) => [t.uuid, t]));
+        for (const t of tasks) {
+          const want = exported.get(t.uuid)!;
+          const got = read.get(t.uuid);
+          expect(got, t.description).toBeDefined();
+          expect(canon(got!)).toBe(canon(want));
+        }
+      }),
+      { numRuns: Number(process.env.PLANAGER_SYNC_RUNS ?? 8) },
+    );
+  });
+
+  it('a line cut short is not read', () => {
+    const line = 'new [description:"a b" entry:"1795321912" status:"pending" uuid:"c518c546-fb0d-408f-9a31-2e4bd59eb14f"]';
+    expect(parseFF4(line)?.description).toBe('a b');
+    expect(parseFF4(line.slice(0, -1))).toBeNull();
+    expect(parseFF4(line.slice(0, 30))).toBeNull();
+  });
+});
