@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { applyChanges, hashString, patchFile, propagateStatuses, resolveFile, WorkspaceGraph, type TaskEdit, type TaskObject } from '../graph/index.js';
 import { decodeUtf8, type TaskStatus } from '../parser/index.js';
 import { formatDate, matchesText, resolveText } from './dates.js';
-import { readJson, writeAtomic } from './fsutil.js';
+import { readJson, writeAtomic, writeAtomicAll } from './fsutil.js';
 import { acquireLock } from './lock.js';
 import { appendLog, type LogEntry } from './log.js';
 import { DEFAULT_PRIORITIES, FIELD_NAMES, fromTw, sameValue, toTw, type Fields, type PriorityMap } from './mapping.js';
@@ -1092,6 +1092,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
     recordStamp = settled && refixed === 0 && transactions.every((x) => ours.has(canon(x.new))) ? after : null;
   }
   const skipped = new Set<string>();
+  const noteWrites: { path: string; data: string }[] = [];
   for (const c of noteChanges.filter((x) => writes(x.file))) {
     const abs = join(opts.workspace, c.file);
     const current = opts.texts?.get(c.file)?.text ?? readText(abs);
@@ -1101,8 +1102,9 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
       skipped.add(c.file);
       continue;
     }
-    await writeAtomic(abs, c.after, true);
+    noteWrites.push({ path: abs, data: c.after });
   }
+  await writeAtomicAll(noteWrites, true);
 
   // State: the shards, the catalog, then the head of the index.
   const { shards, shardTexts, catalog } = prepare();
