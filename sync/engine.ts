@@ -8,10 +8,12 @@
  * - Our own pushes are not taken for remote edits: the base stores what we pushed and
  *   comparison is by value, not by `modified`.
  * - Process budget on Taskwarrior 2.6: nothing changed (same database stamp, same note
- *   fingerprints) starts no process; a note change needs one `import` and no `export` while the
- *   database stamp is unchanged (the tasks are cached in the state shards); a sync is one
- *   `export` and one `import` at most, unless another `task` writes the same tasks meanwhile
- *   (then a few correcting imports, bounded).
+ *   fingerprints) starts no process; a change in Taskwarrior is read from the part of undo.data
+ *   written since the last sync, checked against pending/completed.data, with no process (an
+ *   export when that cannot be trusted: `readChangesFromUndo`); a note change needs one
+ *   `import` (started early, see `EarlyImport`) and no `export` (the tasks are cached in the
+ *   state shards); a sync is one `export` and one `import` at most, unless another `task`
+ *   writes the same tasks meanwhile (then a few correcting imports, bounded).
  * - Crash-safe: Taskwarrior is written first, then the notes, then the state, so re-running a
  *   sync finishes the job; a sync that writes both sides journals its plan first and the next
  *   sync replays it. Import is by uuid with full tasks, so replaying duplicates nothing.

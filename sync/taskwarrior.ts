@@ -9,7 +9,9 @@
  * - a JSON array with one bad task makes 2.6 segfault (exit 139): import one object per line;
  * - without an rc file `task` asks a question: stdin is closed, and a timeout ends it;
  * - UDAs are declared on every call, or `modify` would rewrite the description;
- * - reads pass rc.gc=off rc.recurrence=off rc.hooks=off so that reading never writes.
+ * - reads pass rc.gc=off rc.recurrence=off rc.hooks=off so that reading never writes; imports
+ *   pass rc.gc=off rc.recurrence=off, so an import started ahead (`startImport`) writes nothing
+ *   before its input arrives.
  * Taskwarrior 3.x speaks the same JSON and exit codes; its data is taskchampion.sqlite3 instead
  * of *.data, which `stamp` also watches.
  */
