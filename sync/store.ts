@@ -119,10 +119,7 @@ export class Store {
     return s && s.file === file ? s : { file, tasks: {}, cache: {} };
   }
 
-  async saveShard(s: Shard): Promise<void> {
-    await this.saveShardText(s.file, JSON.stringify(s));
-  }
-
+  /** A shard serialised by the caller (`JSON.stringify`), ahead of the write. */
   async saveShardText(file: string, text: string): Promise<void> {
     await writeAtomic(join(this.dir, 'shards', shardName(file)), text);
   }
