@@ -149,19 +149,29 @@ function M.sync(force)
   H.fail(err)
 end
 
-function M.pull(bufnr)
+-- The buffer a one-note command acts on (the current one by default), or nil with a warning.
+function H.note_buf(bufnr)
   bufnr = bufnr or vim.api.nvim_get_current_buf()
   if not M.tracked(bufnr) then
-    return M._notify('warn', 'this buffer is not a tracked note')
+    M._notify('warn', 'this buffer is not a tracked note')
+    return nil
+  end
+  return bufnr
+end
+
+function M.pull(bufnr)
+  bufnr = H.note_buf(bufnr)
+  if not bufnr then
+    return
   end
   local _, err = host.notify('open', bufnr, H.path(bufnr))
   H.fail(err)
 end
 
 function M.push(bufnr)
-  bufnr = bufnr or vim.api.nvim_get_current_buf()
-  if not M.tracked(bufnr) then
-    return M._notify('warn', 'this buffer is not a tracked note')
+  bufnr = H.note_buf(bufnr)
+  if not bufnr then
+    return
   end
   if vim.bo[bufnr].modified then
     vim.api.nvim_buf_call(bufnr, function()
