@@ -33,11 +33,16 @@ function notes(ws: string, n: number): void {
   }
 }
 
+/** `n` fresh tasks shaped like the generated notes' (for the floors). */
+function floorTasks(n: number): TwTask[] {
+  const now = twDate(new Date());
+  return Array.from({ length: n }, (_, i) => ({ uuid: randomUUID(), description: `Task ${i} with some words to describe it`, status: 'pending', entry: now, project: 'area.Section', priority: 'M' }));
+}
+
 /** A database of `n` tasks beside the workspace's, for the floors (bare `task` calls). */
 async function floorDb(n: number): Promise<{ s: ReturnType<typeof sandbox>; tasks: TwTask[] }> {
   const s = sandbox();
-  const now = twDate(new Date());
-  const tasks: TwTask[] = Array.from({ length: n }, (_, i) => ({ uuid: randomUUID(), description: `Task ${i} with some words to describe it`, status: 'pending', entry: now, project: 'area.Section', priority: 'M' }));
+  const tasks = floorTasks(n);
   const r = await s.tw.import(tasks);
   if (!r.ok) throw new Error(r.error.message);
   return { s, tasks };
@@ -76,8 +81,7 @@ export async function benchSync(): Promise<Row[]> {
       if (last) rmSync(last.s.dir, { recursive: true, force: true });
       last = { s, ws };
       const f = sandbox();
-      const now = twDate(new Date());
-      const tasks: TwTask[] = Array.from({ length: n }, (_, i) => ({ uuid: randomUUID(), description: `Task ${i} with some words to describe it`, status: 'pending', entry: now, project: 'area.Section', priority: 'M' }));
+      const tasks = floorTasks(n);
       firstFloors.push(await time1(async () => {
         await f.tw.import(tasks);
         await f.tw.export();
