@@ -107,7 +107,13 @@ function fieldsHash(t: TaskObject): string {
 
 const INERT = new Set(['example', 'comment']);
 
-export function extractObjects(tree: Tree, file: string): FileObjects {
+/**
+ * `focus`: extract only along the path to that offset (the items and headings holding it),
+ * for a write that changed one line: the task there gets exactly the object a full extraction
+ * gives it (its context is its ancestors, and the document meta), at a cost that does not
+ * grow with the file. Ids are not checked for duplicates against the rest of the file.
+ */
+export function extractObjects(tree: Tree, file: string, focus?: number): FileObjects {
   const text = tree.text;
   const lines = tree.lines;
   const tasks: TaskObject[] = [];
@@ -235,9 +241,11 @@ export function extractObjects(tree: Tree, file: string): FileObjects {
   };
 
   walk(tree, (n, from, to, depth) => {
+    if (focus !== undefined && (focus < from || focus >= to) && n.kind !== 'ranged_verbatim_tag') return false;
     while (frames.length > 0 && frames[frames.length - 1].depth >= depth) frames.pop();
     switch (n.kind) {
       case 'ranged_verbatim_tag': {
+        if (focus !== undefined && (focus < from || focus >= to) && !(n.data?.type === 'meta')) return false;
         if (n.data?.type === 'meta' && typeof n.data.value === 'object' && !Array.isArray(n.data.value)) {
           const p = n.data.value.project;
           if (typeof p === 'string' && p.trim()) baseProject = p.trim();

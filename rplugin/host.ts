@@ -44,6 +44,7 @@ function exit(code: number): void {
   exiting = true;
   const done = () => process.exit(code);
   const timer = setTimeout(done, 1000);
+  session?.tw.dropStandby();
   Promise.resolve(session?.flushBackups())
     .then(() => unregister?.())
     .catch(() => {})
@@ -132,19 +133,26 @@ const handlers: Record<string, Handler> = {
     session = new Session(config);
     unregister = await registerHost(() => scheduleRefresh());
     markReady();
+    // The waiting import starts once the editor has settled after opening the note.
+    setTimeout(() => {
+      session?.tw.prepareStandby();
+      session?.warmUp();
+    }, 200).unref();
     return { pid: process.pid };
   },
   open: (bufnr: number, path: string) => pullBuffer(bufnr, path),
-  prewrite: async (path: string, lines: string[]) => {
+  prewrite: async (path: string, lines: string | string[]) => {
     const t0 = performance.now();
-    const text = lines.join('\n');
+    const text = typeof lines === 'string' ? lines : lines.join('\n');
     const p = await session!.prewrite(path, text);
     const out = p ? editsFromChanges(text, p.changes) : [];
     if (process.env.PLANAGER_TIMING) log('TIMING', `prewrite ${(performance.now() - t0).toFixed(2)} ms`);
     return out;
   },
   postwrite: async (bufnr: number, path: string) => {
+    const t0 = performance.now();
     reportProblems(await session!.push(path), 'push');
+    if (process.env.PLANAGER_TIMING) log('TIMING', `push ${(performance.now() - t0).toFixed(2)} ms`);
     if (pullAfterWrite.delete(bufnr)) await pullBuffer(bufnr, path);
   },
   sync: async (force = false) => {

@@ -6,24 +6,29 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ChangeSet } from '@codemirror/state';
-import { extractObjects, lightTasks, patchFile, propagateStatuses, type TaskEdit } from '../graph/index.js';
-import { parse } from '../parser/index.js';
+import { extractObjects, lightTasks, patchFile, propagateStatuses, type LightTask, type TaskEdit } from '../graph/index.js';
+import { parse, type Tree } from '../parser/index.js';
+import type { TwTask } from './taskwarrior.js';
 import type { TaskState } from './store.js';
 
 /** What pre-write needs to know: every uuid in use, and the note's tasks as last synced. */
 export interface KnownTasks {
   uuids: Iterable<string>;
   tasks: Record<string, TaskState>;
+  /** Taskwarrior's versions of the note's tasks at the last sync (the shard's cache). */
+  cache?: Record<string, TwTask>;
 }
 
 export interface Prewrite {
   changes: ChangeSet;
   newIds: string[];
   derived: { key: string; status: string }[];
+  /** Every task's key, id, status and parent (the fast pass). */
+  light: LightTask[];
 }
 
-export function prepareWrite(file: string, text: string, state: KnownTasks, opts: { propagate?: boolean } = {}): Prewrite {
-  const tree = parse(text);
+/** `tree`: the text's parse when the caller has it (re-parsed incrementally from the last). */
+export function prepareWrite(file: string, text: string, state: KnownTasks, opts: { propagate?: boolean } = {}, tree: Tree = parse(text)): Prewrite {
   // The fast pass decides whether anything needs writing; most writes need nothing.
   const light = lightTasks(tree, file);
   const byId = new Map(Object.values(state.tasks).map((s) => [s.id, s]));
@@ -34,7 +39,7 @@ export function prepareWrite(file: string, text: string, state: KnownTasks, opts
   const view = { tasks: byKey, childrenOf: (k: string) => children.get(k) ?? [] };
   const changed = light.filter((t) => !t.id || byId.get(t.id)?.base.status !== t.status).map((t) => t.key);
   const derivedMap = opts.propagate ?? true ? propagateStatuses(view, changed, (k) => byKey.get(k)?.status) : new Map();
-  if (fresh.length === 0 && derivedMap.size === 0) return { changes: ChangeSet.empty(text.length), newIds: [], derived: [] };
+  if (fresh.length === 0 && derivedMap.size === 0) return { changes: ChangeSet.empty(text.length), newIds: [], derived: [], light };
 
   const objects = extractObjects(tree, file);
   const known = new Set<string>([...state.uuids, ...Object.keys(state.tasks)].map((u) => u.replace(/-/g, '')));
@@ -64,5 +69,5 @@ export function prepareWrite(file: string, text: string, state: KnownTasks, opts
     edit(key).status = status;
     derived.push({ key, status });
   }
-  return { changes: patchFile(text, objects, [...edits.values()]).changes, newIds, derived };
+  return { changes: patchFile(text, objects, [...edits.values()]).changes, newIds, derived, light };
 }

@@ -10,7 +10,7 @@
  *   written by the engine.
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { stateDirOf, sync, type SyncOptions, type SyncReport } from './engine.js';
+import { stateDirOf, sync, uuidFromId, type SyncOptions, type SyncReport } from './engine.js';
 import { Store } from './store.js';
 import type { KnownTasks } from './prewrite.js';
 import { backup, listBackups, type BackupMode } from './backup.js';
@@ -19,7 +19,16 @@ import { Queue } from './lock.js';
 import { readLog, type LogEntry } from './log.js';
 import { prepareWrite, type Prewrite } from './prewrite.js';
 import { Taskwarrior } from './taskwarrior.js';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ChangeSet } from '@codemirror/state';
+import { extractObjects } from '../graph/index.js';
+import { fromTw } from './mapping.js';
+import type { TwTask } from './taskwarrior.js';
+import { parse, reparse } from '../parser/index.js';
+import { acquireLock } from './lock.js';
+import { planPrepush, textChange, type Parsed, type Prepush } from './prepush.js';
+import { deltaToJson, diff, versionKey } from './undo.js';
 
 export interface SessionConfig {
   workspaces: string[];
@@ -32,6 +41,11 @@ export interface SessionConfig {
   bulkMin?: number;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /**
+   * Keep one `task import` started and waiting for its input, and send a one-line change as
+   * soon as the file is written (prepush.ts). Default true; false starts `task` per push.
+   */
+  standby?: boolean;
 }
 
 export interface Status {
@@ -56,9 +70,13 @@ export class Session {
   private status: Status = { lastSync: null, lastError: null, pendingPushes: 0, conflicts: 0, running: false };
   private backupTimer: NodeJS.Timeout | null = null;
   private readonly dirty = new Set<string>();
+  /** The last text each note was written with, and its parse (the next one re-parses from it). */
+  private readonly parsed = new Map<string, Parsed & { clean: boolean }>();
+  /** A one-line change worked out at BufWritePre, sent once the write is on disk. */
+  private readonly prepushes = new Map<string, Prepush & { text: string }>();
 
   constructor(readonly config: SessionConfig) {
-    this.tw = new Taskwarrior({ bin: config.task ?? 'task', env: config.env ?? process.env, timeoutMs: config.timeoutMs });
+    this.tw = new Taskwarrior({ bin: config.task ?? 'task', env: config.env ?? process.env, timeoutMs: config.timeoutMs, standby: config.standby ?? true });
   }
 
   /** The workspace holding `path`, or null when the file is not tracked. */
@@ -102,7 +120,7 @@ export class Session {
   private async loadKnown(workspace: string, rel: string): Promise<KnownTasks> {
     const store = new Store(this.stateDir(workspace));
     const [index, shard] = await Promise.all([store.index(), store.shard(rel)]);
-    return { uuids: Object.keys(index.where), tasks: shard.tasks };
+    return { uuids: Object.keys(index.where), tasks: shard.tasks, cache: shard.cache };
   }
 
   /**
@@ -121,10 +139,11 @@ export class Session {
     }
   }
 
-  private async run(workspace: string, extra: Partial<SyncOptions>): Promise<SyncReport> {
+  private async run(workspace: string, extra: Partial<SyncOptions>, first?: () => Promise<void>): Promise<SyncReport> {
     return this.queue.run(async () => {
       this.status.running = true;
       try {
+        await first?.().catch((e: unknown) => console.error("planager: the fast push failed; the full sync follows", e));
         const r = await sync(this.opts(workspace, extra));
         this.refreshKnown();
         this.status.lastSync = new Date().toISOString();
@@ -183,17 +202,99 @@ export class Session {
   async prewrite(path: string, text: string): Promise<Prewrite | null> {
     const at = this.locate(path);
     if (!at) return null;
-    return prepareWrite(at.rel, text, await this.known(at.workspace, at.rel), { propagate: this.config.propagate });
+    const abs = resolve(path);
+    const prev = this.parsed.get(abs);
+    const tree = !prev ? parse(text) : prev.text === text ? prev.tree : reparse(prev.tree, textChange(prev.text, text));
+    const known = await this.known(at.workspace, at.rel);
+    this.prepushes.delete(abs);
+    // A one-line change to a synced task, on a text that needed no ids or derived statuses:
+    // this one needs none either (no new line, no status that derives another), so the
+    // whole-file pass is skipped and the change is sent as soon as the write is on disk.
+    if (prev?.clean && this.config.standby !== false) {
+      const plan = planPrepush(at.rel, prev, { text, tree }, null, known, new Date());
+      if (plan) {
+        this.parsed.set(abs, { text, tree, clean: true });
+        this.prepushes.set(abs, { ...plan, text });
+        return { changes: ChangeSet.empty(text.length), newIds: [], derived: [], light: [] };
+      }
+    }
+    const p = prepareWrite(at.rel, text, known, { propagate: this.config.propagate }, tree);
+    this.parsed.set(abs, { text, tree, clean: p.changes.empty });
+    if (prev && p.changes.empty && this.config.standby !== false) {
+      const plan = planPrepush(at.rel, prev, { text, tree }, p.light, known, new Date());
+      if (plan) this.prepushes.set(abs, { ...plan, text });
+    }
+    return p;
+  }
+
+  /**
+   * Run the one-line write path on a small made-up note, in idle time after start-up: V8
+   * compiles by call count, not by size, so the first real writes find it optimised (the first
+   * writes of a session measured 7 ms of prewrite at 1,000 tasks instead of 2). No I/O.
+   */
+  warmUp(): void {
+    const lines = ['* Warm'];
+    for (let i = 0; i < 40; i++) lines.push(`  - ( |# B) warm ${i} task %#${(0x10000000 + i).toString(16)}%`);
+    let text = lines.join('\n') + '\n';
+    let tree = parse(text);
+    const known: KnownTasks = { uuids: [], tasks: {}, cache: {} };
+    for (const t of extractObjects(tree, 'warm.norg').tasks) {
+      const uuid = uuidFromId(t.id!);
+      const tw: TwTask = { uuid, description: t.description, status: 'pending', entry: '20260101T000000Z', priority: 'M' };
+      known.cache![uuid] = tw;
+      known.tasks[uuid] = { uuid, id: t.id!, file: 'warm.norg', base: fromTw(tw), dueText: null, scheduledText: null, noteHash: t.hash };
+    }
+    for (let k = 0; k < 40; k++) {
+      const next = text.replace(`warm ${k} task`, `warm ${k} task${k % 2 ? ' done' : ''}`).replace(`( |# B) warm ${k} `, k % 3 ? `(x|# B) warm ${k} ` : `( |# A) warm ${k} `);
+      const after = reparse(tree, textChange(text, next));
+      planPrepush('warm.norg', { text, tree }, { text: next, tree: after }, null, known, new Date());
+      text = next;
+      tree = after;
+    }
   }
 
   async push(path: string): Promise<SyncReport | null> {
     const at = this.locate(path);
     if (!at) return null;
+    const abs = resolve(path);
+    const pre = this.prepushes.get(abs);
+    this.prepushes.delete(abs);
     this.status.pendingPushes++;
     try {
-      return await this.run(at.workspace, { files: [at.rel], direction: 'push' });
+      return await this.run(at.workspace, { files: [at.rel], direction: 'push' }, pre ? () => this.prepush(at.workspace, abs, pre) : undefined);
     } finally {
       this.status.pendingPushes--;
+    }
+  }
+
+  /**
+   * Send a one-line change worked out at BufWritePre, if the file on disk is what it was
+   * worked out from and Taskwarrior has not changed since the last sync. Its intent goes into
+   * the index, so that the sync that follows (and any later one reading undo.data) tells it
+   * from another writer's edit. Best effort: when anything is off, the full sync does the job.
+   */
+  private async prepush(workspace: string, abs: string, pre: Prepush & { text: string }): Promise<void> {
+    let disk: string;
+    try {
+      disk = readFileSync(abs, 'utf8');
+    } catch {
+      return;
+    }
+    if (disk !== pre.text + '\n' && disk !== pre.text) return;
+    const dir = this.stateDir(workspace);
+    const locked = await acquireLock(dir);
+    if (!locked.ok) return;
+    try {
+      if (existsSync(join(dir, 'journal.json'))) return;
+      const store = new Store(dir);
+      const head = await store.head();
+      if (head.stamp === null || (await this.tw.stamp()) !== head.stamp) return;
+      const importing = this.tw.startImport().send([pre.task]);
+      head.intents = [...(head.intents ?? []), [versionKey(pre.task), deltaToJson(diff(pre.basis, pre.task))]];
+      await store.saveHead(head);
+      await importing;
+    } finally {
+      await locked.lock.release();
     }
   }
 

@@ -28,6 +28,9 @@ M.defaults = {
   bulk_min = 3,
   -- Seconds a `task` call may take.
   timeout = 30,
+  -- Keep one `task import` started and waiting for its input, so that a write reaches
+  -- Taskwarrior without waiting for `task` to start (see :help planager-speed).
+  standby = true,
   -- Log file (its path is shown by :checkhealth planager).
   log_file = nil,
   log_level = 'info',
@@ -47,6 +50,7 @@ local TYPES = {
   bulk_share = 'number',
   bulk_min = 'number',
   timeout = 'number',
+  standby = 'boolean',
   log_file = { 'string', 'nil' },
   log_level = 'string',
 }

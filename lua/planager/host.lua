@@ -59,6 +59,7 @@ function H.session_config()
     bulkShare = c.bulk_share,
     bulkMin = c.bulk_min,
     timeoutMs = c.timeout * 1000,
+    standby = c.standby,
   }
 end
 

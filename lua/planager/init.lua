@@ -113,7 +113,8 @@ function H.on_write_pre(ev)
     return
   end
   local t0 = vim.env.PLANAGER_TIMING and (vim.uv or vim.loop).hrtime()
-  local edits, err = host.request('prewrite', H.path(ev.buf), buffer.lines(ev.buf))
+  -- One string, not a list of lines: a tenth of the encoding work on both sides of the pipe.
+  local edits, err = host.request('prewrite', H.path(ev.buf), table.concat(buffer.lines(ev.buf), '\n'))
   if t0 then
     host.log(string.format('TIMING prewrite round trip %.2f ms', ((vim.uv or vim.loop).hrtime() - t0) / 1e6))
   end
