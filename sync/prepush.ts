@@ -8,7 +8,7 @@
  * status that derives a parent's, a task Taskwarrior changed since the last sync) is left to
  * the full sync alone. No I/O here.
  */
-import { extractObjects, type LightTask, type TaskObject } from '../graph/index.js';
+import { extractObjects, minimal, type LightTask, type TaskObject } from '../graph/index.js';
 import type { TextChange, Tree } from '../parser/index.js';
 import { DEFAULT_PRIORITIES, fromTw, sameValue, toTw, type Fields, type PriorityMap } from './mapping.js';
 import type { KnownTasks } from './prewrite.js';
@@ -27,14 +27,10 @@ export interface Prepush {
   basis: TwTask;
 }
 
-/** The one change that turns `a` into `b`: common prefix and suffix trimmed. */
+/** The one change that turns `a` into `b`: common prefix and suffix trimmed (patch.ts `minimal`). */
 export function textChange(a: string, b: string): TextChange {
-  let p = 0;
-  const max = Math.min(a.length, b.length);
-  while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
-  let s = 0;
-  while (s < max - p && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
-  return { from: p, to: a.length - s, insert: b.slice(p, b.length - s) };
+  const [c] = minimal(a, 0, a.length, b) as { from: number; to: number; insert: string }[];
+  return c ?? { from: a.length, to: a.length, insert: '' };
 }
 
 const innermost = (tasks: TaskObject[], at: number) => tasks.filter((t) => t.spans.item.from <= at && at < t.spans.item.to).pop();
