@@ -15,7 +15,7 @@
 import { STATUS_NAMES } from '../parser/extension.js';
 import { ID_COMMENT, walk, type LinkTarget, type SyntaxNode, type TaskStatus, type Tree } from '../parser/index.js';
 import { describe } from '../parser/describe.js';
-import { hashString } from './hash.js';
+import { hashJoined } from './hash.js';
 
 export interface Span {
   from: number;
@@ -100,12 +100,12 @@ export interface FileObjects {
 const NORG_TAGS = new Set(['comment', 'name', 'ordered', 'color', 'export', 'id', 'choice', 'image', 'embed', 'code', 'table', 'document.meta', 'example', 'math', 'group', 'details', 'unordered']);
 
 function fieldsHash(t: TaskObject): string {
-  return hashString(
-    [t.id ?? '', t.file, t.kind, t.status, t.description, t.priority ?? '', t.due ?? '', t.start ?? '', t.timestamp ?? '', t.recurrence ?? '', t.tags.join(','), t.project, t.parent ?? '', JSON.stringify(t.links)].join('\u0000'),
-  );
+  return hashJoined([t.id ?? '', t.file, t.kind, t.status, t.description, t.priority ?? '', t.due ?? '', t.start ?? '', t.timestamp ?? '', t.recurrence ?? '', t.tags.length === 0 ? '' : t.tags.join(','), t.project, t.parent ?? '', t.links.length === 0 ? '[]' : JSON.stringify(t.links)]);
 }
 
 const INERT = new Set(['example', 'comment']);
+/** The heading path of what stands under no heading (shared, so never to be mutated). */
+const NO_TITLES: string[] = Object.freeze([]) as unknown as string[];
 
 /**
  * `focus`: extract only along the path to that offset (the items and headings holding it),
@@ -131,14 +131,33 @@ export function extractObjects(tree: Tree, file: string, focus?: number): FileOb
     firstTags?: string[];
     firstTagLines?: { name: string; from: number; to: number }[];
     first?: SyntaxNode;
+    /** A heading's titles from the top, its own last (shared by the objects under it). */
+    path?: string[];
+    /** Its project, and the base project it was built on (the meta may come later). */
+    project?: string;
+    projectBase?: string | null;
   }
   const frames: Frame[] = [];
-  const headingTitles = () => frames.filter((f) => f.kind === 'heading').map((f) => f.title!);
+  const innerHeading = (): Frame | null => {
+    for (let i = frames.length - 1; i >= 0; i--) if (frames[i].kind === 'heading') return frames[i];
+    return null;
+  };
+  const headingTitles = (): string[] => innerHeading()?.path ?? NO_TITLES;
   const enclosingTask = () => {
     for (let i = frames.length - 1; i >= 0; i--) if (frames[i].kind !== 'list' && frames[i].taskKey) return frames[i].taskKey;
     return null;
   };
   const projectOf = (titles: string[]) => [baseProject, ...titles.map((t) => t.replace(/\./g, '_'))].filter((x): x is string => !!x).join('.');
+  // Per heading, not per task: every task under one heading has the same project.
+  const projectHere = (): string => {
+    const h = innerHeading();
+    if (!h) return projectOf(NO_TITLES);
+    if (h.project === undefined || h.projectBase !== baseProject) {
+      h.project = projectOf(h.path!);
+      h.projectBase = baseProject;
+    }
+    return h.project;
+  };
 
   // A task-bearing node (list item or heading): its fields, spans and identity.
   const visitItem = (n: SyntaxNode, from: number, to: number, depth: number): boolean => {
@@ -210,7 +229,7 @@ export function extractObjects(tree: Tree, file: string, focus?: number): FileOb
         timestamp: value('timestamp'),
         recurrence: statusPart.kind === 'todo_item_recurring' ? (value('todo_item_recurring') ?? '') : null,
         tags,
-        project: projectOf(titles),
+        project: projectHere(),
         headingPath: titles,
         parent: enclosingTask(),
         links: desc.links,
@@ -236,7 +255,7 @@ export function extractObjects(tree: Tree, file: string, focus?: number): FileOb
       tasks.push(task);
       if (isHeading) projects[projects.length - 1].taskKey = key;
     }
-    frames.push({ depth, kind: isHeading ? 'heading' : 'item', title: isHeading ? desc.text : undefined, taskKey: key, tags: [] });
+    frames.push({ depth, kind: isHeading ? 'heading' : 'item', title: isHeading ? desc.text : undefined, taskKey: key, tags: [], path: isHeading ? projects[projects.length - 1].path : undefined });
     return true;
   };
 

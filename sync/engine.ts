@@ -28,11 +28,11 @@ import { join } from 'node:path';
 import { applyChanges, hashString, patchFile, propagateStatuses, resolveFile, WorkspaceGraph, type TaskEdit, type TaskObject } from '../graph/index.js';
 import { decodeUtf8, type TaskStatus } from '../parser/index.js';
 import { formatDate, matchesText, resolveText } from './dates.js';
-import { readJson, writeAtomic, writeAtomicAll } from './fsutil.js';
+import { readJson, stageAll, writeAtomic, writeAtomicAll, type Staged } from './fsutil.js';
 import { acquireLock } from './lock.js';
 import { appendLog, type LogEntry } from './log.js';
 import { DEFAULT_PRIORITIES, FIELD_NAMES, fromTw, sameValue, toTw, type Fields, type PriorityMap } from './mapping.js';
-import type { PendingImport, Taskwarrior, TwError, TwResult, TwTask } from './taskwarrior.js';
+import { utcMs, type PendingImport, type Taskwarrior, type TwError, type TwResult, type TwTask } from './taskwarrior.js';
 import { Store, type FileProjects, type Index, type NoteStamp, type Shard, type SyncState, type TaskState } from './store.js';
 import { canon, deltaFromJson, deltaToJson, diff, expectedVersions, lostUpdates, readUndoTail, readUndoTailSync, storedVersions, undoMark, undoSize as undoFileSize, versionKey, type Delta } from './undo.js';
 import { hashText, listNorgFiles } from './workspace.js';
@@ -251,7 +251,7 @@ function projectsOf(graph: WorkspaceGraph, file: string): FileProjects {
 }
 
 function extractProjects(text: string, file: string): FileProjects {
-  const g = new WorkspaceGraph({ propagate: false });
+  const g = new WorkspaceGraph({ propagate: false, derive: false });
   g.setFile(file, text);
   return projectsOf(g, file);
 }
@@ -335,11 +335,14 @@ export async function sync(opts: SyncOptions): Promise<SyncReport> {
     }
     for (let attempt = 0; attempt < 3; attempt++) {
       const early = new EarlyImport(opts.tw);
+      const notes: { staged: Staged | null } = { staged: null };
       let r: SyncReport | 'retry';
       try {
-        r = await attemptSync(opts, dir, emptyReport(!!opts.dryRun), early);
+        r = await attemptSync(opts, dir, emptyReport(!!opts.dryRun), early, notes);
       } finally {
         early.cancel();
+        // Temp files of notes an attempt staged and did not rename (it failed or threw).
+        notes.staged?.abort();
       }
       if (r === 'retry') continue;
       r.processes = opts.tw.calls - calls0;
@@ -397,10 +400,12 @@ class EarlyImport {
   start(): void {
     this.pending ??= this.tw.startImport();
   }
-  send(tasks: TwTask[]): Promise<TwResult<void>> {
+  /** Send the tasks; `written` settles once they are all in `task`'s stdin pipe. */
+  send(tasks: TwTask[]): { result: Promise<TwResult<void>>; written: Promise<void> } {
     const p = this.pending ?? this.tw.startImport();
     this.pending = null;
-    return p.send(tasks);
+    const result = p.send(tasks);
+    return { result, written: p.written() };
   }
   cancel(): void {
     this.pending?.cancel();
@@ -408,7 +413,7 @@ class EarlyImport {
   }
 }
 
-async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, early: EarlyImport): Promise<SyncReport | 'retry'> {
+async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, early: EarlyImport, notesOut: { staged: Staged | null }): Promise<SyncReport | 'retry'> {
   const now = opts.now?.() ?? new Date();
   const direction = opts.direction ?? 'both';
   const priorities = opts.priorities ?? DEFAULT_PRIORITIES;
@@ -444,51 +449,10 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
   // must not be read as other writers' edits when undo.data is replayed.
   const prevIntents = new Map((index.intents ?? []).map(([k, d]) => [k, deltaFromJson(d)] as const));
   const twByUuid = new Map<string, TwTask>();
-  if (stamp !== index.stamp || index.stamp === null) {
-    const fromUndo = index.stamp !== null ? readChangesFromUndo(opts.tw.dataDir(), index, stamp, prevIntents) : null;
-    if (fromUndo) {
-      source = 'undo';
-      undoSize = fromUndo.size;
-      for (const t of fromUndo.tasks) {
-        twByUuid.set(t.uuid, t);
-        twChanged.add(t.uuid);
-      }
-    } else {
-      const e = await opts.tw.export();
-      if (!e.ok) return twFail(report, e.error);
-      source = 'export';
-      twTasks = e.value;
-      // The first call on a new database creates its files: compare later writes to this.
-      seen = await opts.tw.stamp();
-      exportedAt = Date.now();
-      for (const t of twTasks) {
-        twByUuid.set(t.uuid, t);
-        if (changedSince(index.modified[t.uuid], t)) twChanged.add(t.uuid);
-      }
-      for (const u of Object.keys(index.where)) if (!twByUuid.has(u)) twChanged.add(u);
-      // Versions a concurrent `task` process overwrote are brought back from undo.data.
-      const tail = index.undoSize !== undefined ? await readUndoTail(opts.tw.dataDir(), index.undoSize, prevIntents) : { size: await undoFileSize(opts.tw.dataDir()), latest: new Map<string, TwTask>(), transactions: [] };
-      if (index.undoSize !== undefined) {
-        for (const t of lostUpdates(twByUuid, tail.latest)) {
-          const was = twByUuid.get(t.uuid);
-          if (was) exportedVersion.set(t.uuid, was);
-          repairs.push(t);
-          twByUuid.set(t.uuid, t);
-          twChanged.add(t.uuid);
-        }
-        if (repairs.length > 0) {
-          twTasks = [...twByUuid.values()];
-          report.warnings.push(`repaired ${repairs.length} task(s) that a concurrent \`task\` process had overwritten (from undo.data)`);
-        }
-      }
-      undoSize = tail.size;
-    }
-  }
-  const exported = source === 'export';
 
   // The notes to load: changed ones, those holding tasks Taskwarrior changed, and what
   // those link to or where new tasks go. Every other note keeps its state untouched.
-  const graph = new WorkspaceGraph({ propagate: false });
+  const graph = new WorkspaceGraph({ propagate: false, derive: false });
   const loaded = new Map<string, NoteFile>();
   const known: Record<string, TaskState> = {};
   const knownCache: Record<string, TwTask> = {};
@@ -520,6 +484,51 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
     Object.assign(known, sh.tasks);
     Object.assign(knownCache, sh.cache);
   };
+
+  if (stamp !== index.stamp || index.stamp === null) {
+    const fromUndo = index.stamp !== null ? readChangesFromUndo(opts.tw.dataDir(), index, stamp, prevIntents) : null;
+    if (fromUndo) {
+      source = 'undo';
+      undoSize = fromUndo.size;
+      for (const t of fromUndo.tasks) {
+        twByUuid.set(t.uuid, t);
+        twChanged.add(t.uuid);
+      }
+    } else {
+      // The changed notes are parsed while `task` exports (another process, the other core).
+      const exporting = opts.tw.export();
+      for (const n of changed) await load(n.file);
+      const e = await exporting;
+      if (!e.ok) return twFail(report, e.error);
+      source = 'export';
+      twTasks = e.value;
+      // The first call on a new database creates its files: compare later writes to this.
+      seen = await opts.tw.stamp();
+      exportedAt = Date.now();
+      for (const t of twTasks) {
+        twByUuid.set(t.uuid, t);
+        if (changedSince(index.modified[t.uuid], t)) twChanged.add(t.uuid);
+      }
+      for (const u of Object.keys(index.where)) if (!twByUuid.has(u)) twChanged.add(u);
+      // Versions a concurrent `task` process overwrote are brought back from undo.data.
+      const tail = index.undoSize !== undefined ? await readUndoTail(opts.tw.dataDir(), index.undoSize, prevIntents) : { size: await undoFileSize(opts.tw.dataDir()), latest: new Map<string, TwTask>(), transactions: [] };
+      if (index.undoSize !== undefined) {
+        for (const t of lostUpdates(twByUuid, tail.latest)) {
+          const was = twByUuid.get(t.uuid);
+          if (was) exportedVersion.set(t.uuid, was);
+          repairs.push(t);
+          twByUuid.set(t.uuid, t);
+          twChanged.add(t.uuid);
+        }
+        if (repairs.length > 0) {
+          twTasks = [...twByUuid.values()];
+          report.warnings.push(`repaired ${repairs.length} task(s) that a concurrent \`task\` process had overwritten (from undo.data)`);
+        }
+      }
+      undoSize = tail.size;
+    }
+  }
+  const exported = source === 'export';
   for (const n of changed) await load(n.file);
   for (const f of removed) await load(f);
   for (const u of twChanged) {
@@ -1037,14 +1046,29 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
   let recordStamp: string | null = stamp;
   /** What each version this sync writes means (by content key), kept for the next sync. */
   const intent = new Map<string, Delta | null>();
+  const toWrite = noteChanges.filter((x) => writes(x.file));
+  let staged: Staged | null = null;
   if (imports.length > 0) {
     // From where undo.data stood when this sync read the database (the stamp holds its size):
     // any write since that is not ours means the next sync must look again.
     const undoBefore = /undo\.data:(\d+):/.exec(stamp) ? Number(/undo\.data:(\d+):/.exec(stamp)![1]) : await undoFileSize(opts.tw.dataDir());
-    const importing = early.send(imports);
-    prepare();
+    const sending = early.send(imports);
+    const importing = sending.result;
+    // While `task` imports (another process, the other core): the state, the intents, and the
+    // notes written and flushed under temp names. They are renamed over the notes only once
+    // the import succeeded; a failed import removes them. The input goes into the pipe first.
+    await sending.written;
+    try {
+      prepare();
+      for (const t of imports) intent.set(versionKey(t), basisOf.has(t.uuid) ? diff(basisOf.get(t.uuid)!, t) : null);
+      notesOut.staged = staged = stageAll(toWrite.map((c) => ({ path: join(opts.workspace, c.file), data: c.after })), true);
+    } catch (e) {
+      await importing;
+      throw e;
+    }
     const r = await importing;
     if (!r.ok) {
+      staged.abort();
       if (journaled) await unlink(join(dir, 'journal.json')).catch(() => {});
       return twFail(report, r.error);
     }
@@ -1056,20 +1080,26 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
     // write of ours applies only what we meant (our version against the one we computed it
     // from), a correction of ours nothing. Where the last version differs, write the expected
     // one; repeat while other writers keep racing (bounded).
-    for (const t of imports) intent.set(versionKey(t), basisOf.has(t.uuid) ? diff(basisOf.get(t.uuid)!, t) : null);
+    // Tasks this sync creates: a transaction that creates one of them, and is the only one on
+    // it, is our own write as we sent it, with nothing to compare (a first sync of 10,000 tasks
+    // spent 160 ms parsing and comparing those).
+    const fresh = new Set(imports.filter((t) => !basisOf.has(t.uuid) && !twByUuid.has(t.uuid)).map((t) => t.uuid));
+    const created = new Set<string>();
     const written: TwTask[] = [...imports];
     const transactions: { old: TwTask | null; new: TwTask }[] = [];
     let from = undoBefore;
     let refixed = 0;
     let settled = false;
     for (let round = 0; round < 4; round++) {
-      const tail = await readUndoTail(opts.tw.dataDir(), from);
+      const tail = await readUndoTail(opts.tw.dataDir(), from, undefined, round === 0 ? fresh : undefined);
       transactions.push(...tail.transactions);
+      for (const u of tail.created) created.add(u);
       from = tail.size;
       const expected = expectedVersions(transactions, new Map([...prevIntents, ...intent]));
       const current = new Map(transactions.map((x) => [x.new.uuid, x.new]));
       const fixes: TwTask[] = [];
       for (const t of imports) {
+        if (created.has(t.uuid)) continue;
         const want = expected.get(t.uuid);
         const have = current.get(t.uuid);
         if (want && have && canon(want) !== canon(have)) fixes.push(want);
@@ -1090,12 +1120,12 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
     const after = await opts.tw.stamp();
     // The stamp counts only if every transaction since our read is one of our writes (by
     // content: a foreign write to a task we also wrote must still look new).
-    const ours = new Set(written.map(canon));
+    const ours = transactions.length > 0 ? new Set(written.map(canon)) : new Set<string>();
     recordStamp = settled && refixed === 0 && transactions.every((x) => ours.has(canon(x.new))) ? after : null;
   }
   const skipped = new Set<string>();
   const noteWrites: { path: string; data: string }[] = [];
-  for (const c of noteChanges.filter((x) => writes(x.file))) {
+  for (const c of toWrite) {
     const abs = join(opts.workspace, c.file);
     const current = opts.texts?.get(c.file)?.text ?? readText(abs);
     if (current !== c.before) {
@@ -1106,7 +1136,10 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
     }
     noteWrites.push({ path: abs, data: c.after });
   }
-  await writeAtomicAll(noteWrites, true);
+  if (staged) {
+    const go = new Set(noteWrites.map((w) => w.path));
+    staged.commit((path) => go.has(path));
+  } else await writeAtomicAll(noteWrites, true);
 
   // State: the shards, the catalog, then the head of the index.
   const { shards, shardTexts, catalog } = prepare();
@@ -1221,7 +1254,7 @@ function twFail(r: SyncReport, e: TwError): SyncReport {
 
 function parseTwTime(s: string): number | null {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);
-  return m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) : null;
+  return m ? utcMs(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) : null;
 }
 
 function diffFields(from: Fields, to: Fields): LogEntry['fields'] {

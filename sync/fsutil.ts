@@ -42,13 +42,37 @@ export async function writeAtomic(path: string, data: string | Uint8Array, durab
   }
 }
 
+/** Files written (and flushed) to temp names, waiting to be renamed over their targets. */
+export interface Staged {
+  /** Rename the staged files whose target `keep` accepts over their targets; drop the others. */
+  commit(keep?: (path: string) => boolean): void;
+  /** Remove every staged temp file. */
+  abort(): void;
+}
+
 /**
  * Several files, each atomically, flushed together: every temp file is written first, then
- * all are flushed, then renamed. One journal commit usually carries all the flushes, so ten
- * notes cost little more than one (measured: 100 notes one by one took 55 ms).
+ * all are flushed; nothing is renamed until `commit`. One journal commit usually carries all
+ * the flushes, so ten notes cost little more than one (measured: 100 notes one by one took
+ * 55 ms). Staging apart from renaming lets a sync write and flush its notes while `task`
+ * imports, and rename them only once the import succeeded.
  */
-export async function writeAtomicAll(files: { path: string; data: string }[], durable = false): Promise<void> {
+export function stageAll(files: { path: string; data: string }[], durable = false): Staged {
   const open: { fd: number; tmp: string; path: string }[] = [];
+  const drop = () => {
+    for (const o of open) {
+      try {
+        closeSync(o.fd);
+      } catch {
+        // closed already
+      }
+      try {
+        unlinkSync(o.tmp);
+      } catch {
+        // already gone
+      }
+    }
+  };
   try {
     for (const f of files) {
       const dir = dirname(f.path);
@@ -62,19 +86,38 @@ export async function writeAtomicAll(files: { path: string; data: string }[], du
       writeSync(fd, Buffer.from(f.data, 'utf8'));
     }
     if (durable) for (const o of open) fsyncSync(o.fd);
+    for (const o of open) closeSync(o.fd);
   } catch (e) {
-    for (const o of open) {
-      try {
-        closeSync(o.fd);
-        unlinkSync(o.tmp);
-      } catch {
-        // already gone
-      }
-    }
+    drop();
     throw e;
   }
-  for (const o of open) closeSync(o.fd);
-  for (const o of open) renameSync(o.tmp, o.path);
+  let done = false;
+  return {
+    commit(keep = () => true) {
+      if (done) return;
+      done = true;
+      for (const o of open) {
+        if (keep(o.path)) renameSync(o.tmp, o.path);
+        else unlinkSync(o.tmp);
+      }
+    },
+    abort() {
+      if (done) return;
+      done = true;
+      for (const o of open) {
+        try {
+          unlinkSync(o.tmp);
+        } catch {
+          // already gone
+        }
+      }
+    },
+  };
+}
+
+/** `stageAll` and `commit` at once. */
+export async function writeAtomicAll(files: { path: string; data: string }[], durable = false): Promise<void> {
+  stageAll(files, durable).commit();
 }
 
 export async function readJson<T>(path: string): Promise<T | null> {

@@ -80,6 +80,12 @@ const WRITE = ['rc.gc=off', 'rc.recurrence=off'];
 /** An import started ahead of knowing its tasks (see `Taskwarrior.startImport`). */
 export interface PendingImport {
   send(tasks: TwTask[]): Promise<TwResult<void>>;
+  /**
+   * Settles once what `send` gave is all in the pipe. A large input only moves while the event
+   * loop runs: a caller with work to do while `task` imports waits for this first, or `task`
+   * sits on a full pipe until that work is done.
+   */
+  written(): Promise<void>;
   cancel(): void;
 }
 
@@ -118,12 +124,15 @@ export class Taskwarrior {
   private start(args: string[], armNow = true): Started {
     this.calls++;
     let feed: (input?: string) => void = () => {};
+    let wrote: () => void = () => {};
+    const written = new Promise<void>((r) => (wrote = r));
     const result = new Promise<TwResult<{ stdout: string; stderr: string }>>((done) => {
       let child: ChildProcessWithoutNullStreams;
       try {
         // Its own process group, so that a timeout also ends what it started (hooks).
         child = spawn(this.bin, args, { env: this.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       } catch (e) {
+        wrote();
         done({ ok: false, error: { code: 'task-missing', message: `cannot start ${this.bin}: ${(e as Error).message}` } });
         return;
       }
@@ -148,18 +157,20 @@ export class Taskwarrior {
         if (fed) return;
         fed = true;
         arm();
-        if (input !== undefined) child.stdin.end(input);
-        else child.stdin.end();
+        if (input !== undefined) child.stdin.end(input, () => wrote());
+        else child.stdin.end(() => wrote());
       };
       child.stdout.on('data', (b: Buffer) => out.push(b));
       child.stderr.on('data', (b: Buffer) => err.push(b));
       child.stdin.on('error', () => {}); // a task that exits early closes its stdin under us
       child.on('error', (e: NodeJS.ErrnoException) => {
         if (timer) clearTimeout(timer);
+        wrote();
         done({ ok: false, error: { code: 'task-missing', message: e.code === 'ENOENT' ? `Taskwarrior not found: "${this.bin}" is not on PATH (install the taskwarrior package)` : `cannot start ${this.bin}: ${e.message}` } });
       });
       child.on('close', (code, signal) => {
         if (timer) clearTimeout(timer);
+        wrote();
         const stdout = Buffer.concat(out).toString('utf8');
         const stderr = Buffer.concat(err).toString('utf8');
         if (timedOut) return done({ ok: false, error: { code: 'task-timeout', message: `task ${args.find((a) => !a.startsWith('rc.')) ?? ''} did not answer within ${this.timeoutMs} ms (is there a ~/.taskrc, or does it ask a question?)`, stderr } });
@@ -171,7 +182,7 @@ export class Taskwarrior {
         done({ ok: true, value: { stdout, stderr } });
       });
     });
-    return { feed: (input?: string) => feed(input), result };
+    return { feed: (input?: string) => feed(input), result, written };
   }
 
   /** Every task (or those matching `filter`, which goes before the command). */
@@ -219,6 +230,7 @@ export class Taskwarrior {
         this.refillStandby();
         return r.ok ? { ok: true, value: undefined } : r;
       },
+      written: () => (used ? p.written : Promise.resolve()),
       cancel: () => {
         if (used) return;
         used = true;
@@ -334,6 +346,8 @@ export class Taskwarrior {
 interface Started {
   feed(input?: string): void;
   result: Promise<TwResult<{ stdout: string; stderr: string }>>;
+  /** Settles once the input fed is all in the pipe (or the process is gone). */
+  written: Promise<void>;
 }
 
 /** Fields `task` computes itself; sending them back is refused or meaningless. */
@@ -351,14 +365,28 @@ function expandHome(p: string, env: NodeJS.ProcessEnv): string {
 }
 
 /** `YYYYMMDDTHHMMSSZ` (Taskwarrior's export format) ↔ Date, in Node, never `task calc`. */
+const p2 = (n: number) => (n < 10 ? '0' : '') + n;
+
+/** `YYYYMMDDTHHMMSSZ`, UTC (built from the fields: a sync formats thousands of these). */
 export function twDate(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const y = d.getUTCFullYear();
+  if (y < 0 || y > 9999) return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return `${String(y).padStart(4, '0')}${p2(d.getUTCMonth() + 1)}${p2(d.getUTCDate())}T${p2(d.getUTCHours())}${p2(d.getUTCMinutes())}${p2(d.getUTCSeconds())}Z`;
+}
+
+/** `Date.UTC`, but years 0-99 are years 0-99 (Date.UTC maps them to 1900-1999). */
+export function utcMs(y: number, mo: number, d: number, h: number, mi: number, s: number): number {
+  const t = Date.UTC(y, mo, d, h, mi, s);
+  if (y >= 100) return t;
+  const x = new Date(t);
+  x.setUTCFullYear(y, mo, d);
+  return x.getTime();
 }
 
 export function parseTwDate(s: string | undefined): Date | null {
   if (!s) return null;
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);
-  if (m) return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
+  if (m) return new Date(utcMs(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
   const d = new Date(s);
   return Number.isNaN(d.getTime()) ? null : d;
 }

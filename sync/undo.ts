@@ -31,6 +31,17 @@ function decode(raw: string): string {
   return v.replace(/&open;/g, '[').replace(/&close;/g, ']');
 }
 
+// Consecutive transactions mostly share their dates (one import: one second).
+let lastEpoch = '';
+let lastDate = '';
+function epochDate(v: string): string {
+  if (v !== lastEpoch) {
+    lastDate = twDate(new Date(Number(v) * 1000));
+    lastEpoch = v;
+  }
+  return lastDate;
+}
+
 /** One FF4 task (`[k:"v" k:"v"]`) as Taskwarrior's export JSON would show it. */
 export function parseFF4(line: string): TwTask | null {
   const start = line.indexOf('[');
@@ -55,7 +66,7 @@ export function parseFF4(line: string): TwTask | null {
   for (const [k, v] of Object.entries(raw)) {
     if (k.startsWith('tags_') || k.startsWith('dep_')) continue; // 2.6's internal copies
     if (k.startsWith('annotation_')) annotations.push({ entry: twDate(new Date(Number(k.slice(11)) * 1000)), description: v });
-    else if (DATE_FIELDS.has(k) && /^\d+$/.test(v)) t[k] = twDate(new Date(Number(v) * 1000));
+    else if (DATE_FIELDS.has(k) && /^\d+$/.test(v)) t[k] = epochDate(v);
     else if (k === 'tags' || k === 'depends') t[k] = v.split(',').filter(Boolean);
     else t[k] = v;
   }
@@ -72,8 +83,10 @@ export interface UndoTail {
    * version it should have started from.
    */
   latest: Map<string, TwTask>;
-  /** Every transaction read, in order. */
+  /** Every transaction read, in order (but those in `created`). */
   transactions: { old: TwTask | null; new: TwTask }[];
+  /** Tasks of the `fresh` set asked for whose only transaction read creates them: not parsed. */
+  created: Set<string>;
 }
 
 export type Delta = Map<string, { set?: unknown; unset?: true; add?: string[]; remove?: string[] }>;
@@ -157,27 +170,41 @@ export async function undoSize(dataDir: string): Promise<number> {
 }
 
 /** Read undo.data from byte `from` to its end. A file that shrank (compacted) is read again. */
-export async function readUndoTail(dataDir: string, from: number, intents?: Map<string, Delta | null>): Promise<UndoTail> {
-  return readUndoTailSync(dataDir, from, intents, true) ?? { size: 0, latest: new Map(), transactions: [] };
+export async function readUndoTail(dataDir: string, from: number, intents?: Map<string, Delta | null>, fresh?: ReadonlySet<string>): Promise<UndoTail> {
+  return readUndoTailSync(dataDir, from, intents, true, fresh) ?? { size: 0, latest: new Map(), transactions: [], created: new Set() };
+}
+
+/**
+ * The uuid of an FF4 line, cheaply: the last ` uuid:"…"` (2.6 writes keys sorted, and a
+ * description's own quotes are escaped, so text inside a value cannot end the line's match).
+ */
+function uuidOfLine(line: string): string | null {
+  const at = line.lastIndexOf('uuid:"');
+  if (at < 1 || (line[at - 1] !== ' ' && line[at - 1] !== '[')) return null;
+  const end = line.indexOf('"', at + 6);
+  return end < 0 ? null : line.slice(at + 6, end);
 }
 
 /**
  * The same, synchronously (usually a few hundred bytes: cheaper than thread-pool round trips).
- * With `fromStartIfShrunk` false, a file shorter than `from` gives null instead.
+ * With `fromStartIfShrunk` false, a file shorter than `from` gives null instead. `fresh`: uuids
+ * of tasks the caller has just created; a transaction with no `old` on one of them that is
+ * the only transaction on it in the part read is listed in `created` instead of parsed.
  */
-export function readUndoTailSync(dataDir: string, from: number, intents?: Map<string, Delta | null>, fromStartIfShrunk = false): UndoTail | null {
+export function readUndoTailSync(dataDir: string, from: number, intents?: Map<string, Delta | null>, fromStartIfShrunk = false, fresh?: ReadonlySet<string>): UndoTail | null {
   const path = join(dataDir, 'undo.data');
   let size: number;
   try {
     size = statSync(path).size;
   } catch {
-    return fromStartIfShrunk ? { size: 0, latest: new Map(), transactions: [] } : null;
+    return fromStartIfShrunk ? { size: 0, latest: new Map(), transactions: [], created: new Set() } : null;
   }
   if (from > size && !fromStartIfShrunk) return null;
   const start = from > size ? 0 : from;
   const latest = new Map<string, TwTask>();
   const transactions: UndoTail['transactions'] = [];
-  if (size === start) return { size, latest, transactions };
+  const created = new Set<string>();
+  if (size === start) return { size, latest, transactions, created };
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.alloc(size - start);
@@ -187,17 +214,49 @@ export function readUndoTailSync(dataDir: string, from: number, intents?: Map<st
     // appending one, and its `new` line must be read with its `old`.
     const last = text.lastIndexOf('\n---\n');
     const end = last >= 0 ? last + 5 : text.startsWith('---\n') ? 4 : 0;
+    const lines = text.slice(0, end).split('\n');
+    // Fresh tasks created once, without an `old`, are left unparsed: count the uuids first.
+    let skip: Set<string> | null = null;
+    if (fresh && fresh.size > 0) {
+      const seen = new Map<string, number>();
+      let hasOld = false;
+      for (const line of lines) {
+        if (line.startsWith('old [')) hasOld = true;
+        else if (line.startsWith('---')) hasOld = false;
+        else if (line.startsWith('new [')) {
+          const u = uuidOfLine(line);
+          if (u === null) continue;
+          // A creation counts once; any other transaction on the uuid makes it ineligible.
+          seen.set(u, (seen.get(u) ?? 0) + (hasOld ? 2 : 1));
+        }
+      }
+      skip = new Set();
+      for (const [u, n] of seen) if (n === 1 && fresh.has(u)) skip.add(u);
+    }
     let before: TwTask | null = null;
-    for (const line of text.slice(0, end).split('\n')) {
-      if (line.startsWith('old [')) before = parseFF4(line);
-      else if (line.startsWith('new [')) {
+    let hasOld = false;
+    for (const line of lines) {
+      if (line.startsWith('old [')) {
+        hasOld = true;
+        before = parseFF4(line);
+      } else if (line.startsWith('new [')) {
+        if (skip && !hasOld) {
+          const u = uuidOfLine(line);
+          if (u !== null && skip.has(u)) {
+            created.add(u);
+            continue;
+          }
+        }
         const after = parseFF4(line);
         if (!after) continue;
         transactions.push({ old: before, new: after });
-      } else if (line.startsWith('---')) before = null;
+      } else if (line.startsWith('---')) {
+        before = null;
+        hasOld = false;
+      }
     }
     for (const [u, t] of expectedVersions(transactions, intents)) latest.set(u, t);
-    return { size: start + Buffer.byteLength(text.slice(0, end), 'utf8'), latest, transactions };
+    return { size: start + Buffer.byteLength(text.slice(0, end), 'utf8'), latest, transactions, created };
   } finally {
     closeSync(fd);
   }
