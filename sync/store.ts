@@ -119,6 +119,15 @@ export class Store {
     return s && s.file === file ? s : { file, tasks: {}, cache: {} };
   }
 
+  /** Where a shard and the catalog are written (for a caller that stages the writes). */
+  shardPath(file: string): string {
+    return join(this.dir, 'shards', shardName(file));
+  }
+
+  catalogPath(): string {
+    return join(this.dir, 'catalog.json');
+  }
+
   /** A shard serialised by the caller (`JSON.stringify`), ahead of the write. */
   async saveShardText(file: string, text: string): Promise<void> {
     await writeAtomic(join(this.dir, 'shards', shardName(file)), text);
