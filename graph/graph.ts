@@ -20,10 +20,10 @@ export interface GraphOptions {
   /** Derive a parent's status from its children (default true). */
   propagate?: boolean;
   /**
-   * Keep links, dependents, progress and blocked flags up to date (default true). Sync reads
-   * only the objects and the parent edges, and on a first sync of 10,000 tasks this upkeep
-   * was a quarter of loading the notes: it turns it off. Its updates then list every old task
-   * as removed and every new one as added, and derive nothing.
+   * Keep progress and blocked flags up to date and diff each update (default true). Sync
+   * reads only the objects, parent edges and links, and on a first sync of 10,000 tasks this
+   * upkeep was a quarter of loading the notes: it turns it off. Its updates then list every
+   * old task as removed and every new one as added, and derive nothing; links still resolve.
    */
   derive?: boolean;
 }
@@ -118,11 +118,18 @@ export class WorkspaceGraph {
     const objects = extractObjects(tree, file);
     const oldTasks = before ? before.objects.tasks : [];
     if (!this.derive) {
+      // Unindexing drops every old edge, so only tasks with links resolve again (and those
+      // of files linking here, whose heading may have come or gone).
       for (const o of oldTasks) this.unindexTask(o);
       this.files.set(file, { tree, objects });
       this.projectsByFile.set(file, objects.projects);
       for (const t of objects.tasks) this.indexTask(t);
-      return { file, added: objects.tasks, removed: oldTasks, changed: [], derived: [], cycles: [], duplicateIds: objects.duplicateIds, counters };
+      this.updateFileLinks(file);
+      const cycles: string[][] = [];
+      const relink = objects.tasks.filter((t) => t.links.length > 0);
+      for (const f of this.linkedFrom.get(file) ?? []) if (f !== file) for (const t of this.files.get(f)?.objects.tasks ?? []) if (t.links.length > 0) relink.push(t);
+      for (const t of relink) cycles.push(...this.resolveDeps(t, counters));
+      return { file, added: objects.tasks, removed: oldTasks, changed: [], derived: [], cycles, duplicateIds: objects.duplicateIds, counters };
     }
     const oldByKey = new Map(oldTasks.map((t) => [t.key, t]));
     const newByKey = new Map(objects.tasks.map((t) => [t.key, t]));

@@ -253,5 +253,23 @@ describe('sync with a real Taskwarrior', () => {
     expect(sb.exportAll().find((t) => t.description === 'Paint the walls')!.status).toBe('completed');
     expect((await run()).changed).toBe(false);
   });
-});
 
+  it('subtasks and links (same file, other file, loaded in either order) become depends, both ways round', async () => {
+    writeFileSync(join(ws, 'a.norg'), ['* Build', '  - ( ) Pour the slab {:b:* Order}', '  - ( ) Frame it {* Setup}', '* Setup', '  - ( ) Survey', ''].join('\n'));
+    writeFileSync(join(ws, 'b.norg'), ['* Order', '  - ( ) Order concrete', ''].join('\n'));
+    expect((await run()).code).toBe(0);
+    // Link text stays in the description ("Pour the slab {:b:* Order}"): keyed by what precedes it.
+    const byDesc = () => new Map(sb.exportAll().map((t) => [t.description.replace(/ \{.*\}$/, ''), t]));
+    let all = byDesc();
+    expect(all.get('Pour the slab')!.depends).toEqual([all.get('Order concrete')!.uuid]);
+    expect(all.get('Frame it')!.depends).toEqual([all.get('Survey')!.uuid]);
+    expect([...(all.get('Fix the fence')!.depends ?? [])].sort()).toEqual([all.get('Buy nails')!.uuid, all.get('Hammer them')!.uuid].sort());
+    // Only b.norg changes: the link from a.norg (not loaded again) is kept, and a second
+    // sync changes nothing.
+    writeFileSync(join(ws, 'b.norg'), readFileSync(join(ws, 'b.norg'), 'utf8').replace('Order concrete', 'Order the concrete'));
+    expect((await run()).code).toBe(0);
+    all = byDesc();
+    expect(all.get('Pour the slab')!.depends).toEqual([all.get('Order the concrete')!.uuid]);
+    expect((await run()).changed).toBe(false);
+  });
+});
