@@ -32,7 +32,7 @@ import { readJson, stageAll, writeAtomic, writeAtomicAll, type Staged } from './
 import { acquireLock } from './lock.js';
 import { appendLog, type LogEntry } from './log.js';
 import { DEFAULT_PRIORITIES, FIELD_NAMES, fromTw, sameValue, toTw, type Fields, type PriorityMap } from './mapping.js';
-import { utcMs, type PendingImport, type Taskwarrior, type TwError, type TwResult, type TwTask } from './taskwarrior.js';
+import { importLine, utcMs, type PendingImport, type Taskwarrior, type TwError, type TwResult, type TwTask } from './taskwarrior.js';
 import { Store, type FileProjects, type Index, type NoteStamp, type SyncState, type TaskState } from './store.js';
 import { canon, deltaFromJson, deltaToJson, diff, expectedVersions, lostUpdates, readUndoTail, readUndoTailSync, storedVersions, undoMark, undoSize as undoFileSize, versionKey, type Delta } from './undo.js';
 import { hashText, listNorgFiles } from './workspace.js';
@@ -142,6 +142,14 @@ export function shortId(uuid: string, others: Iterable<string>): string {
   return (others instanceof UuidIndex ? others : new UuidIndex(others)).shortId(uuid);
 }
 
+const CANONICAL = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A uuid's hex digits, lower case (slices for the usual form: a sync does this per task). */
+function hexOf(uuid: string): string {
+  if (CANONICAL.test(uuid)) return uuid.slice(0, 8) + uuid.slice(9, 13) + uuid.slice(14, 18) + uuid.slice(19, 23) + uuid.slice(24);
+  return uuid.replace(/-/g, '').toLowerCase();
+}
+
 /** A UuidIndex built on first use; uuids added before that are remembered. */
 class LazyUuids {
   private idx: UuidIndex | null = null;
@@ -178,7 +186,7 @@ export class UuidIndex implements Iterable<string> {
   }
 
   add(uuid: string): void {
-    const h = uuid.replace(/-/g, '').toLowerCase();
+    const h = hexOf(uuid);
     if (this.byHex.has(h)) return;
     this.byHex.set(h, uuid);
     this.hex.push(h);
@@ -215,11 +223,11 @@ export class UuidIndex implements Iterable<string> {
   }
 
   shortId(uuid: string): string {
-    const h = uuid.replace(/-/g, '').toLowerCase();
+    const h = hexOf(uuid);
     const l = this.list();
     const i = this.lower(h);
     let need = 8;
-    for (const j of [i - 1, i, i + 1]) {
+    for (let j = i - 1; j <= i + 1; j++) {
       const o = l[j];
       if (o === undefined || o === h) continue;
       let k = 0;
@@ -401,10 +409,10 @@ class EarlyImport {
     this.pending ??= this.tw.startImport();
   }
   /** Send the tasks; `written` settles once they are all in `task`'s stdin pipe. */
-  send(tasks: TwTask[]): { result: Promise<TwResult<void>>; written: Promise<void> } {
+  send(tasks: TwTask[], lines?: string[]): { result: Promise<TwResult<void>>; written: Promise<void> } {
     const p = this.pending ?? this.tw.startImport();
     this.pending = null;
-    const result = p.send(tasks);
+    const result = p.send(tasks, lines);
     return { result, written: p.written() };
   }
   cancel(): void {
@@ -1003,7 +1011,10 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
   // Only a sync that writes both sides needs a journal: with one side, the order (Taskwarrior,
   // then notes, then state) already lets a re-run finish the job.
   const journaled = imports.length > 0 && journal.notes.length > 0;
-  if (journaled) await writeAtomic(join(dir, 'journal.json'), JSON.stringify(journal), true);
+  // Each import serialised once, for the journal and for `task` (a journal import stripped of
+  // id and urgency replays the same).
+  const importLines = imports.map(importLine);
+  if (journaled) await writeAtomic(join(dir, 'journal.json'), `{"imports":[${importLines.join(',')}],"notes":${JSON.stringify(journal.notes)},"log":${JSON.stringify(journal.log)}}`, true);
   await appendLog(join(dir, 'activity.jsonl'), log);
   // The stamp to record is the one this sync read: a write that lands while it runs must
   // still look new to the next sync. After our own import the new stamp counts only if
@@ -1066,7 +1077,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
     // From where undo.data stood when this sync read the database (the stamp holds its size):
     // any write since that is not ours means the next sync must look again.
     const undoBefore = /undo\.data:(\d+):/.exec(stamp) ? Number(/undo\.data:(\d+):/.exec(stamp)![1]) : await undoFileSize(opts.tw.dataDir());
-    const sending = early.send(imports);
+    const sending = early.send(imports, importLines);
     const importing = sending.result;
     // While `task` imports (another process, the other core): the state, the intents, and the
     // notes written and flushed under temp names. They are renamed over the notes only once

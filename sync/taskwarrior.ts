@@ -79,7 +79,8 @@ const WRITE = ['rc.gc=off', 'rc.recurrence=off'];
 
 /** An import started ahead of knowing its tasks (see `Taskwarrior.startImport`). */
 export interface PendingImport {
-  send(tasks: TwTask[]): Promise<TwResult<void>>;
+  /** `lines`: the tasks already serialised (`importLine`), when the caller has them. */
+  send(tasks: TwTask[], lines?: string[]): Promise<TwResult<void>>;
   /**
    * Settles once what `send` gave is all in the pipe. A large input only moves while the event
    * loop runs: a caller with work to do while `task` imports waits for this first, or `task`
@@ -221,11 +222,11 @@ export class Taskwarrior {
     const state = held ?? { p, ended: false, stamp: '' };
     if (!held) void p.result.then(() => (state.ended = true));
     return {
-      send: async (tasks: TwTask[]) => {
+      send: async (tasks: TwTask[], lines?: string[]) => {
         if (used) throw new Error('a pending import was used twice');
         used = true;
         if (state.ended) p = this.start(args);
-        p.feed(tasks.map((t) => JSON.stringify(stripVolatile(t))).join('\n') + '\n');
+        p.feed((lines ?? tasks.map(importLine)).join('\n') + '\n');
         const r = await p.result;
         this.refillStandby();
         return r.ok ? { ok: true, value: undefined } : r;
@@ -348,6 +349,11 @@ interface Started {
   result: Promise<TwResult<{ stdout: string; stderr: string }>>;
   /** Settles once the input fed is all in the pipe (or the process is gone). */
   written: Promise<void>;
+}
+
+/** One task as `import` reads it: its JSON, one line. */
+export function importLine(t: TwTask): string {
+  return JSON.stringify(stripVolatile(t));
 }
 
 /** Fields `task` computes itself; sending them back is refused or meaningless. */
