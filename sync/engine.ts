@@ -1070,6 +1070,8 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
   let recordStamp: string | null = stamp;
   /** What each version this sync writes means (by content key), kept for the next sync. */
   const intent = new Map<string, Delta | null>();
+  /** Where undo.data ended after this sync's creations (Index.created). */
+  const createdMarks: [number, string][] = [];
   const toWrite = noteChanges.filter((x) => writes(x.file));
   let staged: Staged | null = null;
   let stagedState: Staged | null = null;
@@ -1083,9 +1085,13 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
     // notes written and flushed under temp names. They are renamed over the notes only once
     // the import succeeded; a failed import removes them. The input goes into the pipe first.
     await sending.written;
+    // Tasks this sync creates: a transaction that creates one of them, and is the only one on
+    // it, is our own write as we sent it, with nothing to compare (a first sync of 10,000 tasks
+    // spent 160 ms parsing and comparing those), and needs no intent (see `created`).
+    const fresh = new Set(imports.filter((t) => !basisOf.has(t.uuid) && !twByUuid.has(t.uuid)).map((t) => t.uuid));
     try {
       prepare();
-      for (const t of imports) intent.set(versionKey(t), basisOf.has(t.uuid) ? diff(basisOf.get(t.uuid)!, t) : null);
+      for (const t of imports) if (!fresh.has(t.uuid)) intent.set(versionKey(t), basisOf.has(t.uuid) ? diff(basisOf.get(t.uuid)!, t) : null);
       staged = stageAll(toWrite.map((c) => ({ path: join(opts.workspace, c.file), data: c.after })), true);
       notesOut.staged.push(staged);
       // The state too (not flushed: it is recoverable), renamed after the notes as before.
@@ -1111,10 +1117,6 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
     // write of ours applies only what we meant (our version against the one we computed it
     // from), a correction of ours nothing. Where the last version differs, write the expected
     // one; repeat while other writers keep racing (bounded).
-    // Tasks this sync creates: a transaction that creates one of them, and is the only one on
-    // it, is our own write as we sent it, with nothing to compare (a first sync of 10,000 tasks
-    // spent 160 ms parsing and comparing those).
-    const fresh = new Set(imports.filter((t) => !basisOf.has(t.uuid) && !twByUuid.has(t.uuid)).map((t) => t.uuid));
     const created = new Set<string>();
     const written: TwTask[] = [...imports];
     const transactions: { old: TwTask | null; new: TwTask }[] = [];
@@ -1146,6 +1148,12 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
       for (const f of fixes) intent.set(versionKey(f), new Map());
       refixed += fixes.length;
       written.push(...fixes);
+    }
+    if (fresh.size > 0) {
+      const mark = undoMark(opts.tw.dataDir(), from);
+      if (mark !== null) createdMarks.push([from, mark]);
+      // No mark (undo.data unreadable): the creations' intents do the check, as other writes'.
+      else for (const t of imports) if (fresh.has(t.uuid)) intent.set(versionKey(t), null);
     }
     if (refixed > 0) report.warnings.push(`kept ${refixed} change(s) a concurrent \`task\` made while this sync wrote`);
     const after = await opts.tw.stamp();
@@ -1212,6 +1220,7 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
   // one's too while that window has not moved past them (no export this time).
   const keep = source !== 'cache' ? intent : new Map([...prevIntents, ...intent]);
   index.intents = [...keep].map(([k, d]) => [k, deltaToJson(d)]);
+  index.created = source !== 'cache' ? createdMarks : [...(index.created ?? []), ...createdMarks];
   await store.saveHead(index);
   if (journaled) await unlink(join(dir, 'journal.json')).catch(() => {});
   return report;
@@ -1229,6 +1238,8 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
 function readChangesFromUndo(dataDir: string, index: Index, stamp: string, intents: Map<string, Delta | null>): { size: number; tasks: TwTask[] } | null {
   if (index.undoSize === undefined || index.undoMark === undefined || index.undoMark === null || index.stamp === null) return null;
   if (undoMark(dataDir, index.undoSize) !== index.undoMark) return null;
+  // Creations the last sync wrote are still there: `task undo` rewrites the bytes after them.
+  for (const [size, mark] of index.created ?? []) if (undoMark(dataDir, size) !== mark) return null;
   const completed = (s: string) => {
     const m = /completed\.data:(\d+):/.exec(s);
     return m ? Number(m[1]) : -1;

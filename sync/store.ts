@@ -52,6 +52,12 @@ export interface Index {
    * Planager's whole-task imports from other writers' edits.
    */
   intents?: [string, [string, unknown][] | null][];
+  /**
+   * Tasks the last syncs created have no intent (a creation means itself): instead, where
+   * undo.data ended after each such import and its `undoMark` there. `task undo` of a
+   * creation rewrites those bytes, so the next sync exports instead of trusting undo.data.
+   */
+  created?: [number, string][];
   notes: Record<string, NoteStamp>;
   where: Record<string, string>;
   /** uuid → a hash of the task as the last export showed it (what changed since is new). */
@@ -83,7 +89,7 @@ export class Store {
   constructor(readonly dir: string) {}
 
   /** Stamp and note fingerprints only: all a sync with nothing to do reads. */
-  async head(): Promise<Pick<Index, 'version' | 'stamp' | 'undoSize' | 'undoMark' | 'intents' | 'notes'>> {
+  async head(): Promise<Pick<Index, 'version' | 'stamp' | 'undoSize' | 'undoMark' | 'intents' | 'created' | 'notes'>> {
     const h = await readJson<Index>(join(this.dir, 'index.json'));
     return h && h.version === 2 ? h : { version: 2, stamp: null, notes: {} };
   }
@@ -107,11 +113,11 @@ export class Store {
   async saveIndex(i: Index): Promise<void> {
     // Catalog first: a crash between the two leaves a head that forces a full compare.
     await this.saveCatalogText(this.catalogText(i));
-    await writeAtomic(join(this.dir, 'index.json'), JSON.stringify({ version: 2, stamp: i.stamp, undoSize: i.undoSize, undoMark: i.undoMark, intents: i.intents, notes: i.notes }));
+    await writeAtomic(join(this.dir, 'index.json'), JSON.stringify({ version: 2, stamp: i.stamp, undoSize: i.undoSize, undoMark: i.undoMark, intents: i.intents, created: i.created, notes: i.notes }));
   }
 
-  async saveHead(i: Pick<Index, 'version' | 'stamp' | 'undoSize' | 'undoMark' | 'intents' | 'notes'>): Promise<void> {
-    await writeAtomic(join(this.dir, 'index.json'), JSON.stringify({ version: 2, stamp: i.stamp, undoSize: i.undoSize, undoMark: i.undoMark, intents: i.intents, notes: i.notes }));
+  async saveHead(i: Pick<Index, 'version' | 'stamp' | 'undoSize' | 'undoMark' | 'intents' | 'created' | 'notes'>): Promise<void> {
+    await writeAtomic(join(this.dir, 'index.json'), JSON.stringify({ version: 2, stamp: i.stamp, undoSize: i.undoSize, undoMark: i.undoMark, intents: i.intents, created: i.created, notes: i.notes }));
   }
 
   async shard(file: string): Promise<Shard> {

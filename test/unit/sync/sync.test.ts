@@ -109,6 +109,22 @@ describe('sync with a real Taskwarrior', () => {
     expect(read()).not.toContain('Plant the bulbs');
   });
 
+  it('after `task undo` of a task the sync created, the next sync exports and reports it gone', async () => {
+    await run();
+    const before = sb.exportAll();
+    sb.task('undo');
+    const after = sb.exportAll();
+    expect(after).toHaveLength(before.length - 1);
+    const gone = before.find((t) => !after.some((a) => a.uuid === t.uuid))!;
+    sb.resetCalls();
+    const r = await run();
+    expect(r.code).toBe(0);
+    expect(sb.calls().some((c) => c.includes(' export'))).toBe(true);
+    expect(r.warnings.join('\n')).toContain(gone.uuid.slice(0, 8));
+    // Reported, never silently re-created.
+    expect(sb.exportAll().some((t) => t.uuid === gone.uuid)).toBe(false);
+  });
+
   it('a deleted task purged after the sync that saw the deletion is not re-created by a later edit', async () => {
     await run();
     const uuid = sb.exportAll().find((t) => t.description === 'Paint the walls')!.uuid;
