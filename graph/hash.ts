@@ -4,15 +4,7 @@
  * change if two different versions of one task collide, about 1 in 2^53.
  */
 export function hashString(s: string): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193 ^ s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-    h2 ^= h2 >>> 15;
-  }
-  return ((h1 >>> 0).toString(16).padStart(8, '0') + ((h2 >>> 11) >>> 0).toString(16).padStart(6, '0'));
+  return hashJoined([s]);
 }
 
 /**
