@@ -1006,15 +1006,18 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
 
   // Write: journal, log, import, notes, state.
   const writes = (file: string) => (typeof opts.writeNotes === 'function' ? opts.writeNotes(file) : (opts.writeNotes ?? true));
-  const journal: Journal = { imports, notes: noteChanges.filter((c) => writes(c.file)).map((c) => ({ file: c.file, beforeHash: hashText(c.before), after: c.after })), log };
+  const toWrite = noteChanges.filter((x) => writes(x.file));
   if (source !== 'cache' && imports.length > 0 && (await opts.tw.stamp()) !== seen) return 'retry';
   // Only a sync that writes both sides needs a journal: with one side, the order (Taskwarrior,
   // then notes, then state) already lets a re-run finish the job.
-  const journaled = imports.length > 0 && journal.notes.length > 0;
+  const journaled = imports.length > 0 && toWrite.length > 0;
   // Each import serialised once, for the journal and for `task` (a journal import stripped of
-  // id and urgency replays the same).
+  // id and urgency replays the same). The text is a `Journal`, built from those lines.
   const importLines = imports.map(importLine);
-  if (journaled) await writeAtomic(join(dir, 'journal.json'), `{"imports":[${importLines.join(',')}],"notes":${JSON.stringify(journal.notes)},"log":${JSON.stringify(journal.log)}}`, true);
+  if (journaled) {
+    const notes: Journal['notes'] = toWrite.map((c) => ({ file: c.file, beforeHash: hashText(c.before), after: c.after }));
+    await writeAtomic(join(dir, 'journal.json'), `{"imports":[${importLines.join(',')}],"notes":${JSON.stringify(notes)},"log":${JSON.stringify(log)}}`, true);
+  }
   await appendLog(join(dir, 'activity.jsonl'), log);
   // The stamp to record is the one this sync read: a write that lands while it runs must
   // still look new to the next sync. After our own import the new stamp counts only if
@@ -1072,7 +1075,6 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
   const intent = new Map<string, Delta | null>();
   /** Where undo.data ended after this sync's creations (Index.created). */
   const createdMarks: [number, string][] = [];
-  const toWrite = noteChanges.filter((x) => writes(x.file));
   let staged: Staged | null = null;
   let stagedState: Staged | null = null;
   if (imports.length > 0) {
