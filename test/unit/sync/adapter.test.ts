@@ -1,0 +1,28 @@
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Taskwarrior } from '../../../sync/index.js';
+
+describe('the Taskwarrior adapter', () => {
+  // `task import` prints a line per task whatever rc.verbose says. Piped, that output stops
+  // `task` once 64 KB wait unread, and nothing reads while Node works (the sync stages its
+  // files during a large import): the import then waited for Node instead of running beside it.
+  it("an import's output never holds task while Node is busy", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'planager-adapter-'));
+    const marker = join(dir, 'finished');
+    const bin = join(dir, 'task');
+    // Like `task import -`: read the input, print a lot, then finish.
+    writeFileSync(bin, `#!/bin/sh\ncat >/dev/null\nhead -c 1048576 /dev/zero | tr '\\\\0' x\ntouch '${marker}'\n`);
+    chmodSync(bin, 0o755);
+    const tw = new Taskwarrior({ bin, env: { PATH: process.env.PATH, HOME: dir }, timeoutMs: 10_000 });
+    const pending = tw.startImport();
+    const result = pending.send([{ uuid: '00000000-0000-4000-8000-000000000001', description: 'x', status: 'pending', entry: '20260101T000000Z' }]);
+    await pending.written();
+    // Busy, as the sync is while it stages files: no event loop turns here.
+    const end = Date.now() + 5_000;
+    while (!existsSync(marker) && Date.now() < end);
+    expect(existsSync(marker)).toBe(true);
+    expect((await result).ok).toBe(true);
+  });
+});
