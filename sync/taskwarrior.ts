@@ -15,8 +15,7 @@
  * Taskwarrior 3.x speaks the same JSON and exit codes; its data is taskchampion.sqlite3 instead
  * of *.data, which `stamp` also watches.
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readFileSync, statSync } from 'node:fs';
@@ -134,7 +133,7 @@ export class Taskwarrior {
     let wrote: () => void = () => {};
     const written = new Promise<void>((r) => (wrote = r));
     const result = new Promise<TwResult<{ stdout: string; stderr: string }>>((done) => {
-      let child: ChildProcessByStdio<Writable, Readable | null, Readable>;
+      let child: ChildProcess;
       try {
         // Its own process group, so that a timeout also ends what it started (hooks).
         child = spawn(this.bin, args, { env: this.env, stdio: ['pipe', dropOut ? 'ignore' : 'pipe', 'pipe'], detached: true });
@@ -164,12 +163,12 @@ export class Taskwarrior {
         if (fed) return;
         fed = true;
         arm();
-        if (input !== undefined) child.stdin.end(input, () => wrote());
-        else child.stdin.end(() => wrote());
+        if (input !== undefined) child.stdin!.end(input, () => wrote());
+        else child.stdin!.end(() => wrote());
       };
       child.stdout?.on('data', (b: Buffer) => out.push(b));
-      child.stderr.on('data', (b: Buffer) => err.push(b));
-      child.stdin.on('error', () => {}); // a task that exits early closes its stdin under us
+      child.stderr!.on('data', (b: Buffer) => err.push(b));
+      child.stdin!.on('error', () => {}); // a task that exits early closes its stdin under us
       child.on('error', (e: NodeJS.ErrnoException) => {
         if (timer) clearTimeout(timer);
         wrote();
