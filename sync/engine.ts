@@ -32,7 +32,7 @@ import { readJson, stageAll, writeAtomic, writeAtomicAll, type Staged } from './
 import { acquireLock } from './lock.js';
 import { appendLog, type LogEntry } from './log.js';
 import { DEFAULT_PRIORITIES, FIELD_NAMES, fromTw, sameValue, toTw, type Fields, type PriorityMap } from './mapping.js';
-import { importLine, utcMs, type PendingImport, type Taskwarrior, type TwError, type TwResult, type TwTask } from './taskwarrior.js';
+import { emptyByStamp, importLine, utcMs, type PendingImport, type Taskwarrior, type TwError, type TwResult, type TwTask } from './taskwarrior.js';
 import { Store, type FileProjects, type Index, type NoteStamp, type SyncState, type TaskState } from './store.js';
 import { canon, deltaFromJson, deltaToJson, diff, expectedVersions, lostUpdates, readUndoTail, readUndoTailSync, storedVersions, undoMark, undoSize as undoFileSize, versionKey, type Delta } from './undo.js';
 import { hashText, listNorgFiles } from './workspace.js';
@@ -513,14 +513,17 @@ async function attemptSync(opts: SyncOptions, dir: string, report: SyncReport, e
       }
     } else {
       // The changed notes are parsed while `task` exports (another process, the other core).
-      const exporting = opts.tw.export();
+      // A database with no task yet (its first sync, usually) has nothing to export.
+      const exporting = emptyByStamp(stamp) ? null : opts.tw.export();
       for (const n of changed) await load(n.file);
-      const e = await exporting;
+      const e: TwResult<TwTask[]> = exporting ? await exporting : { ok: true, value: [] };
       if (!e.ok) return twFail(report, e.error);
       source = 'export';
       twTasks = e.value;
       // The first call on a new database creates its files: compare later writes to this.
-      seen = await opts.tw.stamp();
+      // Without an export, the stamp that showed the database empty: a task added since
+      // makes the sync start again (and export).
+      seen = exporting ? await opts.tw.stamp() : stamp;
       exportedAt = Date.now();
       indexExport(twTasks, index, twByUuid, twChanged);
       // Versions a concurrent `task` process overwrote are brought back from undo.data.

@@ -349,6 +349,17 @@ export class Taskwarrior {
   }
 }
 
+/**
+ * Whether a `stamp` shows a database with no task at all: 2.6 keeps every task in
+ * pending.data and completed.data, so when both are missing or empty (and there is no 3.x
+ * database) an export would print `[]`. A new database's first sync then starts no export.
+ */
+export function emptyByStamp(stamp: string): boolean {
+  const size = new Map(stamp.split('|').map((part) => part.split(':', 2) as [string, string]));
+  const none = (f: string) => size.get(f) === '-' || size.get(f) === '0';
+  return none('pending.data') && none('completed.data') && size.get('taskchampion.sqlite3') === '-';
+}
+
 interface Started {
   feed(input?: string): void;
   result: Promise<TwResult<{ stdout: string; stderr: string }>>;

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Taskwarrior } from '../../../sync/index.js';
+import { emptyByStamp, Taskwarrior } from '../../../sync/taskwarrior.js';
 
 describe('the Taskwarrior adapter', () => {
   // `task import` prints a line per task whatever rc.verbose says. Piped, that output stops
@@ -24,5 +24,18 @@ describe('the Taskwarrior adapter', () => {
     while (!existsSync(marker) && Date.now() < end);
     expect(existsSync(marker)).toBe(true);
     expect((await result).ok).toBe(true);
+  });
+});
+
+describe('emptyByStamp', () => {
+  const stamp = (pending: string, completed: string, tc = '-') => `undo.data:120:1.5|pending.data:${pending}|completed.data:${completed}|taskchampion.sqlite3:${tc}`;
+  it('is true only when 2.6 holds no task file with content and there is no 3.x database', () => {
+    expect(emptyByStamp(stamp('-', '-'))).toBe(true);
+    expect(emptyByStamp(stamp('0:17.2', '0:17.2'))).toBe(true);
+    expect(emptyByStamp(stamp('0:17.2', '-'))).toBe(true);
+    expect(emptyByStamp(stamp('312:17.2', '-'))).toBe(false);
+    expect(emptyByStamp(stamp('-', '90:17.2'))).toBe(false);
+    expect(emptyByStamp(stamp('-', '-', '4096:17.2'))).toBe(false);
+    expect(emptyByStamp('')).toBe(false);
   });
 });

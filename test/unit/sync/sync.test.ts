@@ -37,6 +37,8 @@ describe('sync with a real Taskwarrior', () => {
   it('a first sync creates the tasks and only adds id comments to the note; a second changes nothing and starts no process', async () => {
     const r = await run();
     expect(r.code).toBe(0);
+    // A new database holds nothing to export: the first sync is one import.
+    expect(sb.calls().map((c) => (c.includes(' import ') ? 'import' : c.includes(' export') ? 'export' : c))).toEqual(['import']);
     expect(r.taskwarrior.created).toHaveLength(5);
     expect(strip(read())).toBe(NOTE);
     expect(read().match(/%#[0-9a-f]{8}%/g)).toHaveLength(5);
@@ -56,6 +58,19 @@ describe('sync with a real Taskwarrior', () => {
     expect(again.processes).toBe(0);
     expect(sb.calls()).toEqual([]);
     expect(read()).toBe(before);
+  });
+
+  it('a first sync into a database that already has tasks exports them and pulls in those the notes hold', async () => {
+    sb.task('add', 'Water the roses', 'project:home.Garden');
+    sb.task('add', 'Unrelated', 'project:work');
+    sb.resetCalls();
+    const r = await run();
+    expect(r.code).toBe(0);
+    expect(sb.calls().map((c) => (c.includes(' import ') ? 'import' : c.includes(' export') ? 'export' : c)).sort()).toEqual(['export', 'import']);
+    expect(read()).toMatch(/\* Garden\n(?:.*\n)*?  - \( \) Water the roses %#[0-9a-f]{8}%/);
+    expect(read()).not.toContain('Unrelated');
+    expect(sb.exportAll()).toHaveLength(7);
+    expect((await run()).changed).toBe(false);
   });
 
   it('`task done` outside changes that one status in the note and nothing else', async () => {
