@@ -3,6 +3,8 @@ local M = {}
 local H = {}
 
 H.ns = vim.api.nvim_create_namespace('planager')
+--- Windows that have the id-concealing match (window handle → true).
+H.concealed = {}
 
 --- Apply edits ({start_row, start_col, end_row, end_col, lines}, last first) as one undo
 --- step, keeping the cursor on the text it was on. Returns 'ok', 'stale' or 'gone'.
@@ -50,15 +52,25 @@ end
 
 --- Hide `%#1a2b3c4d%` (and the space before it) in a window showing a tracked buffer.
 function M.conceal(win)
-  if vim.w[win] and vim.w[win].planager_conceal then
+  -- A table, not a w: variable: reading a missing one raises (and catches) an error, and this
+  -- runs on every open of a note (the whole of it is inside what `:edit` blocks).
+  -- Window handles are never reused in a session.
+  if H.concealed[win] then
     return
   end
-  vim.api.nvim_win_call(win, function()
-    vim.w.planager_conceal = vim.fn.matchadd('Conceal', [[\s\?%#\x\{4,32}%]], 10, -1, { conceal = '' })
-    if vim.wo.conceallevel == 0 then
-      vim.wo.conceallevel = 2
+  H.concealed[win] = true
+  -- In the window (usually the current one already): its match and its 'conceallevel'.
+  local function add()
+    vim.fn.matchadd('Conceal', [[\s\?%#\x\{4,32}%]], 10, -1, { conceal = '' })
+    if vim.api.nvim_get_option_value('conceallevel', { scope = 'local' }) == 0 then
+      vim.api.nvim_set_option_value('conceallevel', 2, { scope = 'local' })
     end
-  end)
+  end
+  if win == vim.api.nvim_get_current_win() then
+    add()
+  else
+    vim.api.nvim_win_call(win, add)
+  end
 end
 
 return M

@@ -33,6 +33,11 @@ function H.path(bufnr)
   if name == '' then
     return nil
   end
+  -- Usually already absolute (Neovim keeps the full name): skip the Vimscript call, which
+  -- is most of what checking a note costs on open.
+  if name:sub(1, 1) == '/' then
+    return name
+  end
   return vim.fn.fnamemodify(name, ':p')
 end
 
@@ -93,11 +98,7 @@ function H.on_read(ev)
   if not M.tracked(ev.buf) then
     return
   end
-  if H.cfg.conceal_ids then
-    for _, win in ipairs(vim.fn.win_findbuf(ev.buf)) do
-      buffer.conceal(win)
-    end
-  end
+  -- Ids are concealed at BufWinEnter, which follows for every window the note is read into.
   if H.cfg.pull_on_open then
     -- After the read has returned: even starting the host's process is not the editor's wait.
     local buf, path = ev.buf, H.path(ev.buf)
@@ -384,6 +385,15 @@ function M.setup(opts)
       pattern = '*.norg',
       callback = function(ev)
         if M.tracked(ev.buf) then
+          buffer.conceal(vim.api.nvim_get_current_win())
+        end
+      end,
+    })
+    -- `:split` copies 'conceallevel' but not the window's matches, and fires no BufWinEnter.
+    vim.api.nvim_create_autocmd('WinNew', {
+      group = H.group,
+      callback = function()
+        if M.tracked(0) then
           buffer.conceal(vim.api.nvim_get_current_win())
         end
       end,

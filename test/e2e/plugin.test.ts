@@ -166,6 +166,10 @@ describe('the Neovim plugin (headless Neovim, real task)', () => {
     const matches = await v.lua<{ group: string; pattern: string }[]>('return vim.fn.getmatches()');
     expect(matches.some((m) => m.group === 'Conceal' && m.pattern.includes('%#'))).toBe(true);
     expect(await v.lua<number>('return vim.wo.conceallevel')).toBe(2);
+    // A split window shows the same note: its own match (Neovim does not copy matches).
+    await v.cmd('split');
+    const inSplit = await v.lua<{ group: string; pattern: string }[]>('return vim.fn.getmatches()');
+    expect(inSplit.filter((m) => m.group === 'Conceal' && m.pattern.includes('%#'))).toHaveLength(1);
   });
 
   it(':Planager history lists the versions of the task under the cursor and r restores one', async () => {
