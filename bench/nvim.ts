@@ -116,7 +116,7 @@ export async function benchNvim(): Promise<Row[]> {
       await new Promise((res) => setTimeout(res, 150));
       return d;
     };
-    const runs = Number(process.env.NVRUNS ?? 3);
+    const runs = 3;
     const open0: number[] = [];
     const open1: number[] = [];
     const w0: number[] = [];
@@ -165,7 +165,6 @@ export async function benchNvim(): Promise<Row[]> {
       await new Promise((res) => setTimeout(res, 300));
       await b.stop();
     }
-    if (process.env.NVDEBUG) console.log(n, 'open0', open0.map((x) => x.toFixed(3)).join(' '), 'open1', open1.map((x) => x.toFixed(3)).join(' '));
     rows.push(
       { name: `${n} tasks: opening blocks`, value: ms(median(open1)), baseline: `no plugin ${ms(median(open0))}`, ratio: median(open1) / median(open0), target: '≤ 1.2× no plugin', pass: median(open1) / median(open0) <= 1.2 },
       { name: `${n} tasks: :w blocks (one-line edit)`, value: ms(median(w1)), baseline: `no plugin ${ms(median(w0))}`, ratio: median(w1) / median(w0), target: '< 20 ms', pass: median(w1) < 20 },
