@@ -219,9 +219,8 @@ export class Taskwarrior {
    * command does both, as it would have anyway).
    */
   startImport(): PendingImport {
-    const args = this.importArgs();
     const held = this.takeStandby();
-    let p = held?.p ?? this.start(args, true, true);
+    let p = held?.p ?? this.startImportTask();
     let used = false;
     // Ended before it got its input (killed after waiting too long): a fresh one takes over.
     const state = held ?? { p, ended: false, stamp: '' };
@@ -230,7 +229,7 @@ export class Taskwarrior {
       send: async (tasks: TwTask[], lines?: string[]) => {
         if (used) throw new Error('a pending import was used twice');
         used = true;
-        if (state.ended) p = this.start(args, true, true);
+        if (state.ended) p = this.startImportTask();
         p.feed((lines ?? tasks.map(importLine)).join('\n') + '\n');
         const r = await p.result;
         this.refillStandby();
@@ -251,8 +250,9 @@ export class Taskwarrior {
     };
   }
 
-  private importArgs(): string[] {
-    return [...COMMON, ...WRITE, ...this.udaArgs, 'import', '-'];
+  /** A `task import -` process (its stdout dropped: see `start`). */
+  private startImportTask(armNow = true): Started {
+    return this.start([...COMMON, ...WRITE, ...this.udaArgs, 'import', '-'], armNow, true);
   }
 
   /** What a started `task` took from its surroundings: the rc file and the hooks folder. */
@@ -293,7 +293,7 @@ export class Taskwarrior {
   prepareStandby(): void {
     if (!this.standbyOn || this.standby) return;
     const stamp = this.setupStamp();
-    const p = this.start(this.importArgs(), false, true);
+    const p = this.startImportTask(false);
     const s = { p, ended: false, stamp };
     void p.result.then(() => {
       s.ended = true;
