@@ -33,6 +33,15 @@ function notes(ws: string, n: number): void {
   }
 }
 
+/** A throwaway database with a workspace of `n` tasks beside it (not synced yet). */
+function workspace(n: number): { s: ReturnType<typeof sandbox>; ws: string } {
+  const s = sandbox();
+  const ws = join(s.dir, 'ws');
+  mkdirSync(ws);
+  notes(ws, n);
+  return { s, ws };
+}
+
 /** `n` fresh tasks shaped like the generated notes' (for the floors). */
 function floorTasks(n: number): TwTask[] {
   const now = twDate(new Date());
@@ -75,10 +84,7 @@ export async function benchSync(): Promise<Row[]> {
     let last: { s: ReturnType<typeof sandbox>; ws: string } | null = null;
     const firstRounds = (n >= 10000 ? 3 : 5) + warm;
     for (let r = 0; r < firstRounds; r++) {
-      const s = sandbox();
-      const ws = join(s.dir, 'ws');
-      mkdirSync(ws);
-      notes(ws, n);
+      const { s, ws } = workspace(n);
       const t0 = performance.now();
       const rep = await sync({ workspace: ws, tw: s.tw });
       const d = performance.now() - t0;
@@ -102,10 +108,7 @@ export async function benchSync(): Promise<Row[]> {
     const otherFloors: number[] = [];
     let otherProcs = 0;
     for (let r = 0; r < (n >= 10000 ? 3 : 5) + warm; r++) {
-      const s = sandbox();
-      const ws = join(s.dir, 'ws');
-      mkdirSync(ws);
-      notes(ws, n);
+      const { s, ws } = workspace(n);
       const pre = await s.tw.import(floorTasks(n).map((t) => ({ ...t, project: 'elsewhere' })));
       if (!pre.ok) throw new Error(pre.error.message);
       const t0 = performance.now();
