@@ -10,7 +10,8 @@
  *   back to the source, across continuation lines.
  * - A new task goes after the last item of its heading's own content, with its siblings'
  *   indentation and the file's line ending; missing headings are created.
- * - A removed task takes its whole lines (nested items included) and its `+tag` lines.
+ * - A removed task takes its whole lines (nested items included) and its `+tag` lines; a moved
+ *   task carries the same block to its new heading.
  */
 import { ChangeSet, type ChangeSpec } from '@codemirror/state';
 import type { TaskStatus } from '../parser/index.js';
@@ -184,6 +185,16 @@ function taskLine(fields: TaskFields, indent: string, prefix = '-'): string {
 }
 
 function addEdits(text: string, objects: FileObjects, path: string[], fields: TaskFields): ChangeSpec[] {
+  const p = insertionPoint(text, objects, path);
+  return [{ from: p.at, insert: p.head + taskLine(fields, p.indent).replace(/\n/g, p.nl) + p.nl }];
+}
+
+/**
+ * Where a new item under `path` goes: after the last item of that heading's own content, with
+ * its siblings' indentation; `head` holds what must come first (a line break the file lacks at
+ * its end, the headings that are missing).
+ */
+export function insertionPoint(text: string, objects: FileObjects, path: string[]): { at: number; indent: string; head: string; nl: string } {
   const nl = lineEnding(text);
   const project = path.length > 0 ? findProject(objects, path) : undefined;
   if (project || path.length === 0) {
@@ -200,8 +211,7 @@ function addEdits(text: string, objects: FileObjects, path: string[], fields: Ta
       indent = top.length > 0 ? top[top.length - 1].spans.indent : '';
     }
     const needNl = at === text.length && text.length > 0 && !/[\r\n]$/.test(text);
-    const line = taskLine(fields, indent).replace(/\n/g, nl);
-    return [{ from: at, insert: (needNl ? nl : '') + line + nl }];
+    return { at, indent, head: needNl ? nl : '', nl };
   }
   // Create the missing headings under the deepest one that exists, indented as Neorg does:
   // a heading's content (subheadings included) sits at its indent + level + 1.
@@ -211,15 +221,31 @@ function addEdits(text: string, objects: FileObjects, path: string[], fields: Ta
   const at = parent ? nextLineStart(text, parent.span.to) : text.length;
   let level = parent ? parent.level : 0;
   let indent = parent ? contentIndent(parent) : '';
-  let insert = at === text.length && text.length > 0 && !/[\r\n]$/.test(text) ? nl : '';
-  if (!parent && text.length > 0 && !endsWithBlankLine(text + insert)) insert += nl;
+  let head = at === text.length && text.length > 0 && !/[\r\n]$/.test(text) ? nl : '';
+  if (!parent && text.length > 0 && !endsWithBlankLine(text + head)) head += nl;
   for (let i = depth; i < path.length; i++) {
     level++;
-    insert += `${indent}${'*'.repeat(level)} ${noteSafe(path[i])}${nl}`;
+    head += `${indent}${'*'.repeat(level)} ${noteSafe(path[i])}${nl}`;
     indent += ' '.repeat(level + 1);
   }
-  insert += taskLine(fields, indent).replace(/\n/g, nl) + nl;
-  return [{ from: at, insert }];
+  return { at, indent, head, nl };
+}
+
+/**
+ * A task's whole block (its `+tag` lines, its line, everything nested in it) as text, and the
+ * change that removes it: what a move carries, so that subtasks and notes under a task go with it.
+ */
+export function cutBlock(text: string, t: TaskObject): { spec: { from: number; to: number }; block: string; indent: string } {
+  const spec = removeEdit(text, t);
+  return { spec, block: text.slice(spec.from, spec.to), indent: t.spans.indent };
+}
+
+/** A cut block placed under `path`, each line re-indented from the block's indent to the target's. */
+export function insertBlock(text: string, objects: FileObjects, path: string[], block: string, blockIndent: string): ChangeSpec {
+  const p = insertionPoint(text, objects, path);
+  const lines = block.replace(/(\r\n|\r|\n)$/, '').split(/\r\n|\r|\n/);
+  const moved = lines.map((l) => (l.startsWith(blockIndent) ? p.indent + l.slice(blockIndent.length) : l)).join(p.nl);
+  return { from: p.at, insert: p.head + moved + p.nl };
 }
 
 function endsWithBlankLine(t: string): boolean {
@@ -231,7 +257,7 @@ function contentIndent(p: ProjectObject): string {
   return p.indent + ' '.repeat(p.level + 1);
 }
 
-function removeEdit(text: string, t: TaskObject): ChangeSpec {
+function removeEdit(text: string, t: TaskObject): { from: number; to: number } {
   let from = t.spans.lineStart;
   // Its `+tag` lines go with it.
   for (;;) {
@@ -278,7 +304,9 @@ export function patchFile(text: string, objects: FileObjects, edits: TaskEdit[])
       s = setEdits(text, t, e);
     } else if (e.op === 'remove') s = [removeEdit(text, t)];
     else {
-      s = [removeEdit(text, t), ...addEdits(text, objects, e.headingPath, { ...t, id: t.id })];
+      // The whole block moves (subtasks and what is nested in it go along).
+      const cut = cutBlock(text, t);
+      s = [cut.spec, insertBlock(text, objects, e.headingPath, cut.block, cut.indent)];
     }
     if (!claim(s)) {
       errors.push({ code: 'conflicting-edits', message: `edits of ${e.key} overlap another edit`, key: e.key });

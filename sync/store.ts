@@ -6,12 +6,17 @@
  *   and each note's projects (so a new Taskwarrior task finds its note without parsing all).
  * - `shards/<note>.json`: the tasks of one note — their last synced base and the full
  *   Taskwarrior task (import replaces whole tasks, so pushes need it without an export).
- * Every file is written atomically (temp + rename).
+ * - `journal.json`: the plan of a sync that writes both sides, while it writes (journal.ts).
+ * - `activity.jsonl`: every value a sync overwrote, with its whole version (log.ts).
+ * Every file is written atomically (temp + rename). A state file that cannot be parsed (a
+ * crash of another tool, a disk error) is not an error: it is named in a warning and rebuilt
+ * from the notes and Taskwarrior, as on a first sync.
  */
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readJson, writeAtomic } from './fsutil.js';
+import { readFileSync } from 'node:fs';
+import { writeAtomic } from './fsutil.js';
 import type { Fields } from './mapping.js';
 import type { TwTask } from './taskwarrior.js';
 
@@ -63,6 +68,14 @@ export interface Index {
   /** uuid → a hash of the task as the last export showed it (what changed since is new). */
   modified: Record<string, string>;
   files: Record<string, FileProjects>;
+  /**
+   * Tasks whose Taskwarrior change a sync read but did not merge (it was limited to other
+   * notes, or their note could not be read), with the note they live in (null: none yet).
+   * The next sync that covers that note merges them; until then nothing counts them as seen.
+   */
+  unmerged?: Record<string, string | null>;
+  /** Pending Taskwarrior tasks no note holds (no heading for their project, and no inbox). */
+  unclaimed?: string[];
 }
 
 export interface Shard {
@@ -79,6 +92,13 @@ export interface SyncState {
   cache: Record<string, TwTask>;
 }
 
+/** The small part of the index: all a sync with nothing to do reads. */
+export type Head = Pick<Index, 'version' | 'stamp' | 'undoSize' | 'undoMark' | 'intents' | 'created' | 'notes' | 'unmerged'>;
+
+function headText(i: Head): string {
+  return JSON.stringify({ version: 2, stamp: i.stamp, undoSize: i.undoSize, undoMark: i.undoMark, intents: i.intents, created: i.created, notes: i.notes, unmerged: i.unmerged ?? {} });
+}
+
 export const emptyIndex = (): Index => ({ version: 2, stamp: null, notes: {}, where: {}, modified: {}, files: {} });
 
 function shardName(file: string): string {
@@ -89,21 +109,49 @@ export class Store {
   constructor(readonly dir: string) {}
 
   /** Stamp and note fingerprints only: all a sync with nothing to do reads. */
-  async head(): Promise<Pick<Index, 'version' | 'stamp' | 'undoSize' | 'undoMark' | 'intents' | 'created' | 'notes'>> {
-    const h = await readJson<Index>(join(this.dir, 'index.json'));
-    return h && h.version === 2 ? h : { version: 2, stamp: null, notes: {} };
+  /** State files that could not be parsed, named for the report. */
+  readonly unreadable: string[] = [];
+
+  private async read<T>(path: string): Promise<T | null> {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      if (!this.unreadable.includes(path)) this.unreadable.push(path);
+      return null;
+    }
+  }
+
+  journalPath(): string {
+    return join(this.dir, 'journal.json');
+  }
+
+  logPath(): string {
+    return join(this.dir, 'activity.jsonl');
+  }
+
+  async head(): Promise<Head> {
+    const h = await this.read<Index>(join(this.dir, 'index.json'));
+    return h && h.version === 2 && typeof h.notes === 'object' && h.notes !== null ? h : { version: 2, stamp: null, notes: {} };
   }
 
   async index(): Promise<Index> {
     const head = await this.head();
-    const cat = await readJson<Pick<Index, 'where' | 'modified' | 'files'>>(join(this.dir, 'catalog.json'));
-    if (head.stamp === null && Object.keys(head.notes).length === 0 && !cat) return emptyIndex();
-    return { ...emptyIndex(), ...head, ...(cat ?? {}) };
+    const cat = await this.read<Pick<Index, 'where' | 'modified' | 'files' | 'unclaimed'>>(join(this.dir, 'catalog.json'));
+    // A head without its catalog cannot be trusted (where tasks live, what was exported).
+    if (!cat || typeof cat.where !== 'object' || typeof cat.modified !== 'object') return { ...emptyIndex(), notes: {} };
+    return { ...emptyIndex(), ...head, ...cat };
   }
 
   /** The catalog as it would be written (to serialise it ahead, while `task` runs). */
-  catalogText(i: Pick<Index, 'where' | 'modified' | 'files'>): string {
-    return JSON.stringify({ where: i.where, modified: i.modified, files: i.files });
+  catalogText(i: Pick<Index, 'where' | 'modified' | 'files' | 'unclaimed'>): string {
+    return JSON.stringify({ where: i.where, modified: i.modified, files: i.files, unclaimed: i.unclaimed ?? [] });
   }
 
   async saveCatalogText(text: string): Promise<void> {
@@ -113,16 +161,16 @@ export class Store {
   async saveIndex(i: Index): Promise<void> {
     // Catalog first: a crash between the two leaves a head that forces a full compare.
     await this.saveCatalogText(this.catalogText(i));
-    await writeAtomic(join(this.dir, 'index.json'), JSON.stringify({ version: 2, stamp: i.stamp, undoSize: i.undoSize, undoMark: i.undoMark, intents: i.intents, created: i.created, notes: i.notes }));
+    await writeAtomic(join(this.dir, 'index.json'), headText(i));
   }
 
-  async saveHead(i: Pick<Index, 'version' | 'stamp' | 'undoSize' | 'undoMark' | 'intents' | 'created' | 'notes'>): Promise<void> {
-    await writeAtomic(join(this.dir, 'index.json'), JSON.stringify({ version: 2, stamp: i.stamp, undoSize: i.undoSize, undoMark: i.undoMark, intents: i.intents, created: i.created, notes: i.notes }));
+  async saveHead(i: Head): Promise<void> {
+    await writeAtomic(join(this.dir, 'index.json'), headText(i));
   }
 
   async shard(file: string): Promise<Shard> {
-    const s = await readJson<Shard>(join(this.dir, 'shards', shardName(file)));
-    return s && s.file === file ? s : { file, tasks: {}, cache: {} };
+    const s = await this.read<Shard>(join(this.dir, 'shards', shardName(file)));
+    return s && s.file === file && typeof s.tasks === 'object' && typeof s.cache === 'object' ? s : { file, tasks: {}, cache: {} };
   }
 
   /** Where a shard and the catalog are written (for a caller that stages the writes). */
@@ -144,7 +192,7 @@ export class Store {
     const out: SyncState = { stamp: i.stamp, notes: Object.fromEntries(Object.entries(i.notes).map(([f, n]) => [f, n.hash])), tasks: {}, cache: {} };
     const names = await readdir(join(this.dir, 'shards')).catch(() => [] as string[]);
     for (const n of names) {
-      const s = await readJson<Shard>(join(this.dir, 'shards', n));
+      const s = await this.read<Shard>(join(this.dir, 'shards', n));
       if (!s || i.notes[s.file] === undefined) continue;
       Object.assign(out.tasks, s.tasks);
       Object.assign(out.cache, s.cache);

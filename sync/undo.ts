@@ -279,9 +279,24 @@ function canonOf(t: TwTask): string {
   for (const k of Object.keys(t).sort()) {
     if (IGNORED.has(k)) continue;
     const v = t[k];
-    o[k] = Array.isArray(v) ? [...(v as unknown[])].map((x) => (typeof x === 'object' ? JSON.stringify(x) : x)).sort() : v;
+    o[k] = Array.isArray(v) ? [...(v as unknown[])].map((x) => (typeof x === 'object' ? JSON.stringify(x) : x)).sort() : scalar(v);
   }
   return JSON.stringify(o);
+}
+
+const TW_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+
+/**
+ * One value as both sources agree on it: undo.data and the data files keep every value as a
+ * string (numbers, `imask`, and dates as epoch seconds), while an export prints numbers as
+ * numbers and every date attribute (UDAs of type date too) as `YYYYMMDDTHHMMSSZ`. Without
+ * this, a numeric or date UDA read as a lost update on every sync.
+ */
+function scalar(v: unknown): unknown {
+  if (typeof v === 'number') return String(v);
+  if (typeof v !== 'string') return v;
+  const m = TW_DATE.exec(v);
+  return m ? String(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) / 1000) : v;
 }
 
 /**

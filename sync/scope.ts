@@ -1,0 +1,216 @@
+/**
+ * Which notes a sync involves, loaded and parsed, with their tasks' state.
+ *
+ * Contract: the notes in *scope* are the ones this sync merges and may write: every tracked
+ * note on a full sync, the named ones on a one-note sync (plus, for additions and moves, the
+ * notes new lines go to). Beside them, notes are loaded as *context*, never merged and never
+ * marked as seen: the note an id was last seen in (to tell a moved line from a copy), link
+ * targets (for `depends`), and the homes of tasks that move or arrive. What is loaded is
+ * what changed and what that touches; every other note keeps its state untouched.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveFile, WorkspaceGraph } from '../graph/index.js';
+import { LazyUuids } from './ids.js';
+import type { NoteFile, NoteScan, NoteSource } from './notes.js';
+import type { FileProjects, Index, Store, TaskState } from './store.js';
+import type { TwRead } from './twread.js';
+import type { TwTask } from './taskwarrior.js';
+import { listNorgFiles } from './workspace.js';
+
+export class Loaded {
+  /** A lean graph: the sync reads objects, parents and links, never progress or blocked. */
+  readonly graph = new WorkspaceGraph({ propagate: false, derive: false });
+  readonly notes = new Map<string, NoteFile>();
+  // Maps, not objects: uuids made or read in this sync are new strings, and an object lookup
+  // with a new string costs a string-table probe (measured 0.7 µs; 13 ms a first sync of 10,000).
+  readonly known = new Map<string, TaskState>();
+  readonly knownCache = new Map<string, TwTask>();
+  private readonly changed: Map<string, NoteFile>;
+
+  constructor(
+    private readonly source: NoteSource,
+    private readonly store: Store,
+    scan: NoteScan,
+  ) {
+    this.changed = new Map(scan.changed.map((n) => [n.file, n]));
+  }
+
+  async load(file: string): Promise<void> {
+    if (this.notes.has(file)) return;
+    const n = this.changed.get(file) ?? this.source.load(file);
+    if (!n) return; // not valid UTF-8: reported by the scan, never rewritten
+    this.notes.set(file, n);
+    this.graph.setFile(file, n.text);
+    const sh = await this.store.shard(file);
+    for (const [u, st] of Object.entries(sh.tasks)) this.known.set(u, st);
+    for (const [u, c] of Object.entries(sh.cache)) this.knownCache.set(u, c);
+  }
+
+  tasksOf(file: string) {
+    return this.graph.objects(file)?.tasks ?? [];
+  }
+}
+
+/** Where a project's tasks go: the note whose heading path (with its base project) names it. */
+export class Homes {
+  private readonly byProject = new Map<string, { file: string; path: string[]; score: number }>();
+  private readonly bases: { base: string; file: string }[] = [];
+
+  constructor(index: Index, loaded: Loaded, removed: string[]) {
+    for (const [f, p] of Object.entries(index.files)) if (!loaded.notes.has(f) && !removed.includes(f)) this.add(f, p);
+    for (const f of loaded.notes.keys()) this.add(f, projectsOf(loaded.graph, f));
+  }
+
+  private add(file: string, p: FileProjects): void {
+    if (p.base) this.bases.push({ base: p.base, file });
+    for (const x of p.projects) {
+      const prev = this.byProject.get(x.project);
+      if (!prev || prev.score < x.path.length + 1) this.byProject.set(x.project, { file, path: x.path, score: x.path.length + 1 });
+    }
+  }
+
+  of(project: string | null): { file: string; path: string[] } | null {
+    if (!project) return null;
+    const h = this.byProject.get(project);
+    if (h) return { file: h.file, path: h.path };
+    for (const b of this.bases) if (project === b.base || project.startsWith(b.base + '.')) return { file: b.file, path: project === b.base ? [] : project.slice(b.base.length + 1).split('.') };
+    return null;
+  }
+}
+
+export function projectsOf(graph: WorkspaceGraph, file: string): FileProjects {
+  const o = graph.objects(file);
+  if (!o) return { base: null, projects: [] };
+  return { base: o.baseProject, projects: o.projects.map((p) => ({ path: p.path, project: [o.baseProject, ...p.path.map((x) => x.replace(/\./g, '_'))].filter(Boolean).join('.') })) };
+}
+
+export function extractProjects(text: string, file: string): FileProjects {
+  const g = new WorkspaceGraph({ propagate: false, derive: false });
+  g.setFile(file, text);
+  return projectsOf(g, file);
+}
+
+export interface ScopeInput {
+  workspace: string;
+  stateDir: string;
+  /** The named notes of a one-note sync; null: every note. */
+  files: string[] | null;
+  inbox: string | null;
+  /** Whether Taskwarrior tasks may be added to notes (not on a push). */
+  pulls: boolean;
+}
+
+export interface Scope {
+  loaded: Loaded;
+  homes: Homes;
+  /** Pending Taskwarrior tasks no note has yet, that belong in a loaded note. */
+  candidates: TwTask[];
+  inScope(file: string): boolean;
+}
+
+/** Load the notes a sync involves, in order: each step may need what the earlier ones loaded. */
+export async function chooseNotes(input: ScopeInput, scan: NoteScan, index: Index, tw: TwRead, loaded: Loaded): Promise<Scope> {
+  const inScope = (f: string) => !input.files || input.files.includes(f);
+  for (const n of scan.changed) await loaded.load(n.file);
+  for (const f of scan.removed) await loaded.load(f);
+  for (const f of notesOfChanged(tw.changed, index, scan.removed, inScope)) await loaded.load(f);
+  for (const f of idOwners(loaded, index, scan.removed)) await loaded.load(f);
+  for (const f of linkTargets(loaded, index, scan.files)) await loaded.load(f);
+  const homes = new Homes(index, loaded, scan.removed);
+  const candidates: TwTask[] = [];
+  if (tw.source !== 'cache' || Object.keys(index.unmerged ?? {}).length > 0 || (input.inbox && (index.unclaimed?.length ?? 0) > 0)) {
+    if (input.pulls) for (const f of candidateHomes(input, scan, index, tw, homes, candidates, inScope)) await loaded.load(f);
+  }
+  for (const f of moveTargets(loaded, tw, homes)) await loaded.load(f);
+  return { loaded, homes, candidates, inScope };
+}
+
+/** Notes holding tasks Taskwarrior changed (in scope: the others wait, `unmerged`). */
+function notesOfChanged(changed: Set<string>, index: Index, removed: string[], inScope: (f: string) => boolean): Set<string> {
+  const out = new Set<string>();
+  for (const u of changed) {
+    const f = index.where[u];
+    if (f && !removed.includes(f) && inScope(f)) out.add(f);
+  }
+  return out;
+}
+
+/**
+ * An id written in another note than the one that had it: that one is loaded too (whatever
+ * the scope), so that a copy (both notes have it) and a move (only the new one) are told apart.
+ */
+function idOwners(loaded: Loaded, index: Index, removed: string[]): Set<string> {
+  const own = new Map<string, string>();
+  for (const k of loaded.known.values()) own.set(k.id, k.file);
+  const ids = new LazyUuids(() => Object.keys(index.where));
+  const out = new Set<string>();
+  for (const f of loaded.notes.keys()) {
+    for (const t of loaded.tasksOf(f)) {
+      if (!t.id || own.get(t.id) === f) continue;
+      const hits = ids.get().withPrefix(t.id);
+      const ownerFile = hits.length === 1 ? index.where[hits[0]] : undefined;
+      if (ownerFile && ownerFile !== f && !removed.includes(ownerFile) && index.notes[ownerFile]) out.add(ownerFile);
+    }
+  }
+  return out;
+}
+
+/** Cross-file links: their targets' tasks are needed for `depends`. */
+function linkTargets(loaded: Loaded, index: Index, files: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const f of loaded.notes.keys()) {
+    for (const t of loaded.tasksOf(f)) {
+      for (const l of t.links) {
+        if (l.kind !== 'file') continue;
+        const target = resolveFile(f, l.path);
+        if (index.notes[target] || files.includes(target)) out.add(target);
+      }
+    }
+  }
+  return out;
+}
+
+/** Homes of pending Taskwarrior tasks no note holds yet (the inbox for those with none). */
+function candidateHomes(input: ScopeInput, scan: NoteScan, index: Index, tw: TwRead, homes: Homes, out: TwTask[], inScope: (f: string) => boolean): Set<string> {
+  const files = new Set<string>();
+  const look = new Set(tw.changed);
+  if (input.inbox) for (const u of index.unclaimed ?? []) look.add(u);
+  for (const u of look) {
+    const t = tw.byUuid.get(u);
+    if (!t || index.where[u] || (t.status !== 'pending' && t.status !== 'waiting')) continue;
+    const at = homes.of(t.project ?? null) ?? (input.inbox ? { file: input.inbox, path: [] } : null);
+    if (!at || !inScope(at.file)) continue;
+    if (scan.files.includes(at.file) || !existsSync(join(input.workspace, at.file))) files.add(at.file);
+    out.push(t);
+  }
+  return files;
+}
+
+/** The notes tasks move to when Taskwarrior changed their project to one another note holds. */
+function moveTargets(loaded: Loaded, tw: TwRead, homes: Homes): Set<string> {
+  const out = new Set<string>();
+  for (const u of tw.changed) {
+    const st = loaded.known.get(u);
+    const t = tw.byUuid.get(u);
+    if (!st || !t || (t.project ?? null) === st.base.project) continue;
+    const to = homes.of(t.project ?? null);
+    if (to && to.file !== st.file) out.add(to.file);
+  }
+  return out;
+}
+
+/**
+ * Notes (outside `skip`) whose text holds any of these ids: a line a one-note sync no longer
+ * sees may have moved to a note it did not load. Read only when a deletion is planned.
+ */
+export async function notesHolding(ids: string[], input: ScopeInput, skip: Set<string>, source: NoteSource): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const out: string[] = [];
+  for (const f of await listNorgFiles(input.workspace, [input.stateDir])) {
+    if (skip.has(f)) continue;
+    const text = source.current(f);
+    if (ids.some((id) => text.includes(`%#${id}`))) out.push(f);
+  }
+  return out;
+}
