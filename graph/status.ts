@@ -43,9 +43,11 @@ export const STATUS_CHAR: Record<TaskStatus, string> = {
 
 /**
  * Walk up from the tasks whose status changed: each parent takes the status its children
- * imply, and the walk stops where a parent keeps its status (early cutoff). Recurring,
- * urgent and cancelled parents keep theirs: they say something children cannot.
- * Returns the parents whose status changes, with the new status.
+ * imply, and the walk stops where a parent keeps its status (early cutoff). Parents are
+ * visited deepest first, each once, after every child below it settled, so one pass reaches
+ * the fixpoint (a breadth-first walk from mixed depths decided a grandparent before its
+ * child changed). Recurring, urgent and cancelled parents keep theirs: they say something
+ * children cannot. Returns the parents whose status changes, with the new status.
  */
 export function propagateStatuses(
   graph: { tasks: Map<string, { parent: string | null; status: TaskStatus }>; childrenOf(key: string): string[] },
@@ -54,23 +56,27 @@ export function propagateStatuses(
 ): Map<string, TaskStatus> {
   const out = new Map<string, TaskStatus>();
   const current = (k: string) => out.get(k) ?? statusOf(k);
-  const queue: string[] = [];
+  const depthOf = (k: string): number => {
+    let d = 0;
+    for (let p = graph.tasks.get(k)?.parent; p; p = graph.tasks.get(p)?.parent) d++;
+    return d;
+  };
+  const buckets: Set<string>[] = [];
+  const enqueue = (k: string, depth: number) => (buckets[depth] ??= new Set()).add(k);
   for (const k of changed) {
     const p = graph.tasks.get(k)?.parent;
-    if (p) queue.push(p);
+    if (p) enqueue(p, depthOf(p));
   }
-  const seen = new Set<string>();
-  while (queue.length > 0) {
-    const p = queue.shift()!;
-    if (seen.has(p)) continue;
-    seen.add(p);
-    const cur = current(p);
-    if (cur === undefined) continue;
-    const d = derivedStatus(graph.childrenOf(p).map(current).filter((s): s is TaskStatus => s !== undefined));
-    if (d === null || d === cur || cur === 'recurring' || cur === 'urgent' || cur === 'cancelled') continue;
-    out.set(p, d);
-    const gp = graph.tasks.get(p)?.parent;
-    if (gp) queue.push(gp);
+  for (let depth = buckets.length - 1; depth >= 0; depth--) {
+    for (const p of buckets[depth] ?? []) {
+      const cur = current(p);
+      if (cur === undefined) continue;
+      const d = derivedStatus(graph.childrenOf(p).map(current).filter((s): s is TaskStatus => s !== undefined));
+      if (d === null || d === cur || cur === 'recurring' || cur === 'urgent' || cur === 'cancelled') continue;
+      out.set(p, d);
+      const gp = graph.tasks.get(p)?.parent;
+      if (gp) enqueue(gp, depth - 1);
+    }
   }
   return out;
 }

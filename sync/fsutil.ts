@@ -5,7 +5,7 @@
  * CLI or in the host process, never in Neovim's.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const made = new Set<string>();
@@ -16,15 +16,17 @@ const made = new Set<string>();
  * own state is recoverable (a lost update only makes the next sync compare again), and a flush
  * costs milliseconds that a one-task sync cannot spare.
  */
-export async function writeAtomic(path: string, data: string | Uint8Array, durable = false): Promise<void> {
+export async function writeAtomic(target: string, data: string | Uint8Array, durable = false): Promise<void> {
+  const { path, mode } = destination(target);
   const dir = dirname(path);
   if (!made.has(dir)) {
     mkdirSync(dir, { recursive: true });
     made.add(dir);
   }
   const tmp = join(dir, `.${randomBytes(6).toString('hex')}.planager-tmp`);
-  const fd = openSync(tmp, 'w', 0o644);
+  const fd = openSync(tmp, 'w', mode);
   try {
+    fchmodSync(fd, mode);
     writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     if (durable) fsyncSync(fd);
   } finally {
@@ -40,6 +42,27 @@ export async function writeAtomic(path: string, data: string | Uint8Array, durab
     }
     throw e;
   }
+}
+
+/**
+ * Where a write of `path` really goes and with which mode: a symlink's target (the link stays
+ * a link), keeping the file's permissions (a 600 note stays 600; new files get 644).
+ */
+function destination(path: string): { path: string; mode: number } {
+  let real = path;
+  try {
+    if (lstatSync(path).isSymbolicLink()) real = realpathSync(path);
+  } catch {
+    // not there yet, or a dangling link: written where it points, else as named
+  }
+  const s = statSync(real, { throwIfNoEntry: false });
+  return { path: real, mode: s ? s.mode & 0o7777 : 0o644 };
+}
+
+/** A note nobody may write (no write bit at all): reported instead of overwritten, even as root. */
+export function isReadOnly(path: string): boolean {
+  const s = statSync(path, { throwIfNoEntry: false });
+  return !!s && (s.mode & 0o222) === 0;
 }
 
 /** Files written (and flushed) to temp names, waiting to be renamed over their targets. */
@@ -58,7 +81,7 @@ export interface Staged {
  * imports, and rename them only once the import succeeded.
  */
 export function stageAll(files: { path: string; data: string }[], durable = false): Staged {
-  const open: { fd: number; tmp: string; path: string }[] = [];
+  const open: { fd: number; tmp: string; path: string; target: string }[] = [];
   const drop = () => {
     for (const o of open) {
       try {
@@ -75,14 +98,16 @@ export function stageAll(files: { path: string; data: string }[], durable = fals
   };
   try {
     for (const f of files) {
-      const dir = dirname(f.path);
+      const { path, mode } = destination(f.path);
+      const dir = dirname(path);
       if (!made.has(dir)) {
         mkdirSync(dir, { recursive: true });
         made.add(dir);
       }
       const tmp = join(dir, `.${randomBytes(6).toString('hex')}.planager-tmp`);
-      const fd = openSync(tmp, 'w', 0o644);
-      open.push({ fd, tmp, path: f.path });
+      const fd = openSync(tmp, 'w', mode);
+      open.push({ fd, tmp, path, target: f.path });
+      fchmodSync(fd, mode);
       writeSync(fd, Buffer.from(f.data, 'utf8'));
     }
     if (durable) for (const o of open) fsyncSync(o.fd);
@@ -97,7 +122,7 @@ export function stageAll(files: { path: string; data: string }[], durable = fals
       if (done) return;
       done = true;
       for (const o of open) {
-        if (keep(o.path)) renameSync(o.tmp, o.path);
+        if (keep(o.target)) renameSync(o.tmp, o.path);
         else unlinkSync(o.tmp);
       }
     },

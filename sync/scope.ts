@@ -106,6 +106,9 @@ export interface Scope {
   homes: Homes;
   /** Pending Taskwarrior tasks no note has yet, that belong in a loaded note. */
   candidates: TwTask[];
+  /** Where tasks with no home go (null: they stay in Taskwarrior only), and its base project. */
+  inbox: { file: string; path: string[] } | null;
+  inboxProject: string | null;
   inScope(file: string): boolean;
 }
 
@@ -123,7 +126,9 @@ export async function chooseNotes(input: ScopeInput, scan: NoteScan, index: Inde
     if (input.pulls) for (const f of candidateHomes(input, scan, index, tw, homes, candidates, inScope)) await loaded.load(f);
   }
   for (const f of moveTargets(loaded, tw, homes)) await loaded.load(f);
-  return { loaded, homes, candidates, inScope };
+  const inbox = input.inbox ? { file: input.inbox, path: [] } : null;
+  const inboxProject = input.inbox && loaded.notes.has(input.inbox) ? projectsOf(loaded.graph, input.inbox).base : null;
+  return { loaded, homes, candidates, inbox, inboxProject, inScope };
 }
 
 /** Notes holding tasks Taskwarrior changed (in scope: the others wait, `unmerged`). */

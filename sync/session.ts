@@ -28,7 +28,7 @@ import type { TwTask } from './taskwarrior.js';
 import { parse, reparse } from '../parser/index.js';
 import { acquireLock } from './lock.js';
 import { planPrepush, textChange, type Parsed, type Prepush } from './prepush.js';
-import { deltaToJson, diff, versionKey } from './undo.js';
+import { canon, deltaToJson, diff, versionKey } from './undo.js';
 
 export interface SessionConfig {
   workspaces: string[];
@@ -289,6 +289,13 @@ export class Session {
       const store = new Store(dir);
       const head = await store.head();
       if (head.stamp === null || (await this.tw.stamp()) !== head.stamp) return;
+      // The stamp can be the same while another sync (a second editor, the CLI) changed this
+      // task after the plan was made: its basis must still be the version the state holds, and
+      // no Taskwarrior change of it may be waiting to be merged.
+      if (head.unmerged && pre.uuid in head.unmerged) return;
+      const shard = await store.shard(relative(workspace, abs).split(sep).join('/'));
+      const cached = shard.cache[pre.uuid];
+      if (!cached || canon(cached) !== canon(pre.basis)) return;
       const importing = this.tw.startImport().send([pre.task]);
       head.intents = [...(head.intents ?? []), [versionKey(pre.task), deltaToJson(diff(pre.basis, pre.task))]];
       await store.saveHead(head);

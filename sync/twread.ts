@@ -46,10 +46,11 @@ export function stampSize(stamp: string | null, file: 'undo.data' | 'pending.dat
   return m ? Number(m[1]) : null;
 }
 
-export async function readTwSide(tw: Taskwarrior, index: Index, stamp: string, intents: Map<string, Delta | null>, warnings: string[], whileExporting: () => Promise<void>): Promise<TwRead | TwError> {
+/** `extra`: tasks to read (not to merge) however the database is read: the inbox's candidates. */
+export async function readTwSide(tw: Taskwarrior, index: Index, stamp: string, intents: Map<string, Delta | null>, extra: string[], warnings: string[], whileExporting: () => Promise<void>): Promise<TwRead | TwError> {
   const held = Object.keys(index.unmerged ?? {});
   const base: TwRead = { source: 'cache', seen: stamp, exportedAt: 0, exported: [], byUuid: new Map(), changed: new Set(), repairs: [], exportedVersion: new Map(), undoSize: index.undoSize ?? 0 };
-  if (stamp === index.stamp && index.stamp !== null) return withHeld(tw, base, held) ?? exportSide(tw, index, stamp, intents, warnings, whileExporting);
+  if (stamp === index.stamp && index.stamp !== null) return withHeld(tw, base, held, extra) ?? exportSide(tw, index, stamp, intents, warnings, whileExporting);
   const fromUndo = index.stamp !== null ? readChangesFromUndo(tw.dataDir(), index, stamp, intents) : null;
   if (!fromUndo) return exportSide(tw, index, stamp, intents, warnings, whileExporting);
   const r: TwRead = { ...base, source: 'undo', undoSize: fromUndo.size };
@@ -57,12 +58,12 @@ export async function readTwSide(tw: Taskwarrior, index: Index, stamp: string, i
     r.byUuid.set(t.uuid, t);
     r.changed.add(t.uuid);
   }
-  return withHeld(tw, r, held) ?? exportSide(tw, index, stamp, intents, warnings, whileExporting);
+  return withHeld(tw, r, held, extra) ?? exportSide(tw, index, stamp, intents, warnings, whileExporting);
 }
 
 /** Tasks held back by an earlier sync, read from the data files (2.6); null: export instead. */
-function withHeld(tw: Taskwarrior, r: TwRead, held: string[]): TwRead | null {
-  const missing = held.filter((u) => !r.byUuid.has(u));
+function withHeld(tw: Taskwarrior, r: TwRead, held: string[], extra: string[]): TwRead | null {
+  const missing = [...held, ...extra].filter((u) => !r.byUuid.has(u));
   if (missing.length === 0) {
     for (const u of held) r.changed.add(u);
     return r;

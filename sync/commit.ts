@@ -1,0 +1,267 @@
+/**
+ * Commit: the plan written, Taskwarrior first, then the notes, then the state, so that a sync
+ * killed anywhere is finished by re-running it (a sync that writes both sides journals its
+ * plan first, and the next one replays it: journal.ts).
+ *
+ * Contract:
+ * - Nothing is imported over a database that changed since it was read: 'retry'.
+ * - Import replaces whole tasks, so a `task` that wrote one of ours between our read and our
+ *   import lost its change: undo.data shows it, and the expected version is imported again
+ *   (a few rounds at most).
+ * - A note is never written when it changed while the sync ran, or when it is read-only: it
+ *   is reported, its tasks keep their old state (nothing counts as seen), and a move into or
+ *   out of it stays undone on both ends, so no line is lost between two notes.
+ * - The database stamp recorded is the one this sync read, or after our own import only when
+ *   nothing but our writes landed in between: a write made meanwhile still looks new.
+ */
+import { isReadOnly, stageAll, writeAtomicAll, type Staged } from './fsutil.js';
+import { dropJournal, journalText, writeJournal } from './journal.js';
+import { appendLog } from './log.js';
+import type { NoteScan, NoteSource } from './notes.js';
+import type { WritePlan } from './plan.js';
+import type { Reconciled } from './reconcile.js';
+import { twFail, type NoteChange, type SyncReport } from './report.js';
+import type { Scope } from './scope.js';
+import { fingerprints, nextState, type PreparedState, type StateInput } from './state.js';
+import type { Index, Store } from './store.js';
+import { importLine, type PendingImport, type Taskwarrior, type TwResult, type TwTask } from './taskwarrior.js';
+import { stampSize, type TwRead } from './twread.js';
+import { canon, deltaToJson, diff, expectedVersions, readUndoTail, undoMark, undoSize as undoFileSize, versionKey, type Delta } from './undo.js';
+import { hashText } from './workspace.js';
+
+/**
+ * The import of a sync that will probably need one (a note changed), started as soon as that
+ * is known: `task` starts up while the notes are parsed and merged, and gets its tasks when
+ * they are ready. Unused, it is closed with no input (it writes nothing).
+ */
+export class EarlyImport {
+  private pending: PendingImport | null = null;
+  constructor(private readonly tw: Taskwarrior) {}
+  start(): void {
+    this.pending ??= this.tw.startImport();
+  }
+  /** Send the tasks; `written` settles once they are all in `task`'s stdin pipe. */
+  send(tasks: TwTask[], lines?: string[]): { result: Promise<TwResult<void>>; written: Promise<void> } {
+    const p = this.pending ?? this.tw.startImport();
+    this.pending = null;
+    const result = p.send(tasks, lines);
+    return { result, written: p.written() };
+  }
+  cancel(): void {
+    this.pending?.cancel();
+    this.pending = null;
+  }
+}
+
+export interface CommitInput {
+  workspace: string;
+  store: Store;
+  tw: Taskwarrior;
+  notes: NoteSource;
+  index: Index;
+  stamp: string;
+  twr: TwRead;
+  scan: NoteScan;
+  scope: Scope;
+  rec: Reconciled;
+  plan: WritePlan;
+  changes: NoteChange[];
+  /** Whether the engine writes this note (the editor writes the buffers it applied). */
+  writes(file: string): boolean;
+  prevIntents: Map<string, Delta | null>;
+  early: EarlyImport;
+  /** Temp files staged; the caller removes what was not renamed. */
+  staged: Staged[];
+}
+
+interface Imported {
+  recordStamp: string | null;
+  intents: Map<string, Delta | null>;
+  createdMarks: [number, string][];
+}
+
+export async function commit(c: CommitInput, report: SyncReport): Promise<SyncReport | 'retry'> {
+  if (c.twr.source !== 'cache' && c.plan.imports.length > 0 && (await c.tw.stamp()) !== c.twr.seen) return 'retry';
+  const toWrite = c.changes.filter((x) => c.writes(x.file));
+  const skipped = unwritable(c, toWrite, report, (f) => isReadOnly(c.notes.abs(f)), 'is read-only; its changes were not written (make it writable and sync again)');
+  dropNewTasksOf(c, skipped, report);
+  const lines = c.plan.imports.map(importLine);
+  const journaled = lines.length > 0 && toWrite.some((x) => !skipped.has(x.file));
+  if (journaled) await writeJournal(c.store, journalText(lines, toWrite.filter((x) => !skipped.has(x.file)).map((x) => ({ file: x.file, beforeHash: hashText(x.before), after: x.after })), c.plan.log));
+  await appendLog(c.store.logPath(), c.plan.log);
+  const input: StateInput = { index: c.index, scan: c.scan, scope: c.scope, rec: c.rec, plan: c.plan, changes: c.changes, tw: c.twr, skipped, handled: handledUuids(c, report) };
+  // While `task` imports (the other core): the state serialised, and the notes and the state
+  // written under temp names, renamed only once the import succeeded.
+  let prepared: PreparedState | null = null;
+  let stagedState: Staged | null = null;
+  let stagedNotes: Staged | null = null;
+  const prepare = () => {
+    prepared = nextState(c.store, input);
+    if (lines.length === 0) return;
+    stagedNotes = stageAll(toWrite.filter((x) => !skipped.has(x.file)).map((x) => ({ path: c.notes.abs(x.file), data: x.after })), true);
+    c.staged.push(stagedNotes);
+    stagedState = stageAll([...prepared.shards, { path: c.store.catalogPath(), data: prepared.catalog }]);
+    c.staged.push(stagedState);
+  };
+  const imported = lines.length > 0 ? await importAll(c, lines, report, prepare) : (prepare(), { recordStamp: c.stamp, intents: new Map(), createdMarks: [] });
+  if ('code' in imported) {
+    if (journaled) await dropJournal(c.store);
+    return imported;
+  }
+  // Edited while we synced: keep the user's text; the next sync merges it.
+  const late = unwritable(c, toWrite.filter((x) => !skipped.has(x.file)), report, (f, x) => c.notes.current(f) !== x.before, 'changed during the sync; its note edits wait for the next sync');
+  if (late.size > 0) {
+    for (const f of late) skipped.add(f);
+    (stagedState as Staged | null)?.abort();
+    stagedState = null;
+    prepared = nextState(c.store, input);
+  }
+  const go = toWrite.filter((x) => !skipped.has(x.file));
+  const sn = stagedNotes as Staged | null;
+  if (sn) {
+    const keep = new Set(go.map((x) => c.notes.abs(x.file)));
+    sn.commit((p) => keep.has(p));
+  } else await writeAtomicAll(go.map((x) => ({ path: c.notes.abs(x.file), data: x.after })), true);
+  const done = prepared as unknown as PreparedState;
+  await saveState(c, done, stagedState, imported, skipped);
+  if (done.newlyUnclaimed > 0 && !c.scope.inbox) report.warnings.push(`${done.newlyUnclaimed} pending Taskwarrior task(s) belong to no note (no heading holds their project); \`planager sync --inbox inbox.norg\` collects them in one note`);
+  if (journaled) await dropJournal(c.store);
+  return report;
+}
+
+/**
+ * Notes among `list` that `bad` rejects, with every note a move links to them (a block cut
+ * from one and not pasted into the other would be lost), each reported once.
+ */
+function unwritable(c: CommitInput, list: NoteChange[], report: SyncReport, bad: (file: string, change: NoteChange) => boolean, why: string): Set<string> {
+  const out = new Set<string>();
+  for (const x of list) if (bad(x.file, x)) out.add(x.file);
+  for (const f of out) report.warnings.push(`${f} ${why}`);
+  for (let grew = out.size > 0; grew; ) {
+    grew = false;
+    for (const m of c.plan.moves) {
+      if (out.has(m.from) !== out.has(m.to)) {
+        out.add(out.has(m.from) ? m.to : m.from);
+        grew = true;
+      }
+    }
+  }
+  return out;
+}
+
+/** A new line in a note that will not be written gets no task: its id could not be written. */
+function dropNewTasksOf(c: CommitInput, skipped: Set<string>, report: SyncReport): void {
+  if (skipped.size === 0) return;
+  const drop = new Set<string>();
+  for (const m of c.rec.merges.values()) if (m.isNew && skipped.has(m.obj.file)) drop.add(m.uuid);
+  c.plan.imports = c.plan.imports.filter((t) => !drop.has(t.uuid));
+  report.taskwarrior.created = report.taskwarrior.created.filter((u) => !drop.has(u));
+}
+
+function handledUuids(c: CommitInput, report: SyncReport): Set<string> {
+  const out = new Set([...c.rec.merges.keys(), ...report.taskwarrior.deleted]);
+  for (const t of c.scope.candidates) if (c.plan.tasks.has(t.uuid)) out.add(t.uuid);
+  return out;
+}
+
+/**
+ * The import, then the corrections: what Taskwarrior should hold now is every transaction
+ * since our read applied in order (another writer's change rebased when it started from a
+ * stale copy; ours only what we meant). Where the last version differs, write the expected
+ * one; repeat while other writers keep racing (bounded).
+ */
+async function importAll(c: CommitInput, lines: string[], report: SyncReport, whileImporting: () => void): Promise<Imported | SyncReport> {
+  const { imports, basisOf } = c.plan;
+  const dataDir = c.tw.dataDir();
+  // From where undo.data stood when this sync read the database (the stamp holds its size).
+  const undoBefore = stampSize(c.stamp, 'undo.data') ?? (await undoFileSize(dataDir));
+  const sending = c.early.send(imports, lines);
+  // The input goes into the pipe before anything else runs.
+  await sending.written;
+  // A creation that is the only transaction on its task is our own write as we sent it:
+  // nothing to compare, and no intent (see Index.created).
+  const fresh = new Set(imports.filter((t) => !basisOf.has(t.uuid) && !c.twr.byUuid.has(t.uuid)).map((t) => t.uuid));
+  const intents = new Map<string, Delta | null>();
+  for (const t of imports) if (!fresh.has(t.uuid)) intents.set(versionKey(t), basisOf.has(t.uuid) ? diff(basisOf.get(t.uuid)!, t) : null);
+  try {
+    whileImporting();
+  } catch (e) {
+    await sending.result;
+    throw e;
+  }
+  const r = await sending.result;
+  if (!r.ok) return twFail(report, r.error);
+  const created = new Set<string>();
+  const written: TwTask[] = [...imports];
+  const transactions: { old: TwTask | null; new: TwTask }[] = [];
+  let from = undoBefore;
+  let refixed = 0;
+  let settled = false;
+  for (let round = 0; round < 4 && !settled; round++) {
+    const tail = await readUndoTail(dataDir, from, undefined, round === 0 ? fresh : undefined);
+    transactions.push(...tail.transactions);
+    for (const u of tail.created) created.add(u);
+    from = tail.size;
+    const fixes = fixesAfter(imports, created, transactions, new Map([...c.prevIntents, ...intents]));
+    if (fixes.length === 0) settled = true;
+    else if (round < 3) {
+      const r2 = await c.tw.import(fixes);
+      if (!r2.ok) break;
+      // A correction restates what is expected: it changes nothing in the model.
+      for (const f of fixes) intents.set(versionKey(f), new Map());
+      refixed += fixes.length;
+      written.push(...fixes);
+    }
+  }
+  const createdMarks: [number, string][] = [];
+  if (fresh.size > 0) {
+    const mark = undoMark(dataDir, from);
+    if (mark !== null) createdMarks.push([from, mark]);
+    // No mark (undo.data unreadable): the creations' intents do the check, as other writes'.
+    else for (const t of imports) if (fresh.has(t.uuid)) intents.set(versionKey(t), null);
+  }
+  if (refixed > 0) report.warnings.push(`kept ${refixed} change(s) a concurrent \`task\` made while this sync wrote`);
+  const after = await c.tw.stamp();
+  // Every transaction since our read must be one of our writes (by content: a foreign write to
+  // a task we also wrote must still look new).
+  const ours = new Set(written.map(canon));
+  const recordStamp = settled && refixed === 0 && transactions.every((x) => ours.has(canon(x.new))) ? after : null;
+  return { recordStamp, intents, createdMarks };
+}
+
+/** Versions to write again after an import: where the last one is not what the model expects. */
+function fixesAfter(imports: TwTask[], created: Set<string>, transactions: { old: TwTask | null; new: TwTask }[], intents: Map<string, Delta | null>): TwTask[] {
+  const expected = expectedVersions(transactions, intents);
+  const current = new Map<string, TwTask>();
+  for (const x of transactions) current.set(x.new.uuid, x.new);
+  const fixes: TwTask[] = [];
+  for (const t of imports) {
+    if (created.has(t.uuid)) continue;
+    const want = expected.get(t.uuid);
+    const have = current.get(t.uuid);
+    if (want && have && canon(want) !== canon(have)) fixes.push(want);
+  }
+  return fixes;
+}
+
+/** Shards and catalog, then the head: a crash between them leaves a head that forces a compare. */
+async function saveState(c: CommitInput, prepared: PreparedState, staged: Staged | null, imported: Imported, skipped: Set<string>): Promise<void> {
+  if (staged) staged.commit();
+  else {
+    await writeAtomicAll(prepared.shards);
+    await c.store.saveCatalogText(prepared.catalog);
+  }
+  const index = c.index;
+  fingerprints(index, { scan: c.scan, scope: c.scope, changes: c.changes, skipped }, c.plan.deferredFiles, c.notes);
+  index.stamp = imported.recordStamp;
+  // From before our import: the next sync checks that our own writes survived, too.
+  index.undoSize = c.twr.undoSize;
+  index.undoMark = undoMark(c.tw.dataDir(), c.twr.undoSize);
+  // The next sync reads undo.data from `undoSize`: it needs this sync's intents, and the last
+  // one's too while that window has not moved past them (no export this time).
+  const keep = c.twr.source !== 'cache' ? imported.intents : new Map([...c.prevIntents, ...imported.intents]);
+  index.intents = [...keep].map(([k, d]) => [k, deltaToJson(d)]);
+  index.created = c.twr.source !== 'cache' ? imported.createdMarks : [...(index.created ?? []), ...imported.createdMarks];
+  await c.store.saveHead(index);
+}
+

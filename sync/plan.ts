@@ -1,0 +1,238 @@
+/**
+ * The write plan: from the merges, what each side gets. Pure apart from reading nothing: the
+ * imports for Taskwarrior (whole tasks, with the version each was computed from), the edits
+ * per note, the state to record, and the activity log of every value replaced.
+ *
+ * Contract:
+ * - A task whose merged values differ from Taskwarrior's is imported (never on a pull).
+ * - A line whose merged values differ from what it says gets a `set` edit; a task whose project
+ *   changed to one another heading holds moves there with its whole block (subtasks carry the
+ *   new project in the same sync); a Taskwarrior task that belongs in a note is added.
+ * - A line removed from a note in scope cancels its task (a pull keeps the state and leaves the
+ *   deletion to the next push); a line that moved to a note out of scope is not removed.
+ * - Every value replaced on either side is in `log`, with the whole version it belonged to.
+ */
+import type { TaskEdit } from '../graph/index.js';
+import type { TaskStatus } from '../parser/index.js';
+import { formatDate, matchesText } from './dates.js';
+import type { LogEntry } from './log.js';
+import { FIELD_NAMES, fromTw, sameValue, toTw, type Fields, type PriorityMap } from './mapping.js';
+import type { Direction } from './merge.js';
+import type { Reconciled, TaskMerge } from './reconcile.js';
+import type { Conflict, SyncReport } from './report.js';
+import type { Scope } from './scope.js';
+import type { TaskState } from './store.js';
+import type { TwTask } from './taskwarrior.js';
+import type { TwRead } from './twread.js';
+import type { Identity } from './identity.js';
+
+export interface Move {
+  uuid: string;
+  id: string;
+  from: string;
+  to: string;
+  path: string[];
+}
+
+export interface WritePlan {
+  imports: TwTask[];
+  /** The Taskwarrior version each import was computed from (to check nobody wrote in between). */
+  basisOf: Map<string, TwTask>;
+  /** Field edits, additions and removals per note. */
+  edits: Map<string, TaskEdit[]>;
+  /** Blocks to move once the field edits are applied. */
+  moves: Move[];
+  tasks: Map<string, TaskState>;
+  cache: Map<string, TwTask>;
+  log: LogEntry[];
+  /** Tasks this sync completes or deletes (the bulk guard counts them). */
+  bulk: number;
+  /** Notes whose changes wait for the next sync the other way (left unseen). */
+  deferredFiles: Set<string>;
+}
+
+export interface PlanOptions {
+  direction: Direction;
+  priorities: PriorityMap;
+  now: Date;
+}
+
+export function planWrites(scope: Scope, id: Identity, rec: Reconciled, tw: TwRead, o: PlanOptions, report: SyncReport): WritePlan {
+  const p: WritePlan = { imports: [], basisOf: new Map(), edits: new Map(), moves: [], tasks: new Map(), cache: new Map(), log: [...rec.derivedLog], bulk: 0, deferredFiles: new Set() };
+  keepState(scope, rec, p);
+  const carried = carryMoves(scope, rec, o);
+  for (const m of rec.merges.values()) {
+    for (const c of m.conflicts) report.conflicts.push({ uuid: m.uuid, id: m.id, ...c } as Conflict);
+    planTask(m, scope, carried, rec, o, report, p);
+  }
+  planDeletions(scope, id, rec, tw, o, report, p);
+  planAdditions(scope, rec, tw, id, o, p);
+  for (const k of rec.deferredNote) {
+    const f = scope.loaded.graph.tasks.get(k)?.file;
+    if (f) p.deferredFiles.add(f);
+  }
+  return p;
+}
+
+/** Tasks kept unchanged, and tasks of loaded notes that are out of scope, keep their state. */
+function keepState(scope: Scope, rec: Reconciled, p: WritePlan): void {
+  const { known, knownCache } = scope.loaded;
+  for (const [uuid, st] of rec.kept) {
+    p.tasks.set(uuid, st);
+    const c = knownCache.get(uuid);
+    if (c) p.cache.set(uuid, c);
+  }
+  for (const st of known.values()) {
+    if (scope.inScope(st.file) || rec.merges.has(st.uuid)) continue;
+    p.tasks.set(st.uuid, st);
+    const c = knownCache.get(st.uuid);
+    if (c) p.cache.set(st.uuid, c);
+  }
+}
+
+/**
+ * Tasks whose block moves under another heading, and the project their subtasks take with
+ * them: a subtask's project is its heading's, so it changes in the same sync.
+ */
+function carryMoves(scope: Scope, rec: Reconciled, o: PlanOptions): Set<string> {
+  const carried = new Set<string>();
+  if (o.direction === 'push') return carried;
+  const g = scope.loaded.graph;
+  const byKey = new Map([...rec.merges.values()].map((m) => [m.obj.key, m]));
+  const visit = (key: string, project: string | null) => {
+    for (const c of g.childrenOf(key)) {
+      carried.add(c);
+      const cm = byKey.get(c);
+      if (cm) cm.merged.project = cm.forTw.project = cm.newBase.project = project;
+      visit(c, project);
+    }
+  };
+  for (const m of rec.merges.values()) {
+    if (carried.has(m.obj.key) || !moves(m, scope)) continue;
+    visit(m.obj.key, m.merged.project);
+  }
+  return carried;
+}
+
+function moves(m: TaskMerge, scope: Scope): boolean {
+  return m.merged.project !== m.note.project && !!m.merged.project && !!scope.homes.of(m.merged.project);
+}
+
+function addEdit(p: WritePlan, file: string, e: TaskEdit): void {
+  const l = p.edits.get(file) ?? [];
+  l.push(e);
+  p.edits.set(file, l);
+}
+
+function diffFields(from: Fields, to: Fields): LogEntry['fields'] {
+  const out: LogEntry['fields'] = {};
+  for (const f of FIELD_NAMES) if (!sameValue(from[f], to[f])) out[f] = { lost: from[f], kept: to[f] };
+  return out;
+}
+
+/** A date as the line should write it: its own text when that still says the date. */
+function dateText(iso: string | null, text: string | null, now: Date): string | null {
+  if (!iso) return null;
+  return text && matchesText(text, new Date(iso)) ? text : formatDate(new Date(iso), text, now);
+}
+
+function planTask(m: TaskMerge, scope: Scope, carried: Set<string>, rec: Reconciled, o: PlanOptions, report: SyncReport, p: WritePlan): void {
+  const t = m.obj;
+  const time = o.now.toISOString();
+  const winner = m.conflicts.length > 0 ? m.conflicts[0].winner : null;
+  const mergedTw = toTw(m.forTw, m.tw, m.uuid, o.now, o.priorities);
+  const twDiffers = !m.twf || FIELD_NAMES.some((f) => !sameValue(m.forTw[f], m.twf![f])) || (m.forTw.status === 'pending' && !m.tw?.start);
+  const pushes = twDiffers && o.direction !== 'pull';
+  if (pushes) {
+    p.imports.push(mergedTw);
+    if (m.tw) p.basisOf.set(m.uuid, m.tw);
+    (m.isNew ? report.taskwarrior.created : report.taskwarrior.updated).push(m.uuid);
+    if (m.twf) {
+      const lost = diffFields(m.twf, m.forTw);
+      if (Object.keys(lost).length > 0) p.log.push({ time, uuid: m.uuid, id: m.id, side: 'taskwarrior', action: winner === 'note' ? 'conflict' : 'overwrite', fields: lost, version: m.twf, file: t.file });
+    }
+    if ((m.forTw.status === 'done' || m.forTw.status === 'cancelled') && m.twf?.status !== m.forTw.status) p.bulk++;
+  }
+  // The note side: fields that differ from what the line says.
+  const e: Extract<TaskEdit, { op: 'set' }> = { op: 'set', key: t.key };
+  let changed = false;
+  if (m.isNew || m.isCopy) (e.id = m.id), (changed = true);
+  const n = m.note;
+  if (m.merged.status !== n.status) (e.status = m.merged.status), (changed = true);
+  if (m.merged.recurrence !== n.recurrence) (e.recurrence = m.merged.recurrence), (changed = true);
+  if (m.merged.description !== n.description) (e.description = m.merged.description), (changed = true);
+  if (m.merged.priority !== n.priority) (e.priority = m.merged.priority), (changed = true);
+  const dueText = m.merged.due !== n.due ? dateText(m.merged.due, t.due, o.now) : t.due;
+  if (dueText !== t.due) (e.due = dueText), (changed = true);
+  const schedText = m.merged.scheduled !== n.scheduled ? dateText(m.merged.scheduled, t.start, o.now) : t.start;
+  if (schedText !== t.start) (e.start = schedText), (changed = true);
+  if (!sameValue(m.merged.tags, n.tags)) (e.tags = m.merged.tags), (changed = true);
+  if (changed) addEdit(p, t.file, e);
+  let file = t.file;
+  if (!carried.has(t.key) && moves(m, scope)) {
+    const to = scope.homes.of(m.merged.project)!;
+    p.moves.push({ uuid: m.uuid, id: m.id, from: t.file, to: to.file, path: to.path });
+    file = to.file;
+  }
+  const projectLost = m.merged.project !== n.project;
+  if ((changed || projectLost) && !m.isNew) {
+    const lost = diffFields(n, { ...m.merged, depends: n.depends });
+    if (Object.keys(lost).length > 0) p.log.push({ time, uuid: m.uuid, id: m.id, side: 'note', action: winner === 'taskwarrior' ? 'conflict' : 'overwrite', fields: lost, version: n, file: t.file, ...(projectLost ? { note: `moved to ${file}` } : {}) });
+  }
+  // A new line on a pull has its id written; its task is created by the next push.
+  if (m.isNew && o.direction === 'pull') return;
+  const prev = scope.loaded.known.get(m.uuid);
+  const baseDue = sameValue(m.newBase.due, m.merged.due) ? dueText : (prev?.dueText ?? t.due);
+  const baseSched = sameValue(m.newBase.scheduled, m.merged.scheduled) ? schedText : (prev?.scheduledText ?? t.start);
+  // The line's hash only when the line was left as it is (else the next sync reads it anew).
+  const same = !changed && file === t.file && !carried.has(t.key) && !rec.deferredNote.has(t.key);
+  p.tasks.set(m.uuid, { uuid: m.uuid, id: m.id, file, base: m.newBase, dueText: baseDue, scheduledText: baseSched, ...(same ? { noteHash: t.hash } : {}) });
+  p.cache.set(m.uuid, pushes ? mergedTw : (m.tw ?? mergedTw));
+}
+
+/** Tasks a note in scope no longer has: the line was removed (or the note was). */
+function planDeletions(scope: Scope, id: Identity, rec: Reconciled, tw: TwRead, o: PlanOptions, report: SyncReport, p: WritePlan): void {
+  const noted = new Set(id.keyToUuid.values());
+  for (const st of scope.loaded.known.values()) {
+    if (rec.merges.has(st.uuid) || rec.kept.has(st.uuid) || noted.has(st.uuid) || !scope.inScope(st.file) || !scope.loaded.notes.has(st.file)) continue;
+    // After an export, a task it does not show is gone (purged): nothing to cancel.
+    const t = tw.byUuid.get(st.uuid) ?? (tw.source === 'export' ? undefined : scope.loaded.knownCache.get(st.uuid));
+    if (!t || t.status === 'deleted') continue;
+    if (o.direction === 'pull') {
+      // The removal reaches Taskwarrior with the next push: keep what is known until then.
+      p.tasks.set(st.uuid, st);
+      p.cache.set(st.uuid, t);
+      p.deferredFiles.add(st.file);
+      continue;
+    }
+    const f = fromTw(t, o.priorities);
+    const cancelled = toTw({ ...f, status: 'cancelled' as TaskStatus }, t, st.uuid, o.now, o.priorities);
+    p.imports.push(cancelled);
+    p.basisOf.set(st.uuid, t);
+    report.taskwarrior.deleted.push(st.uuid);
+    p.log.push({ time: o.now.toISOString(), uuid: st.uuid, id: st.id, side: 'taskwarrior', action: 'delete', fields: { status: { lost: f.status, kept: 'cancelled' } }, version: f, file: st.file, note: 'line removed from the note' });
+    p.bulk++;
+    p.cache.set(st.uuid, cancelled);
+  }
+}
+
+/** Taskwarrior tasks that belong in a note in scope: pending, no line yet, a home (or the inbox). */
+function planAdditions(scope: Scope, rec: Reconciled, tw: TwRead, id: Identity, o: PlanOptions & { inbox?: string | null }, p: WritePlan): void {
+  if (o.direction === 'push') return;
+  const noted = new Set(id.keyToUuid.values());
+  for (const t of scope.candidates) {
+    if (scope.loaded.known.has(t.uuid) || rec.merges.has(t.uuid) || noted.has(t.uuid) || p.tasks.has(t.uuid)) continue;
+    const at = scope.homes.of(t.project ?? null) ?? scope.inbox;
+    if (!at || !scope.inScope(at.file)) continue;
+    const f = fromTw(t, o.priorities);
+    const due = f.due ? formatDate(new Date(f.due), null, o.now) : null;
+    const sched = f.scheduled ? formatDate(new Date(f.scheduled), null, o.now) : null;
+    const short = id.uuids.get().shortId(t.uuid);
+    addEdit(p, at.file, { op: 'add', headingPath: at.path, task: { status: f.status, description: f.description, priority: f.priority, due, start: sched, recurrence: f.recurrence, tags: f.tags, id: short } });
+    // The base is what the line will say: a project no heading holds (the inbox's tasks) stays
+    // Taskwarrior's, and the line's own project is what the note expresses.
+    const lineProject = scope.homes.of(t.project ?? null) ? f.project : scope.inboxProject;
+    p.tasks.set(t.uuid, { uuid: t.uuid, id: short, file: at.file, base: { ...f, project: lineProject, depends: [] }, dueText: due, scheduledText: sched });
+    p.cache.set(t.uuid, t);
+  }
+}

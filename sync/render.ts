@@ -1,0 +1,66 @@
+/**
+ * The notes' new texts: each note's field edits, additions and removals as one minimal change
+ * set (graph/patch.ts), then the moves, each carrying a task's whole block (its subtasks and
+ * what is nested in it) with the values the edits just gave it. Pure.
+ */
+import { applyChanges, cutBlock, insertBlock, patchFile, WorkspaceGraph, type FileObjects, type TaskEdit } from '../graph/index.js';
+import type { Loaded } from './scope.js';
+import type { Move, WritePlan } from './plan.js';
+import type { NoteChange } from './report.js';
+
+export function renderNotes(loaded: Loaded, plan: WritePlan, warnings: string[]): NoteChange[] {
+  const texts = new Map<string, string>();
+  const before = new Map<string, string>();
+  const editsOf = new Map<string, TaskEdit[]>();
+  const textOf = (file: string) => texts.get(file) ?? loaded.notes.get(file)?.text ?? '';
+  for (const [file, list] of plan.edits) {
+    const text = textOf(file);
+    before.set(file, text);
+    const objects = loaded.graph.objects(file) ?? emptyObjects(file);
+    const p = patchFile(text, objects, list);
+    for (const e of p.errors) warnings.push(`${file}: ${e.message}`);
+    texts.set(file, applyChanges(text, p.changes));
+    editsOf.set(file, list);
+  }
+  for (const m of plan.moves) {
+    for (const f of [m.from, m.to]) if (!before.has(f)) before.set(f, textOf(f));
+    if (!moveBlock(m, texts, textOf)) warnings.push(`${m.from}: task ${m.id} could not be moved to ${m.to}; it stays where it is`);
+    for (const f of [m.from, m.to]) editsOf.set(f, [...(editsOf.get(f) ?? []), { op: 'move', key: m.id, headingPath: m.path }]);
+  }
+  const out: NoteChange[] = [];
+  for (const [file, was] of before) {
+    const after = texts.get(file) ?? was;
+    if (after !== was) out.push({ file, before: was, after, edits: editsOf.get(file) ?? [] });
+  }
+  return out;
+}
+
+function emptyObjects(file: string): FileObjects {
+  return { file, tasks: [], projects: [], baseProject: null, duplicateIds: [] };
+}
+
+function parse(file: string, text: string): FileObjects {
+  const g = new WorkspaceGraph({ propagate: false, derive: false });
+  g.setFile(file, text);
+  return g.objects(file) ?? emptyObjects(file);
+}
+
+/** Cut the block of the task with this id and insert it under its new heading. */
+function moveBlock(m: Move, texts: Map<string, string>, textOf: (f: string) => string): boolean {
+  const src = textOf(m.from);
+  const t = parse(m.from, src).tasks.find((x) => x.id === m.id);
+  if (!t) return false;
+  if (m.from === m.to) {
+    const p = patchFile(src, parse(m.from, src), [{ op: 'move', key: t.key, headingPath: m.path }]);
+    if (p.errors.length > 0) return false;
+    texts.set(m.from, applyChanges(src, p.changes));
+    return true;
+  }
+  const cut = cutBlock(src, t);
+  const dest = textOf(m.to);
+  const ins = insertBlock(dest, parse(m.to, dest), m.path, cut.block, cut.indent);
+  texts.set(m.from, src.slice(0, cut.spec.from) + src.slice(cut.spec.to));
+  const at = (ins as { from: number }).from;
+  texts.set(m.to, dest.slice(0, at) + (ins as { insert: string }).insert + dest.slice(at));
+  return true;
+}

@@ -1,0 +1,181 @@
+/**
+ * The state a sync records: per task (shards), where each task lives and what Taskwarrior last
+ * showed (catalog), which Taskwarrior changes still wait for their note (`unmerged`), and the
+ * notes' fingerprints (head). Pure but for stat calls: the caller writes what this returns.
+ *
+ * Contract:
+ * - A task counts as seen only once its note was merged and written. The tasks of a note whose
+ *   changes were not written (it changed meanwhile, or it is read-only) keep their old state,
+ *   and any Taskwarrior change of theirs waits in `unmerged`; so does every change of a note
+ *   outside this sync's scope.
+ * - A note's fingerprint is recorded only when the sync merged it (in scope) and wrote what it
+ *   planned; any other note the sync wrote (a move into it) is read again next time.
+ */
+import type { NoteScan, NoteSource } from './notes.js';
+import type { WritePlan } from './plan.js';
+import type { Reconciled } from './reconcile.js';
+import type { NoteChange } from './report.js';
+import { extractProjects, projectsOf, type Scope } from './scope.js';
+import type { Index, Store, TaskState } from './store.js';
+import type { TwTask } from './taskwarrior.js';
+import { versionStamp, type TwRead } from './twread.js';
+import { hashText } from './workspace.js';
+
+export interface StateInput {
+  index: Index;
+  scan: NoteScan;
+  scope: Scope;
+  rec: Reconciled;
+  plan: WritePlan;
+  changes: NoteChange[];
+  tw: TwRead;
+  /** Notes whose planned changes are not written. */
+  skipped: Set<string>;
+  /** Uuids whose merge or deletion this sync carried out (or deferred on purpose). */
+  handled: Set<string>;
+}
+
+export interface PreparedState {
+  shards: { path: string; data: string }[];
+  catalog: string;
+  /** Pending tasks that newly belong to no note (for the report). */
+  newlyUnclaimed: number;
+}
+
+/** The shards and the catalog, serialised; the index (where, modified, files, unmerged) updated. */
+export function nextState(store: Store, s: StateInput): PreparedState {
+  const { tasks, cache } = effectiveTasks(s);
+  const byFile = new Map<string, TaskState[]>();
+  for (const f of s.scope.loaded.notes.keys()) byFile.set(f, []);
+  for (const st of tasks.values()) {
+    let l = byFile.get(st.file);
+    if (!l) byFile.set(st.file, (l = []));
+    l.push(st);
+  }
+  const index = s.index;
+  for (const [u, f] of Object.entries(index.where)) if (byFile.has(f)) delete index.where[u];
+  for (const [file, sts] of byFile) for (const st of sts) index.where[st.uuid] = file;
+  seenVersions(s);
+  projectsOfNotes(s);
+  const newlyUnclaimed = waiting(s, tasks);
+  const shards = [...byFile].map(([file, sts]) => ({ path: store.shardPath(file), data: shardText(file, sts, cache) }));
+  return { shards, catalog: store.catalogText(index), newlyUnclaimed };
+}
+
+/** The plan's state, except that the tasks of unwritten notes keep what they had. */
+function effectiveTasks(s: StateInput): { tasks: Map<string, TaskState>; cache: Map<string, TwTask> } {
+  if (s.skipped.size === 0) return { tasks: s.plan.tasks, cache: s.plan.cache };
+  const { known, knownCache } = s.scope.loaded;
+  const tasks = new Map<string, TaskState>();
+  const cache = new Map<string, TwTask>();
+  for (const st of known.values()) {
+    if (!s.skipped.has(st.file)) continue;
+    tasks.set(st.uuid, st);
+    const c = knownCache.get(st.uuid);
+    if (c) cache.set(st.uuid, c);
+  }
+  for (const [u, st] of s.plan.tasks) {
+    if (tasks.has(u) || s.skipped.has(st.file)) continue;
+    tasks.set(u, st);
+    const c = s.plan.cache.get(u);
+    if (c) cache.set(u, c);
+  }
+  return { tasks, cache };
+}
+
+/** What Taskwarrior showed, per task: a task whose version differs next time changed. */
+function seenVersions(s: StateInput): void {
+  const m = s.index.modified;
+  if (s.tw.source === 'export') for (const t of s.tw.exported) m[t.uuid] = versionStamp(t, s.tw.exportedAt);
+  // Versions read from undo.data are not what an export shows byte for byte (numbers are
+  // strings there): the next export compares these tasks again (equal values: nothing to do).
+  if (s.tw.source === 'undo') for (const u of s.tw.changed) delete m[u];
+  // What we imported gets a `modified` we do not know yet: the next export looks at it again.
+  for (const t of s.plan.imports) delete m[t.uuid];
+}
+
+function projectsOfNotes(s: StateInput): void {
+  const { index, scan, scope, changes } = s;
+  for (const f of scan.removed) delete index.files[f];
+  const changeOf = new Map(changes.map((c) => [c.file, c]));
+  for (const f of new Set([...scope.loaded.notes.keys(), ...changeOf.keys()])) {
+    if (scan.removed.includes(f)) continue;
+    const change = s.skipped.has(f) ? undefined : changeOf.get(f);
+    const n = scope.loaded.notes.get(f);
+    // Field edits never add, remove or rename a heading: the projects stay as parsed.
+    if (change) index.files[f] = n && change.edits.every((e) => e.op === 'set') ? projectsOf(scope.loaded.graph, f) : extractProjects(change.after, f);
+    else if (n && !n.exists) delete index.files[f];
+    else if (n) index.files[f] = projectsOf(scope.loaded.graph, f);
+  }
+}
+
+/**
+ * Taskwarrior changes this sync read and did not merge wait in `unmerged` (with their note, or
+ * null for a task no note holds yet whose home is out of scope); pending tasks with no home at
+ * all are `unclaimed`, looked at again when an inbox is named or a heading appears.
+ */
+function waiting(s: StateInput, tasks: Map<string, TaskState>): number {
+  const { index, tw, scope } = s;
+  const before = new Set(index.unclaimed ?? []);
+  const unmerged: Record<string, string | null> = {};
+  const unclaimed = new Set(index.unclaimed ?? []);
+  const look = new Set([...tw.changed, ...Object.keys(index.unmerged ?? {}), ...s.rec.deferredTw]);
+  for (const u of look) {
+    const file = tasks.get(u)?.file ?? index.where[u];
+    if (s.handled.has(u) && !s.rec.deferredTw.has(u) && !(file && s.skipped.has(file))) continue;
+    const t = tw.byUuid.get(u);
+    // Gone from Taskwarrior (purged): nothing left to merge.
+    if (!t && tw.source === 'export') continue;
+    if (file) {
+      if (!s.scan.removed.includes(file)) unmerged[u] = file;
+      continue;
+    }
+    if (!t || (t.status !== 'pending' && t.status !== 'waiting')) continue;
+    if (scope.homes.of(t.project ?? null) || scope.inbox) unmerged[u] = null;
+    else unclaimed.add(u);
+  }
+  for (const u of unclaimed) {
+    const t = tw.byUuid.get(u);
+    if (index.where[u] || (t && t.status !== 'pending' && t.status !== 'waiting') || unmerged[u] !== undefined) unclaimed.delete(u);
+  }
+  index.unmerged = unmerged;
+  index.unclaimed = [...unclaimed];
+  let fresh = 0;
+  for (const u of unclaimed) if (!before.has(u)) fresh++;
+  return fresh;
+}
+
+function shardText(file: string, sts: TaskState[], cache: Map<string, TwTask>): string {
+  // Built from the maps, without uuid-keyed objects (a first sync of 10,000 tasks).
+  const tasks = sts.map((st) => `${JSON.stringify(st.uuid)}:${JSON.stringify(st)}`);
+  const cached: string[] = [];
+  for (const st of sts) {
+    const c = cache.get(st.uuid);
+    if (c) cached.push(`${JSON.stringify(st.uuid)}:${JSON.stringify(c)}`);
+  }
+  return `{"file":${JSON.stringify(file)},"tasks":{${tasks.join(',')}},"cache":{${cached.join(',')}}}`;
+}
+
+/** Each note's fingerprint after the writes: only notes merged and written as planned. */
+export function fingerprints(index: Index, s: Pick<StateInput, 'scan' | 'scope' | 'changes' | 'skipped'>, deferred: Set<string>, source: NoteSource): void {
+  const { scan, scope } = s;
+  for (const f of scan.removed) delete index.notes[f];
+  for (const [f, n] of scan.touched) index.notes[f] = n;
+  const afterOf = new Map(s.changes.map((c) => [c.file, c.after]));
+  for (const f of new Set([...scope.loaded.notes.keys(), ...afterOf.keys()])) {
+    if (scan.removed.includes(f)) continue;
+    const n = scope.loaded.notes.get(f);
+    const after = afterOf.get(f);
+    if (s.skipped.has(f) || deferred.has(f) || (n && !n.exists && after === undefined)) {
+      delete index.notes[f];
+      continue;
+    }
+    if (!scope.inScope(f)) {
+      // Context: not merged. Written (a move into it): read again next time; else as it was.
+      if (after !== undefined) delete index.notes[f];
+      continue;
+    }
+    if (after !== undefined) index.notes[f] = source.fingerprint(f, hashText(after));
+    else if (n) index.notes[f] = source.isGiven(f) ? source.fingerprint(f, n.hash) : { hash: n.hash, size: n.size, mtime: n.mtime };
+  }
+}
