@@ -19,6 +19,8 @@ import { derivedStatus } from './status.js';
 export interface GraphOptions {
   /** Derive a parent's status from its children (default true). */
   propagate?: boolean;
+  /** Task keys hold the file (objects.ts `extractObjects`): the same id in two notes is two tasks. */
+  keyByFile?: boolean;
   /**
    * Keep progress and blocked flags up to date and diff each update (default true). Sync
    * reads only the objects, parent edges and links, and on a first sync of 10,000 tasks this
@@ -78,8 +80,10 @@ export class WorkspaceGraph {
   readonly counters: Counters = { visited: 0, recomputed: 0 };
   private readonly propagate: boolean;
   private readonly derive: boolean;
+  private readonly keyByFile: boolean;
 
   constructor(opts: GraphOptions = {}) {
+    this.keyByFile = opts.keyByFile ?? false;
     this.propagate = opts.propagate ?? true;
     this.derive = opts.derive ?? true;
   }
@@ -115,7 +119,7 @@ export class WorkspaceGraph {
   setTree(file: string, tree: Tree): FileUpdate {
     const counters: Counters = { visited: 0, recomputed: 0 };
     const before = this.files.get(file);
-    const objects = extractObjects(tree, file);
+    const objects = extractObjects(tree, file, undefined, this.keyByFile);
     const oldTasks = before ? before.objects.tasks : [];
     if (!this.derive) {
       // Unindexing drops every old edge, so only tasks with links resolve again (and those

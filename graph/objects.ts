@@ -100,7 +100,18 @@ export interface FileObjects {
 const NORG_TAGS = new Set(['comment', 'name', 'ordered', 'color', 'export', 'id', 'choice', 'image', 'embed', 'code', 'table', 'document.meta', 'example', 'math', 'group', 'details', 'unordered']);
 
 function fieldsHash(t: TaskObject): string {
-  return hashJoined([t.id ?? '', t.file, t.kind, t.status, t.description, t.priority ?? '', t.due ?? '', t.start ?? '', t.timestamp ?? '', t.recurrence ?? '', t.tags.length === 0 ? '' : t.tags.join(','), t.project, t.parent ?? '', t.links.length === 0 ? '[]' : JSON.stringify(t.links)]);
+  return hashJoined([t.id ?? '', t.file, t.kind, t.status, t.description, t.priority ?? '', t.due ?? '', t.start ?? '', t.timestamp ?? '', t.recurrence ?? '', t.tags.length === 0 ? '' : t.tags.join(','), t.project, unqualified(t.parent) ?? '', t.links.length === 0 ? '[]' : JSON.stringify(t.links)]);
+}
+
+/**
+ * A task key as the default extraction writes it: a file-qualified id key (`keyByFile`) hashes
+ * as the plain one, so both extractions give a task the same hash (the editor's pre-push
+ * compares them).
+ */
+function unqualified(key: string | null): string | null {
+  if (!key || !key.startsWith('id:')) return key;
+  const at = key.indexOf('@');
+  return at < 0 ? key : key.slice(0, at);
 }
 
 const INERT = new Set(['example', 'comment']);
@@ -113,7 +124,7 @@ const NO_TITLES: string[] = Object.freeze([]) as unknown as string[];
  * gives it (its context is its ancestors, and the document meta), at a cost that does not
  * grow with the file. Ids are not checked for duplicates against the rest of the file.
  */
-export function extractObjects(tree: Tree, file: string, focus?: number): FileObjects {
+export function extractObjects(tree: Tree, file: string, focus?: number, keyByFile = false): FileObjects {
   const text = tree.text;
   const lines = tree.lines;
   const tasks: TaskObject[] = [];
@@ -197,7 +208,9 @@ export function extractObjects(tree: Tree, file: string, focus?: number): FileOb
           id = null;
         } else seen.set(id, line + 1);
       }
-      key = id ? `id:${id}` : `new:${file}:${prefixFrom}`;
+      // Keyed by id alone, a line keeps its key when it moves to another note; keyed by file
+      // too (the sync's graph), a line and its copy in another note stay two tasks.
+      key = id ? (keyByFile ? `id:${id}@${file}` : `id:${id}`) : `new:${file}:${prefixFrom}`;
       const listFrame = !isHeading && frames.length > 0 && frames[frames.length - 1].kind === 'list' ? frames[frames.length - 1] : null;
       const listTags = listFrame ? [...listFrame.tags, ...(listFrame.first === n ? (listFrame.firstTags ?? []) : [])] : [];
       const tags = [...new Set([...listTags, ...carryTags(n, 'weak_carryover_set'), ...carryTags(n, 'strong_carryover_set')])];

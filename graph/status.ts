@@ -42,7 +42,7 @@ export const STATUS_CHAR: Record<TaskStatus, string> = {
 };
 
 /**
- * Walk up from the tasks whose status changed: each parent takes the status its children
+ * Walk up from the tasks whose status changed (and from those, when they have children): each parent takes the status its children
  * imply, and the walk stops where a parent keeps its status (early cutoff). Parents are
  * visited deepest first, each once, after every child below it settled, so one pass reaches
  * the fixpoint (a breadth-first walk from mixed depths decided a grandparent before its
@@ -64,6 +64,10 @@ export function propagateStatuses(
   const buckets: Set<string>[] = [];
   const enqueue = (k: string, depth: number) => (buckets[depth] ??= new Set()).add(k);
   for (const k of changed) {
+    // A task ticked done over children that are not all done goes back to what they say (and
+    // so does its parent): done is a claim about the children. Any other status the user sets
+    // on a parent (in progress, on hold) is their judgement and stays until a child changes.
+    if (statusOf(k) === 'done' && graph.childrenOf(k).length > 0) enqueue(k, depthOf(k));
     const p = graph.tasks.get(k)?.parent;
     if (p) enqueue(p, depthOf(p));
   }

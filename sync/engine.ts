@@ -89,9 +89,11 @@ export async function sync(opts: SyncOptions): Promise<SyncReport> {
   const done = (r: SyncReport) => ({ ...r, processes: opts.tw.calls - calls0, warnings: [...report.warnings, ...r.warnings] });
   // Read-only first: when nothing changed, no lock, no process, nothing written.
   if (!opts.texts && !opts.inbox && (await nothingChanged(opts, dir))) return report;
-  const locked = opts.dryRun ? null : await acquireLock(dir);
-  if (locked && !locked.ok) return fail(report, locked.code, locked.message);
+  let locked: Awaited<ReturnType<typeof acquireLock>> | null = null;
   try {
+    // Inside: a state folder that cannot be made (a file in its place, no permission) is a report.
+    locked = opts.dryRun ? null : await acquireLock(dir);
+    if (locked && !locked.ok) return fail(report, locked.code, locked.message);
     const replay = opts.dryRun ? null : await replayJournal(opts.workspace, new Store(dir), opts.tw);
     if (replay) report.warnings.push(replay.message);
     if (replay && !replay.ok) return done(fail(report, 'journal-replay-failed', replay.message));

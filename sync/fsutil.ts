@@ -10,6 +10,17 @@ import { dirname, join } from 'node:path';
 
 const made = new Set<string>();
 
+/** Open a temp file; a folder made earlier in this process and removed since is made again. */
+function openIn(dir: string, tmp: string, mode: number): number {
+  try {
+    return openSync(tmp, 'w', mode);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    mkdirSync(dir, { recursive: true });
+    return openSync(tmp, 'w', mode);
+  }
+}
+
 /**
  * Write a file so that a crash leaves either the old or the new content, never half (rename
  * is atomic). `durable` also flushes it to disk first: used for the user's notes; Planager's
@@ -24,7 +35,7 @@ export async function writeAtomic(target: string, data: string | Uint8Array, dur
     made.add(dir);
   }
   const tmp = join(dir, `.${randomBytes(6).toString('hex')}.planager-tmp`);
-  const fd = openSync(tmp, 'w', mode);
+  const fd = openIn(dir, tmp, mode);
   try {
     fchmodSync(fd, mode);
     writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
@@ -105,7 +116,7 @@ export function stageAll(files: { path: string; data: string }[], durable = fals
         made.add(dir);
       }
       const tmp = join(dir, `.${randomBytes(6).toString('hex')}.planager-tmp`);
-      const fd = openSync(tmp, 'w', mode);
+      const fd = openIn(dir, tmp, mode);
       open.push({ fd, tmp, path, target: f.path });
       fchmodSync(fd, mode);
       writeSync(fd, Buffer.from(f.data, 'utf8'));

@@ -123,7 +123,9 @@ function findUnchanged(scope: Scope, id: Identity, tw: TwRead): Set<string> {
     const uuid = id.keyToUuid.get(t.key);
     const st = uuid && !id.copies.has(t.key) ? scope.loaded.known.get(uuid) : undefined;
     const twChanged = !!uuid && tw.changed.has(uuid);
-    const same = !!st && st.noteHash === t.hash && st.file === t.file && !twChanged && (exported ? tw.byUuid.has(uuid!) : scope.loaded.knownCache.has(uuid!)) && t.links.length === 0;
+    // A line's hash covers the line and its parent, not its children: a subtask that left
+    // (un-nested, removed) shows only in what the task's dependencies are now.
+    const same = !!st && st.noteHash === t.hash && st.file === t.file && !twChanged && (exported ? tw.byUuid.has(uuid!) : scope.loaded.knownCache.has(uuid!)) && t.links.length === 0 && sameDeps(g.childrenOf(t.key), st.base.depends, id);
     if (same) continue;
     dirtyUp(t.key);
     if (twChanged && st && (tw.byUuid.get(uuid!)?.project ?? null) !== st.base.project) dirtyDown(t.key);
@@ -131,6 +133,12 @@ function findUnchanged(scope: Scope, id: Identity, tw: TwRead): Set<string> {
   const out = new Set<string>();
   for (const t of lines) if (!dirty.has(t.key)) out.add(t.key);
   return out;
+}
+
+function sameDeps(children: string[], base: string[], id: Identity): boolean {
+  if (children.length !== base.length) return false;
+  const set = new Set(base);
+  return children.every((k) => set.has(id.keyToUuid.get(k) ?? ''));
 }
 
 function mergeOne(t: TaskObject, uuid: string, st: TaskState | undefined, scope: Scope, id: Identity, twr: TwRead, o: ReconcileOptions, warnings: string[]): { merge: TaskMerge; deferredNote: boolean; deferredTw: boolean } | null {

@@ -19,8 +19,9 @@ import type { TwTask } from './taskwarrior.js';
 import { listNorgFiles } from './workspace.js';
 
 export class Loaded {
-  /** A lean graph: the sync reads objects, parents and links, never progress or blocked. */
-  readonly graph = new WorkspaceGraph({ propagate: false, derive: false });
+  /** A lean graph: the sync reads objects, parents and links, never progress or blocked; a
+   * line copied with its id into another note is a task of its own (identity.ts). */
+  readonly graph = new WorkspaceGraph({ propagate: false, derive: false, keyByFile: true });
   readonly notes = new Map<string, NoteFile>();
   // Maps, not objects: uuids made or read in this sync are new strings, and an object lookup
   // with a new string costs a string-table probe (measured 0.7 µs; 13 ms a first sync of 10,000).

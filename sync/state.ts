@@ -122,7 +122,10 @@ function waiting(s: StateInput, tasks: Map<string, TaskState>): number {
   const look = new Set([...tw.changed, ...Object.keys(index.unmerged ?? {}), ...s.rec.deferredTw]);
   for (const u of look) {
     const file = tasks.get(u)?.file ?? index.where[u];
-    if (s.handled.has(u) && !s.rec.deferredTw.has(u) && !(file && s.skipped.has(file))) continue;
+    // Where this sync meant to put it: a task bound for a note that was not written waits.
+    const planned = s.plan.tasks.get(u)?.file;
+    const unwritten = (!!file && s.skipped.has(file)) || (!!planned && s.skipped.has(planned));
+    if (s.handled.has(u) && !s.rec.deferredTw.has(u) && !unwritten) continue;
     const t = tw.byUuid.get(u);
     // Gone from Taskwarrior (purged): nothing left to merge.
     if (!t && tw.source === 'export') continue;

@@ -105,6 +105,10 @@ function shardName(file: string): string {
   return createHash('sha1').update(file).digest('hex').slice(0, 20) + '.json';
 }
 
+function isObj(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 export class Store {
   constructor(readonly dir: string) {}
 
@@ -136,17 +140,53 @@ export class Store {
     return join(this.dir, 'activity.jsonl');
   }
 
+  /** Drop the entries of `rec` that `ok` rejects; the file is named as unreadable if any was. */
+  private entries<T>(path: string, rec: unknown, ok: (v: T, k: string) => boolean): Record<string, T> {
+    if (typeof rec !== 'object' || rec === null || Array.isArray(rec)) {
+      if (rec !== undefined) this.bad(path);
+      return {};
+    }
+    const out: Record<string, T> = {};
+    for (const [k, v] of Object.entries(rec as Record<string, T>)) {
+      if (ok(v, k)) out[k] = v;
+      else this.bad(path);
+    }
+    return out;
+  }
+
+  private bad(path: string): void {
+    if (!this.unreadable.includes(path)) this.unreadable.push(path);
+  }
+
   async head(): Promise<Head> {
-    const h = await this.read<Index>(join(this.dir, 'index.json'));
-    return h && h.version === 2 && typeof h.notes === 'object' && h.notes !== null ? h : { version: 2, stamp: null, notes: {} };
+    const path = join(this.dir, 'index.json');
+    const h = await this.read<Index>(path);
+    if (!h || h.version !== 2 || typeof h.notes !== 'object' || h.notes === null) {
+      if (h) this.bad(path);
+      return { version: 2, stamp: null, notes: {} };
+    }
+    const stamp = typeof h.stamp === 'string' ? h.stamp : null;
+    const notes = this.entries<NoteStamp>(path, h.notes, (n) => isObj(n) && typeof n.hash === 'string' && typeof n.size === 'number' && typeof n.mtime === 'number');
+    const unmerged = this.entries<string | null>(path, h.unmerged ?? {}, (f) => f === null || typeof f === 'string');
+    // Entries dropped: nothing the stamp says can be trusted (a full compare instead).
+    return { ...h, stamp: this.unreadable.includes(path) ? null : stamp, notes, unmerged };
   }
 
   async index(): Promise<Index> {
     const head = await this.head();
-    const cat = await this.read<Pick<Index, 'where' | 'modified' | 'files' | 'unclaimed'>>(join(this.dir, 'catalog.json'));
+    const path = join(this.dir, 'catalog.json');
+    const cat = await this.read<Pick<Index, 'where' | 'modified' | 'files' | 'unclaimed'>>(path);
     // A head without its catalog cannot be trusted (where tasks live, what was exported).
-    if (!cat || typeof cat.where !== 'object' || typeof cat.modified !== 'object') return { ...emptyIndex(), notes: {} };
-    return { ...emptyIndex(), ...head, ...cat };
+    if (!cat || typeof cat.where !== 'object' || typeof cat.modified !== 'object' || cat.where === null || cat.modified === null) {
+      if (cat) this.bad(path);
+      return { ...emptyIndex(), notes: {} };
+    }
+    const where = this.entries<string>(path, cat.where, (f) => typeof f === 'string');
+    const modified = this.entries<string>(path, cat.modified, (m) => typeof m === 'string');
+    const files = this.entries<FileProjects>(path, cat.files ?? {}, (p) => isObj(p) && Array.isArray(p.projects) && (p.base === null || typeof p.base === 'string') && p.projects.every((x) => isObj(x) && Array.isArray(x.path) && typeof x.project === 'string'));
+    const unclaimed = Array.isArray(cat.unclaimed) ? cat.unclaimed.filter((u): u is string => typeof u === 'string') : [];
+    if (this.unreadable.includes(path)) return { ...emptyIndex(), notes: {} };
+    return { ...emptyIndex(), ...head, where, modified, files, unclaimed };
   }
 
   /** The catalog as it would be written (to serialise it ahead, while `task` runs). */
@@ -169,8 +209,16 @@ export class Store {
   }
 
   async shard(file: string): Promise<Shard> {
-    const s = await this.read<Shard>(join(this.dir, 'shards', shardName(file)));
-    return s && s.file === file && typeof s.tasks === 'object' && typeof s.cache === 'object' ? s : { file, tasks: {}, cache: {} };
+    const path = join(this.dir, 'shards', shardName(file));
+    const s = await this.read<Shard>(path);
+    if (!s) return { file, tasks: {}, cache: {} };
+    if (s.file !== file) {
+      this.bad(path);
+      return { file, tasks: {}, cache: {} };
+    }
+    const tasks = this.entries<TaskState>(path, s.tasks, (t, k) => isObj(t) && t.uuid === k && typeof t.id === 'string' && t.file === file && isObj(t.base) && typeof t.base.description === 'string' && Array.isArray(t.base.tags) && Array.isArray(t.base.depends));
+    const cache = this.entries<TwTask>(path, s.cache, (t, k) => isObj(t) && t.uuid === k);
+    return { file, tasks, cache };
   }
 
   /** Where a shard and the catalog are written (for a caller that stages the writes). */

@@ -279,12 +279,15 @@ function canonOf(t: TwTask): string {
   for (const k of Object.keys(t).sort()) {
     if (IGNORED.has(k)) continue;
     const v = t[k];
-    o[k] = Array.isArray(v) ? [...(v as unknown[])].map((x) => (typeof x === 'object' ? JSON.stringify(x) : x)).sort() : scalar(v);
+    o[k] = Array.isArray(v) ? [...(v as unknown[])].map((x) => (typeof x === 'object' ? JSON.stringify(x) : x)).sort() : TEXT_ATTRIBUTES.has(k) ? v : scalar(v);
   }
   return JSON.stringify(o);
 }
 
 const TW_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+const NUMERIC = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+/** Attributes that are text whatever they look like (a description "3.0" is not the number 3). */
+const TEXT_ATTRIBUTES = new Set(['description', 'project', 'uuid', 'status', 'norgpriority', 'norgrecur', 'recur']);
 
 /**
  * One value as both sources agree on it: undo.data and the data files keep every value as a
@@ -295,6 +298,8 @@ const TW_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 function scalar(v: unknown): unknown {
   if (typeof v === 'number') return String(v);
   if (typeof v !== 'string') return v;
+  // 2.6 stores an imported number 3 as "3.000000" (numeric UDAs, `imask`), the export prints 3.
+  if (NUMERIC.test(v)) return String(Number(v));
   const m = TW_DATE.exec(v);
   return m ? String(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) / 1000) : v;
 }
