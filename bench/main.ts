@@ -8,10 +8,11 @@ import { join, resolve } from 'node:path';
 import { benchGraph } from './graph.js';
 import { benchParser } from './parser.js';
 import { benchSync } from './sync.js';
+import { benchBigNote } from './bignote.js';
 import { benchNvim } from './nvim.js';
 
 function shared(): string | null {
-  for (const c of [process.env.PLANAGER_SHARED, resolve('..', 'shared'), resolve('shared')]) if (c && existsSync(join(c, 'norg'))) return c;
+  for (const c of [process.env.PLANAGER_SHARED, resolve('test', 'fixtures')]) if (c && existsSync(join(c, 'norg'))) return c;
   return null;
 }
 
@@ -22,5 +23,6 @@ console.log(`# Planager benchmarks — node ${process.version}, ${new Date().toI
 if (want('parser')) benchParser(shared());
 if (want('graph')) benchGraph();
 if (want('sync')) await benchSync();
+if (want('sync') || want('bignote')) await benchBigNote();
 if (want('nvim')) await benchNvim();
 process.exit(0);

@@ -15,10 +15,13 @@ import { STATUS_NAMES } from './extension.js';
 
 export { ID_COMMENT };
 import { walk, type Tree } from './tree.js';
+import type { SyntaxNode } from './types.js';
 
 export type TaskStatus = 'undone' | 'done' | 'pending' | 'onhold' | 'cancelled' | 'urgent' | 'recurring' | 'uncertain';
 
 export interface TaskItem {
+  /** A list item (`- ( ) …`) or a heading (`* ( ) …`): both are tasks, as the sync has them. */
+  kind: 'item' | 'heading';
   /** 1-based line of the item's prefix. */
   line: number;
   level: number;
@@ -51,12 +54,30 @@ interface ItemFrame {
   depth: number;
 }
 
+function value(ext: SyntaxNode, kind: string): string | null {
+  const part = ext.children.find((c) => c.kind === kind);
+  if (!part) return null;
+  const d = part.data ?? part.children[0]?.data;
+  if (d && (d.type === 'date' || d.type === 'priority')) return d.text;
+  return kind === 'todo_item_recurring' ? '' : null;
+}
+
+function values(ext: SyntaxNode): Pick<TaskItem, 'priority' | 'due' | 'start' | 'timestamp'> {
+  return { priority: value(ext, 'priority'), due: value(ext, 'due'), start: value(ext, 'start'), timestamp: value(ext, 'timestamp') };
+}
+
 export function extractTasks(tree: Tree): TaskItem[] {
   const text = tree.text;
   const lines = tree.lines;
   const tasks: TaskItem[] = [];
   const headings: { depth: number; title: string }[] = [];
+  // Headings and list items holding the current node; a task's parent is the nearest that is
+  // a task (the sync's rule, graph/objects.ts `enclosingTask`).
   const items: ItemFrame[] = [];
+  const enclosing = (): number | null => {
+    for (let i = items.length - 1; i >= 0; i--) if (items[i].isTask) return items[i].line;
+    return null;
+  };
 
   walk(tree, (n, from, to, depth) => {
     while (headings.length > 0 && headings[headings.length - 1].depth >= depth) headings.pop();
@@ -72,7 +93,17 @@ export function extractTasks(tree: Tree): TaskItem[] {
         return false;
       case 'heading': {
         const seg = n.children.find((c) => c.kind === 'paragraph_segment');
-        headings.push({ depth, title: seg ? describe(text, [{ n: seg, from: from + seg.from }], from).text : '' });
+        const desc = seg ? describe(text, [{ n: seg, from: from + seg.from }], from) : null;
+        const ext = n.children.find((c) => c.kind === 'detached_modifier_extension');
+        const statusPart = ext?.children.find((c) => STATUS_NAMES[c.kind] !== undefined);
+        const prefix = n.children.find((c) => c.kind === 'heading_prefix');
+        const line = lines.lineAt(from + (prefix ? prefix.from : 0)) + 1;
+        const isTask = !!ext && !!statusPart;
+        if (ext && statusPart) {
+          tasks.push({ kind: 'heading', line, level: n.level, status: STATUS_NAMES[statusPart.kind] as TaskStatus, description: desc ? desc.text : '', ...values(ext), parent: enclosing(), project: headings.map((h) => h.title), id: desc ? desc.id : null, recurrence: statusPart.kind === 'todo_item_recurring' ? value(ext, 'todo_item_recurring') : null, from, to });
+        }
+        items.push({ line, isTask, depth });
+        headings.push({ depth, title: desc ? desc.text : '' });
         return true;
       }
       case 'unordered_list':
@@ -81,31 +112,22 @@ export function extractTasks(tree: Tree): TaskItem[] {
         const line = lines.lineAt(from + (prefix ? prefix.from : 0)) + 1;
         const ext = n.children.find((c) => c.kind === 'detached_modifier_extension');
         const statusPart = ext?.children.find((c) => STATUS_NAMES[c.kind] !== undefined);
-        const parent = items.length > 0 ? items[items.length - 1] : null;
+        const parent = enclosing();
         items.push({ line, isTask: statusPart !== undefined, depth });
         if (!ext || !statusPart) return true;
         const para = n.children.find((c) => c.kind === 'paragraph');
-        const value = (kind: string): string | null => {
-          const part = ext.children.find((c) => c.kind === kind);
-          if (!part) return null;
-          const d = part.data ?? part.children[0]?.data;
-          if (d && (d.type === 'date' || d.type === 'priority')) return d.text;
-          return kind === 'todo_item_recurring' ? '' : null;
-        };
         const desc = para ? describe(text, para.children.map((seg) => ({ n: seg, from: from + para.from + seg.from })), from) : null;
         tasks.push({
+          kind: 'item',
           line,
           level: n.level,
           status: STATUS_NAMES[statusPart.kind] as TaskStatus,
           description: desc ? desc.text : '',
-          priority: value('priority'),
-          due: value('due'),
-          start: value('start'),
-          parent: parent && parent.isTask ? parent.line : null,
+          ...values(ext),
+          parent,
           project: headings.map((h) => h.title),
           id: desc ? desc.id : null,
-          timestamp: value('timestamp'),
-          recurrence: statusPart.kind === 'todo_item_recurring' ? value('todo_item_recurring') : null,
+          recurrence: statusPart.kind === 'todo_item_recurring' ? value(ext, 'todo_item_recurring') : null,
           from,
           to,
         });

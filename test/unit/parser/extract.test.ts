@@ -34,7 +34,8 @@ describe('extractTasks', () => {
       id: '1a2b3c4d',
     });
     expect(t[1]).toMatchObject({ line: 5, level: 2, status: 'done', description: 'child', parent: 3 });
-    expect(t[2]).toMatchObject({ line: 7, level: 3, parent: null, description: 'grandchild under a plain item' });
+    // The nearest enclosing task is the parent, past a plain item (the sync's model: one-model.test.ts).
+    expect(t[2]).toMatchObject({ line: 7, level: 3, parent: 3, description: 'grandchild under a plain item' });
   });
 
   it('leaves out tasks in code, examples, comments and quotes, keeps those in other ranged tags', () => {
@@ -44,7 +45,11 @@ describe('extractTasks', () => {
 
   it('heading titles drop their extension and ids', () => {
     const t = tasks('* (x) Done heading %#abcd1234%\n  - ( ) inside');
-    expect(t[0].project).toEqual(['Done heading']);
+    expect(t.map((x) => [x.kind, x.description, x.id])).toEqual([
+      ['heading', 'Done heading', 'abcd1234'],
+      ['item', 'inside', null],
+    ]);
+    expect(t[1].project).toEqual(['Done heading']);
   });
 
   it('CRLF and a BOM do not change lines or text', () => {
