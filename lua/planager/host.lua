@@ -1,7 +1,7 @@
 -- The TypeScript host: started lazily with jobstart({node, host}, {rpc = true}) on the first
 -- tracked buffer, restarted once if it crashes, gone with Neovim (its stdin closes).
 local M = {}
-local H = { chan = nil, restarts = 0, stopping = false, cfg = nil, started_at = nil }
+local H = { chan = nil, restarts = 0, stopping = false, leaving = false, cfg = nil, started_at = nil }
 
 M.max_restarts = 1
 
@@ -68,6 +68,11 @@ function M.ensure()
   if H.chan then
     return H.chan
   end
+  -- Neovim is exiting: a host started now (a pull scheduled by `:e note | qa!`) would keep it
+  -- alive for good. Nothing to report either.
+  if H.leaving then
+    return nil, nil
+  end
   local script = M.script()
   if vim.fn.filereadable(script) == 0 then
     return nil, 'the host is not built: run `npm ci && npm run build` in ' .. M.root()
@@ -92,7 +97,7 @@ function M.ensure()
         return
       end
       H.chan = nil
-      if H.stopping or code == 0 then
+      if H.stopping or H.leaving or code == 0 then
         return
       end
       H.log('host exited with code ' .. tostring(code))
@@ -141,6 +146,12 @@ function M.notify(method, ...)
   end
   vim.rpcnotify(chan, method, ...)
   return true
+end
+
+--- Neovim is exiting (VimLeavePre): stop the host and never start another.
+function M.leave()
+  H.leaving = true
+  M.stop()
 end
 
 function M.stop()

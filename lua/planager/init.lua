@@ -400,7 +400,7 @@ function M.setup(opts)
     })
   end
   -- Neovim ends its jobs when it exits; that is not a crash to restart from.
-  vim.api.nvim_create_autocmd('VimLeavePre', { group = H.group, callback = host.stop })
+  vim.api.nvim_create_autocmd('VimLeavePre', { group = H.group, callback = host.leave })
   vim.api.nvim_create_user_command('Planager', function(c)
     local args = vim.split(vim.trim(c.args), '%s+')
     local sub = table.remove(args, 1)

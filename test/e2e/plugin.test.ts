@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,6 +109,24 @@ describe('the Neovim plugin (headless Neovim, real task)', () => {
     vim = null;
     await new Promise((r) => setTimeout(r, 500));
     expect(alive(pid2)).toBe(false);
+  });
+
+  it('opening a note and quitting at once exits (no host started after VimLeavePre)', async () => {
+    sb = twSandbox();
+    ws = mkdtempSync(join(tmpdir(), 'planager-e2e-'));
+    writeFileSync(note(), NOTE);
+    env = nvimEnv(sb.env, sb.dir);
+    const init = join(sb.dir, 'init.lua');
+    writeFileSync(init, `vim.opt.rtp:prepend(${JSON.stringify(ROOT)})\nrequire('planager').setup({ workspaces = { ${JSON.stringify(ws)} } })\n`);
+    // As a user runs it: `nvim -c 'e note' -c 'qa!'`; the pull scheduled by the open must not
+    // start a host once Neovim is leaving (it kept Neovim alive for good).
+    for (const extra of [[], ['-c', 'sleep 200m']]) {
+      const t0 = Date.now();
+      const r = spawnSync('nvim', ['--headless', '-u', init, '-i', 'NONE', '-n', '-c', `e ${note()}`, ...extra, '-c', 'qa!'], { env, timeout: 15_000 });
+      expect(r.signal, `nvim ${extra.join(' ')} did not exit`).toBeNull();
+      expect(r.status).toBe(0);
+      expect(Date.now() - t0).toBeLessThan(10_000);
+    }
   });
 
   it('a crashed host restarts once and keeps working', async () => {
