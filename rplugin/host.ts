@@ -62,10 +62,21 @@ function notify(level: 'info' | 'warn' | 'error', msg: string): void {
   void lua("require('planager')._notify(...)", [level, msg]).catch((e) => log('ERROR', e));
 }
 
+/** The CLI's words for what the editor does otherwise (the bulk guard's --force is :PlanagerSync!). */
+function inEditorTerms(m: string): string {
+  return m.replace('run again with --force to go ahead', 'run :PlanagerSync! to go ahead').replace('`planager sync --inbox inbox.norg` collects them', "the `inbox` option of setup() collects them");
+}
+
 function reportProblems(r: SyncReport | null | undefined, what: string): void {
   if (!r) return;
-  if (!r.ok) notify(r.code === 1 ? 'warn' : 'error', `${what}: ${r.error?.message}`);
+  if (!r.ok) notify(r.code === 1 ? 'warn' : 'error', `${what}: ${inEditorTerms(r.error?.message ?? '')}`);
   for (const w of r.warnings) log('WARN', w);
+  // Warnings reach the user, not only the log: the first few, and how many more the log holds.
+  if (r.warnings.length > 0) {
+    const shown = r.warnings.slice(0, 3).map(inEditorTerms);
+    const more = r.warnings.length - shown.length;
+    notify('warn', `${what}: ${shown.join('; ')}${more > 0 ? ` (and ${more} more in ${LOG})` : ''}`);
+  }
   if (r.conflicts.length > 0) notify('warn', `${r.conflicts.length} conflict(s) in ${what}; the older values are in :Planager history`);
   void pushStatus();
 }
