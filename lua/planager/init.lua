@@ -371,11 +371,21 @@ function H.complete(arglead, cmdline)
   return {}
 end
 
+--- `:help planager` right after a by-hand install (a clone on 'runtimepath', no plugin manager
+--- to run `:helptags`): the tags file is made once, beside the help file, when it can be.
+function H.helptags()
+  local doc = host.root() .. '/doc'
+  if vim.fn.filereadable(doc .. '/tags') == 0 and vim.fn.filewritable(doc) == 2 then
+    pcall(vim.cmd, 'silent! helptags ' .. vim.fn.fnameescape(doc))
+  end
+end
+
 function M.setup(opts)
   local cfg = config.build(opts)
   H.cfg = cfg
   host.configure(cfg)
   H.group = vim.api.nvim_create_augroup('planager', { clear = true })
+  H.helptags()
   vim.api.nvim_create_autocmd('BufReadPost', { group = H.group, pattern = '*.norg', callback = H.on_read })
   vim.api.nvim_create_autocmd('BufWritePre', { group = H.group, pattern = '*.norg', callback = H.on_write_pre })
   vim.api.nvim_create_autocmd('BufWritePost', { group = H.group, pattern = '*.norg', callback = H.on_write_post })

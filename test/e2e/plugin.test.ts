@@ -129,6 +129,16 @@ describe('the Neovim plugin (headless Neovim, real task)', () => {
     }
   });
 
+  it(':help planager works right after setup, and a .norg file has a filetype without Neorg', async () => {
+    const v = await fresh(false);
+    await v.cmd('help planager');
+    expect(await v.lua<string>('return vim.bo.filetype')).toBe('help');
+    await v.cmd('only');
+    await v.cmd('filetype on');
+    await v.cmd(`edit ${note()}`);
+    expect(await v.lua<string>('return vim.bo.filetype')).toBe('norg');
+  });
+
   it('a crashed host restarts once and keeps working', async () => {
     const v = await fresh();
     await v.cmd(`edit ${note()}`);
