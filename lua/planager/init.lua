@@ -279,6 +279,37 @@ function M.backups()
   H.scratch('planager://backups', lines)
 end
 
+--- A value as the log shows it: JSON null (vim.NIL) is "none", lists are comma-separated.
+function H.show(v)
+  if v == nil or v == vim.NIL then
+    return 'none'
+  end
+  if type(v) == 'table' then
+    local out = {}
+    for _, x in ipairs(v) do
+      out[#out + 1] = H.show(x)
+    end
+    return #out == 0 and 'none' or table.concat(out, ',')
+  end
+  return type(v) == 'string' and string.format('%q', v) or tostring(v)
+end
+
+--- An ISO time in UTC (`2026-12-04T21:05:00.000Z`) as local time, in `fmt`.
+function H.local_time(iso, fmt)
+  if type(iso) ~= 'string' then
+    return '?'
+  end
+  local y, mo, d, h, mi, sec = iso:match('^(%d+)-(%d+)-(%d+)T(%d+):(%d+):(%d+)')
+  if not y then
+    return iso
+  end
+  local t = os.time({ year = tonumber(y), month = tonumber(mo), day = tonumber(d), hour = tonumber(h), min = tonumber(mi), sec = tonumber(sec) })
+  -- os.time reads the fields as local time: add the zone's offset to make them UTC.
+  local now = os.time()
+  local offset = os.difftime(now, os.time(os.date('!*t', now)))
+  return os.date(fmt, t + offset)
+end
+
 function M.activity()
   local res, err = host.request('activity', 100)
   if not res then
@@ -288,9 +319,9 @@ function M.activity()
   for _, e in ipairs(res) do
     local fields = {}
     for k, v in pairs(e.fields) do
-      fields[#fields + 1] = string.format('%s: %s → %s', k, vim.inspect(v.lost), vim.inspect(v.kept))
+      fields[#fields + 1] = string.format('%s: %s → %s', k, H.show(v.lost), H.show(v.kept))
     end
-    lines[#lines + 1] = string.format('%s  %s  %s (%s version)  %s', e.time, e.id, e.action, e.side, table.concat(fields, '; '))
+    lines[#lines + 1] = string.format('%s  %s  %s (%s version)  %s', H.local_time(e.time, '%Y-%m-%d %H:%M:%S'), e.id, e.action, e.side, table.concat(fields, '; '))
   end
   H.scratch('planager://log', lines)
 end
@@ -315,7 +346,7 @@ function M.statusline()
   if s.running then
     parts[#parts + 1] = 'syncing'
   elseif s.lastSync and s.lastSync ~= vim.NIL then
-    parts[#parts + 1] = 'synced ' .. s.lastSync:sub(12, 16)
+    parts[#parts + 1] = 'synced ' .. H.local_time(s.lastSync, '%H:%M')
   end
   if s.pendingPushes and s.pendingPushes > 0 then
     parts[#parts + 1] = s.pendingPushes .. ' pending'

@@ -139,6 +139,17 @@ describe('the Neovim plugin (headless Neovim, real task)', () => {
     expect(await v.lua<string>('return vim.bo.filetype')).toBe('norg');
   });
 
+  it('the statusline shows the last sync in local time', async () => {
+    sb = twSandbox();
+    ws = mkdtempSync(join(tmpdir(), 'planager-e2e-'));
+    env = { ...nvimEnv(sb.env, sb.dir), TZ: 'Asia/Kolkata' };
+    vim = await startNvim(env);
+    await vim.lua("require('planager').setup({ workspaces = { ... } })", ws);
+    await vim.lua("require('planager')._status({ lastSync = '2026-12-04T10:00:00.000Z', running = false, pendingPushes = 0, conflicts = 0 })");
+    // UTC+05:30, no daylight saving: 10:00Z is 15:30 there.
+    expect(await vim.lua<string>("return require('planager').statusline()")).toBe('planager: synced 15:30');
+  });
+
   it('a crashed host restarts once and keeps working', async () => {
     const v = await fresh();
     await v.cmd(`edit ${note()}`);
