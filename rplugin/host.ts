@@ -67,14 +67,29 @@ function inEditorTerms(m: string): string {
   return m.replace('run again with --force to go ahead', 'run :PlanagerSync! to go ahead').replace('`planager sync --inbox inbox.norg` collects them', "the `inbox` option of setup() collects them");
 }
 
-function reportProblems(r: SyncReport | null | undefined, what: string): void {
+/** `note.norg:12: message`: a problem of one line, shown on it. */
+const LINE_WARNING = /^(.+?\.norg):(\d+): ([\s\S]*)$/;
+
+/**
+ * `scope`: the notes this sync covered (absolute paths; null: every note). Their diagnostics
+ * are replaced by this sync's line problems, so a problem fixed is cleared at the next sync.
+ */
+function reportProblems(r: SyncReport | null | undefined, what: string, scope: string[] | null = null): void {
   if (!r) return;
   if (!r.ok) notify(r.code === 1 ? 'warn' : 'error', `${what}: ${inEditorTerms(r.error?.message ?? '')}`);
   for (const w of r.warnings) log('WARN', w);
+  const lines: { file: string; line: number; message: string }[] = [];
+  const general: string[] = [];
+  for (const w of r.warnings) {
+    const m = LINE_WARNING.exec(w);
+    if (m) lines.push({ file: m[1], line: Number(m[2]), message: inEditorTerms(m[3]) });
+    else general.push(w);
+  }
+  if (r.ok || r.code === 1) void lua("require('planager')._diagnostics(...)", [scope, lines]).catch((e) => log('ERROR', e));
   // Warnings reach the user, not only the log: the first few, and how many more the log holds.
-  if (r.warnings.length > 0) {
-    const shown = r.warnings.slice(0, 3).map(inEditorTerms);
-    const more = r.warnings.length - shown.length;
+  if (general.length > 0) {
+    const shown = general.slice(0, 3).map(inEditorTerms);
+    const more = general.length - shown.length;
     notify('warn', `${what}: ${shown.join('; ')}${more > 0 ? ` (and ${more} more in ${LOG})` : ''}`);
   }
   if (r.conflicts.length > 0) notify('warn', `${r.conflicts.length} conflict(s) in ${what}; the older values are in :Planager history`);
@@ -120,7 +135,7 @@ async function pullBuffer(bufnr: number, path: string, attempt = 0): Promise<voi
     if (attempt < 3) return pullBuffer(bufnr, path, attempt + 1);
     return;
   }
-  reportProblems(r, 'pull');
+  reportProblems(r, 'pull', [path]);
 }
 
 let refreshTimer: NodeJS.Timeout | null = null;
@@ -162,7 +177,7 @@ const handlers: Record<string, Handler> = {
   },
   postwrite: async (bufnr: number, path: string) => {
     const t0 = performance.now();
-    reportProblems(await session!.push(path), 'push');
+    reportProblems(await session!.push(path), 'push', [path]);
     if (process.env.PLANAGER_TIMING) log('TIMING', `push ${(performance.now() - t0).toFixed(2)} ms`);
     if (pullAfterWrite.delete(bufnr)) await pullBuffer(bufnr, path);
   },

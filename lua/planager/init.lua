@@ -82,6 +82,32 @@ function M._buffers()
   return out
 end
 
+H.ns = vim.api.nvim_create_namespace('planager')
+
+--- The line problems a sync found (an unreadable date, a copied id), as diagnostics on the
+--- lines of the open notes it covered (`scope`: absolute paths, or nil for all), replacing
+--- what the last sync of those notes set.
+function M._diagnostics(scope, items)
+  local covered = {}
+  if scope ~= nil and scope ~= vim.NIL then
+    for _, p in ipairs(scope) do
+      covered[p] = true
+    end
+  end
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    local name = vim.api.nvim_buf_get_name(b)
+    if vim.api.nvim_buf_is_loaded(b) and M.tracked(b) and (scope == nil or scope == vim.NIL or covered[name]) then
+      local list = {}
+      for _, it in ipairs(items or {}) do
+        if name == it.file or name:sub(-#it.file - 1) == '/' .. it.file then
+          list[#list + 1] = { lnum = math.max(0, it.line - 1), col = 0, severity = vim.diagnostic.severity.WARN, message = it.message, source = 'planager' }
+        end
+      end
+      vim.diagnostic.set(H.ns, b, list)
+    end
+  end
+end
+
 function M._apply(bufnr, tick, edits, write)
   return buffer.apply(bufnr, tick, edits, write)
 end

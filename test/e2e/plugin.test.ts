@@ -150,6 +150,22 @@ describe('the Neovim plugin (headless Neovim, real task)', () => {
     expect(await vim.lua<string>("return require('planager').statusline()")).toBe('planager: synced 15:30');
   });
 
+  it('a line problem (an unreadable date) is a diagnostic on its line, cleared once fixed', async () => {
+    const v = await fresh(true);
+    await v.cmd(`edit ${note()}`);
+    const diags = () => v.lua<{ lnum: number; message: string }[]>("return vim.tbl_map(function(d) return { lnum = d.lnum, message = d.message } end, vim.diagnostic.get(0))");
+    await v.lua("vim.api.nvim_buf_set_text(0, 2, 4, 2, 7, { '( |< sometime soonish)' })");
+    await v.cmd('write');
+    await v.waitFor(async () => (await diags()).length > 0, 10_000);
+    const d = await diags();
+    expect(d).toHaveLength(1);
+    expect(d[0].lnum).toBe(2);
+    expect(d[0].message).toMatch(/cannot read the date "sometime soonish"/);
+    await v.lua("vim.api.nvim_buf_set_lines(0, 2, 3, false, { (vim.api.nvim_buf_get_lines(0, 2, 3, false)[1]:gsub('|< sometime soonish', '')) })");
+    await v.cmd('write');
+    await v.waitFor(async () => (await diags()).length === 0, 10_000);
+  });
+
   it('a crashed host restarts once and keeps working', async () => {
     const v = await fresh();
     await v.cmd(`edit ${note()}`);
