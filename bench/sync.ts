@@ -1,5 +1,5 @@
 /**
- * Sync speed against the Taskwarrior floors measured in the same run (DESIGN.md §7):
+ * Sync speed against the Taskwarrior floors measured in the same run (doc/design.md §7):
  * a no-change sync vs one `task export`; a one-task push vs one `task import` of one task;
  * a one-task pull vs one `task export`; a full first sync vs one export plus one import of
  * every task. Real `task`, throwaway TASKDATA; medians. The engine runs in this process, as

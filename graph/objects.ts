@@ -1,6 +1,6 @@
 /**
  * Objects of one file: tasks (list items and headings with a status) and projects (headings),
- * with every field of DESIGN.md §5 and the source span of each field, so that a change to a
+ * with every field of doc/design.md §5 and the source span of each field, so that a change to a
  * field can be written back as the smallest edit (patch.ts).
  *
  * Decisions:

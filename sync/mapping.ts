@@ -1,5 +1,5 @@
 /**
- * The norg ↔ Taskwarrior field mapping (DESIGN.md §5). Every norg status round-trips:
+ * The norg ↔ Taskwarrior field mapping (doc/design.md §5). Every norg status round-trips:
  *
  * | norg  | Taskwarrior                                         |
  * |-------|-----------------------------------------------------|

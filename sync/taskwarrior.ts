@@ -2,7 +2,7 @@
  * The Taskwarrior adapter: `task` through argv (never a shell), stdin closed on reads, a
  * timeout, and every failure turned into a value with a code and a message.
  *
- * Facts it respects (DESIGN.md §4, measured on 2.6.2):
+ * Facts it respects (doc/design.md §4, measured on 2.6.2):
  * - every call reads all of pending.data, so the number of processes is the cost: a push is
  *   one `import`, a pull one `export`, a sync with nothing changed none (see `stamp`);
  * - `import` replaces the whole task, so callers send the full task;

@@ -3,7 +3,7 @@
  *
  * Two `task` processes that write at once (Planager's import and a `task modify` from a
  * shell, say) each load pending.data, change it in memory and write the whole file back: the
- * later write silently drops the earlier one (DESIGN.md §4: 5 parallel modifies kept 1).
+ * later write silently drops the earlier one (doc/design.md §4: 5 parallel modifies kept 1).
  * undo.data, however, is only ever appended to, so it still holds every version each process
  * meant to write. After an export, the newest version undo.data recorded for a task is
  * compared with the exported one; where they differ, the export shows an overwritten copy and
