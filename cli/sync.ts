@@ -1,7 +1,8 @@
 /** `planager sync|pull|push|history|restore|backups`: the sync core from the shell. */
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { backup, history, listBackups, restore, restoreBackup, stateDirOf, sync, Taskwarrior, type BackupMode, type SyncOptions, type SyncReport } from '../sync/index.js';
 import type { CommandResult } from './result.js';
+import { findWorkspace } from './workspace.js';
 
 export interface CommonFlags {
   workspace?: string;
@@ -13,10 +14,10 @@ export interface CommonFlags {
   'state-dir'?: string;
 }
 
-function workspaceOf(flags: CommonFlags, file?: string): string {
-  if (flags.workspace) return resolve(flags.workspace);
-  if (process.env.PLANAGER_WORKSPACE) return resolve(process.env.PLANAGER_WORKSPACE);
-  return file ? dirname(resolve(file)) : process.cwd();
+/** The workspace of a command (see workspace.ts), or the exit-2 result that says why there is none. */
+function workspaceOf(flags: CommonFlags, verb: string, file?: string): { dir: string } | { fail: CommandResult } {
+  const f = findWorkspace(flags.workspace, { file });
+  return f.ok ? { dir: f.dir } : { fail: { code: 2, stderr: `planager ${verb}: ${f.message}\n` } };
 }
 
 function backupMode(flags: CommonFlags): BackupMode | 'off' | { error: string } {
@@ -45,7 +46,12 @@ function human(r: SyncReport, verb: string): string {
 async function runSync(flags: CommonFlags, extra: Partial<SyncOptions>, verb: string): Promise<CommandResult> {
   const mode = backupMode(flags);
   if (typeof mode === 'object') return { code: 2, stderr: `planager ${verb}: ${mode.error}\n` };
-  const workspace = extra.workspace ?? workspaceOf(flags);
+  let workspace = extra.workspace;
+  if (workspace === undefined) {
+    const w = workspaceOf(flags, verb);
+    if ('fail' in w) return w.fail;
+    workspace = w.dir;
+  }
   const opts: SyncOptions = { workspace, tw: new Taskwarrior(), dryRun: flags['dry-run'], force: flags.force, inbox: flags.inbox ?? null, stateDir: flags['state-dir'] ? resolve(flags['state-dir']) : undefined, ...extra };
   const r = await sync(opts);
   let backupNote = '';
@@ -65,7 +71,9 @@ export function syncCommand(flags: CommonFlags): Promise<CommandResult> {
 
 export async function fileCommand(verb: 'pull' | 'push', files: string[], flags: CommonFlags): Promise<CommandResult> {
   if (files.length === 0) return { code: 2, stderr: `planager ${verb}: name a .norg file\n` };
-  const workspace = workspaceOf(flags, files[0]);
+  const w = workspaceOf(flags, verb, files[0]);
+  if ('fail' in w) return w.fail;
+  const workspace = w.dir;
   const rel = files.map((f) => relative(workspace, resolve(f)).split('\\').join('/'));
   if (rel.some((f) => f.startsWith('..') || isAbsolute(f))) return { code: 2, stderr: `planager ${verb}: ${files.join(', ')} is outside the workspace ${workspace}\n` };
   return runSync(flags, { workspace, files: rel, direction: verb }, verb);
@@ -73,7 +81,9 @@ export async function fileCommand(verb: 'pull' | 'push', files: string[], flags:
 
 export async function historyCommand(id: string | undefined, flags: CommonFlags): Promise<CommandResult> {
   if (!id) return { code: 2, stderr: 'planager history: name a task id\n' };
-  const workspace = workspaceOf(flags);
+  const w = workspaceOf(flags, 'history');
+  if ('fail' in w) return w.fail;
+  const workspace = w.dir;
   const h = await history({ workspace, stateDir: flags['state-dir'] }, id);
   if (!h.ok) return { code: 2, stderr: `planager history: ${h.message}\n` };
   if (flags.json) return { code: 0, stdout: JSON.stringify(h, null, 2) + '\n' };
@@ -88,7 +98,9 @@ export async function historyCommand(id: string | undefined, flags: CommonFlags)
 }
 
 export async function restoreCommand(id: string | undefined, extra: string | undefined, flags: CommonFlags & { version?: string; 'backup-commit'?: string }): Promise<CommandResult> {
-  const workspace = workspaceOf(flags);
+  const w = workspaceOf(flags, 'restore');
+  if ('fail' in w) return w.fail;
+  const workspace = w.dir;
   const stateDir = flags['state-dir'] ? resolve(flags['state-dir']) : stateDirOf({ workspace });
   if (flags['backup-commit']) {
     const mode = backupMode(flags);
@@ -108,7 +120,9 @@ export async function restoreCommand(id: string | undefined, extra: string | und
 }
 
 export async function backupsCommand(flags: CommonFlags): Promise<CommandResult> {
-  const workspace = workspaceOf(flags);
+  const w = workspaceOf(flags, 'backups');
+  if ('fail' in w) return w.fail;
+  const workspace = w.dir;
   const mode = backupMode(flags);
   const list = await listBackups(workspace, flags['state-dir'] ? resolve(flags['state-dir']) : stateDirOf({ workspace }), mode === 'workspace' ? 'workspace' : 'state');
   if (flags.json) return { code: 0, stdout: JSON.stringify(list, null, 2) + '\n' };
