@@ -21,10 +21,11 @@ Usage:
                                              every version of a task the log holds, newest first
   planager restore ID [--version N] [--workspace DIR]
                                              bring a version back (it syncs like any change)
-  planager restore --backup COMMIT [FILE] [--workspace DIR]
+  planager restore --backup COMMIT [FILE] [--backup workspace] [--workspace DIR]
                                              bring notes back from a git backup
-  planager backups [--workspace DIR] [--json]
-                                             list the git backups
+  planager backups [--workspace DIR] [--backup workspace] [--json]
+                                             list the git backups (--backup workspace: those in
+                                             the workspace's own repository)
   planager hook install|uninstall            live refresh: an on-exit hook that tells open Neovims
   planager help, -h, --help                  this text
   planager --version, -V                     the version
@@ -44,6 +45,14 @@ export function version(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/**
+ * `restore --backup COMMIT` names a commit; `--backup state|workspace` (as for sync) names where
+ * the backups are, so `restore --backup COMMIT FILE --backup workspace` works.
+ */
+function restoreArgs(args: string[]): string[] {
+  return args.map((a, i) => (a === '--backup' && !['state', 'workspace', 'off'].includes(args[i + 1] ?? '') ? '--backup-commit' : a));
 }
 
 export async function run(argv: string[]): Promise<CommandResult> {
@@ -68,7 +77,7 @@ export async function run(argv: string[]): Promise<CommandResult> {
       case 'restore':
       case 'backups': {
         const { values, positionals } = parseArgs({
-          args: rest.map((a) => (cmd === 'restore' && a === '--backup' ? '--backup-commit' : a)),
+          args: cmd === 'restore' ? restoreArgs(rest) : rest,
           allowPositionals: true,
           options: {
             workspace: { type: 'string', short: 'w' },

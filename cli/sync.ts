@@ -3,6 +3,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { backup, history, listBackups, restore, restoreBackup, stateDirOf, sync, Taskwarrior, type BackupMode, type SyncOptions, type SyncReport } from '../sync/index.js';
 import type { CommandResult } from './result.js';
 import { findWorkspace } from './workspace.js';
+import { prepareWorkspaceBackup } from './gitbackup.js';
 
 export interface CommonFlags {
   workspace?: string;
@@ -56,7 +57,8 @@ async function runSync(flags: CommonFlags, extra: Partial<SyncOptions>, verb: st
   const r = await sync(opts);
   let backupNote = '';
   if (r.ok && r.changed && !r.dryRun && mode !== 'off') {
-    const b = await backup(workspace, stateDirOf(opts), mode, `planager ${verb}: ${r.notes.length} note(s), ${r.taskwarrior.created.length + r.taskwarrior.updated.length + r.taskwarrior.deleted.length} task(s)`);
+    const ready = mode === 'workspace' ? await prepareWorkspaceBackup(workspace, stateDirOf(opts)) : null;
+    const b = ready ? { ok: false, message: ready, commit: undefined } : await backup(workspace, stateDirOf(opts), mode, `planager ${verb}: ${r.notes.length} note(s), ${r.taskwarrior.created.length + r.taskwarrior.updated.length + r.taskwarrior.deleted.length} task(s)`);
     if (!b.ok) r.warnings.push(b.message ?? 'backup failed');
     else if (b.commit) backupNote = `backup: ${b.commit}\n`;
   }
