@@ -55,3 +55,33 @@ describe('a task purged in Taskwarrior', () => {
     expect(r.stdout + r.stderr).toMatch(/gone from Taskwarrior \(purged\?\)/);
   });
 });
+
+describe('tasks that no note claims', () => {
+  it('a sync says how many and how to bring them in; --inbox later picks up those that existed before', async () => {
+    sb.task('add', 'Old loose task');
+    sb.task('add', 'Prune the roses', 'project:Garden');
+    const first = await run('sync');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('warning: 2 pending Taskwarrior task(s) belong to no note (no heading holds their project); `planager sync --inbox inbox.norg` collects them in one note');
+    // Told once, not on every sync; a new one is told again.
+    expect((await run('sync')).stdout).not.toMatch(/belong to no note/);
+    sb.task('add', 'Newer loose task');
+    expect((await run('sync')).stdout).toContain('warning: 1 pending Taskwarrior task(s) belong to no note');
+    // As JSON, among the warnings.
+    sb.task('add', 'Fourth');
+    expect(JSON.parse((await run('sync', '--json')).stdout).warnings.join('\n')).toMatch(/^1 pending Taskwarrior task\(s\) belong to no note/m);
+
+    // Turning the inbox on later: every one that existed before comes in, once.
+    const r = await run('sync', '--inbox', 'inbox.norg');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('edited inbox.norg (4 changes)');
+    const inbox = readFileSync(join(ws, 'inbox.norg'), 'utf8');
+    for (const d of ['Old loose task', 'Prune the roses', 'Newer loose task', 'Fourth']) expect(inbox).toMatch(new RegExp(`- \\( \\) ${d} %#[0-9a-f]+%`));
+    expect((await run('sync', '--inbox', 'inbox.norg')).stdout).toMatch(/nothing to do/);
+    expect(readFileSync(join(ws, 'inbox.norg'), 'utf8')).toBe(inbox);
+    // Nothing was lost or duplicated on the Taskwarrior side.
+    const all = sb.exportAll();
+    expect(all).toHaveLength(7);
+    expect(all.find((t) => t.description === 'Prune the roses')!.project).toBe('Garden');
+  });
+});
