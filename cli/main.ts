@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { CommandResult } from './result.js';
 import { backupsCommand, fileCommand, historyCommand, restoreCommand, syncCommand } from './sync.js';
 import { tasksCommand } from './tasks.js';
+import { setupCommand } from './setup.js';
 import { installHook, Taskwarrior, uninstallHook } from '../sync/index.js';
 
 export const USAGE = `planager — keep norg notes and Taskwarrior in step
@@ -26,6 +27,8 @@ Usage:
   planager backups [--workspace DIR] [--backup workspace] [--json]
                                              list the git backups (--backup workspace: those in
                                              the workspace's own repository)
+  planager setup [--yes]                     check the taskrc for Planager's UDAs (norgrecur, norgpriority)
+                                             and the live-refresh hook; --yes declares the UDAs
   planager hook install|uninstall            live refresh: an on-exit hook that tells open Neovims
   planager help, -h, --help                  this text
   planager --version, -V                     the version
@@ -35,7 +38,7 @@ upward holding .planager, else $PLANAGER_WORKSPACE, else the current folder. A w
 --workspace or $PLANAGER_WORKSPACE must exist (it is never created). State, the activity log and
 backups live in DIR/.planager. TASKRC and TASKDATA are respected.
 
-Exit codes: 0 success, 1 stopped to ask (use --force), 2 error.
+Exit codes: 0 success, 1 stopped to ask (sync: use --force; setup: use --yes), 2 error.
 `;
 
 /** The version in package.json (one folder above both cli/bin.ts and dist/cli.js). */
@@ -96,6 +99,10 @@ export async function run(argv: string[]): Promise<CommandResult> {
         if (cmd === 'history') return await historyCommand(positionals[0], values);
         if (cmd === 'restore') return await restoreCommand(positionals[0], positionals[1], values);
         return await backupsCommand(values);
+      }
+      case 'setup': {
+        const { values } = parseArgs({ args: rest, allowPositionals: false, options: { yes: { type: 'boolean', short: 'y', default: false } } });
+        return await setupCommand(values.yes ?? false);
       }
       case 'hook': {
         const tw = new Taskwarrior();
