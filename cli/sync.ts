@@ -53,7 +53,15 @@ async function runSync(flags: CommonFlags, extra: Partial<SyncOptions>, verb: st
     if ('fail' in w) return w.fail;
     workspace = w.dir;
   }
-  const opts: SyncOptions = { workspace, tw: new Taskwarrior(), dryRun: flags['dry-run'], force: flags.force, inbox: flags.inbox ?? null, stateDir: flags['state-dir'] ? resolve(flags['state-dir']) : undefined, ...extra };
+  // --inbox FILE is a path like any other (from the current folder); the engine wants it
+  // relative to the workspace, which differs when run from a subfolder.
+  let inbox: string | null = null;
+  if (flags.inbox !== undefined) {
+    inbox = relative(workspace, resolve(flags.inbox)).split('\\').join('/');
+    if (inbox === '' || inbox.startsWith('..') || isAbsolute(inbox)) return { code: 2, stderr: `planager ${verb}: --inbox ${flags.inbox} is outside the workspace ${workspace}\n` };
+    if (!inbox.endsWith('.norg')) return { code: 2, stderr: `planager ${verb}: --inbox names a .norg file (got ${flags.inbox})\n` };
+  }
+  const opts: SyncOptions = { workspace, tw: new Taskwarrior(), dryRun: flags['dry-run'], force: flags.force, inbox, stateDir: flags['state-dir'] ? resolve(flags['state-dir']) : undefined, ...extra };
   const r = await sync(opts);
   let backupNote = '';
   if (r.ok && r.changed && !r.dryRun && mode !== 'off') {

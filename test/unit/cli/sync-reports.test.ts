@@ -2,7 +2,7 @@
  * Issue 14: what a sync tells the user on the command line (the built CLI as a child process,
  * real task 2.6 in a throwaway sandbox): purged tasks, tasks no note claims, the inbox.
  */
-import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -83,5 +83,23 @@ describe('tasks that no note claims', () => {
     const all = sb.exportAll();
     expect(all).toHaveLength(7);
     expect(all.find((t) => t.description === 'Prune the roses')!.project).toBe('Garden');
+  });
+
+  it('--inbox FILE is a path from the current folder, inside the workspace', async () => {
+    await run('sync'); // makes .planager
+    sb.task('add', 'Loose one');
+    const sub = join(ws, 'lists');
+    mkdirSync(sub);
+    const r = await planager(['sync', '--inbox', 'inbox.norg'], { cwd: sub, env: sb.env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('edited lists/inbox.norg (1 change)');
+    expect(readFileSync(join(sub, 'inbox.norg'), 'utf8')).toMatch(/- \( \) Loose one %#/);
+    expect(existsSync(join(ws, 'inbox.norg'))).toBe(false);
+    const out = await run('sync', '--inbox', join(tmpdir(), 'elsewhere.norg'));
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/^planager sync: --inbox .* is outside the workspace/);
+    const notNorg = await run('sync', '--inbox', 'inbox.txt');
+    expect(notNorg.code).toBe(2);
+    expect(notNorg.stderr).toContain('--inbox names a .norg file');
   });
 });
