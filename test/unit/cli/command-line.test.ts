@@ -32,7 +32,7 @@ describe('--version, -h, --help', () => {
       const h = await run(args);
       expect(h.code, args.join(' ')).toBe(0);
       expect(h.stderr).toBe('');
-      for (const cmd of ['tasks', 'sync', 'pull', 'push', 'history', 'restore', 'backups', 'hook', '--version']) expect(h.stdout).toContain(`planager ${cmd}`);
+      for (const cmd of ['tasks', 'sync', 'pull', 'push', 'history', 'restore', 'backups', 'setup', 'hook', '--version']) expect(h.stdout).toContain(`planager ${cmd}`);
       for (const cmd of ['tasks', 'history', 'restore ID', 'backups']) expect(h.stdout).toMatch(new RegExp(`planager ${cmd}[^\\n]*--workspace DIR`));
     }
     // No command at all is a usage error, still with the text.
