@@ -2,40 +2,77 @@
  * The `planager` command. Each subcommand is a function returning a CommandResult, so tests
  * call them directly and the binary only prints and exits.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CommandResult } from './result.js';
 import { backupsCommand, fileCommand, historyCommand, restoreCommand, syncCommand } from './sync.js';
 import { tasksCommand } from './tasks.js';
+import { setupCommand } from './setup.js';
 import { installHook, Taskwarrior, uninstallHook } from '../sync/index.js';
 
 export const USAGE = `planager — keep norg notes and Taskwarrior in step
 
 Usage:
-  planager tasks FILE… [--json]              list the tasks written in norg files
   planager sync [--workspace DIR] [--dry-run] [--json] [--force] [--inbox FILE] [--backup state|workspace|off]
                                              two-way sync of every *.norg under DIR with Taskwarrior
   planager pull FILE / planager push FILE    one file, one direction
-  planager history ID [--json]               every version of a task the log holds, newest first
-  planager restore ID [--version N]          bring a version back (it syncs like any change)
-  planager restore --backup COMMIT [FILE]    bring notes back from a git backup
-  planager backups [--json]                  list the git backups
+  planager tasks [FILE…] [--workspace DIR] [--json]
+                                             list the tasks written in norg files (no FILE: every note of the workspace)
+  planager history ID [--workspace DIR] [--json]
+                                             every version of a task the log holds, newest first
+  planager restore ID [--version N] [--workspace DIR]
+                                             bring a version back (it syncs like any change)
+  planager restore --backup COMMIT [FILE] [--backup workspace] [--workspace DIR]
+                                             bring notes back from a git backup
+  planager backups [--workspace DIR] [--backup workspace] [--json]
+                                             list the git backups (--backup workspace: those in
+                                             the workspace's own repository)
+  planager setup [--yes]                     check the taskrc for Planager's UDAs (norgrecur, norgpriority)
+                                             and the live-refresh hook; --yes declares the UDAs
   planager hook install|uninstall            live refresh: an on-exit hook that tells open Neovims
-  planager help                              this text
+  planager help, -h, --help                  this text
+  planager --version, -V                     the version
 
-TASKRC and TASKDATA are respected. The workspace is --workspace, else $PLANAGER_WORKSPACE, else the
-current folder. State, the activity log and backups live in DIR/.planager.
+The workspace is found as git finds its repository: --workspace DIR, else the nearest folder
+upward holding .planager, else $PLANAGER_WORKSPACE, else the current folder. A workspace named by
+--workspace or $PLANAGER_WORKSPACE must exist (it is never created). State, the activity log and
+backups live in DIR/.planager. TASKRC and TASKDATA are respected.
 
-Exit codes: 0 success, 1 stopped to ask (use --force), 2 error.
+Exit codes: 0 success, 1 stopped to ask (sync: use --force; setup: use --yes), 2 error.
 `;
+
+/** The version in package.json (one folder above both cli/bin.ts and dist/cli.js). */
+export function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * `restore --backup COMMIT` names a commit; `--backup state|workspace` (as for sync) names where
+ * the backups are, so `restore --backup COMMIT FILE --backup workspace` works.
+ */
+function restoreArgs(args: string[]): string[] {
+  return args.map((a, i) => (a === '--backup' && !['state', 'workspace', 'off'].includes(args[i + 1] ?? '') ? '--backup-commit' : a));
+}
 
 export async function run(argv: string[]): Promise<CommandResult> {
   const [cmd, ...rest] = argv;
+  // `planager CMD --help` is help too (before parsing, so a command's flags need not be right).
+  if (rest.includes('--help') || rest.includes('-h')) return { code: 0, stdout: USAGE };
   try {
     switch (cmd) {
+      case '--version':
+      case '-V':
+      case 'version':
+        return { code: 0, stdout: `planager ${version()}\n` };
       case 'tasks': {
-        const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
-        return await tasksCommand(positionals, values.json ?? false);
+        const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean', default: false }, workspace: { type: 'string', short: 'w' } } });
+        return await tasksCommand(positionals, values.json ?? false, values.workspace);
       }
+
       case 'sync':
       case 'pull':
       case 'push':
@@ -43,7 +80,7 @@ export async function run(argv: string[]): Promise<CommandResult> {
       case 'restore':
       case 'backups': {
         const { values, positionals } = parseArgs({
-          args: rest.map((a) => (cmd === 'restore' && a === '--backup' ? '--backup-commit' : a)),
+          args: cmd === 'restore' ? restoreArgs(rest) : rest,
           allowPositionals: true,
           options: {
             workspace: { type: 'string', short: 'w' },
@@ -62,6 +99,10 @@ export async function run(argv: string[]): Promise<CommandResult> {
         if (cmd === 'history') return await historyCommand(positionals[0], values);
         if (cmd === 'restore') return await restoreCommand(positionals[0], positionals[1], values);
         return await backupsCommand(values);
+      }
+      case 'setup': {
+        const { values } = parseArgs({ args: rest, allowPositionals: false, options: { yes: { type: 'boolean', short: 'y', default: false } } });
+        return await setupCommand(values.yes ?? false);
       }
       case 'hook': {
         const tw = new Taskwarrior();

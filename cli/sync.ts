@@ -1,7 +1,9 @@
 /** `planager sync|pull|push|history|restore|backups`: the sync core from the shell. */
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { backup, history, listBackups, restore, restoreBackup, stateDirOf, sync, Taskwarrior, type BackupMode, type SyncOptions, type SyncReport } from '../sync/index.js';
 import type { CommandResult } from './result.js';
+import { findWorkspace } from './workspace.js';
+import { prepareWorkspaceBackup } from './gitbackup.js';
 
 export interface CommonFlags {
   workspace?: string;
@@ -13,10 +15,10 @@ export interface CommonFlags {
   'state-dir'?: string;
 }
 
-function workspaceOf(flags: CommonFlags, file?: string): string {
-  if (flags.workspace) return resolve(flags.workspace);
-  if (process.env.PLANAGER_WORKSPACE) return resolve(process.env.PLANAGER_WORKSPACE);
-  return file ? dirname(resolve(file)) : process.cwd();
+/** The workspace of a command (see workspace.ts), or the exit-2 result that says why there is none. */
+function workspaceOf(flags: CommonFlags, verb: string, file?: string): { dir: string } | { fail: CommandResult } {
+  const f = findWorkspace(flags.workspace, { file });
+  return f.ok ? { dir: f.dir } : { fail: { code: 2, stderr: `planager ${verb}: ${f.message}\n` } };
 }
 
 function backupMode(flags: CommonFlags): BackupMode | 'off' | { error: string } {
@@ -45,12 +47,26 @@ function human(r: SyncReport, verb: string): string {
 async function runSync(flags: CommonFlags, extra: Partial<SyncOptions>, verb: string): Promise<CommandResult> {
   const mode = backupMode(flags);
   if (typeof mode === 'object') return { code: 2, stderr: `planager ${verb}: ${mode.error}\n` };
-  const workspace = extra.workspace ?? workspaceOf(flags);
-  const opts: SyncOptions = { workspace, tw: new Taskwarrior(), dryRun: flags['dry-run'], force: flags.force, inbox: flags.inbox ?? null, stateDir: flags['state-dir'] ? resolve(flags['state-dir']) : undefined, ...extra };
+  let workspace = extra.workspace;
+  if (workspace === undefined) {
+    const w = workspaceOf(flags, verb);
+    if ('fail' in w) return w.fail;
+    workspace = w.dir;
+  }
+  // --inbox FILE is a path like any other (from the current folder); the engine wants it
+  // relative to the workspace, which differs when run from a subfolder.
+  let inbox: string | null = null;
+  if (flags.inbox !== undefined) {
+    inbox = relative(workspace, resolve(flags.inbox)).split('\\').join('/');
+    if (inbox === '' || inbox.startsWith('..') || isAbsolute(inbox)) return { code: 2, stderr: `planager ${verb}: --inbox ${flags.inbox} is outside the workspace ${workspace}\n` };
+    if (!inbox.endsWith('.norg')) return { code: 2, stderr: `planager ${verb}: --inbox names a .norg file (got ${flags.inbox})\n` };
+  }
+  const opts: SyncOptions = { workspace, tw: new Taskwarrior(), dryRun: flags['dry-run'], force: flags.force, inbox, stateDir: flags['state-dir'] ? resolve(flags['state-dir']) : undefined, ...extra };
   const r = await sync(opts);
   let backupNote = '';
   if (r.ok && r.changed && !r.dryRun && mode !== 'off') {
-    const b = await backup(workspace, stateDirOf(opts), mode, `planager ${verb}: ${r.notes.length} note(s), ${r.taskwarrior.created.length + r.taskwarrior.updated.length + r.taskwarrior.deleted.length} task(s)`);
+    const ready = mode === 'workspace' ? await prepareWorkspaceBackup(workspace, stateDirOf(opts)) : null;
+    const b = ready ? { ok: false, message: ready, commit: undefined } : await backup(workspace, stateDirOf(opts), mode, `planager ${verb}: ${r.notes.length} note(s), ${r.taskwarrior.created.length + r.taskwarrior.updated.length + r.taskwarrior.deleted.length} task(s)`);
     if (!b.ok) r.warnings.push(b.message ?? 'backup failed');
     else if (b.commit) backupNote = `backup: ${b.commit}\n`;
   }
@@ -65,7 +81,9 @@ export function syncCommand(flags: CommonFlags): Promise<CommandResult> {
 
 export async function fileCommand(verb: 'pull' | 'push', files: string[], flags: CommonFlags): Promise<CommandResult> {
   if (files.length === 0) return { code: 2, stderr: `planager ${verb}: name a .norg file\n` };
-  const workspace = workspaceOf(flags, files[0]);
+  const w = workspaceOf(flags, verb, files[0]);
+  if ('fail' in w) return w.fail;
+  const workspace = w.dir;
   const rel = files.map((f) => relative(workspace, resolve(f)).split('\\').join('/'));
   if (rel.some((f) => f.startsWith('..') || isAbsolute(f))) return { code: 2, stderr: `planager ${verb}: ${files.join(', ')} is outside the workspace ${workspace}\n` };
   return runSync(flags, { workspace, files: rel, direction: verb }, verb);
@@ -73,7 +91,9 @@ export async function fileCommand(verb: 'pull' | 'push', files: string[], flags:
 
 export async function historyCommand(id: string | undefined, flags: CommonFlags): Promise<CommandResult> {
   if (!id) return { code: 2, stderr: 'planager history: name a task id\n' };
-  const workspace = workspaceOf(flags);
+  const w = workspaceOf(flags, 'history');
+  if ('fail' in w) return w.fail;
+  const workspace = w.dir;
   const h = await history({ workspace, stateDir: flags['state-dir'] }, id);
   if (!h.ok) return { code: 2, stderr: `planager history: ${h.message}\n` };
   if (flags.json) return { code: 0, stdout: JSON.stringify(h, null, 2) + '\n' };
@@ -88,7 +108,9 @@ export async function historyCommand(id: string | undefined, flags: CommonFlags)
 }
 
 export async function restoreCommand(id: string | undefined, extra: string | undefined, flags: CommonFlags & { version?: string; 'backup-commit'?: string }): Promise<CommandResult> {
-  const workspace = workspaceOf(flags);
+  const w = workspaceOf(flags, 'restore');
+  if ('fail' in w) return w.fail;
+  const workspace = w.dir;
   const stateDir = flags['state-dir'] ? resolve(flags['state-dir']) : stateDirOf({ workspace });
   if (flags['backup-commit']) {
     const mode = backupMode(flags);
@@ -108,7 +130,9 @@ export async function restoreCommand(id: string | undefined, extra: string | und
 }
 
 export async function backupsCommand(flags: CommonFlags): Promise<CommandResult> {
-  const workspace = workspaceOf(flags);
+  const w = workspaceOf(flags, 'backups');
+  if ('fail' in w) return w.fail;
+  const workspace = w.dir;
   const mode = backupMode(flags);
   const list = await listBackups(workspace, flags['state-dir'] ? resolve(flags['state-dir']) : stateDirOf({ workspace }), mode === 'workspace' ? 'workspace' : 'state');
   if (flags.json) return { code: 0, stdout: JSON.stringify(list, null, 2) + '\n' };
