@@ -254,6 +254,7 @@ async function saveState(c: CommitInput, prepared: PreparedState, staged: Staged
   const index = c.index;
   fingerprints(index, { scan: c.scan, scope: c.scope, changes: c.changes, skipped }, c.plan.deferredFiles, c.notes);
   index.stamp = imported.recordStamp;
+  index.taskLines = c.twr.taskLines;
   // From before our import: the next sync checks that our own writes survived, too.
   index.undoSize = c.twr.undoSize;
   index.undoMark = undoMark(c.tw.dataDir(), c.twr.undoSize);

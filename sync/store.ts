@@ -76,6 +76,11 @@ export interface Index {
   unmerged?: Record<string, string | null>;
   /** Pending Taskwarrior tasks no note holds (no heading for their project, and no inbox). */
   unclaimed?: string[];
+  /**
+   * Lines of pending.data and completed.data after the last sync: a purge writes no undo entry,
+   * so fewer lines than that plus the creations undo.data shows means one was purged.
+   */
+  taskLines?: number;
 }
 
 export interface Shard {
@@ -93,10 +98,10 @@ export interface SyncState {
 }
 
 /** The small part of the index: all a sync with nothing to do reads. */
-export type Head = Pick<Index, 'version' | 'stamp' | 'undoSize' | 'undoMark' | 'intents' | 'created' | 'notes' | 'unmerged'>;
+export type Head = Pick<Index, 'version' | 'stamp' | 'undoSize' | 'undoMark' | 'intents' | 'created' | 'notes' | 'unmerged' | 'taskLines'>;
 
 function headText(i: Head): string {
-  return JSON.stringify({ version: 2, stamp: i.stamp, undoSize: i.undoSize, undoMark: i.undoMark, intents: i.intents, created: i.created, notes: i.notes, unmerged: i.unmerged ?? {} });
+  return JSON.stringify({ version: 2, stamp: i.stamp, undoSize: i.undoSize, undoMark: i.undoMark, intents: i.intents, created: i.created, notes: i.notes, unmerged: i.unmerged ?? {}, taskLines: i.taskLines });
 }
 
 export const emptyIndex = (): Index => ({ version: 2, stamp: null, notes: {}, where: {}, modified: {}, files: {} });

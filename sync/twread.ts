@@ -13,6 +13,8 @@
  * - otherwise one export, compared per task with what the last export showed, and versions a
  *   concurrent `task` overwrote brought back from undo.data (`repairs`).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { hashString } from '../graph/index.js';
 import { emptyByStamp, utcMs, type Taskwarrior, type TwError, type TwTask } from './taskwarrior.js';
 import type { Index } from './store.js';
@@ -37,6 +39,8 @@ export interface TwRead {
   exportedVersion: Map<string, TwTask>;
   /** undo.data's size as read: the next sync reads from here. */
   undoSize: number;
+  /** Task lines of the data files when undo.data had `undoSize` (Index.taskLines). */
+  taskLines: number | undefined;
 }
 
 /** The parts of a database stamp (taskwarrior.ts `stamp`): each data file's size. */
@@ -49,11 +53,11 @@ export function stampSize(stamp: string | null, file: 'undo.data' | 'pending.dat
 /** `extra`: tasks to read (not to merge) however the database is read: the inbox's candidates. */
 export async function readTwSide(tw: Taskwarrior, index: Index, stamp: string, intents: Map<string, Delta | null>, extra: string[], warnings: string[], whileExporting: () => Promise<void>): Promise<TwRead | TwError> {
   const held = Object.keys(index.unmerged ?? {});
-  const base: TwRead = { source: 'cache', seen: stamp, exportedAt: 0, exported: [], byUuid: new Map(), changed: new Set(), repairs: [], exportedVersion: new Map(), undoSize: index.undoSize ?? 0 };
+  const base: TwRead = { source: 'cache', seen: stamp, exportedAt: 0, exported: [], byUuid: new Map(), changed: new Set(), repairs: [], exportedVersion: new Map(), undoSize: index.undoSize ?? 0, taskLines: index.taskLines };
   if (stamp === index.stamp && index.stamp !== null) return withHeld(tw, base, held, extra) ?? exportSide(tw, index, stamp, intents, warnings, whileExporting);
   const fromUndo = index.stamp !== null ? readChangesFromUndo(tw.dataDir(), index, stamp, intents) : null;
   if (!fromUndo) return exportSide(tw, index, stamp, intents, warnings, whileExporting);
-  const r: TwRead = { ...base, source: 'undo', undoSize: fromUndo.size };
+  const r: TwRead = { ...base, source: 'undo', undoSize: fromUndo.size, taskLines: fromUndo.lines };
   for (const t of fromUndo.tasks) {
     r.byUuid.set(t.uuid, t);
     r.changed.add(t.uuid);
@@ -96,10 +100,12 @@ async function exportSide(tw: Taskwarrior, index: Index, stamp: string, intents:
     repairs: [],
     exportedVersion: new Map(),
     undoSize: 0,
+    taskLines: undefined,
   };
   indexExport(r, index);
   const tail = index.undoSize !== undefined ? await readUndoTail(tw.dataDir(), index.undoSize, intents) : { size: await undoFileSize(tw.dataDir()), latest: new Map<string, TwTask>(), transactions: [] };
   r.undoSize = tail.size;
+  r.taskLines = taskLines(tw.dataDir());
   if (index.undoSize !== undefined) repairLost(r, tail.latest, warnings);
   return r;
 }
@@ -138,7 +144,7 @@ function repairLost(r: TwRead, latest: Map<string, TwTask>, warnings: string[]):
  * completed.data do not hold the version undo.data says (a concurrent writer's update was lost,
  * or a file is half written): the export path repairs those.
  */
-function readChangesFromUndo(dataDir: string, index: Index, stamp: string, intents: Map<string, Delta | null>): { size: number; tasks: TwTask[] } | null {
+function readChangesFromUndo(dataDir: string, index: Index, stamp: string, intents: Map<string, Delta | null>): { size: number; tasks: TwTask[]; lines: number } | null {
   if (index.undoSize === undefined || index.undoMark === undefined || index.undoMark === null || index.stamp === null) return null;
   if (undoMark(dataDir, index.undoSize) !== index.undoMark) return null;
   // Creations the last sync wrote are still there: `task undo` rewrites the bytes after them.
@@ -146,6 +152,10 @@ function readChangesFromUndo(dataDir: string, index: Index, stamp: string, inten
   if ((stampSize(stamp, 'completed.data') ?? -1) < (stampSize(index.stamp, 'completed.data') ?? -1)) return null;
   const tail = readUndoTailSync(dataDir, index.undoSize, intents);
   if (!tail) return null;
+  // A purge (of a deleted task still in pending.data, say) writes no undo entry: fewer task
+  // lines than the last sync left plus the creations since means one is gone.
+  const lines = taskLines(dataDir);
+  if (index.taskLines !== undefined && lines < index.taskLines + tail.transactions.filter((x) => x.old === null).length) return null;
   // Every version the last sync wrote must still be there: `task undo` of one of them removes
   // it from undo.data without making the file shorter than what was read.
   const written = new Set(tail.transactions.map((x) => versionKey(x.new)));
@@ -155,7 +165,22 @@ function readChangesFromUndo(dataDir: string, index: Index, stamp: string, inten
     const have = stored.get(u);
     if (!have || canon(have) !== canon(want)) return null;
   }
-  return { size: tail.size, tasks: [...tail.latest.values()] };
+  return { size: tail.size, tasks: [...tail.latest.values()], lines };
+}
+
+/** Lines (tasks) of pending.data and completed.data; null-free on a 3.x database (0). */
+export function taskLines(dataDir: string): number {
+  let n = 0;
+  for (const f of ['pending.data', 'completed.data']) {
+    let b: Buffer;
+    try {
+      b = readFileSync(join(dataDir, f));
+    } catch {
+      continue;
+    }
+    for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) n++;
+  }
+  return n;
 }
 
 /** A task's content (without `id` and `urgency`, which change when other tasks do). */
