@@ -224,7 +224,9 @@ async function importAll(c: CommitInput, lines: string[], report: SyncReport, wh
   const after = await c.tw.stamp();
   // Every transaction since our read must be one of our writes (by content: a foreign write to
   // a task we also wrote must still look new).
-  const ours = new Set(written.map(canon));
+  // Canonical forms only when something was written besides our creations (a first sync of
+  // 10,000 tasks spent 30 ms on them otherwise).
+  const ours = transactions.length > 0 ? new Set(written.map(canon)) : new Set<string>();
   const recordStamp = settled && refixed === 0 && transactions.every((x) => ours.has(canon(x.new))) ? after : null;
   return { recordStamp, intents, createdMarks };
 }
