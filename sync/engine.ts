@@ -133,9 +133,12 @@ async function nothingChanged(opts: SyncOptions, dir: string): Promise<boolean> 
   return (await opts.tw.stamp()) === head.stamp;
 }
 
-/** Taskwarrior changes an earlier sync read and left for a note these files include. */
+/**
+ * Taskwarrior changes an earlier sync read and left for a note these files include. A task with
+ * no note yet (null) waits for a full sync: a one-note sync already knew these notes' headings.
+ */
 function waitingFor(head: Head, files: string[] | null): boolean {
-  for (const f of Object.values(head.unmerged ?? {})) if (f === null || !files || files.includes(f)) return true;
+  for (const f of Object.values(head.unmerged ?? {})) if (!files || (f !== null && files.includes(f))) return true;
   return false;
 }
 
@@ -160,7 +163,7 @@ async function attempt(opts: SyncOptions, store: Store, report: SyncReport, earl
   const read = forceExport ? { ...index, stamp: null } : index;
   const twr = await readTwSide(opts.tw, read, stamp, prevIntents, opts.inbox ? (index.unclaimed ?? []) : [], report.warnings, () => loadAll(loaded, scan));
   if ('code' in twr) return twFail(report, twr);
-  const input: ScopeInput = { workspace: opts.workspace, stateDir: store.dir, files: opts.files ?? null, inbox: opts.inbox ?? null, pulls: direction !== 'push' };
+  const input: ScopeInput = { workspace: opts.workspace, stateDir: store.dir, dataDir: opts.tw.dataDir(), files: opts.files ?? null, inbox: opts.inbox ?? null, pulls: direction !== 'push' };
   const scope = await chooseNotes(input, scan, index, twr, loaded);
   const id = await identifyFollowingMoves(input, scope, index, twr, notes, report);
   // A state file that could not be read: what it knew comes from a full export instead.

@@ -16,6 +16,7 @@ import type { NoteFile, NoteScan, NoteSource } from './notes.js';
 import type { FileProjects, Index, Store, TaskState } from './store.js';
 import type { TwRead } from './twread.js';
 import type { TwTask } from './taskwarrior.js';
+import { storedVersions } from './undo.js';
 import { listNorgFiles } from './workspace.js';
 
 export class Loaded {
@@ -98,6 +99,8 @@ export interface ScopeInput {
   /** The named notes of a one-note sync; null: every note. */
   files: string[] | null;
   inbox: string | null;
+  /** Taskwarrior's data folder (2.6: tasks read from the data files without a process). */
+  dataDir: string;
   /** Whether Taskwarrior tasks may be added to notes (not on a push). */
   pulls: boolean;
 }
@@ -111,6 +114,8 @@ export interface Scope {
   inbox: { file: string; path: string[] } | null;
   inboxProject: string | null;
   inScope(file: string): boolean;
+  /** A one-note sync: the headings of notes it did not load may be unknown (a first sync). */
+  partial: boolean;
 }
 
 /** Load the notes a sync involves, in order: each step may need what the earlier ones loaded. */
@@ -123,13 +128,15 @@ export async function chooseNotes(input: ScopeInput, scan: NoteScan, index: Inde
   for (const f of linkTargets(loaded, index, scan.files)) await loaded.load(f);
   const homes = new Homes(index, loaded, scan.removed);
   const candidates: TwTask[] = [];
-  if (tw.source !== 'cache' || Object.keys(index.unmerged ?? {}).length > 0 || (input.inbox && (index.unclaimed?.length ?? 0) > 0)) {
-    if (input.pulls) for (const f of candidateHomes(input, scan, index, tw, homes, candidates, inScope)) await loaded.load(f);
+  // Tasks no note could hold are looked at again when an inbox is named or a heading changed.
+  const again = (index.unclaimed?.length ?? 0) > 0 && (!!input.inbox || headingsChanged(loaded, index)) ? unclaimedTasks(input, index, tw) : [];
+  if (tw.source !== 'cache' || Object.keys(index.unmerged ?? {}).length > 0 || again.length > 0) {
+    if (input.pulls) for (const f of candidateHomes(input, scan, index, tw, homes, candidates, inScope, again)) await loaded.load(f);
   }
   for (const f of moveTargets(loaded, tw, homes)) await loaded.load(f);
   const inbox = input.inbox ? { file: input.inbox, path: [] } : null;
   const inboxProject = input.inbox && loaded.notes.has(input.inbox) ? projectsOf(loaded.graph, input.inbox).base : null;
-  return { loaded, homes, candidates, inbox, inboxProject, inScope };
+  return { loaded, homes, candidates, inbox, inboxProject, inScope, partial: input.files !== null };
 }
 
 /** Notes holding tasks Taskwarrior changed (in scope: the others wait, `unmerged`). */
@@ -178,10 +185,9 @@ function linkTargets(loaded: Loaded, index: Index, files: string[]): Set<string>
 }
 
 /** Homes of pending Taskwarrior tasks no note holds yet (the inbox for those with none). */
-function candidateHomes(input: ScopeInput, scan: NoteScan, index: Index, tw: TwRead, homes: Homes, out: TwTask[], inScope: (f: string) => boolean): Set<string> {
+function candidateHomes(input: ScopeInput, scan: NoteScan, index: Index, tw: TwRead, homes: Homes, out: TwTask[], inScope: (f: string) => boolean, again: string[]): Set<string> {
   const files = new Set<string>();
-  const look = new Set(tw.changed);
-  if (input.inbox) for (const u of index.unclaimed ?? []) look.add(u);
+  const look = new Set([...tw.changed, ...again]);
   for (const u of look) {
     const t = tw.byUuid.get(u);
     if (!t || index.where[u] || (t.status !== 'pending' && t.status !== 'waiting')) continue;
@@ -191,6 +197,20 @@ function candidateHomes(input: ScopeInput, scan: NoteScan, index: Index, tw: TwR
     out.push(t);
   }
   return files;
+}
+
+/** A loaded note whose headings are not what the state knew (a heading added, renamed). */
+function headingsChanged(loaded: Loaded, index: Index): boolean {
+  for (const f of loaded.notes.keys()) if (JSON.stringify(projectsOf(loaded.graph, f)) !== JSON.stringify(index.files[f] ?? { base: null, projects: [] })) return true;
+  return false;
+}
+
+/** The unclaimed tasks, read into `tw.byUuid` where this sync did not read them (2.6). */
+function unclaimedTasks(input: ScopeInput, index: Index, tw: TwRead): string[] {
+  const list = index.unclaimed ?? [];
+  const missing = list.filter((u) => !tw.byUuid.has(u));
+  for (const [u, t] of storedVersions(input.dataDir, missing)) tw.byUuid.set(u, t);
+  return list.filter((u) => tw.byUuid.has(u));
 }
 
 /** The notes tasks move to when Taskwarrior changed their project to one another note holds. */

@@ -134,7 +134,8 @@ function waiting(s: StateInput, tasks: Map<string, TaskState>): number {
       continue;
     }
     if (!t || (t.status !== 'pending' && t.status !== 'waiting')) continue;
-    if (scope.homes.of(t.project ?? null) || scope.inbox) unmerged[u] = null;
+    // A one-note sync may not know every note's headings yet (a first sync): a full sync decides.
+    if (scope.homes.of(t.project ?? null) || scope.inbox || scope.partial) unmerged[u] = null;
     else unclaimed.add(u);
   }
   for (const u of unclaimed) {
