@@ -110,8 +110,8 @@ function projectsOfNotes(s: StateInput): void {
 }
 
 /**
- * Taskwarrior changes this sync read and did not merge wait in `unmerged` (with their note, or
- * null for a task no note holds yet whose home is out of scope); pending tasks with no home at
+ * Taskwarrior changes this sync read and did not merge wait in `unmerged` (with their note, the
+ * note a new task goes to, or null when a one-note sync could not tell); pending tasks with no home at
  * all are `unclaimed`, looked at again when an inbox is named or a heading appears.
  */
 function waiting(s: StateInput, tasks: Map<string, TaskState>): number {
@@ -134,8 +134,10 @@ function waiting(s: StateInput, tasks: Map<string, TaskState>): number {
       continue;
     }
     if (!t || (t.status !== 'pending' && t.status !== 'waiting')) continue;
-    // A one-note sync may not know every note's headings yet (a first sync): a full sync decides.
-    if (scope.homes.of(t.project ?? null) || scope.inbox || scope.partial) unmerged[u] = null;
+    // Waits for the note it goes to; a one-note sync may not know every note's headings yet (a
+    // first sync): then null, for the next full sync.
+    const home = scope.homes.of(t.project ?? null)?.file ?? scope.inbox?.file ?? null;
+    if (home || scope.partial) unmerged[u] = home;
     else unclaimed.add(u);
   }
   for (const u of unclaimed) {
