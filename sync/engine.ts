@@ -24,7 +24,7 @@ import type { Staged } from './fsutil.js';
 import { identify, type Identity } from './identity.js';
 import { replayJournal } from './journal.js';
 import { acquireLock } from './lock.js';
-import { DEFAULT_PRIORITIES, type PriorityMap } from './mapping.js';
+import { DEFAULT_PRIORITIES, fromTw, type PriorityMap } from './mapping.js';
 import type { Direction } from './merge.js';
 import { NoteSource, type NoteScan } from './notes.js';
 import { planWrites, type WritePlan } from './plan.js';
@@ -32,7 +32,7 @@ import { reconcile } from './reconcile.js';
 import { renderNotes } from './render.js';
 import { emptyReport, fail, fsFail, twFail, type NoteChange, type SyncReport } from './report.js';
 import { chooseNotes, Loaded, notesHolding, type Scope, type ScopeInput } from './scope.js';
-import { Store, type Head, type SyncState } from './store.js';
+import { Store, type Head, type Index, type SyncState } from './store.js';
 import type { Taskwarrior } from './taskwarrior.js';
 import { readTwSide, type TwRead } from './twread.js';
 import { deltaFromJson, storedVersions } from './undo.js';
@@ -166,6 +166,7 @@ async function attempt(opts: SyncOptions, store: Store, report: SyncReport, earl
   const input: ScopeInput = { workspace: opts.workspace, stateDir: store.dir, dataDir: opts.tw.dataDir(), files: opts.files ?? null, inbox: opts.inbox ?? null, pulls: direction !== 'push' };
   const scope = await chooseNotes(input, scan, index, twr, loaded);
   const id = await identifyFollowingMoves(input, scope, index, twr, notes, report);
+  recoverLostShards(scope, index, id, twr, priorities);
   // A state file that could not be read: what it knew comes from a full export instead.
   if (store.unreadable.length > 0 && twr.source !== 'export') return 'export';
   for (const f of store.unreadable) report.warnings.push(`${f} could not be read; what it held was rebuilt from the notes and Taskwarrior`);
@@ -217,6 +218,24 @@ async function identifyFollowingMoves(input: ScopeInput, scope: Scope, index: Pa
   }
   report.warnings.push(...warnings);
   return id;
+}
+
+/**
+ * A note whose shard was lost (unreadable): the catalog still says which tasks lived there.
+ * One that is pending in Taskwarrior and on no line now had its line removed: it gets a state
+ * (Taskwarrior's version as its base) so that the removal is carried out, never undone by
+ * pulling the task back in as if it were new. Tasks still on a line keep no base: both sides
+ * count as changed and the newer wins, as on a first sync.
+ */
+function recoverLostShards(scope: Scope, index: Index, id: Identity, twr: TwRead, priorities: PriorityMap): void {
+  if (scope.loaded.lostShards.size === 0) return;
+  const onLine = new Set(id.keyToUuid.values());
+  for (const [u, file] of Object.entries(index.where)) {
+    const t = twr.byUuid.get(u);
+    if (!scope.loaded.lostShards.has(file) || onLine.has(u) || scope.loaded.known.has(u) || !t || (t.status !== 'pending' && t.status !== 'waiting')) continue;
+    scope.loaded.known.set(u, { uuid: u, id: id.uuids.get().shortId(u), file, base: fromTw(t, priorities), dueText: null, scheduledText: null });
+    scope.loaded.knownCache.set(u, t);
+  }
 }
 
 /**

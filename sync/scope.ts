@@ -28,6 +28,8 @@ export class Loaded {
   // with a new string costs a string-table probe (measured 0.7 µs; 13 ms a first sync of 10,000).
   readonly known = new Map<string, TaskState>();
   readonly knownCache = new Map<string, TwTask>();
+  /** Notes whose shard could not be read: what they knew is rebuilt (engine.ts). */
+  readonly lostShards = new Set<string>();
   private readonly changed: Map<string, NoteFile>;
 
   constructor(
@@ -45,6 +47,7 @@ export class Loaded {
     this.notes.set(file, n);
     this.graph.setFile(file, n.text);
     const sh = await this.store.shard(file);
+    if (this.store.unreadable.includes(this.store.shardPath(file))) this.lostShards.add(file);
     for (const [u, st] of Object.entries(sh.tasks)) this.known.set(u, st);
     for (const [u, c] of Object.entries(sh.cache)) this.knownCache.set(u, c);
   }
