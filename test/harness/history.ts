@@ -126,7 +126,7 @@ export function historyArb(o: GenOptions): fc.Arbitrary<History> {
   return fc
     .record({
       initial: fc.array(fc.record({ file: fc.nat({ max: 1 }), heading: fc.nat({ max: 1 }), word, status: fc.nat({ max: NOTE_STATUSES.length - 1 }), priority: fc.nat({ max: 3 }) }), { minLength: 1, maxLength: 6 }),
-      steps: fc.array(step, { minLength: 1, maxLength: o.maxSteps }),
+      steps: fc.array(step, { minLength: 1, maxLength: o.maxSteps, size: 'max' }),
       fault,
       faultAt: fc.nat({ max: 1000 }),
     })

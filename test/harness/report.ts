@@ -74,7 +74,7 @@ export function renderReport(s: Summary): string {
     .map(
       (r) => `<tr class="run ${r.ok ? 'pass' : 'fail'}" data-run="${r.run}" data-seed="${r.seed}" data-ok="${r.ok}" data-steps="${r.steps}" data-fault="${esc(r.fault)}" data-conflicts="${r.conflicts.length}">
 <td>${r.run}</td><td class="status">${r.ok ? 'pass' : 'FAIL'}</td><td>${(r.durationMs / 1000).toFixed(1)} s</td><td>${r.seed}</td><td>${r.steps}</td><td>${esc(r.fault)}</td><td>${r.conflicts.length}</td></tr>
-<tr class="detail"><td></td><td colspan="6">${failure(r)}${conflicts(r)}${r.log.length > 0 ? `<details class="timelines"><summary>per-task timeline (${r.log.length} log entries)</summary>${timeline(r.log)}</details>` : ''}</td></tr>`,
+<tr class="detail"><td></td><td colspan="6">${failure(r)}${conflicts(r)}<details class="trace"><summary>history (${r.trace.length} steps)</summary><pre>${esc(r.trace.join('\n'))}</pre></details>${r.log.length > 0 ? `<details class="timelines"><summary>per-task timeline (${r.log.length} log entries)</summary>${timeline(r.log)}</details>` : ''}</td></tr>`,
     )
     .join('\n');
   return `<!doctype html><html><head><meta charset="utf-8"><title>Planager sync harness: ${s.passed} passed, ${s.failed} failed</title>

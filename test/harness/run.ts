@@ -34,6 +34,8 @@ export interface RunResult {
   ok: boolean;
   conflicts: ConflictSeen[];
   log: LogEntry[];
+  /** What each step of the (first) history did, one line each. */
+  trace: string[];
   /** A failure: the minimal history and what did not hold in it. */
   failure?: {
     minimalSteps: number;
@@ -120,6 +122,7 @@ export async function runOne(run: number, seed: number, o: RunOptions): Promise<
     ok: !r.failed && !m,
     conflicts: f?.conflicts ?? [],
     log: (f?.log ?? []).slice(0, 500),
+    trace: (f?.records ?? []).map((x) => `${x.i}. ${x.step.t}: ${x.note}${x.report ? ` [code ${x.report.code}${x.report.error ? ` ${x.report.error}` : ''}]` : ''}`),
   };
   if (m) {
     base.failure = { minimalSteps: m.history.steps.length, history: m.history, records: m.records, failures: m.failures, sides: m.sides, log: m.log, notes: m.notes, workspace: m.workspace, taskdata: m.taskdata, shrinks };

@@ -264,6 +264,9 @@ export class World {
         for (const l of lines.slice(i, end)) {
           const d = l.kind === 'item' ? this.taskOfItem(l) : undefined;
           if (!d) continue;
+          // The line is gone: edits on it no sync saw went with it (no sync could keep them);
+          // what the note says of the task now is only that it was deleted.
+          d.last.note = {};
           this.noteWrite(d, 'status', 'cancelled');
           d.deletedBy = 'note';
           d.touchedAfterDelete = false;
