@@ -21,6 +21,8 @@ export interface Execution {
   workspace: string;
   taskdata: string;
   durationMs: number;
+  /** The settled end state (absent when a step threw). */
+  end: EndState | null;
 }
 
 export interface RunResult {
@@ -78,6 +80,7 @@ export async function execute(h: History, keep = false): Promise<Execution> {
     workspace: w.ws,
     taskdata: w.sb.dir,
     durationMs: Date.now() - t0,
+    end,
   };
   if (!keep) w.cleanup();
   return ex;
