@@ -98,7 +98,7 @@ export function check(s: EndState): Failure[] {
 
   // 1. Every line names one task, once; note and Taskwarrior agree on every mapped field.
   for (const l of lines) {
-    const where = `${l.file}:${l.line + 1} "${l.description}"`;
+    const where = `${l.file}:${l.line} "${l.description}"`;
     if (!l.id) {
       out.push({ kind: 'orphan-line', message: `${where} has no id after the final sync` });
       continue;
@@ -171,6 +171,6 @@ export function sides(s: EndState): { task: string; note: string | null; taskwar
     const tw = m.uuid ? s.tw.find((t) => t.uuid === m.uuid) : undefined;
     const l = tw ? lines.find((x) => x.id && compact(tw.uuid).startsWith(x.id)) : lines.find((x) => x.description === m.noteDesc);
     const pick = tw ? { uuid: tw.uuid, status: tw.status, description: tw.description, priority: tw.priority, due: tw.due, project: tw.project, tags: tw.tags, depends: tw.depends, annotations: tw.annotations?.map((a: { description: string }) => a.description), [UDA]: tw[UDA] } : null;
-    return { task: m.label, note: l ? `${l.file}:${l.line + 1} ${s.notes[l.file].split('\n')[l.line]}` : null, taskwarrior: pick };
+    return { task: m.label, note: l ? `${l.file}:${l.line} ${s.notes[l.file].split("\n")[l.line - 1]}` : null, taskwarrior: pick };
   });
 }
