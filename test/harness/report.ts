@@ -57,11 +57,11 @@ function conflicts(r: RunResult): string {
     .join('')}</table></details>`;
 }
 
-function failure(r: RunResult): string {
+function failure(r: RunResult, s: Summary): string {
   const f = r.failure;
   if (!f && !r.error) return '';
   if (!f) return `<pre>${esc(r.error)}</pre>`;
-  return `<details class="failure" open><summary>minimal history: ${f.minimalSteps} steps (from ${r.steps}, ${f.shrinks} shrinks; replay with <code>--seed ${r.seed} --runs 1</code>, path ${esc(r.path)})</summary>
+  return `<details class="failure" open><summary>minimal history: ${f.minimalSteps} steps (from ${r.steps}, ${f.shrinks} shrinks; replay with <code>--seed ${r.seed} --runs 1 --steps ${s.maxSteps}</code>, path ${esc(r.path)})</summary>
 <h4>What did not hold</h4><ul class="failures">${f.failures.map((x) => `<li class="failure-item"><b>${esc(x.kind)}</b> ${esc(x.message)}</li>`).join('')}</ul>
 <h4>History</h4><pre class="history">${esc(`initial lines: ${JSON.stringify(f.history.initial)}\n`)}${f.records.map((x) => esc(`${x.i}. ${JSON.stringify(x.step)}  →  ${x.note}${x.report ? `  [code ${x.report.code}${x.report.error ? ` ${x.report.error}` : ''}, ${x.report.conflicts} conflicts, ${x.report.processes} processes]` : ''}`)).join('\n')}</pre>
 <h4>The two sides</h4><table class="diff"><tr><th>task</th><th>note line</th><th>Taskwarrior</th></tr>${f.sides.map((s) => `<tr><td>${esc(s.task)}</td><td><code>${esc(s.note ?? '—')}</code></td><td><code>${esc(s.taskwarrior ? JSON.stringify(s.taskwarrior) : '—')}</code></td></tr>`).join('')}</table>
@@ -74,7 +74,7 @@ export function renderReport(s: Summary): string {
     .map(
       (r) => `<tr class="run ${r.ok ? 'pass' : 'fail'}" data-run="${r.run}" data-seed="${r.seed}" data-ok="${r.ok}" data-steps="${r.steps}" data-fault="${esc(r.fault)}" data-conflicts="${r.conflicts.length}">
 <td>${r.run}</td><td class="status">${r.ok ? 'pass' : 'FAIL'}</td><td>${(r.durationMs / 1000).toFixed(1)} s</td><td>${r.seed}</td><td>${r.steps}</td><td>${esc(r.fault)}</td><td>${r.conflicts.length}</td></tr>
-<tr class="detail"><td></td><td colspan="6">${failure(r)}${conflicts(r)}<details class="trace"><summary>history (${r.trace.length} steps)</summary><pre>${esc(r.trace.join('\n'))}</pre></details>${r.log.length > 0 ? `<details class="timelines"><summary>per-task timeline (${r.log.length} log entries)</summary>${timeline(r.log)}</details>` : ''}</td></tr>`,
+<tr class="detail"><td></td><td colspan="6">${failure(r, s)}${conflicts(r)}<details class="trace"><summary>history (${r.trace.length} steps)</summary><pre>${esc(r.trace.join('\n'))}</pre></details>${r.log.length > 0 ? `<details class="timelines"><summary>per-task timeline (${r.log.length} log entries)</summary>${timeline(r.log)}</details>` : ''}</td></tr>`,
     )
     .join('\n');
   return `<!doctype html><html><head><meta charset="utf-8"><title>Planager sync harness: ${s.passed} passed, ${s.failed} failed</title>
