@@ -18,6 +18,8 @@ export interface HarnessOptions {
   maxSteps: number;
   faults: FaultKind[];
   shrinkMs: number;
+  /** `--first-sync-full`: every history starts with a full sync (excludes finding F1). */
+  firstSyncFull?: boolean;
   log?: (line: string) => void;
 }
 
@@ -34,6 +36,7 @@ export function parseArgs(argv: string[]): HarnessOptions {
     maxSteps: Number(get('steps') ?? 25),
     faults: faults === undefined ? FAULTS : faults === 'none' ? [] : (faults.split(',') as FaultKind[]),
     shrinkMs: Number(get('shrink-ms') ?? 120_000),
+    firstSyncFull: argv.includes('--first-sync-full'),
   };
 }
 
@@ -54,10 +57,10 @@ export async function harness(o: HarnessOptions): Promise<Summary> {
   mkdirSync(o.out, { recursive: true });
   const t0 = Date.now();
   const results: RunResult[] = [];
-  log(`harness: ${o.runs} runs from seed ${o.seed}, up to ${o.maxSteps} steps, faults ${o.faults.join(',') || 'none'}; output in ${o.out}`);
+  log(`harness: ${o.runs} runs from seed ${o.seed}, up to ${o.maxSteps} steps, faults ${o.faults.join(',') || 'none'}${o.firstSyncFull ? ', --first-sync-full (F1 excluded)' : ''}; output in ${o.out}`);
   for (let i = 0; i < o.runs; i++) {
     const seed = o.seed + i;
-    const r = await runOne(i, seed, { maxSteps: o.maxSteps, faults: o.faults, shrinkMs: o.shrinkMs });
+    const r = await runOne(i, seed, { maxSteps: o.maxSteps, faults: o.faults, shrinkMs: o.shrinkMs, firstSyncFull: o.firstSyncFull });
     results.push(r);
     log(
       `run ${i} seed ${seed}: ${r.ok ? 'ok' : 'FAILED'} ${r.steps} steps, fault ${r.fault}, ${r.conflicts.length} conflicts, ${r.durationMs} ms` +
