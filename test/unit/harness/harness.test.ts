@@ -11,7 +11,9 @@ import { describe, expect, it } from 'vitest';
 import { check, type EndState } from '../../harness/check.js';
 import type { History } from '../../harness/history.js';
 import { harness, type Summary } from '../../harness/main.js';
-import { execute } from '../../harness/run.js';
+import { renderReport } from '../../harness/report.js';
+import { execute, type RunResult } from '../../harness/run.js';
+import { writeFileSync } from 'node:fs';
 
 const chromium = (() => {
   try {
@@ -108,6 +110,24 @@ describe('the sync harness', () => {
     expect(kinds.filter((k) => k === 'unexpressible')).toHaveLength(2);
     expect(kinds).toContain('extra-task');
     expect(kinds).toContain('not-idempotent');
+  }, 60_000);
+
+  it('a failing run shows in the dashboard with its minimal history, the two sides and its log', async () => {
+    const ex = await execute(HISTORY);
+    const failures = check({ ...ex.end!, log: [] });
+    const bad: RunResult = { run: 1, seed: 7, path: '0:1', steps: 7, fault: 'none', durationMs: 5, ok: false, conflicts: ex.conflicts, log: ex.log, trace: [], failure: { minimalSteps: 7, history: HISTORY, records: ex.records, failures, sides: ex.sides, log: ex.log, notes: ex.notes, workspace: '/tmp/x', taskdata: '/tmp/y', shrinks: 0 } };
+    const good: RunResult = { ...bad, run: 0, seed: 6, ok: true, failure: undefined, conflicts: [] };
+    const html = renderReport({ runs: 2, passed: 1, failed: 1, seed: 6, maxSteps: 7, faults: [], durationMs: 10, startedAt: new Date(0).toISOString(), results: [good, bad] });
+    expect(html).toContain('<details class="failure" open>');
+    expect(html).toContain('lost');
+    if (!chromium) return;
+    const file = join(mkdtempSync(join(tmpdir(), 'planager-harness-html-')), 'index.html');
+    writeFileSync(file, html);
+    const dom = execFileSync(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${file}`], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 30_000 }).toString();
+    expect(dom.match(/<tr class="run fail"/g)).toHaveLength(1);
+    expect(dom.match(/<details class="failure" open="">/g)).toHaveLength(1);
+    expect(dom.match(/<li class="failure-item">/g)?.length).toBe(failures.length);
+    expect(dom).toContain('class="task-timeline"');
   }, 60_000);
 
   it('catches a task deleted behind the model that a later sync brings back (resurrection)', async () => {
