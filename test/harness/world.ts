@@ -410,13 +410,19 @@ export class World {
   }
 
   /** Spawns a sync in its own process (test/helpers/sync-child.ts through tsx). */
-  private child(): { done: Promise<string>; kill: () => void } {
-    const p = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'test', 'helpers', 'sync-child.ts'), this.ws], { env: { ...process.env, ...this.sb.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  private child(): { done: Promise<string>; started: Promise<void>; kill: () => void } {
+    const p = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'test', 'harness', 'sync-child.ts'), this.ws], { env: { ...process.env, ...this.sb.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    p.stdout.on('data', (d) => (out += d));
+    let ready: () => void = () => {};
+    const started = new Promise<void>((r) => (ready = r));
+    p.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('start')) ready();
+    });
+    p.on('exit', () => ready());
     p.stderr.on('data', (d) => (out += d));
     const done = new Promise<string>((r) => p.on('exit', (code, sig) => r(`child exit ${code ?? sig} ${out.trim().slice(0, 200)}`)));
-    return { done, kill: () => p.kill('SIGKILL') };
+    return { done, started, kill: () => p.kill('SIGKILL') };
   }
 
   private async fault(s: FaultStep, rec: StepRecord): Promise<string> {
@@ -442,14 +448,17 @@ export class World {
       }
       case 'kill': {
         const c = this.child();
-        await new Promise((r) => setTimeout(r, s.killAfterMs));
+        // Timed from the start of the sync itself: a sync here takes tens to hundreds of ms.
+        await c.started;
+        await new Promise((r) => setTimeout(r, s.killAfterMs % 400));
         c.kill();
         const how = await c.done;
         this.resolve();
-        return `killed after ${s.killAfterMs} ms (${how})`;
+        return `killed ${s.killAfterMs % 400} ms into the sync (${how})`;
       }
       case 'concurrent': {
         const c = this.child();
+        await c.started;
         const mine = await this.runSync(rec, {});
         const other = await c.done;
         return `two syncs at once: ${mine} | ${other}`;
