@@ -448,13 +448,13 @@ export class World {
       }
       case 'kill': {
         const c = this.child();
-        // Timed from the start of the sync itself: a sync here takes tens to hundreds of ms.
+        // Timed from the start of the sync itself: a sync here takes tens of ms, so offsets 0–120 ms land inside it (or just after).
         await c.started;
-        await new Promise((r) => setTimeout(r, s.killAfterMs % 400));
+        await new Promise((r) => setTimeout(r, s.killAfterMs % 120));
         c.kill();
         const how = await c.done;
         this.resolve();
-        return `killed ${s.killAfterMs % 400} ms into the sync (${how})`;
+        return `killed ${s.killAfterMs % 120} ms into the sync (${how})`;
       }
       case 'concurrent': {
         const c = this.child();
