@@ -139,7 +139,11 @@ export function check(s: EndState): Failure[] {
     }
     const f = fromTw(tw);
     // 3. Nothing deleted comes back unless the other side wrote to it afterwards.
-    if (m.deletedBy && !m.touchedAfterDelete && (tw.status === 'pending' || tw.status === 'waiting'))
+    // A delete that lost a logged conflict (the other side changed the status since the last
+    // sync, and the merge judged that edit newer: a note's time is its file's mtime) is a
+    // recorded overwrite, not a resurrection.
+    const deleteLogged = s.log.some((e) => e.uuid === m.uuid && e.fields.status && same(e.fields.status.lost, 'cancelled'));
+    if (m.deletedBy && !m.touchedAfterDelete && !deleteLogged && (tw.status === 'pending' || tw.status === 'waiting'))
       out.push({ kind: 'resurrected', task: m.label, message: `${m.label} was deleted in ${m.deletedBy === 'note' ? 'the note' : 'Taskwarrior'} and nothing touched it since, yet it is ${tw.status} again` });
     // 4. What the notes cannot express is exactly what Taskwarrior had.
     const ann = (tw.annotations ?? []).map((a: { description: string }) => a.description);
