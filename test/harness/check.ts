@@ -171,10 +171,17 @@ export function sides(s: EndState): { task: string; note: string | null; taskwar
   const g = new WorkspaceGraph({ propagate: false, derive: false });
   for (const [f, t] of Object.entries(s.notes)) g.setFile(f, t);
   const lines = Object.keys(s.notes).flatMap((f) => g.objects(f)?.tasks ?? []);
-  return s.tasks.map((m) => {
+  const known = new Set(s.tasks.map((m) => m.uuid));
+  const extra = s.tw
+    .filter((t) => !known.has(t.uuid))
+    .map((tw) => {
+      const l = lines.find((x) => x.id && compact(tw.uuid).startsWith(x.id));
+      return { task: `(not in the model) ${compact(tw.uuid).slice(0, 8)}`, note: l ? `${l.file}:${l.line} ${s.notes[l.file].split('\n')[l.line - 1]}` : null, taskwarrior: { uuid: tw.uuid, status: tw.status, description: tw.description, project: tw.project } as Record<string, unknown> };
+    });
+  return [...s.tasks.map((m) => {
     const tw = m.uuid ? s.tw.find((t) => t.uuid === m.uuid) : undefined;
     const l = tw ? lines.find((x) => x.id && compact(tw.uuid).startsWith(x.id)) : lines.find((x) => x.description === m.noteDesc);
     const pick = tw ? { uuid: tw.uuid, status: tw.status, description: tw.description, priority: tw.priority, due: tw.due, project: tw.project, tags: tw.tags, depends: tw.depends, annotations: tw.annotations?.map((a: { description: string }) => a.description), [UDA]: tw[UDA] } : null;
     return { task: m.label, note: l ? `${l.file}:${l.line} ${s.notes[l.file].split("\n")[l.line - 1]}` : null, taskwarrior: pick };
-  });
+  }), ...extra];
 }

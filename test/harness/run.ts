@@ -32,7 +32,10 @@ export interface RunResult {
   path: string | null;
   steps: number;
   fault: FaultKind;
+  /** Whole run, shrinking included. */
   durationMs: number;
+  /** The first (unshrunk) history alone. */
+  historyMs: number;
   ok: boolean;
   conflicts: ConflictSeen[];
   log: LogEntry[];
@@ -122,6 +125,7 @@ export async function runOne(run: number, seed: number, o: RunOptions): Promise<
     steps: f?.history.steps.length ?? 0,
     fault: f ? faultOf(f.history) : 'none',
     durationMs: Date.now() - t0,
+    historyMs: f?.durationMs ?? 0,
     ok: !r.failed && !m,
     conflicts: f?.conflicts ?? [],
     log: (f?.log ?? []).slice(0, 500),
