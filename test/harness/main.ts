@@ -47,6 +47,7 @@ export interface Summary {
   seed: number;
   maxSteps: number;
   faults: FaultKind[];
+  firstSyncFull: boolean;
   durationMs: number;
   startedAt: string;
   results: RunResult[];
@@ -77,7 +78,7 @@ export async function harness(o: HarnessOptions): Promise<Summary> {
 
 function writeOut(o: HarnessOptions, results: RunResult[], t0: number): Summary {
   const passed = results.filter((r) => r.ok).length;
-  const s: Summary = { runs: results.length, passed, failed: results.length - passed, seed: o.seed, maxSteps: o.maxSteps, faults: o.faults, durationMs: Date.now() - t0, startedAt: new Date(t0).toISOString(), results };
+  const s: Summary = { runs: results.length, passed, failed: results.length - passed, seed: o.seed, maxSteps: o.maxSteps, faults: o.faults, firstSyncFull: !!o.firstSyncFull, durationMs: Date.now() - t0, startedAt: new Date(t0).toISOString(), results };
   writeFileSync(join(o.out, 'summary.json'), JSON.stringify(s, null, 1));
   writeReport(join(o.out, 'index.html'), s);
   return s;

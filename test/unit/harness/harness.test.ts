@@ -117,7 +117,7 @@ describe('the sync harness', () => {
     const failures = check({ ...ex.end!, log: [] });
     const bad: RunResult = { run: 1, seed: 7, path: '0:1', steps: 7, fault: 'none', durationMs: 5, historyMs: 5, ok: false, conflicts: ex.conflicts, log: ex.log, trace: [], failure: { minimalSteps: 7, history: HISTORY, records: ex.records, failures, sides: ex.sides, log: ex.log, notes: ex.notes, workspace: '/tmp/x', taskdata: '/tmp/y', shrinks: 0 } };
     const good: RunResult = { ...bad, run: 0, seed: 6, ok: true, failure: undefined, conflicts: [] };
-    const html = renderReport({ runs: 2, passed: 1, failed: 1, seed: 6, maxSteps: 7, faults: [], durationMs: 10, startedAt: new Date(0).toISOString(), results: [good, bad] });
+    const html = renderReport({ runs: 2, passed: 1, failed: 1, seed: 6, maxSteps: 7, faults: [], firstSyncFull: false, durationMs: 10, startedAt: new Date(0).toISOString(), results: [good, bad] });
     expect(html).toContain('<details class="failure" open>');
     expect(html).toContain('lost');
     if (!chromium) return;
