@@ -500,7 +500,7 @@ export class World {
     const here = all.map((x, k) => [x, k] as const).filter(([x]) => x.file === file && idOf(x.it));
     if (here.length > 0) this.noteEdit({ t: 'noteDesc', line: here[0][1], word: 7 });
     // A Taskwarrior change the sync must write into this note (a read-only note then matters).
-    const other = here.length > 1 ? this.taskOfItem(here[1][0].it) : undefined;
+    const other = here.length > 0 ? this.taskOfItem(here[Math.min(1, here.length - 1)][0].it) : undefined;
     const known = this.tasks.filter((t) => t.uuid);
     if (other?.uuid) this.twEdit({ t: 'twPriority', task: known.indexOf(other), priority: 1 + (here.length % 3) });
     else if (known.length > 0) this.twEdit({ t: 'twAnnotate', task: known.length - 1, word: 3 });
