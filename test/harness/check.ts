@@ -1,0 +1,187 @@
+/**
+ * The checks a run ends with. `settle` brings the world to its end state (a final full sync,
+ * then a second one that must change nothing and start no `task` process); `check` is pure: it
+ * takes that end state as data (the notes' texts, a Taskwarrior export, the activity log, the
+ * model) and returns what does not hold, so a test can feed it a planted loss.
+ */
+import { join } from 'node:path';
+import { WorkspaceGraph } from '../../graph/index.js';
+import { fromTw, matchesText, parseTwDate, readLog, sync, type LogEntry, type TwTask } from '../../sync/index.js';
+import { FILES } from './history.js';
+import { UDA, type Field, type MTask, type World } from './world.js';
+
+export interface TaskSnapshot {
+  label: string;
+  uuid: string | null;
+  sid: string | null;
+  noteDesc: string | null;
+  origin: 'note' | 'taskwarrior';
+  last: MTask['last'];
+  annotations: string[];
+  uda: string | null;
+  deletedBy: MTask['deletedBy'];
+  touchedAfterDelete: boolean;
+  everParent: boolean;
+  twDeps: string[];
+  depsTouchedByNote: boolean;
+}
+
+export interface EndState {
+  notes: Record<string, string>;
+  tw: TwTask[];
+  log: LogEntry[];
+  tasks: TaskSnapshot[];
+  /** The final full sync and the one after it. */
+  final: { code: number; error?: string };
+  again: { code: number; changed: boolean; processes: number; notesSame: boolean; twSame: boolean };
+}
+
+export interface Failure {
+  kind: 'sync-failed' | 'not-idempotent' | 'disagree' | 'duplicate' | 'orphan-line' | 'missing' | 'lost' | 'resurrected' | 'unexpressible' | 'extra-task';
+  task?: string;
+  message: string;
+}
+
+const STATUS: Record<string, string> = { completed: 'done', deleted: 'cancelled' };
+export function noteStatusOf(t: TwTask): string {
+  if (STATUS[t.status]) return STATUS[t.status];
+  const tags = t.tags ?? [];
+  for (const s of ['recurring', 'onhold', 'uncertain', 'urgent']) if (tags.includes(s)) return s;
+  return t.start ? 'pending' : 'undone';
+}
+const PRIORITY: Record<string, string> = { H: 'A', M: 'B', L: 'C' };
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const compact = (u: string) => u.replace(/-/g, '');
+
+export function snapshot(t: MTask): TaskSnapshot {
+  return { ...t, last: { note: { ...t.last.note }, taskwarrior: { ...t.last.taskwarrior } }, annotations: [...t.annotations], twDeps: [...t.twDeps] };
+}
+
+/** The final full sync, the second one, and the end state as data. */
+export async function settle(w: World): Promise<EndState> {
+  const texts = () => Object.fromEntries(FILES.map((f) => [f, w.read(f)]));
+  const r = await sync({ workspace: w.ws, tw: w.sb.tw, bulkMin: 1_000_000 });
+  w.resolve();
+  const notes = texts();
+  const tw = w.sb.exportAll();
+  w.sb.resetCalls();
+  const again = await sync({ workspace: w.ws, tw: w.sb.tw, bulkMin: 1_000_000 });
+  const tw2 = w.sb.exportAll();
+  return {
+    notes,
+    tw,
+    log: await readLog(join(w.ws, '.planager', 'activity.jsonl')),
+    tasks: w.tasks.map(snapshot),
+    final: { code: r.code, error: r.error ? `${r.error.code}: ${r.error.message}` : undefined },
+    again: {
+      code: again.code,
+      changed: again.changed,
+      processes: Math.max(again.processes, w.sb.calls().length),
+      notesSame: JSON.stringify(texts()) === JSON.stringify(notes),
+      twSame: JSON.stringify(tw2.map((t) => [t.uuid, t.modified, t.status])) === JSON.stringify(tw.map((t) => [t.uuid, t.modified, t.status])),
+    },
+  };
+}
+
+export function check(s: EndState): Failure[] {
+  const out: Failure[] = [];
+  if (s.final.code !== 0) out.push({ kind: 'sync-failed', message: `the final full sync failed: code ${s.final.code} ${s.final.error ?? ''}` });
+  if (s.again.code !== 0 || s.again.changed || s.again.processes !== 0 || !s.again.notesSame || !s.again.twSame)
+    out.push({ kind: 'not-idempotent', message: `a second full sync: code ${s.again.code}, changed ${s.again.changed}, ${s.again.processes} task processes, notes ${s.again.notesSame ? 'same' : 'changed'}, Taskwarrior ${s.again.twSame ? 'same' : 'changed'}` });
+
+  const g = new WorkspaceGraph({ propagate: false, derive: false });
+  for (const [f, t] of Object.entries(s.notes)) g.setFile(f, t);
+  const lines = Object.keys(s.notes).flatMap((f) => g.objects(f)?.tasks ?? []);
+  const byUuid = new Map(s.tw.map((t) => [t.uuid, t]));
+  const onLine = new Map<string, string>();
+  const labelOf = (uuid: string) => s.tasks.find((t) => t.uuid === uuid)?.label ?? compact(uuid).slice(0, 8);
+
+  // 1. Every line names one task, once; note and Taskwarrior agree on every mapped field.
+  for (const l of lines) {
+    const where = `${l.file}:${l.line} "${l.description}"`;
+    if (!l.id) {
+      out.push({ kind: 'orphan-line', message: `${where} has no id after the final sync` });
+      continue;
+    }
+    const hits = s.tw.filter((t) => compact(t.uuid).startsWith(l.id!));
+    if (hits.length !== 1) {
+      out.push({ kind: 'orphan-line', message: `${where}: id ${l.id} names ${hits.length} Taskwarrior tasks` });
+      continue;
+    }
+    const tw = hits[0];
+    const label = labelOf(tw.uuid);
+    if (onLine.has(tw.uuid)) out.push({ kind: 'duplicate', task: label, message: `${label} is on two lines: ${onLine.get(tw.uuid)} and ${where}` });
+    onLine.set(tw.uuid, where);
+    const diff = (field: string, note: unknown, t: unknown) => !same(note, t) && out.push({ kind: 'disagree', task: label, message: `${label} ${field}: note ${where} says ${JSON.stringify(note)}, Taskwarrior ${JSON.stringify(t)}` });
+    diff('description', l.description, tw.description);
+    diff('status', l.status, noteStatusOf(tw));
+    diff('priority', l.priority, tw.priority ? (PRIORITY[tw.priority] ?? tw.priority) : ((tw.norgpriority as string | undefined) ?? null));
+    diff('project', l.project || null, tw.project ?? null);
+    diff('tags', [...l.tags].sort(), (tw.tags ?? []).filter((x) => !['recurring', 'onhold', 'uncertain', 'urgent'].includes(x)).sort());
+    const due = parseTwDate(tw.due);
+    if ((l.due === null) !== (due === null) || (l.due !== null && due && !matchesText(l.due, due))) diff('due', l.due, tw.due ?? null);
+  }
+
+  // 2. Every live task is on a line; every task Taskwarrior holds is one the history made.
+  for (const t of s.tw) {
+    const live = t.status === 'pending' || t.status === 'waiting';
+    if (live && !onLine.has(t.uuid)) out.push({ kind: 'missing', task: labelOf(t.uuid), message: `${labelOf(t.uuid)} "${t.description}" is ${t.status} in Taskwarrior but on no line` });
+    if (!s.tasks.some((m) => m.uuid === t.uuid)) out.push({ kind: 'extra-task', task: compact(t.uuid).slice(0, 8), message: `Taskwarrior holds "${t.description}" (${t.status}), a task the history never made (a duplicate?)` });
+  }
+
+  for (const m of s.tasks) {
+    const tw = m.uuid ? byUuid.get(m.uuid) : undefined;
+    if (!tw) {
+      // A line added and deleted again before any push never reached Taskwarrior.
+      if (m.deletedBy === 'note' && m.origin === 'note') continue;
+      out.push({ kind: 'missing', task: m.label, message: `${m.label} (${m.noteDesc ?? m.uuid}) is in neither Taskwarrior nor ${m.uuid ? 'the export' : 'any note line with an id'}` });
+      continue;
+    }
+    const f = fromTw(tw);
+    // 3. Nothing deleted comes back unless the other side wrote to it afterwards.
+    // A delete that lost a logged conflict (the other side changed the status since the last
+    // sync, and the merge judged that edit newer: a note's time is its file's mtime) is a
+    // recorded overwrite, not a resurrection.
+    const deleteLogged = s.log.some((e) => e.uuid === m.uuid && e.fields.status && same(e.fields.status.lost, 'cancelled'));
+    if (m.deletedBy && !m.touchedAfterDelete && !deleteLogged && (tw.status === 'pending' || tw.status === 'waiting'))
+      out.push({ kind: 'resurrected', task: m.label, message: `${m.label} was deleted in ${m.deletedBy === 'note' ? 'the note' : 'Taskwarrior'} and nothing touched it since, yet it is ${tw.status} again` });
+    // 4. What the notes cannot express is exactly what Taskwarrior had.
+    const ann = (tw.annotations ?? []).map((a: { description: string }) => a.description);
+    if (!same(ann, m.annotations)) out.push({ kind: 'unexpressible', task: m.label, message: `${m.label} annotations: expected ${JSON.stringify(m.annotations)}, Taskwarrior has ${JSON.stringify(ann)}` });
+    if (!same(tw[UDA] ?? null, m.uda)) out.push({ kind: 'unexpressible', task: m.label, message: `${m.label} ${UDA}: expected ${JSON.stringify(m.uda)}, Taskwarrior has ${JSON.stringify(tw[UDA] ?? null)}` });
+    if (!m.depsTouchedByNote) {
+      const deps = new Set(f.depends);
+      for (const d of m.twDeps) if (!deps.has(d) && !s.tasks.find((x) => x.uuid === d)?.depsTouchedByNote) out.push({ kind: 'unexpressible', task: m.label, message: `${m.label} lost the dependency on ${labelOf(d)} set through task` });
+    }
+    // 5. The last value each side wrote is the final one, or the log holds it as overwritten.
+    for (const side of ['note', 'taskwarrior'] as const) {
+      for (const [field, v] of Object.entries(m.last[side]) as [Field, unknown][]) {
+        if (field === 'status' && m.everParent) continue;
+        if (same(f[field], v)) continue;
+        const logged = s.log.some((e) => e.uuid === m.uuid && field in e.fields && same((e.fields as Record<string, { lost: unknown }>)[field].lost, v));
+        if (!logged) out.push({ kind: 'lost', task: m.label, message: `${m.label} ${field}: ${side === 'note' ? 'the note' : 'Taskwarrior'} last wrote ${JSON.stringify(v)}, the end state has ${JSON.stringify(f[field])}, and the activity log holds no overwrite of ${JSON.stringify(v)}` });
+      }
+    }
+  }
+  return out;
+}
+
+/** Both sides side by side, per task, for a failure report. */
+export function sides(s: EndState): { task: string; note: string | null; taskwarrior: Record<string, unknown> | null }[] {
+  const g = new WorkspaceGraph({ propagate: false, derive: false });
+  for (const [f, t] of Object.entries(s.notes)) g.setFile(f, t);
+  const lines = Object.keys(s.notes).flatMap((f) => g.objects(f)?.tasks ?? []);
+  const known = new Set(s.tasks.map((m) => m.uuid));
+  const extra = s.tw
+    .filter((t) => !known.has(t.uuid))
+    .map((tw) => {
+      const l = lines.find((x) => x.id && compact(tw.uuid).startsWith(x.id));
+      return { task: `(not in the model) ${compact(tw.uuid).slice(0, 8)}`, note: l ? `${l.file}:${l.line} ${s.notes[l.file].split('\n')[l.line - 1]}` : null, taskwarrior: { uuid: tw.uuid, status: tw.status, description: tw.description, project: tw.project } as Record<string, unknown> };
+    });
+  return [...s.tasks.map((m) => {
+    const tw = m.uuid ? s.tw.find((t) => t.uuid === m.uuid) : undefined;
+    const l = tw ? lines.find((x) => x.id && compact(tw.uuid).startsWith(x.id)) : lines.find((x) => x.description === m.noteDesc);
+    const pick = tw ? { uuid: tw.uuid, status: tw.status, description: tw.description, priority: tw.priority, due: tw.due, project: tw.project, tags: tw.tags, depends: tw.depends, annotations: tw.annotations?.map((a: { description: string }) => a.description), [UDA]: tw[UDA] } : null;
+    return { task: m.label, note: l ? `${l.file}:${l.line} ${s.notes[l.file].split("\n")[l.line - 1]}` : null, taskwarrior: pick };
+  }), ...extra];
+}

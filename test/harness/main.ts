@@ -1,0 +1,91 @@
+/**
+ * `npm run harness -- --runs N --seed S --out DIR [--steps K] [--faults a,b] [--shrink-ms MS]`
+ *
+ * Runs N random histories (run i uses seed S+i), writes DIR/summary.json and DIR/index.html,
+ * prints one line per run and `N passed, M failed` last; exits 0 only when every run held.
+ * A run replays alone with `--seed <its seed> --runs 1`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { FAULTS, type FaultKind } from './history.js';
+import { writeReport } from './report.js';
+import { runOne, type RunResult } from './run.js';
+
+export interface HarnessOptions {
+  runs: number;
+  seed: number;
+  out: string;
+  maxSteps: number;
+  faults: FaultKind[];
+  shrinkMs: number;
+  /** `--first-sync-full`: every history starts with a full sync (excludes finding F1). */
+  firstSyncFull?: boolean;
+  log?: (line: string) => void;
+}
+
+export function parseArgs(argv: string[]): HarnessOptions {
+  const get = (k: string) => {
+    const i = argv.indexOf(`--${k}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const faults = get('faults');
+  return {
+    runs: Number(get('runs') ?? 10),
+    seed: Number(get('seed') ?? Date.now() % 1_000_000_000),
+    out: resolve(get('out') ?? 'harness-out'),
+    maxSteps: Number(get('steps') ?? 25),
+    faults: faults === undefined ? FAULTS : faults === 'none' ? [] : (faults.split(',') as FaultKind[]),
+    shrinkMs: Number(get('shrink-ms') ?? 120_000),
+    firstSyncFull: argv.includes('--first-sync-full'),
+  };
+}
+
+export interface Summary {
+  runs: number;
+  passed: number;
+  failed: number;
+  seed: number;
+  maxSteps: number;
+  faults: FaultKind[];
+  firstSyncFull: boolean;
+  durationMs: number;
+  startedAt: string;
+  results: RunResult[];
+}
+
+export async function harness(o: HarnessOptions): Promise<Summary> {
+  const log = o.log ?? ((l: string) => console.log(l));
+  mkdirSync(o.out, { recursive: true });
+  const t0 = Date.now();
+  const results: RunResult[] = [];
+  log(`harness: ${o.runs} runs from seed ${o.seed}, up to ${o.maxSteps} steps, faults ${o.faults.join(',') || 'none'}${o.firstSyncFull ? ', --first-sync-full (F1 excluded)' : ''}; output in ${o.out}`);
+  for (let i = 0; i < o.runs; i++) {
+    const seed = o.seed + i;
+    const r = await runOne(i, seed, { maxSteps: o.maxSteps, faults: o.faults, shrinkMs: o.shrinkMs, firstSyncFull: o.firstSyncFull });
+    results.push(r);
+    log(
+      `run ${i} seed ${seed}: ${r.ok ? 'ok' : 'FAILED'} ${r.steps} steps, fault ${r.fault}, ${r.conflicts.length} conflicts, ${r.durationMs} ms` +
+        (r.failure ? `\n  minimal history (${r.failure.minimalSteps} steps, path ${r.path}, replay: --seed ${seed} --runs 1 --steps ${o.maxSteps}${o.faults.length === FAULTS.length ? '' : ` --faults ${o.faults.join(',') || 'none'}`}):\n${r.failure.records.map((x) => `    ${x.i}. ${JSON.stringify(x.step)} → ${x.note}`).join('\n')}\n  ${r.failure.failures.map((f) => `${f.kind}: ${f.message}`).join('\n  ')}\n  kept: ${r.failure.workspace} ${r.failure.taskdata}` : '') +
+        (r.error ? `\n  ${r.error}` : ''),
+    );
+    // Written after every run, so an interrupted long run still leaves its figures.
+    writeOut(o, results, t0);
+  }
+  const s = writeOut(o, results, t0);
+  log(`${s.passed} passed, ${s.failed} failed`);
+  return s;
+}
+
+function writeOut(o: HarnessOptions, results: RunResult[], t0: number): Summary {
+  const passed = results.filter((r) => r.ok).length;
+  const s: Summary = { runs: results.length, passed, failed: results.length - passed, seed: o.seed, maxSteps: o.maxSteps, faults: o.faults, firstSyncFull: !!o.firstSyncFull, durationMs: Date.now() - t0, startedAt: new Date(t0).toISOString(), results };
+  writeFileSync(join(o.out, 'summary.json'), JSON.stringify(s, null, 1));
+  writeReport(join(o.out, 'index.html'), s);
+  return s;
+}
+
+const isMain = process.argv[1] && /harness[\\/]main\.ts$|harness\.js$/.test(process.argv[1]);
+if (isMain) {
+  const s = await harness(parseArgs(process.argv.slice(2)));
+  process.exit(s.failed === 0 && s.runs > 0 ? 0 : 1);
+}

@@ -1,0 +1,138 @@
+/**
+ * One run: a history drawn with fast-check from its seed, executed against a fresh world, then
+ * settled and checked. A failure shrinks (fast-check re-runs smaller histories, each in a fresh
+ * world) to a minimal history, which is what the report shows.
+ */
+import fc from 'fast-check';
+import { rmSync } from 'node:fs';
+import type { LogEntry } from '../../sync/index.js';
+import { check, settle, sides, type EndState, type Failure } from './check.js';
+import { faultOf, historyArb, type FaultKind, type GenOptions, type History } from './history.js';
+import { World, type ConflictSeen, type StepRecord } from './world.js';
+
+export interface Execution {
+  history: History;
+  records: StepRecord[];
+  failures: Failure[];
+  conflicts: ConflictSeen[];
+  log: LogEntry[];
+  sides: ReturnType<typeof sides>;
+  notes: Record<string, string>;
+  workspace: string;
+  taskdata: string;
+  durationMs: number;
+  /** The settled end state (absent when a step threw). */
+  end: EndState | null;
+}
+
+export interface RunResult {
+  run: number;
+  seed: number;
+  /** fast-check's path of the minimal counterexample (with the seed, replays it). */
+  path: string | null;
+  steps: number;
+  fault: FaultKind;
+  /** Whole run, shrinking included. */
+  durationMs: number;
+  /** The first (unshrunk) history alone. */
+  historyMs: number;
+  ok: boolean;
+  conflicts: ConflictSeen[];
+  log: LogEntry[];
+  /** What each step of the (first) history did, one line each. */
+  trace: string[];
+  /** A failure: the minimal history and what did not hold in it. */
+  failure?: {
+    minimalSteps: number;
+    history: History;
+    records: StepRecord[];
+    failures: Failure[];
+    sides: Execution['sides'];
+    log: LogEntry[];
+    notes: Record<string, string>;
+    /** Kept on disk for a look (the minimal failing run's workspace and TASKDATA). */
+    workspace: string;
+    taskdata: string;
+    shrinks: number;
+  };
+  error?: string;
+}
+
+/** Executes one history in a fresh world; the world is removed unless `keep`. */
+export async function execute(h: History, keep = false): Promise<Execution> {
+  const t0 = Date.now();
+  const w = new World();
+  let end: EndState | null = null;
+  const failures: Failure[] = [];
+  try {
+    w.addInitial(h);
+    for (const [i, s] of h.steps.entries()) await w.step(i, s);
+    end = await settle(w);
+    failures.push(...check(end));
+  } catch (e) {
+    failures.push({ kind: 'sync-failed', message: `exception at step ${w.records.length - 1}: ${(e as Error).stack ?? String(e)}` });
+  }
+  const ex: Execution = {
+    history: h,
+    records: w.records,
+    failures,
+    conflicts: w.conflicts,
+    log: end?.log ?? [],
+    sides: end ? sides(end) : [],
+    notes: end?.notes ?? {},
+    workspace: w.ws,
+    taskdata: w.sb.dir,
+    durationMs: Date.now() - t0,
+    end,
+  };
+  if (!keep) w.cleanup();
+  return ex;
+}
+
+export interface RunOptions extends GenOptions {
+  /** Time allowed for shrinking a failure (ms). */
+  shrinkMs?: number;
+}
+
+export async function runOne(run: number, seed: number, o: RunOptions): Promise<RunResult> {
+  const t0 = Date.now();
+  let first: Execution | null = null;
+  let minimal: Execution | null = null;
+  let shrinks = 0;
+  const prop = fc.asyncProperty(historyArb(o), async (h) => {
+    const ex = await execute(h, true);
+    first ??= ex;
+    if (ex.failures.length === 0) {
+      if (ex !== first) rmSync(ex.workspace, { recursive: true, force: true }), rmSync(ex.taskdata, { recursive: true, force: true });
+      return true;
+    }
+    if (minimal && minimal !== first) rmSync(minimal.workspace, { recursive: true, force: true }), rmSync(minimal.taskdata, { recursive: true, force: true });
+    if (minimal) shrinks++;
+    minimal = ex;
+    return false;
+  });
+  const r = await fc.check(prop, { seed, numRuns: 1, interruptAfterTimeLimit: o.shrinkMs ?? 120_000, markInterruptAsFailure: false, verbose: 0 });
+  const f = first as Execution | null;
+  const m = minimal as Execution | null;
+  if (f && f !== m) {
+    rmSync(f.workspace, { recursive: true, force: true });
+    rmSync(f.taskdata, { recursive: true, force: true });
+  }
+  const base: RunResult = {
+    run,
+    seed,
+    path: r.counterexamplePath,
+    steps: f?.history.steps.length ?? 0,
+    fault: f ? faultOf(f.history) : 'none',
+    durationMs: Date.now() - t0,
+    historyMs: f?.durationMs ?? 0,
+    ok: !r.failed && !m,
+    conflicts: f?.conflicts ?? [],
+    log: (f?.log ?? []).slice(0, 500),
+    trace: (f?.records ?? []).map((x) => `${x.i}. ${x.step.t}: ${x.note}${x.report ? ` [code ${x.report.code}${x.report.error ? ` ${x.report.error}` : ''}]` : ''}`),
+  };
+  if (m) {
+    base.failure = { minimalSteps: m.history.steps.length, history: m.history, records: m.records, failures: m.failures, sides: m.sides, log: m.log, notes: m.notes, workspace: m.workspace, taskdata: m.taskdata, shrinks };
+  } else if (r.failed && r.errorInstance) base.error = String(r.errorInstance);
+  return base;
+}

@@ -1,0 +1,518 @@
+/**
+ * One run's world: a fresh workspace of notes, a fresh throwaway Taskwarrior (test/helpers/tw.ts
+ * `twSandbox()`: its own HOME, TASKRC, TASKDATA; ~/.task and ~/.taskrc are never touched), and
+ * the model: what the harness itself wrote on each side, per task and field, to be checked
+ * against the end state (check.ts).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { formatDate, sync, type SyncReport, type TwTask } from '../../sync/index.js';
+import { REAL_TASK, twSandbox, type TwSandbox } from '../helpers/tw.js';
+import { dueIso, FILES, HEADINGS, NOTE_STATUSES, PRIORITIES, PROJECTS, tagOf, wordOf, type FaultStep, type History, type Step } from './history.js';
+import { blockEnd, endOfHeading, idOf, parseNote, printNote, setExtra, type Item, type Line } from './notes.js';
+
+export type Field = 'description' | 'status' | 'priority' | 'due';
+export const UDA = 'harnessuda';
+
+export const STATUS_NAME: Record<string, string> = { ' ': 'undone', x: 'done', '-': 'pending', '=': 'onhold', '?': 'uncertain', '!': 'urgent', _: 'cancelled' };
+const TW_PRIORITY: Record<string, string> = { A: 'H', B: 'M', C: 'L' };
+
+export interface MTask {
+  label: string;
+  /** Known once Taskwarrior holds it (a `task` add, or a note line a sync gave an id). */
+  uuid: string | null;
+  /** The short id a note line shows, once it has one. */
+  sid: string | null;
+  /** The description the harness last saw or wrote on the note line (to find an id-less line). */
+  noteDesc: string | null;
+  origin: 'note' | 'taskwarrior';
+  last: { note: Partial<Record<Field, unknown>>; taskwarrior: Partial<Record<Field, unknown>> };
+  annotations: string[];
+  uda: string | null;
+  deletedBy: 'note' | 'taskwarrior' | null;
+  /** Written on the other side after the delete: the delete may rightly be undone by the merge. */
+  touchedAfterDelete: boolean;
+  everParent: boolean;
+  /** Dependencies set through `task` that the note never expressed. */
+  twDeps: Set<string>;
+  depsTouchedByNote: boolean;
+}
+
+export interface StepRecord {
+  i: number;
+  step: Step;
+  note?: string;
+  report?: { code: number; ok: boolean; error?: string; conflicts: number; processes: number };
+}
+
+export interface ConflictSeen {
+  step: number;
+  uuid: string;
+  id: string;
+  field: string;
+  note: unknown;
+  taskwarrior: unknown;
+  winner: string;
+}
+
+const ROOT = resolve(process.env.PLANAGER_ROOT ?? process.cwd());
+
+export class World {
+  sb: TwSandbox;
+  ws: string;
+  tasks: MTask[] = [];
+  records: StepRecord[] = [];
+  conflicts: ConflictSeen[] = [];
+  private n = 0;
+
+  constructor() {
+    this.sb = twSandbox();
+    // A foreign UDA the notes cannot express: Taskwarrior must keep it through every sync.
+    appendFileSync(join(this.sb.dir, 'taskrc'), `uda.${UDA}.type=string\n`);
+    this.ws = mkdtempSync(join(tmpdir(), 'planager-harness-ws-'));
+    for (const [i, f] of FILES.entries()) {
+      const base = i === 0 ? 'alpha' : 'beta';
+      writeFileSync(join(this.ws, f), ['@document.meta', `project: ${base}`, '@end', '', ...HEADINGS.flatMap((h) => [`* ${h}`, '']), ''].join('\n'));
+    }
+  }
+
+  cleanup(): void {
+    for (const d of [this.ws, this.sb.dir]) rmSync(d, { recursive: true, force: true });
+  }
+
+  read(f: string): string {
+    return readFileSync(join(this.ws, f), 'utf8');
+  }
+
+  private write(f: string, text: string): void {
+    writeFileSync(join(this.ws, f), text);
+    // Note edits get distinct mtimes from Taskwarrior's `modified` (one-second resolution).
+  }
+
+  private desc(word: number): string {
+    return `${wordOf(word)} n${++this.n}`;
+  }
+
+  /** Every item of every note, with where it is. */
+  items(): { file: string; lines: Line[]; i: number; it: Item }[] {
+    const out: { file: string; lines: Line[]; i: number; it: Item }[] = [];
+    for (const f of FILES) {
+      const lines = parseNote(this.read(f));
+      lines.forEach((l, i) => l.kind === 'item' && out.push({ file: f, lines, i, it: l }));
+    }
+    return out;
+  }
+
+  /** The model task a note line stands for: by its id, else by the description the harness wrote. */
+  taskOfItem(it: Item): MTask | undefined {
+    const id = idOf(it);
+    if (id) {
+      const hit = this.tasks.find((t) => t.sid === id || (t.uuid && t.uuid.replace(/-/g, '').startsWith(id)));
+      if (hit) {
+        hit.sid = id;
+        return hit;
+      }
+    }
+    return this.tasks.find((t) => !t.sid && !t.uuid && t.noteDesc === it.description);
+  }
+
+  /** After a sync: ids the notes now show are tied to their model tasks, uuids resolved. */
+  resolve(): void {
+    let all: TwTask[] | null = null;
+    for (const { it } of this.items()) {
+      const t = this.taskOfItem(it);
+      if (!t) continue;
+      t.noteDesc = it.description;
+      const id = idOf(it);
+      if (id) t.sid = id;
+      if (t.sid && !t.uuid) {
+        all ??= this.sb.exportAll();
+        const hit = all.filter((x) => x.uuid.replace(/-/g, '').startsWith(t.sid!));
+        if (hit.length === 1) t.uuid = hit[0].uuid;
+      }
+    }
+  }
+
+  private noteWrite(t: MTask | undefined, field: Field, value: unknown): void {
+    if (!t) return;
+    t.last.note[field] = value;
+    if (t.deletedBy === 'taskwarrior') t.touchedAfterDelete = true;
+  }
+
+  private twWrite(t: MTask, field: Field, value: unknown): void {
+    t.last.taskwarrior[field] = value;
+    if (t.deletedBy === 'note') t.touchedAfterDelete = true;
+  }
+
+  private pickItem(n: number): { file: string; lines: Line[]; i: number; it: Item } | null {
+    const all = this.items();
+    return all.length === 0 ? null : all[n % all.length];
+  }
+
+  private pickTw(n: number): MTask | null {
+    const known = this.tasks.filter((t) => t.uuid);
+    return known.length === 0 ? null : known[n % known.length];
+  }
+
+  private task(...args: string[]): void {
+    execFileSync(REAL_TASK, ['rc.confirmation=off', 'rc.verbose=nothing', 'rc.bulk=0', ...args], { env: this.sb.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+
+  addInitial(h: History): void {
+    for (const a of h.initial) this.noteAdd({ t: 'noteAdd', ...a });
+  }
+
+  private noteAdd(s: Extract<Step, { t: 'noteAdd' }>): string {
+    const f = FILES[s.file % FILES.length];
+    const lines = parseNote(this.read(f));
+    const d = this.desc(s.word);
+    const st = NOTE_STATUSES[s.status % NOTE_STATUSES.length];
+    const pr = PRIORITIES[s.priority % PRIORITIES.length];
+    const it: Item = { kind: 'item', tagLines: [], indent: '  ', level: 1, status: st, extras: [], description: d, idComment: '' };
+    setExtra(it, '#', pr);
+    lines.splice(endOfHeading(lines, HEADINGS[s.heading % HEADINGS.length]), 0, it);
+    this.write(f, printNote(lines));
+    const t: MTask = { label: `T${this.tasks.length + 1}`, uuid: null, sid: null, noteDesc: d, origin: 'note', last: { note: {}, taskwarrior: {} }, annotations: [], uda: null, deletedBy: null, touchedAfterDelete: false, everParent: false, twDeps: new Set(), depsTouchedByNote: false };
+    this.tasks.push(t);
+    t.last.note = { description: d, status: STATUS_NAME[st], priority: pr };
+    return `${t.label} "${d}" in ${f}`;
+  }
+
+  /** Runs one step; returns a short note of what it did (for the printed history). */
+  async step(i: number, s: Step): Promise<void> {
+    const rec: StepRecord = { i, step: s };
+    this.records.push(rec);
+    rec.note = await this.exec(s, rec);
+  }
+
+  private async exec(s: Step, rec: StepRecord): Promise<string> {
+    switch (s.t) {
+      case 'sync':
+        return this.runSync(rec, {});
+      case 'syncDir':
+        return this.runSync(rec, { direction: s.direction });
+      case 'syncOne':
+        return this.runSync(rec, { files: [FILES[s.file % FILES.length]], direction: s.direction });
+      case 'noteAdd':
+        return this.noteAdd(s);
+      case 'fault':
+        return this.fault(s, rec);
+      case 'conflict':
+        return this.conflict(s);
+    }
+    if (s.t.startsWith('note')) return this.noteEdit(s as Exclude<Extract<Step, { t: `note${string}` }>, { t: 'noteAdd' }>);
+    return this.twEdit(s as Exclude<Extract<Step, { t: `tw${string}` }>, never>);
+  }
+
+  private noteEdit(s: Exclude<Extract<Step, { t: `note${string}` }>, { t: 'noteAdd' }>): string {
+    const p = this.pickItem(s.line);
+    if (!p) return 'no line';
+    const { file, lines, i, it } = p;
+    const t = this.taskOfItem(it);
+    const who = `${t?.label ?? '?'} (${file}:${it.description})`;
+    switch (s.t) {
+      case 'noteDesc': {
+        const d = this.desc(s.word);
+        it.description = d;
+        if (t) t.noteDesc = d;
+        this.noteWrite(t, 'description', d);
+        break;
+      }
+      case 'noteStatus': {
+        it.status = NOTE_STATUSES[s.status % NOTE_STATUSES.length];
+        this.noteWrite(t, 'status', STATUS_NAME[it.status]);
+        break;
+      }
+      case 'notePriority': {
+        const pr = PRIORITIES[s.priority % PRIORITIES.length];
+        setExtra(it, '#', pr);
+        this.noteWrite(t, 'priority', pr);
+        break;
+      }
+      case 'noteDue': {
+        const iso = s.days === null ? null : dueIso(s.days);
+        setExtra(it, '<', iso === null ? null : formatDate(new Date(iso), null, new Date(iso)));
+        this.noteWrite(t, 'due', iso);
+        break;
+      }
+      case 'noteTag':
+        it.tagLines = s.tag === null ? [] : [`${it.indent}+${tagOf(s.tag)}`];
+        break;
+      case 'noteMove': {
+        const end = blockEnd(lines, i);
+        const block = lines.splice(i, end - i) as Item[];
+        const base = block[0].level;
+        for (const b of block) if (b.kind === 'item') b.level = b.level - base + 1;
+        const to = FILES[s.file % FILES.length];
+        if (to === file) {
+          lines.splice(endOfHeading(lines, HEADINGS[s.heading % HEADINGS.length]), 0, ...block);
+          this.write(file, printNote(lines));
+        } else {
+          this.write(file, printNote(lines));
+          const other = parseNote(this.read(to));
+          other.splice(endOfHeading(other, HEADINGS[s.heading % HEADINGS.length]), 0, ...block);
+          this.write(to, printNote(other));
+        }
+        if (t) t.depsTouchedByNote = true;
+        return `move ${who} → ${to} * ${HEADINGS[s.heading % HEADINGS.length]}`;
+      }
+      case 'noteDelete': {
+        const end = blockEnd(lines, i);
+        for (const l of lines.slice(i, end)) {
+          const d = l.kind === 'item' ? this.taskOfItem(l) : undefined;
+          if (!d) continue;
+          // The line is gone: edits on it no sync saw went with it (no sync could keep them);
+          // what the note says of the task now is only that it was deleted.
+          d.last.note = {};
+          this.noteWrite(d, 'status', 'cancelled');
+          d.deletedBy = 'note';
+          d.touchedAfterDelete = false;
+          d.depsTouchedByNote = true;
+        }
+        lines.splice(i, end - i);
+        this.write(file, printNote(lines));
+        return `delete ${who}${end - i > 1 ? ` and ${end - i - 1} subtasks` : ''}`;
+      }
+      case 'noteNest': {
+        // Under the item just above, if there is one at this level or deeper.
+        const prev = lines[i - 1];
+        if (!prev || prev.kind !== 'item' || prev.level < it.level) return `nest ${who}: nothing above`;
+        const end = blockEnd(lines, i);
+        for (const l of lines.slice(i, end)) if (l.kind === 'item') l.level++;
+        let k = i - 1;
+        while (k >= 0 && !(lines[k].kind === 'item' && (lines[k] as Item).level === it.level - 1)) k--;
+        const parent = k >= 0 ? this.taskOfItem(lines[k] as Item) : undefined;
+        if (parent) (parent.everParent = true), (parent.depsTouchedByNote = true);
+        if (t) t.depsTouchedByNote = true;
+        break;
+      }
+      case 'noteUnnest': {
+        if (it.level <= 1) return `unnest ${who}: top level`;
+        let k = i - 1;
+        while (k >= 0 && !(lines[k].kind === 'item' && (lines[k] as Item).level === it.level - 1)) k--;
+        const parent = k >= 0 ? this.taskOfItem(lines[k] as Item) : undefined;
+        if (parent) parent.depsTouchedByNote = true;
+        const end = blockEnd(lines, i);
+        for (const l of lines.slice(i, end)) if (l.kind === 'item') l.level--;
+        if (t) t.depsTouchedByNote = true;
+        break;
+      }
+    }
+    this.write(file, printNote(lines));
+    return `${s.t} ${who}`;
+  }
+
+  private twEdit(s: Extract<Step, { t: `tw${string}` }>): string {
+    if (s.t === 'twAdd') {
+      const uuid = randomUUID();
+      const d = this.desc(s.word);
+      const project = PROJECTS[s.project % PROJECTS.length];
+      const t: MTask = { label: `T${this.tasks.length + 1}`, uuid, sid: null, noteDesc: null, origin: 'taskwarrior', last: { note: {}, taskwarrior: { description: d, status: 'undone', priority: null, due: null } }, annotations: [], uda: s.uda ? 'born' : null, deletedBy: null, touchedAfterDelete: false, everParent: false, twDeps: new Set(), depsTouchedByNote: false };
+      this.tasks.push(t);
+      const json = { uuid, description: d, status: 'pending', entry: '20261201T000000Z', project, ...(s.uda ? { [UDA]: 'born' } : {}) };
+      execFileSync(REAL_TASK, ['rc.confirmation=off', 'rc.verbose=nothing', 'import', '-'], { env: this.sb.env, input: JSON.stringify([json]), stdio: ['pipe', 'pipe', 'pipe'] });
+      return `${t.label} "${d}" project:${project}`;
+    }
+    const t = this.pickTw(s.task);
+    if (!t) return 'no task';
+    const u = t.uuid!;
+    switch (s.t) {
+      case 'twDesc': {
+        const d = this.desc(s.word);
+        this.task(u, 'modify', `description:${d}`);
+        this.twWrite(t, 'description', d);
+        return `${t.label} description:${d}`;
+      }
+      case 'twPriority': {
+        const pr = PRIORITIES[s.priority % PRIORITIES.length];
+        this.task(u, 'modify', `priority:${pr ? TW_PRIORITY[pr] : ''}`);
+        this.twWrite(t, 'priority', pr);
+        return `${t.label} priority:${pr ?? ''}`;
+      }
+      case 'twDue': {
+        const iso = s.days === null ? null : dueIso(s.days);
+        this.task(u, 'modify', `due:${iso ? iso.slice(0, 10) : ''}`);
+        this.twWrite(t, 'due', iso);
+        return `${t.label} due:${iso?.slice(0, 10) ?? ''}`;
+      }
+      case 'twProject': {
+        const p = PROJECTS[s.project % PROJECTS.length];
+        this.task(u, 'modify', `project:${p}`);
+        return `${t.label} project:${p}`;
+      }
+      case 'twDone':
+      case 'twDelete': {
+        const was = this.sb.exportAll().find((x) => x.uuid === u);
+        if (!was || was.status === 'completed' || was.status === 'deleted') return `${t.label} ${s.t}: already ${was?.status}`;
+        this.task(u, s.t === 'twDone' ? 'done' : 'delete');
+        this.twWrite(t, 'status', s.t === 'twDone' ? 'done' : 'cancelled');
+        if (s.t === 'twDelete') (t.deletedBy = 'taskwarrior'), (t.touchedAfterDelete = false);
+        return `${t.label} ${s.t === 'twDone' ? 'done' : 'delete'}`;
+      }
+      case 'twAnnotate': {
+        const a = `${wordOf(s.word)} a${++this.n}`;
+        this.task(u, 'annotate', a);
+        t.annotations.push(a);
+        return `${t.label} annotate "${a}"`;
+      }
+      case 'twDepends': {
+        const o = this.pickTw(s.on);
+        if (!o || o === t) return `${t.label} depends: no other task`;
+        try {
+          this.task(u, 'modify', `depends:${o.uuid}`);
+        } catch (e) {
+          return `${t.label} depends:${o.label} refused (${String((e as { stderr?: Buffer }).stderr ?? e).trim().slice(0, 80)})`;
+        }
+        t.twDeps.add(o.uuid!);
+        return `${t.label} depends:${o.label}`;
+      }
+      case 'twUda': {
+        const v = `${wordOf(s.word)}${++this.n}`;
+        this.task(u, 'modify', `${UDA}:${v}`);
+        t.uda = v;
+        return `${t.label} ${UDA}:${v}`;
+      }
+    }
+  }
+
+  /** The same field changed on both sides before a sync sees either. */
+  private conflict(s: Extract<Step, { t: 'conflict' }>): string {
+    const withId = this.items().filter((x) => idOf(x.it) && this.taskOfItem(x.it)?.uuid);
+    if (withId.length === 0) return 'no synced line';
+    const { it } = withId[s.line % withId.length];
+    const line = this.items().findIndex((x) => x.it.description === it.description && idOf(x.it) === idOf(it));
+    const t = this.taskOfItem(it)!;
+    const note: Step =
+      s.field === 'description' ? { t: 'noteDesc', line, word: s.a } : s.field === 'priority' ? { t: 'notePriority', line, priority: (s.a % 3) + 1 } : { t: 'noteDue', line, days: s.a % 30 };
+    const tw: Step =
+      s.field === 'description' ? { t: 'twDesc', task: 0, word: s.b } : s.field === 'priority' ? { t: 'twPriority', task: 0, priority: ((s.a + 1) % 3) + 1 } : { t: 'twDue', task: 0, days: (s.a % 30) + 1 };
+    const known = this.tasks.filter((x) => x.uuid);
+    (tw as { task: number }).task = known.indexOf(t);
+    const order = s.twLater ? [note, tw] : [tw, note];
+    const out: string[] = [];
+    for (const x of order) out.push(x.t.startsWith('note') ? this.noteEdit(x as never) : this.twEdit(x as never));
+    return `conflict on ${t.label} ${s.field}: ${out.join('; ')}`;
+  }
+
+  private keepReport(rec: StepRecord, r: SyncReport): void {
+    rec.report = { code: r.code, ok: r.ok, error: r.error ? `${r.error.code}: ${r.error.message}` : undefined, conflicts: r.conflicts.length, processes: r.processes };
+    for (const c of r.conflicts) this.conflicts.push({ step: rec.i, uuid: c.uuid, id: c.id, field: c.field, note: c.note, taskwarrior: c.taskwarrior, winner: c.winner });
+  }
+
+  async runSync(rec: StepRecord | null, o: { files?: string[]; direction?: 'pull' | 'push' | 'both' }): Promise<string> {
+    const r = await sync({ workspace: this.ws, tw: this.sb.tw, ...o, bulkMin: 1_000_000 });
+    if (rec) this.keepReport(rec, r);
+    this.resolve();
+    return `${o.files?.join(',') ?? 'all'} ${o.direction ?? 'both'}: code ${r.code}${r.error ? ` (${r.error.code})` : ''}`;
+  }
+
+  /** Spawns a sync in its own process (test/helpers/sync-child.ts through tsx). */
+  private child(): { done: Promise<string>; started: Promise<void>; kill: () => void } {
+    const p = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'test', 'harness', 'sync-child.ts'), this.ws], { env: { ...process.env, ...this.sb.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let ready: () => void = () => {};
+    const started = new Promise<void>((r) => (ready = r));
+    p.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('start')) ready();
+    });
+    p.on('exit', () => ready());
+    p.stderr.on('data', (d) => (out += d));
+    const done = new Promise<string>((r) => p.on('exit', (code, sig) => r(`child exit ${code ?? sig} ${out.trim().slice(0, 200)}`)));
+    return { done, started, kill: () => p.kill('SIGKILL') };
+  }
+
+  private async fault(s: FaultStep, rec: StepRecord): Promise<string> {
+    const f = FILES[s.file % FILES.length];
+    // Something to write in both directions, so the fault hits a sync with work to do.
+    this.dirty(f);
+    switch (s.kind) {
+      case 'none':
+        return 'none';
+      case 'import-fail':
+      case 'import-crash':
+      case 'import-hang':
+      case 'export-fail':
+      case 'export-crash': {
+        const [cmd, how] = s.kind.split('-') as ['import' | 'export', 'fail' | 'crash' | 'hang'];
+        this.sb.sabotage(cmd, how);
+        if (cmd === 'export') rmSync(join(this.ws, '.planager', 'index.json'), { force: true });
+        try {
+          return `${s.kind}: ${await this.runSync(rec, {})}`;
+        } finally {
+          this.sb.sabotage(cmd, null);
+        }
+      }
+      case 'kill': {
+        const c = this.child();
+        // Timed from the start of the sync itself: a sync here takes tens of ms, so offsets 0–120 ms land inside it (or just after).
+        await c.started;
+        await new Promise((r) => setTimeout(r, s.killAfterMs % 120));
+        c.kill();
+        const how = await c.done;
+        this.resolve();
+        return `killed ${s.killAfterMs % 120} ms into the sync (${how})`;
+      }
+      case 'concurrent': {
+        const c = this.child();
+        await c.started;
+        const mine = await this.runSync(rec, {});
+        const other = await c.done;
+        return `two syncs at once: ${mine} | ${other}`;
+      }
+      case 'readonly': {
+        const path = join(this.ws, f);
+        // Root ignores permission bits; chattr +i where the file system supports it.
+        let how = 'chmod 0444';
+        chmodSync(path, 0o444);
+        if (process.getuid?.() === 0) {
+          try {
+            execFileSync('chattr', ['+i', path], { stdio: 'ignore' });
+            how = 'chattr +i';
+          } catch {
+            how = 'chmod 0444 (root: not enforced)';
+          }
+        }
+        try {
+          return `read-only ${f} (${how}): ${await this.runSync(rec, {})}`;
+        } finally {
+          if (how === 'chattr +i') execFileSync('chattr', ['-i', path], { stdio: 'ignore' });
+          chmodSync(path, 0o644);
+        }
+      }
+      case 'corrupt-state': {
+        const dir = join(this.ws, '.planager');
+        const files = existsSync(dir) ? listFiles(dir).filter((x) => !x.includes('activity') && !x.includes('backup') && !x.includes('.git')) : [];
+        if (files.length === 0) return 'corrupt-state: no state yet';
+        const victim = files[s.killAfterMs % files.length];
+        writeFileSync(victim, '{"garbled": [1, 2,');
+        return `corrupted ${victim.slice(dir.length + 1)}: ${await this.runSync(rec, {})}`;
+      }
+    }
+  }
+
+  /** A note edit and a Taskwarrior edit of different synced tasks (if there are). */
+  private dirty(file: string): void {
+    const all = this.items();
+    const here = all.map((x, k) => [x, k] as const).filter(([x]) => x.file === file && idOf(x.it));
+    if (here.length > 0) this.noteEdit({ t: 'noteDesc', line: here[0][1], word: 7 });
+    // A Taskwarrior change the sync must write into this note (a read-only note then matters).
+    const other = here.length > 0 ? this.taskOfItem(here[Math.min(1, here.length - 1)][0].it) : undefined;
+    const known = this.tasks.filter((t) => t.uuid);
+    if (other?.uuid) this.twEdit({ t: 'twPriority', task: known.indexOf(other), priority: 1 + (here.length % 3) });
+    else if (known.length > 0) this.twEdit({ t: 'twAnnotate', task: known.length - 1, word: 3 });
+  }
+}
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) out.push(...listFiles(p));
+    else out.push(p);
+  }
+  return out;
+}

@@ -1,0 +1,143 @@
+/**
+ * The harness itself (issue 13): a few bounded runs from a fixed seed hold and leave a
+ * consistent summary.json and index.html; and the checker catches planted losses (a harness
+ * that cannot fail proves nothing).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { check, type EndState } from '../../harness/check.js';
+import type { History } from '../../harness/history.js';
+import { harness, type Summary } from '../../harness/main.js';
+import { renderReport } from '../../harness/report.js';
+import { execute, type RunResult } from '../../harness/run.js';
+import { writeFileSync } from 'node:fs';
+
+const chromium = (() => {
+  try {
+    return execFileSync('sh', ['-c', 'command -v chromium']).toString().trim() || null;
+  } catch {
+    return null;
+  }
+})();
+
+/** Two lines, a Taskwarrior task with an annotation and a UDA, a conflict, an overwrite. */
+const HISTORY: History = {
+  initial: [
+    { file: 0, heading: 0, word: 0, status: 0, priority: 1 },
+    { file: 1, heading: 1, word: 1, status: 0, priority: 0 },
+  ],
+  steps: [
+    { t: 'sync' },
+    { t: 'twAdd', word: 2, project: 1, uda: true },
+    { t: 'twAnnotate', task: 0, word: 3 },
+    { t: 'sync' },
+    { t: 'conflict', line: 0, field: 'description', a: 4, b: 5, twLater: true },
+    { t: 'twDesc', task: 1, word: 6 },
+    { t: 'sync' },
+  ],
+};
+
+let planted: EndState | null = null;
+async function endState(): Promise<EndState> {
+  if (planted) return structuredClone(planted);
+  const ex = await execute(HISTORY);
+  expect(ex.failures).toEqual([]);
+  planted = ex.end!;
+  return structuredClone(planted);
+}
+
+describe('the sync harness', () => {
+  it('a bounded number of runs from a fixed seed hold; summary.json and index.html agree', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'planager-harness-out-'));
+    const lines: string[] = [];
+    const s = await harness({ runs: 6, seed: 20261204, out, maxSteps: 20, faults: ['kill', 'import-fail', 'import-crash', 'export-fail', 'corrupt-state', 'concurrent', 'readonly'], shrinkMs: 20_000, log: (l) => lines.push(l) });
+    expect(s.failed, lines.join('\n')).toBe(0);
+    expect(lines.at(-1)).toBe('6 passed, 0 failed');
+    const json = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
+    expect(json).toMatchObject({ runs: 6, passed: 6, failed: 0 });
+    expect(json.results.map((r) => r.seed)).toEqual([0, 1, 2, 3, 4, 5].map((i) => 20261204 + i));
+    for (const r of json.results) expect(r).toMatchObject({ ok: true, steps: expect.any(Number), durationMs: expect.any(Number), fault: expect.any(String) });
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(html).not.toMatch(/(?:src|href)="https?:/);
+    expect(html.match(/<tr class="run /g)).toHaveLength(6);
+    expect(html).toContain('<span id="passed" data-n="6">');
+
+    if (!chromium) return; // Debian's chromium absent: the DOM check is skipped.
+    const dom = execFileSync(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${join(out, 'index.html')}`], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 30_000 }).toString();
+    expect(dom.match(/<tr class="run pass"/g)?.length ?? 0).toBe(json.passed);
+    expect(dom.match(/<tr class="run fail"/g)?.length ?? 0).toBe(json.failed);
+    expect(dom).toContain(`data-n="${json.runs}"`);
+    const conflicts = json.results.reduce((a, r) => a + r.conflicts.length, 0);
+    expect(dom).toContain(`<span id="conflicts" data-n="${conflicts}">`);
+  }, 120_000);
+
+  it('the checker passes the real end state of a history with a conflict and an overwrite', async () => {
+    const s = await endState();
+    expect(check(s)).toEqual([]);
+    expect(s.log.some((e) => 'description' in e.fields)).toBe(true);
+  }, 60_000);
+
+  it('catches a task description altered behind both sides', async () => {
+    const s = await endState();
+    const t = s.tw.find((x) => x.status === 'pending')!;
+    t.description = 'altered';
+    expect(check(s).map((f) => f.kind)).toContain('disagree');
+  }, 60_000);
+
+  it('catches a task gone from Taskwarrior', async () => {
+    const s = await endState();
+    s.tw = s.tw.slice(1);
+    expect(check(s).map((f) => f.kind)).toEqual(expect.arrayContaining(['missing']));
+  }, 60_000);
+
+  it('catches an overwritten value missing from the activity log', async () => {
+    const s = await endState();
+    s.log = [];
+    const f = check(s);
+    expect(f.map((x) => x.kind)).toContain('lost');
+  }, 60_000);
+
+  it('catches a lost annotation, a lost foreign UDA, a duplicated task and a second sync that did work', async () => {
+    const s = await endState();
+    delete s.tw.find((x) => x.annotations)!.annotations;
+    delete s.tw.find((x) => x.harnessuda)!.harnessuda;
+    s.tw.push({ ...s.tw[0], uuid: '99999999-9999-4999-8999-999999999999' });
+    s.again.processes = 1;
+    const kinds = check(s).map((f) => f.kind);
+    expect(kinds.filter((k) => k === 'unexpressible')).toHaveLength(2);
+    expect(kinds).toContain('extra-task');
+    expect(kinds).toContain('not-idempotent');
+  }, 60_000);
+
+  it('a failing run shows in the dashboard with its minimal history, the two sides and its log', async () => {
+    const ex = await execute(HISTORY);
+    const failures = check({ ...ex.end!, log: [] });
+    const bad: RunResult = { run: 1, seed: 7, path: '0:1', steps: 7, fault: 'none', durationMs: 5, historyMs: 5, ok: false, conflicts: ex.conflicts, log: ex.log, trace: [], failure: { minimalSteps: 7, history: HISTORY, records: ex.records, failures, sides: ex.sides, log: ex.log, notes: ex.notes, workspace: '/tmp/x', taskdata: '/tmp/y', shrinks: 0 } };
+    const good: RunResult = { ...bad, run: 0, seed: 6, ok: true, failure: undefined, conflicts: [] };
+    const html = renderReport({ runs: 2, passed: 1, failed: 1, seed: 6, maxSteps: 7, faults: [], firstSyncFull: false, durationMs: 10, startedAt: new Date(0).toISOString(), results: [good, bad] });
+    expect(html).toContain('<details class="failure" open>');
+    expect(html).toContain('lost');
+    if (!chromium) return;
+    const file = join(mkdtempSync(join(tmpdir(), 'planager-harness-html-')), 'index.html');
+    writeFileSync(file, html);
+    const dom = execFileSync(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${file}`], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 30_000 }).toString();
+    expect(dom.match(/<tr class="run fail"/g)).toHaveLength(1);
+    expect(dom.match(/<details class="failure" open="">/g)).toHaveLength(1);
+    expect(dom.match(/<li class="failure-item">/g)?.length).toBe(failures.length);
+    expect(dom).toContain('class="task-timeline"');
+  }, 60_000);
+
+  it('catches a task deleted behind the model that a later sync brings back (resurrection)', async () => {
+    const s = await endState();
+    // The model says the note deleted T1 and nothing touched it since; Taskwarrior has it pending.
+    const m = s.tasks.find((x) => x.uuid && s.tw.find((t) => t.uuid === x.uuid)?.status === 'pending')!;
+    m.deletedBy = 'note';
+    m.last.note = { status: 'cancelled' };
+    const kinds = check(s).map((f) => f.kind);
+    expect(kinds).toContain('resurrected');
+    expect(kinds).toContain('lost');
+  }, 60_000);
+});
