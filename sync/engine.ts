@@ -200,13 +200,16 @@ async function loadAll(loaded: Loaded, scan: NoteScan): Promise<void> {
 }
 
 /**
- * Identity, and for a one-note sync that no longer sees some of its lines: the notes that
- * hold their ids now are loaded (the line moved there), and identity is resolved again.
+ * Identity, and for a sync that no longer sees some of its lines where the state puts them:
+ * the notes that hold their ids now are loaded (the line moved there), and identity is
+ * resolved again.
  */
 async function identifyFollowingMoves(input: ScopeInput, scope: Scope, index: Parameters<typeof identify>[1], twr: TwRead, notes: NoteSource, report: SyncReport): Promise<Identity> {
   const warnings: string[] = [];
   let id = identify(scope.loaded, index, twr, warnings);
-  if (input.files) {
+  // Full syncs too: a note the sync did not load (unchanged since) may hold the line now, and
+  // taking it for removed would delete its task. Read only when a line is missing.
+  {
     const seen = new Set(id.keyToUuid.values());
     const missing = [...scope.loaded.known.values()].filter((st) => scope.inScope(st.file) && !seen.has(st.uuid)).map((st) => st.id);
     const more = await notesHolding(missing, input, new Set(scope.loaded.notes.keys()), notes);

@@ -94,22 +94,24 @@ function keepState(scope: Scope, rec: Reconciled, p: WritePlan): void {
  * Tasks whose block moves under another heading, and the project their subtasks take with
  * them: a subtask's project is its heading's, so it changes in the same sync.
  */
-function carryMoves(scope: Scope, rec: Reconciled, o: PlanOptions): Set<string> {
-  const carried = new Set<string>();
+function carryMoves(scope: Scope, rec: Reconciled, o: PlanOptions): Map<string, string> {
+  // Subtask key → the note its block goes to with its parent's (its state must say so: a
+  // state left in the old note made the next sync take the line for removed there).
+  const carried = new Map<string, string>();
   if (o.direction === 'push') return carried;
   const g = scope.loaded.graph;
   const byKey = new Map([...rec.merges.values()].map((m) => [m.obj.key, m]));
-  const visit = (key: string, project: string | null) => {
+  const visit = (key: string, project: string | null, file: string) => {
     for (const c of g.childrenOf(key)) {
-      carried.add(c);
+      carried.set(c, file);
       const cm = byKey.get(c);
       if (cm) cm.merged.project = cm.forTw.project = cm.newBase.project = project;
-      visit(c, project);
+      visit(c, project, file);
     }
   };
   for (const m of rec.merges.values()) {
     if (carried.has(m.obj.key) || !moves(m, scope)) continue;
-    visit(m.obj.key, m.merged.project);
+    visit(m.obj.key, m.merged.project, scope.homes.of(m.merged.project)!.file);
   }
   return carried;
 }
@@ -136,7 +138,7 @@ function dateText(iso: string | null, text: string | null, now: Date): string | 
   return text && matchesText(text, new Date(iso)) ? text : formatDate(new Date(iso), text, now);
 }
 
-function planTask(m: TaskMerge, scope: Scope, carried: Set<string>, rec: Reconciled, o: PlanOptions, report: SyncReport, p: WritePlan): void {
+function planTask(m: TaskMerge, scope: Scope, carried: Map<string, string>, rec: Reconciled, o: PlanOptions, report: SyncReport, p: WritePlan): void {
   const t = m.obj;
   const time = o.now.toISOString();
   const winner = m.conflicts.length > 0 ? m.conflicts[0].winner : null;
@@ -168,7 +170,7 @@ function planTask(m: TaskMerge, scope: Scope, carried: Set<string>, rec: Reconci
   if (schedText !== t.start) (e.start = schedText), (changed = true);
   if (!sameValue(m.merged.tags, n.tags)) (e.tags = m.merged.tags), (changed = true);
   if (changed) addEdit(p, t.file, e);
-  let file = t.file;
+  let file = carried.get(t.key) ?? t.file;
   if (!carried.has(t.key) && moves(m, scope)) {
     const to = scope.homes.of(m.merged.project)!;
     p.moves.push({ uuid: m.uuid, id: m.id, from: t.file, to: to.file, path: to.path });
