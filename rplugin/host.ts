@@ -74,7 +74,7 @@ const LINE_WARNING = /^(.+?\.norg):(\d+): ([\s\S]*)$/;
  * `scope`: the notes this sync covered (absolute paths; null: every note). Their diagnostics
  * are replaced by this sync's line problems, so a problem fixed is cleared at the next sync.
  */
-function reportProblems(r: SyncReport | null | undefined, what: string, scope: string[] | null = null): void {
+function reportProblems(r: SyncReport | null | undefined, what: string, scope: string[] | null = null, clears = true): void {
   if (!r) return;
   if (!r.ok) notify(r.code === 1 ? 'warn' : 'error', `${what}: ${inEditorTerms(r.error?.message ?? '')}`);
   for (const w of r.warnings) log('WARN', w);
@@ -85,7 +85,9 @@ function reportProblems(r: SyncReport | null | undefined, what: string, scope: s
     if (m) lines.push({ file: m[1], line: Number(m[2]), message: inEditorTerms(m[3]) });
     else general.push(w);
   }
-  if (r.ok || r.code === 1) void lua("require('planager')._diagnostics(...)", [scope, lines]).catch((e) => log('ERROR', e));
+  // A pull re-reads only lines Taskwarrior changed: it adds problems but never clears them (a
+  // write or a full sync, which read the note's changed lines, do).
+  if ((r.ok || r.code === 1) && (clears || lines.length > 0)) void lua("require('planager')._diagnostics(...)", [scope, lines]).catch((e) => log('ERROR', e));
   // Warnings reach the user, not only the log: the first few, and how many more the log holds.
   if (general.length > 0) {
     const shown = general.slice(0, 3).map(inEditorTerms);
@@ -135,7 +137,7 @@ async function pullBuffer(bufnr: number, path: string, attempt = 0): Promise<voi
     if (attempt < 3) return pullBuffer(bufnr, path, attempt + 1);
     return;
   }
-  reportProblems(r, 'pull', [path]);
+  reportProblems(r, 'pull', [path], false);
 }
 
 let refreshTimer: NodeJS.Timeout | null = null;
