@@ -37,7 +37,10 @@ export function twSandbox(): TwSandbox {
     join(bin, 'task'),
     `#!/bin/sh
 # test wrapper: log, then maybe misbehave, then run the real task
-printf '%s\\n' "$*" | tr '\\n' ' ' >> "${log}"; echo >> "${log}"
+# one write per call: two calls at once (an export beside a standby import) must not
+# interleave their halves into one line
+line=$(printf '%s' "$*" | tr '\\n' ' ')
+printf '%s\\n' "$line" >> "${log}"
 if [ -f "${control}" ]; then
   read cmd how < "${control}"
   for a in "$@"; do
