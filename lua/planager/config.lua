@@ -2,6 +2,45 @@
 local M = {}
 local H = {}
 
+---@class planager.Config
+---@field workspaces string[] Folders whose *.norg files are tracked (absolute, after setup).
+---@field node string Node.js (the host needs 18 or later).
+---@field task string The Taskwarrior binary.
+---@field state_dir string|nil Where state, the activity log and backups go; nil = <workspace>/.planager.
+---@field pull_on_open boolean Pull Taskwarrior's changes when a tracked file is opened.
+---@field push_on_write boolean Push to Taskwarrior after a tracked file is written.
+---@field conceal_ids boolean Hide task ids (%#1a2b3c4d%) with conceal.
+---@field propagate boolean A parent's status follows its children.
+---@field inbox string|nil Workspace-relative file for tasks whose project matches no note.
+---@field backup 'state'|'workspace'|false Git backups after syncs.
+---@field bulk_share number A sync deleting or completing more than this share of what it touches stops.
+---@field bulk_min integer The bulk guard applies from this many tasks.
+---@field timeout number Seconds a `task` call may take.
+---@field standby boolean Keep one `task import` started, waiting for its input.
+---@field log_file string Log file (after setup: the path, by default in stdpath('cache')).
+---@field log_level 'info'|'debug'
+
+--- What setup() takes: any of planager.Config's fields; `workspaces` is required.
+---@class planager.Options
+---@field workspaces string[]
+---@field node? string
+---@field task? string
+---@field state_dir? string
+---@field pull_on_open? boolean
+---@field push_on_write? boolean
+---@field conceal_ids? boolean
+---@field propagate? boolean
+---@field inbox? string
+---@field backup? 'state'|'workspace'|boolean
+---@field bulk_share? number
+---@field bulk_min? integer
+---@field timeout? number
+---@field standby? boolean
+---@field log_file? string
+---@field log_level? 'info'|'debug'
+
+--- The defaults (nil fields: see planager.Config).
+---@type planager.Options
 M.defaults = {
   -- Folders whose *.norg files are tracked. Required: at least one.
   workspaces = {},
@@ -76,6 +115,8 @@ function H.want_text(want)
 end
 
 --- Merge `opts` over the defaults and check every field; raises on a bad one.
+---@param opts? planager.Options
+---@return planager.Config
 function M.build(opts)
   if opts ~= nil and type(opts) ~= 'table' then
     H.fail('setup() takes a table, got ' .. type(opts))

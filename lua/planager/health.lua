@@ -35,7 +35,8 @@ function M.check()
     local t0 = (vim.uv or vim.loop).hrtime()
     local res, err = host.request('ping')
     if res then
-      h.ok(string.format('host handshake: pid %d, node %s, %.0f ms', res.pid, res.node, ((vim.uv or vim.loop).hrtime() - t0) / 1e6))
+      local ms = ((vim.uv or vim.loop).hrtime() - t0) / 1e6
+      h.ok(string.format('host handshake: pid %d, node %s, %.0f ms', res.pid, res.node, ms))
     else
       h.error('host handshake failed: ' .. tostring(err) .. ' (see ' .. cfg.log_file .. ')')
     end

@@ -1,7 +1,10 @@
 -- The TypeScript host: started lazily with jobstart({node, host}, {rpc = true}) on the first
 -- tracked buffer, restarted once if it crashes, gone with Neovim (its stdin closes).
 local M = {}
-local H = { chan = nil, restarts = 0, stopping = false, leaving = false, cfg = nil, started_at = nil }
+local H = { chan = nil, restarts = 0, stopping = false, leaving = false, started_at = nil }
+
+-- The config lives in planager.state (set by setup()); read it there, never copy it.
+local state = require('planager.state')
 
 M.max_restarts = 1
 
@@ -15,7 +18,7 @@ function M.script()
 end
 
 function H.log(msg)
-  local cfg = H.cfg
+  local cfg = state.cfg
   if not cfg then
     return
   end
@@ -26,10 +29,6 @@ function H.log(msg)
   end
 end
 M.log = H.log
-
-function M.configure(cfg)
-  H.cfg = cfg
-end
 
 function M.running()
   return H.chan ~= nil
@@ -48,7 +47,7 @@ function M.pid()
 end
 
 function H.session_config()
-  local c = H.cfg
+  local c = state.cfg
   return {
     workspaces = c.workspaces,
     task = c.task,
@@ -77,12 +76,12 @@ function M.ensure()
   if vim.fn.filereadable(script) == 0 then
     return nil, 'the host is not built: run `npm ci && npm run build` in ' .. M.root()
   end
-  if vim.fn.executable(H.cfg.node) == 0 then
-    return nil, string.format('"%s" (Node.js) is not on PATH; set the node option', H.cfg.node)
+  if vim.fn.executable(state.cfg.node) == 0 then
+    return nil, string.format('"%s" (Node.js) is not on PATH; set the node option', state.cfg.node)
   end
   H.stopping = false
-  local env = { PLANAGER_LOG = H.cfg.log_file, PLANAGER_LOG_LEVEL = H.cfg.log_level }
-  local ok, chan = pcall(vim.fn.jobstart, { H.cfg.node, script }, {
+  local env = { PLANAGER_LOG = state.cfg.log_file, PLANAGER_LOG_LEVEL = state.cfg.log_level }
+  local ok, chan = pcall(vim.fn.jobstart, { state.cfg.node, script }, {
     rpc = true,
     env = env,
     on_stderr = function(_, data)
@@ -106,12 +105,13 @@ function M.ensure()
         vim.schedule(function()
           local c = M.ensure()
           if c then
-            require('planager')._notify('warn', 'the host stopped (exit ' .. code .. ') and was restarted')
+            require('planager.rpc')._notify('warn', 'the host stopped (exit ' .. code .. ') and was restarted')
           end
         end)
       else
         vim.schedule(function()
-          require('planager')._notify('error', 'the host stopped again (exit ' .. code .. '); see ' .. H.cfg.log_file)
+          local msg = 'the host stopped again (exit ' .. code .. '); see ' .. state.cfg.log_file
+          require('planager.rpc')._notify('error', msg)
         end)
       end
     end,

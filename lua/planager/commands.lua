@@ -1,0 +1,226 @@
+-- The editor's side of a sync: the autocommands on *.norg files, the note actions (sync, pull,
+-- push), the :Planager command with its subcommands and completion, and :PlanagerSync.
+local M = {}
+local H = {}
+
+local host = require('planager.host')
+local buffer = require('planager.buffer')
+local state = require('planager.state')
+local rpc = require('planager.rpc')
+local views = require('planager.views')
+
+function H.fail(err)
+  if err then
+    rpc._notify('error', err)
+  end
+end
+
+-- Note actions ---------------------------------------------------------------------------
+
+--- Two-way sync of every tracked note. Unsaved tracked buffers are written first, so what is
+--- synced is what is on disk (their writes push as usual).
+---@param force? boolean go past the bulk guard (:PlanagerSync!)
+function M.sync(force)
+  for _, b in ipairs(state.tracked_bufs()) do
+    if vim.bo[b].modified then
+      vim.api.nvim_buf_call(b, function()
+        vim.cmd('silent write')
+      end)
+    end
+  end
+  local _, err = host.notify('sync', force == true)
+  H.fail(err)
+end
+
+-- The buffer a one-note command acts on (the current one by default), or nil with a warning.
+function H.note_buf(bufnr)
+  bufnr = bufnr or vim.api.nvim_get_current_buf()
+  if not state.tracked(bufnr) then
+    rpc._notify('warn', 'this buffer is not a tracked note')
+    return nil
+  end
+  return bufnr
+end
+
+--- Bring Taskwarrior's changes into a note (default: the current buffer).
+---@param bufnr? integer
+function M.pull(bufnr)
+  bufnr = H.note_buf(bufnr)
+  if not bufnr then
+    return
+  end
+  local _, err = host.notify('open', bufnr, state.path(bufnr))
+  H.fail(err)
+end
+
+--- Send a note's tasks to Taskwarrior (default: the current buffer); an unsaved note is
+--- written, and its write pushes.
+---@param bufnr? integer
+function M.push(bufnr)
+  bufnr = H.note_buf(bufnr)
+  if not bufnr then
+    return
+  end
+  if vim.bo[bufnr].modified then
+    vim.api.nvim_buf_call(bufnr, function()
+      vim.cmd('write')
+    end)
+  else
+    local _, err = host.notify('postwrite', bufnr, state.path(bufnr))
+    H.fail(err)
+  end
+end
+
+-- Autocommands ---------------------------------------------------------------------------
+
+function H.on_read(ev)
+  if not state.tracked(ev.buf) then
+    return
+  end
+  -- Ids are concealed at BufWinEnter, which follows for every window the note is read into.
+  if state.cfg.pull_on_open then
+    -- After the read has returned: even starting the host's process is not the editor's wait.
+    local buf, path = ev.buf, state.path(ev.buf)
+    vim.schedule(function()
+      local _, err = host.notify('open', buf, path)
+      H.fail(err)
+    end)
+  end
+end
+
+function H.on_write_pre(ev)
+  if not state.tracked(ev.buf) then
+    return
+  end
+  local uv = require('planager.compat').uv
+  local t0 = vim.env.PLANAGER_TIMING and uv.hrtime()
+  -- One string, not a list of lines: a tenth of the encoding work on both sides of the pipe.
+  local edits, err = host.request('prewrite', state.path(ev.buf), table.concat(buffer.lines(ev.buf), '\n'))
+  if t0 then
+    host.log(string.format('TIMING prewrite round trip %.2f ms', (uv.hrtime() - t0) / 1e6))
+  end
+  if not edits then
+    return H.fail(err)
+  end
+  if #edits > 0 then
+    buffer.apply(ev.buf, nil, edits, false)
+  end
+end
+
+function H.on_write_post(ev)
+  if not state.tracked(ev.buf) or not state.cfg.push_on_write then
+    return
+  end
+  local _, err = host.notify('postwrite', ev.buf, state.path(ev.buf))
+  H.fail(err)
+end
+
+function H.conceal_current()
+  if state.tracked(0) then
+    buffer.conceal(vim.api.nvim_get_current_win())
+  end
+end
+
+function H.autocmds(cfg)
+  local group = vim.api.nvim_create_augroup('planager', { clear = true })
+  local au = vim.api.nvim_create_autocmd
+  au('BufReadPost', { group = group, pattern = '*.norg', callback = H.on_read })
+  au('BufWritePre', { group = group, pattern = '*.norg', callback = H.on_write_pre })
+  au('BufWritePost', { group = group, pattern = '*.norg', callback = H.on_write_post })
+  if cfg.conceal_ids then
+    au('BufWinEnter', { group = group, pattern = '*.norg', callback = H.conceal_current })
+    -- `:split` copies 'conceallevel' but not the window's matches, and fires no BufWinEnter.
+    au('WinNew', { group = group, callback = H.conceal_current })
+  end
+  -- Neovim ends its jobs when it exits; that is not a crash to restart from.
+  au('VimLeavePre', { group = group, callback = host.leave })
+end
+
+-- User commands --------------------------------------------------------------------------
+
+H.subcommands = {
+  sync = function(args)
+    M.sync(args[1] == 'force' or args[1] == '--force')
+  end,
+  pull = function()
+    M.pull()
+  end,
+  push = function()
+    M.push()
+  end,
+  history = function(args)
+    views.history(args[1])
+  end,
+  restore = function(args)
+    views.restore(args[1], args[2])
+  end,
+  backups = function()
+    views.backups()
+  end,
+  status = function()
+    views.status()
+  end,
+  log = function()
+    views.activity()
+  end,
+}
+
+function H.complete(arglead, cmdline)
+  local words = vim.split(cmdline, '%s+')
+  if #words <= 2 then
+    local names = vim.tbl_keys(H.subcommands)
+    table.sort(names)
+    return vim.tbl_filter(function(n)
+      return n:sub(1, #arglead) == arglead
+    end, names)
+  end
+  if words[2] == 'sync' then
+    return { 'force' }
+  end
+  return {}
+end
+
+function H.run(c)
+  local args = vim.split(vim.trim(c.args), '%s+')
+  local sub = table.remove(args, 1)
+  local f = H.subcommands[sub]
+  if not f then
+    return rpc._notify('warn', 'unknown subcommand "' .. tostring(sub) .. '"; try :Planager <Tab>')
+  end
+  f(args)
+end
+
+function H.user_commands()
+  vim.api.nvim_create_user_command('Planager', H.run, {
+    nargs = '+',
+    complete = H.complete,
+    desc = 'Planager: sync, pull, push, history, restore, backups, status, log',
+  })
+  vim.api.nvim_create_user_command('PlanagerSync', function(c)
+    M.sync(c.bang)
+  end, { bang = true, desc = 'Planager: two-way sync of every tracked note' })
+end
+
+--- `:help planager` right after a by-hand install (a clone on 'runtimepath', no plugin manager
+--- to run `:helptags`): the tags file is made once, beside the help file, when it can be.
+function H.helptags()
+  local doc = host.root() .. '/doc'
+  if vim.fn.filereadable(doc .. '/tags') == 0 and vim.fn.filewritable(doc) == 2 then
+    pcall(vim.cmd, 'silent! helptags ' .. vim.fn.fnameescape(doc))
+  end
+end
+
+--- Install the autocommands and user commands for `cfg` (called by setup, again on each call),
+--- and take up the notes that were opened before.
+---@param cfg planager.Config
+function M.install(cfg)
+  H.autocmds(cfg)
+  H.helptags()
+  H.user_commands()
+  -- Buffers opened before setup (e.g. `nvim note.norg` with setup in a plugin manager's config).
+  for _, b in ipairs(state.tracked_bufs()) do
+    H.on_read({ buf = b })
+  end
+end
+
+return M
