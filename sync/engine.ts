@@ -157,7 +157,7 @@ async function attempt(opts: SyncOptions, store: Store, report: SyncReport, earl
   const stamp = await opts.tw.stamp();
   if (!forceExport && (await nothingToMerge(opts, store, head, scan, stamp))) return report;
   if ((scan.changed.length > 0 || scan.removed.length > 0) && direction !== 'pull' && !opts.dryRun) early.start();
-  const index = await store.index();
+  const index = await store.index(head);
   const prevIntents = new Map((index.intents ?? []).map(([k, d]) => [k, deltaFromJson(d)] as const));
   const loaded = new Loaded(notes, store, scan);
   const read = forceExport ? { ...index, stamp: null } : index;
@@ -186,7 +186,7 @@ async function attempt(opts: SyncOptions, store: Store, report: SyncReport, earl
 /** Same stamp, no note changed, nothing held back: only refreshed fingerprints to record. */
 async function nothingToMerge(opts: SyncOptions, store: Store, head: Head, scan: NoteScan, stamp: string): Promise<boolean> {
   if (stamp !== head.stamp || scan.changed.length > 0 || scan.removed.length > 0 || waitingFor(head, opts.files ?? null)) return false;
-  if (opts.inbox && ((await store.index()).unclaimed ?? []).length > 0) return false;
+  if (opts.inbox && ((await store.index(head)).unclaimed ?? []).length > 0) return false;
   if (scan.touched.size > 0 && !opts.dryRun) {
     for (const [f, n] of scan.touched) head.notes[f] = n;
     await store.saveHead(head);

@@ -53,7 +53,8 @@ export function nextState(store: Store, s: StateInput): PreparedState {
     l.push(st);
   }
   const index = s.index;
-  for (const [u, f] of Object.entries(index.where)) if (byFile.has(f)) delete index.where[u];
+  // for…in, not Object.entries: no 10,000 pairs allocated to drop a note's hundred.
+  for (const u in index.where) if (byFile.has(index.where[u]!)) delete index.where[u];
   for (const [file, sts] of byFile) for (const st of sts) index.where[st.uuid] = file;
   seenVersions(s);
   projectsOfNotes(s);

@@ -151,12 +151,17 @@ export class Store {
       if (rec !== undefined) this.bad(path);
       return {};
     }
-    const out: Record<string, T> = {};
-    for (const [k, v] of Object.entries(rec as Record<string, T>)) {
-      if (ok(v, k)) out[k] = v;
-      else this.bad(path);
+    // Checked in place, copied only when an entry is bad: copying the catalog's 10,000-entry
+    // maps cost more than parsing them (10 ms of a 50 ms pull).
+    const r = rec as Record<string, T>;
+    for (const k in r) {
+      if (ok(r[k]!, k)) continue;
+      this.bad(path);
+      const out: Record<string, T> = {};
+      for (const [k2, v] of Object.entries(r)) if (ok(v, k2)) out[k2] = v;
+      return out;
     }
-    return out;
+    return r;
   }
 
   private bad(path: string): void {
@@ -177,8 +182,9 @@ export class Store {
     return { ...h, stamp: this.unreadable.includes(path) ? null : stamp, notes, unmerged };
   }
 
-  async index(): Promise<Index> {
-    const head = await this.head();
+  /** `head`: the one this sync already read (parsing it again costs a tenth of a small pull). */
+  async index(given?: Head): Promise<Index> {
+    const head = given ?? (await this.head());
     const path = join(this.dir, 'catalog.json');
     const cat = await this.read<Pick<Index, 'where' | 'modified' | 'files' | 'unclaimed'>>(path);
     // A head without its catalog cannot be trusted (where tasks live, what was exported).

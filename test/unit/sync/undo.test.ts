@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canon, parseFF4 } from '../../../sync/undo.js';
+import { canon, parseFF4, storedVersions } from '../../../sync/undo.js';
 import { twDate, type TwTask } from '../../../sync/index.js';
 import { twSandbox } from '../../helpers/tw.js';
 
@@ -44,5 +44,26 @@ describe('undo.data reader (FF4)', () => {
     expect(parseFF4(line)?.description).toBe('a b');
     expect(parseFF4(line.slice(0, -1))).toBeNull();
     expect(parseFF4(line.slice(0, 30))).toBeNull();
+  });
+});
+
+describe('storedVersions', () => {
+  it('finds the same versions whether it looks for a few tasks or for many at once', async () => {
+    const sb = twSandbox();
+    const now = twDate(new Date());
+    // Descriptions that hold what the lookup matches on: another uuid attribute, a longer
+    // attribute name ending in uuid, brackets.
+    const tasks = Array.from({ length: 60 }, (_, i) => ({ uuid: randomUUID(), description: i % 3 ? `task ${i} xuuid:"${randomUUID()}" [` : `task ${i}`, status: 'pending', entry: now, project: 'p' }));
+    expect((await sb.tw.import(tasks as TwTask[])).ok).toBe(true);
+    sb.task(tasks[7]!.uuid, 'done');
+    const uuids = [...tasks.map((t) => t.uuid), randomUUID()];
+    const many = storedVersions(join(sb.dir, 'data'), uuids);
+    const few = new Map(uuids.flatMap((u) => [...storedVersions(join(sb.dir, 'data'), [u])]));
+    expect(many.size).toBe(60);
+    expect([...many.keys()].sort()).toEqual([...few.keys()].sort());
+    for (const [u, t] of many) expect(canon(t)).toBe(canon(few.get(u)!));
+    expect(many.get(tasks[7]!.uuid)!.status).toBe('completed');
+    const exported = new Map(sb.exportAll().map((t) => [t.uuid, t]));
+    for (const [u, t] of many) expect(t.description).toBe(exported.get(u)!.description);
   });
 });
