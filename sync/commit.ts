@@ -15,7 +15,7 @@
  *   nothing but our writes landed in between: a write made meanwhile still looks new.
  */
 import { isReadOnly, stageAll, writeAtomicAll, type Staged } from './fsutil.js';
-import { dropJournal, journalText, writeJournal } from './journal.js';
+import { dropJournal, journalText, writeJournal, type Journal } from './journal.js';
 import { appendLog } from './log.js';
 import type { NoteScan, NoteSource } from './notes.js';
 import type { WritePlan } from './plan.js';
@@ -87,7 +87,7 @@ export async function commit(c: CommitInput, report: SyncReport): Promise<SyncRe
   dropNewTasksOf(c, skipped, report);
   const lines = c.plan.imports.map(importLine);
   const journaled = lines.length > 0 && toWrite.some((x) => !skipped.has(x.file));
-  if (journaled) await writeJournal(c.store, journalText(lines, toWrite.filter((x) => !skipped.has(x.file)).map((x) => ({ file: x.file, beforeHash: hashText(x.before), after: x.after })), c.plan.log));
+  if (journaled) await writeJournal(c.store, journalText(lines, await journalRest(c, toWrite.filter((x) => !skipped.has(x.file)), report)));
   await appendLog(c.store.logPath(), c.plan.log);
   const input: StateInput = { index: c.index, scan: c.scan, scope: c.scope, rec: c.rec, plan: c.plan, changes: c.changes, tw: c.twr, skipped, handled: handledUuids(c, report) };
   // While `task` imports (the other core): the state serialised, and the notes and the state
@@ -127,6 +127,15 @@ export async function commit(c: CommitInput, report: SyncReport): Promise<SyncRe
   if (done.newlyUnclaimed > 0 && !c.scope.inbox) report.warnings.push(`${done.newlyUnclaimed} pending Taskwarrior task(s) belong to no note (no heading holds their project); \`planager sync --inbox inbox.norg\` collects them in one note`);
   if (journaled) await dropJournal(c.store);
   return report;
+}
+
+/** What a replay needs besides the imports: the notes' texts, and where the new tasks' ids go. */
+async function journalRest(c: CommitInput, notes: NoteChange[], report: SyncReport): Promise<Omit<Journal, 'imports'>> {
+  const created = report.taskwarrior.created.flatMap((u) => {
+    const st = c.plan.tasks.get(u);
+    return st ? [{ uuid: u, file: st.file, id: st.id }] : [];
+  });
+  return { notes: notes.map((x) => ({ file: x.file, beforeHash: hashText(x.before), after: x.after })), log: c.plan.log, undoFrom: stampSize(c.stamp, 'undo.data') ?? (await undoFileSize(c.tw.dataDir())), created };
 }
 
 /**

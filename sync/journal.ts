@@ -1,25 +1,39 @@
 /**
  * The journal: the plan of a sync that writes both sides, on disk while it writes. A sync
  * killed between Taskwarrior's import and the notes' rename is finished by the next one, which
- * replays the journal first. Import is by uuid with whole tasks, so a replay duplicates nothing.
+ * replays the journal first:
+ * - the import again, only where undo.data shows it did not happen (re-importing a version
+ *   Taskwarrior already has would revert what a `task` changed since the crash);
+ * - each note's text, if the note is still what the killed sync read;
+ * - a note edited since: only the id comments of the tasks the killed sync created, on their
+ *   line where it is still there word for word. A created task whose line changed or went,
+ *   and that nobody changed in Taskwarrior either, is deleted (logged): the line is new to the
+ *   sync that follows, which creates its task, so there is one task per line, never a second
+ *   one on no line.
  */
 import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeAtomic } from './fsutil.js';
 import { appendLog, type LogEntry } from './log.js';
+import { DEFAULT_PRIORITIES, fromTw } from './mapping.js';
 import type { Store } from './store.js';
-import type { Taskwarrior, TwTask } from './taskwarrior.js';
+import { twDate, type Taskwarrior, type TwTask } from './taskwarrior.js';
+import { canon, readUndoTailSync, storedVersions } from './undo.js';
 import { hashText } from './workspace.js';
 
 export interface Journal {
   imports: TwTask[];
   notes: { file: string; beforeHash: string; after: string }[];
   log: LogEntry[];
+  /** undo.data's size before the import (absent in journals of earlier versions). */
+  undoFrom?: number;
+  /** The tasks the import creates, with the note and the short id their line gets. */
+  created?: { uuid: string; file: string; id: string }[];
 }
 
 /** The journal's text from import lines already serialised for `task` (each one once). */
-export function journalText(importLines: string[], notes: Journal['notes'], log: LogEntry[]): string {
-  return `{"imports":[${importLines.join(',')}],"notes":${JSON.stringify(notes)},"log":${JSON.stringify(log)}}`;
+export function journalText(importLines: string[], rest: Omit<Journal, 'imports'>): string {
+  return `{"imports":[${importLines.join(',')}],"notes":${JSON.stringify(rest.notes)},"log":${JSON.stringify(rest.log)},"undoFrom":${JSON.stringify(rest.undoFrom ?? null)},"created":${JSON.stringify(rest.created ?? [])}}`;
 }
 
 export async function writeJournal(store: Store, text: string): Promise<void> {
@@ -30,33 +44,22 @@ export async function dropJournal(store: Store): Promise<void> {
   await unlink(store.journalPath()).catch(() => {});
 }
 
+type Replay = { ok: boolean; message: string };
+
 /** Finish an interrupted sync; null when there was none. A garbled journal is named and dropped. */
-export async function replayJournal(workspace: string, store: Store, tw: Taskwarrior): Promise<{ ok: boolean; message: string } | null> {
-  let text: string;
-  try {
-    text = await readFile(store.journalPath(), 'utf8');
-  } catch {
-    return null;
+export async function replayJournal(workspace: string, store: Store, tw: Taskwarrior): Promise<Replay | null> {
+  const j = await readJournal(store);
+  if (j === null || 'message' in j) return j;
+  const missing = notImported(tw.dataDir(), j);
+  if (missing.length > 0) {
+    const imp = await tw.import(missing);
+    if (!imp.ok) return { ok: false, message: `an interrupted sync could not be finished: ${imp.error.message}` };
   }
-  let j: Journal;
-  try {
-    j = JSON.parse(text) as Journal;
-    if (!Array.isArray(j.imports) || !Array.isArray(j.notes)) throw new Error('shape');
-  } catch {
-    // Half written (a crash while writing it, before anything else was): nothing was applied.
-    await dropJournal(store);
-    return { ok: true, message: `${store.journalPath()} could not be read and was dropped; nothing it described had been written` };
-  }
-  const imp = await tw.import(j.imports);
-  if (!imp.ok) return { ok: false, message: `an interrupted sync could not be finished: ${imp.error.message}` };
-  for (const n of j.notes) {
-    const abs = join(workspace, n.file);
-    const now = await readFile(abs, 'utf8').catch(() => '');
-    // Only if the note is still what the interrupted sync read; otherwise the normal sync
-    // that follows merges the user's newer text.
-    if (hashText(now) === n.beforeHash) await writeAtomic(abs, n.after, true);
-  }
-  await appendLog(store.logPath(), j.log ?? []);
+  const untied: string[] = [];
+  for (const n of j.notes) untied.push(...(await finishNote(workspace, n, (j.created ?? []).filter((c) => c.file === n.file))));
+  const dropped = await dropUntied(tw, j, untied);
+  if ('message' in dropped && !dropped.ok) return dropped;
+  await appendLog(store.logPath(), [...(j.log ?? []), ...('entries' in dropped ? dropped.entries : [])]);
   // Taskwarrior and the notes hold the journaled values now; forget the stamp and these notes'
   // fingerprints so the next sync compares them (equal values: nothing to do, nothing lost).
   const index = await store.index();
@@ -65,4 +68,97 @@ export async function replayJournal(workspace: string, store: Store, tw: Taskwar
   await store.saveIndex(index);
   await dropJournal(store);
   return { ok: true, message: 'finished a sync that had been interrupted' };
+}
+
+async function readJournal(store: Store): Promise<Journal | Replay | null> {
+  let text: string;
+  try {
+    text = await readFile(store.journalPath(), 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    const j = JSON.parse(text) as Journal;
+    if (!Array.isArray(j.imports) || !Array.isArray(j.notes)) throw new Error('shape');
+    if (j.created !== undefined && !Array.isArray(j.created)) throw new Error('shape');
+    return j;
+  } catch {
+    // Half written (a crash while writing it, before anything else was): nothing was applied.
+    await dropJournal(store);
+    return { ok: true, message: `${store.journalPath()} could not be read and was dropped; nothing it described had been written` };
+  }
+}
+
+/** The journaled versions undo.data does not show written since `undoFrom` (all, without it). */
+function notImported(dataDir: string, j: Journal): TwTask[] {
+  if (typeof j.undoFrom !== 'number') return j.imports;
+  const tail = readUndoTailSync(dataDir, j.undoFrom);
+  if (!tail) return j.imports;
+  const written = new Set(tail.transactions.map((x) => canon(x.new)));
+  return j.imports.filter((t) => !written.has(canon(t)));
+}
+
+/** Write a note's journaled text, or into an edited note its created tasks' ids; the untied. */
+async function finishNote(workspace: string, n: Journal['notes'][number], created: NonNullable<Journal['created']>): Promise<string[]> {
+  const abs = join(workspace, n.file);
+  const now = await readFile(abs, 'utf8').catch(() => null);
+  if (now !== null && hashText(now) === n.beforeHash) {
+    await writeAtomic(abs, n.after, true);
+    return [];
+  }
+  if (now === null) return created.map((c) => c.uuid);
+  const { text, untied } = tieIds(now, n.after, created);
+  if (text !== now) await writeAtomic(abs, text, true);
+  return untied;
+}
+
+/**
+ * Each created task's id, from its line in `after`, onto the same line in `now` (the same
+ * text without the id, holding no id yet), at the same place in it: one insertion a line.
+ */
+export function tieIds(now: string, after: string, created: NonNullable<Journal['created']>): { text: string; untied: string[] } {
+  const lines = now.split('\n');
+  const afterLines = after.split('\n');
+  const used = new Set<number>();
+  const untied: string[] = [];
+  for (const c of created) {
+    const mark = ` %#${c.id}%`;
+    if (now.includes(`%#${c.id}%`)) continue;
+    const withId = afterLines.find((l) => l.includes(mark));
+    const at = withId?.indexOf(mark) ?? -1;
+    const bare = withId !== undefined ? withId.slice(0, at) + withId.slice(at + mark.length) : null;
+    const row = bare === null ? -1 : lines.findIndex((l, i) => !used.has(i) && l === bare && !l.includes('%#'));
+    if (row < 0) {
+      untied.push(c.uuid);
+      continue;
+    }
+    used.add(row);
+    lines[row] = lines[row]!.slice(0, at) + mark + lines[row]!.slice(at);
+  }
+  return { text: lines.join('\n'), untied };
+}
+
+/** Delete the untied created tasks nobody changed in Taskwarrior since (a changed one stays). */
+async function dropUntied(tw: Taskwarrior, j: Journal, untied: string[]): Promise<Replay | { entries: LogEntry[] }> {
+  if (untied.length === 0) return { entries: [] };
+  const journaled = new Map(j.imports.map((t) => [t.uuid, t]));
+  const stored = storedVersions(tw.dataDir(), untied);
+  const drop = untied.filter((u) => stored.has(u) && journaled.has(u) && canon(stored.get(u)!) === canon(journaled.get(u)!));
+  if (drop.length === 0) return { entries: [] };
+  const time = twDate(new Date());
+  const r = await tw.import(drop.map((u) => ({ ...stored.get(u)!, status: 'deleted', end: time })));
+  if (!r.ok) return { ok: false, message: `an interrupted sync could not be finished: ${r.error.message}` };
+  const file = (u: string) => (j.created ?? []).find((c) => c.uuid === u);
+  const entries: LogEntry[] = drop.map((u) => ({
+    time: new Date().toISOString(),
+    uuid: u,
+    id: file(u)?.id ?? '',
+    side: 'taskwarrior',
+    action: 'delete',
+    fields: {},
+    version: fromTw(stored.get(u)!, DEFAULT_PRIORITIES),
+    file: file(u)?.file,
+    note: 'created by a sync that was interrupted; its line was edited or removed before its id was written, so the line counts as new',
+  }));
+  return { entries };
 }
