@@ -15,7 +15,7 @@
  *   nothing but our writes landed in between: a write made meanwhile still looks new.
  */
 import { isReadOnly, stageAll, writeAtomicAll, type Staged } from './fsutil.js';
-import { dropJournal, journalText, writeJournal, type Journal } from './journal.js';
+import { dropJournal, journalText, recordImporter, writeJournal, type Journal } from './journal.js';
 import { appendLog } from './log.js';
 import type { NoteScan, NoteSource } from './notes.js';
 import type { WritePlan } from './plan.js';
@@ -41,10 +41,10 @@ export class EarlyImport {
     this.pending ??= this.tw.startImport();
   }
   /** Send the tasks; `written` settles once they are all in `task`'s stdin pipe. */
-  send(tasks: TwTask[], lines?: string[]): { result: Promise<TwResult<void>>; written: Promise<void> } {
+  send(tasks: TwTask[], lines?: string[], onFeed?: (pid: number | undefined) => void): { result: Promise<TwResult<void>>; written: Promise<void> } {
     const p = this.pending ?? this.tw.startImport();
     this.pending = null;
-    const result = p.send(tasks, lines);
+    const result = p.send(tasks, lines, onFeed);
     return { result, written: p.written() };
   }
   cancel(): void {
@@ -184,7 +184,7 @@ async function importAll(c: CommitInput, lines: string[], report: SyncReport, wh
   const dataDir = c.tw.dataDir();
   // From where undo.data stood when this sync read the database (the stamp holds its size).
   const undoBefore = stampSize(c.stamp, 'undo.data') ?? (await undoFileSize(dataDir));
-  const sending = c.early.send(imports, lines);
+  const sending = c.early.send(imports, lines, (pid) => recordImporter(c.store, pid));
   // The input goes into the pipe before anything else runs.
   await sending.written;
   // A creation that is the only transaction on its task is our own write as we sent it:

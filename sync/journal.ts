@@ -10,7 +10,10 @@
  *   and that nobody changed in Taskwarrior either, is deleted (logged): the line is new to the
  *   sync that follows, which creates its task, so there is one task per line, never a second
  *   one on no line.
+ * Before any of it, the killed sync's own `task import` (its own process group, so it outlives
+ * the sync) is waited for: finishing first and letting it write after would undo the replay.
  */
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeAtomic } from './fsutil.js';
@@ -42,6 +45,54 @@ export async function writeJournal(store: Store, text: string): Promise<void> {
 
 export async function dropJournal(store: Store): Promise<void> {
   await unlink(store.journalPath()).catch(() => {});
+  await unlink(importerPath(store)).catch(() => {});
+}
+
+const importerPath = (store: Store) => join(store.dir, 'importing.pid');
+
+/** The pid of the `task import` a journaled sync feeds (no fsync: only a replay reads it). */
+export function recordImporter(store: Store, pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    writeFileSync(importerPath(store), String(pid));
+  } catch {
+    // Without it a replay does not wait; the harness found that race only after a SIGKILL.
+  }
+}
+
+/** Wait (up to `limitMs`) for the import a killed sync started to end. */
+async function importerGone(store: Store, limitMs = 30_000): Promise<boolean> {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(importerPath(store), 'utf8'));
+  } catch {
+    return true;
+  }
+  const deadline = Date.now() + limitMs;
+  while (Number.isInteger(pid) && pid > 0 && isImporter(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  try {
+    unlinkSync(importerPath(store));
+  } catch {
+    // gone already
+  }
+  return true;
+}
+
+function isImporter(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A pid reused by another program is not waited for (Linux: its command line tells).
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('import');
+  } catch {
+    return true;
+  }
 }
 
 type Replay = { ok: boolean; message: string };
@@ -50,6 +101,7 @@ type Replay = { ok: boolean; message: string };
 export async function replayJournal(workspace: string, store: Store, tw: Taskwarrior): Promise<Replay | null> {
   const j = await readJournal(store);
   if (j === null || 'message' in j) return j;
+  if (!(await importerGone(store))) return { ok: false, message: 'the `task import` of an interrupted sync is still running; try again once it has ended' };
   const missing = notImported(tw.dataDir(), j);
   if (missing.length > 0) {
     const imp = await tw.import(missing);

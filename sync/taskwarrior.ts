@@ -79,8 +79,11 @@ const WRITE = ['rc.gc=off', 'rc.recurrence=off'];
 
 /** An import started ahead of knowing its tasks (see `Taskwarrior.startImport`). */
 export interface PendingImport {
-  /** `lines`: the tasks already serialised (`importLine`), when the caller has them. */
-  send(tasks: TwTask[], lines?: string[]): Promise<TwResult<void>>;
+  /**
+   * `lines`: the tasks already serialised (`importLine`), when the caller has them. `onFeed`
+   * gets the pid of the `task` about to read them (a sync records it: see journal.ts).
+   */
+  send(tasks: TwTask[], lines?: string[], onFeed?: (pid: number | undefined) => void): Promise<TwResult<void>>;
   /**
    * Settles once what `send` gave is all in the pipe. A large input only moves while the event
    * loop runs: a caller with work to do while `task` imports waits for this first, or `task`
@@ -132,11 +135,13 @@ export class Taskwarrior {
     let feed: (input?: string) => void = () => {};
     let wrote: () => void = () => {};
     const written = new Promise<void>((r) => (wrote = r));
+    let pid: number | undefined;
     const result = new Promise<TwResult<{ stdout: string; stderr: string }>>((done) => {
       let child: ChildProcess;
       try {
         // Its own process group, so that a timeout also ends what it started (hooks).
         child = spawn(this.bin, args, { env: this.env, stdio: ['pipe', dropOut ? 'ignore' : 'pipe', 'pipe'], detached: true });
+        pid = child.pid;
       } catch (e) {
         wrote();
         done({ ok: false, error: { code: 'task-missing', message: `cannot start ${this.bin}: ${(e as Error).message}` } });
@@ -188,7 +193,7 @@ export class Taskwarrior {
         done({ ok: true, value: { stdout, stderr } });
       });
     });
-    return { feed: (input?: string) => feed(input), result, written };
+    return { pid, feed: (input?: string) => feed(input), result, written };
   }
 
   /** Every task (or those matching `filter`, which goes before the command). */
@@ -226,10 +231,11 @@ export class Taskwarrior {
     const state = held ?? { p, ended: false, stamp: '' };
     if (!held) void p.result.then(() => (state.ended = true));
     return {
-      send: async (tasks: TwTask[], lines?: string[]) => {
+      send: async (tasks: TwTask[], lines?: string[], onFeed?: (pid: number | undefined) => void) => {
         if (used) throw new Error('a pending import was used twice');
         used = true;
         if (state.ended) p = this.startImportTask();
+        onFeed?.(p.pid);
         p.feed((lines ?? tasks.map(importLine)).join('\n') + '\n');
         const r = await p.result;
         this.refillStandby();
@@ -361,6 +367,7 @@ export function emptyByStamp(stamp: string): boolean {
 }
 
 interface Started {
+  pid: number | undefined;
   feed(input?: string): void;
   result: Promise<TwResult<{ stdout: string; stderr: string }>>;
   /** Settles once the input fed is all in the pipe (or the process is gone). */

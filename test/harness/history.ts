@@ -48,8 +48,8 @@ export type TwStep =
 
 export type ConflictStep = { t: 'conflict'; line: number; field: 'description' | 'priority' | 'due'; a: number; b: number; twLater: boolean };
 
-export type FaultKind = 'none' | 'import-fail' | 'import-crash' | 'import-hang' | 'export-fail' | 'export-crash' | 'kill' | 'concurrent' | 'readonly' | 'corrupt-state';
-export const FAULTS: FaultKind[] = ['none', 'import-fail', 'import-crash', 'import-hang', 'export-fail', 'export-crash', 'kill', 'concurrent', 'readonly', 'corrupt-state'];
+export type FaultKind = 'none' | 'import-fail' | 'import-crash' | 'import-hang' | 'export-fail' | 'export-crash' | 'kill' | 'concurrent' | 'readonly' | 'corrupt-state' | 'slow' | 'task-loop' | 'symlink' | 'bad-utf8';
+export const FAULTS: FaultKind[] = ['none', 'import-fail', 'import-crash', 'import-hang', 'export-fail', 'export-crash', 'kill', 'concurrent', 'readonly', 'corrupt-state', 'slow', 'task-loop', 'symlink', 'bad-utf8'];
 export type FaultStep = { t: 'fault'; kind: FaultKind; killAfterMs: number; file: number };
 
 export type Step = Sync | NoteStep | TwStep | ConflictStep | FaultStep;

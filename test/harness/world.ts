@@ -6,7 +6,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatDate, sync, type SyncReport, type TwTask } from '../../sync/index.js';
@@ -482,6 +482,53 @@ export class World {
           if (how === 'chattr +i') execFileSync('chattr', ['-i', path], { stdio: 'ignore' });
           chmodSync(path, 0o644);
         }
+      }
+      case 'slow': {
+        // A `task` that takes seconds (a loaded machine, a hook): the sync waits, it does not give up.
+        const cmd = s.killAfterMs % 2 ? 'import' : 'export';
+        this.sb.sabotage(cmd, 'slow');
+        if (cmd === 'export') rmSync(join(this.ws, '.planager', 'index.json'), { force: true });
+        try {
+          return `slow ${cmd} (1.5 s): ${await this.runSync(rec, {})}`;
+        } finally {
+          this.sb.sabotage(cmd, null);
+        }
+      }
+      case 'task-loop': {
+        // Outside `task annotate` calls while the sync reads and writes: each must survive.
+        const running = this.runSync(rec, {});
+        const done: string[] = [];
+        for (let k = 0; k < 4; k++) {
+          await new Promise((r) => setTimeout(r, 2 + ((s.killAfterMs >> k) % 9)));
+          done.push(this.twEdit({ t: 'twAnnotate', task: s.killAfterMs + k, word: k }));
+        }
+        return `task-loop (${done.join('; ')}) during a sync: ${await running}`;
+      }
+      case 'symlink': {
+        // A note that is a symlink to a file elsewhere (dotfiles): written through, never replaced.
+        const path = join(this.ws, f);
+        if (!existsSync(path) || lstatSync(path).isSymbolicLink()) return 'symlink: nothing to do';
+        const target = join(this.sb.dir, `elsewhere-${f}`);
+        writeFileSync(target, readFileSync(path));
+        rmSync(path);
+        symlinkSync(target, path);
+        const out = await this.runSync(rec, {});
+        if (!lstatSync(path).isSymbolicLink()) throw new Error(`${f} was a symlink before the sync and is a plain file after it`);
+        return `${f} made a symlink to ${target}: ${out}`;
+      }
+      case 'bad-utf8': {
+        // Bytes that are not UTF-8 in a note: the sync leaves that note alone, byte for byte.
+        const path = join(this.ws, f);
+        if (!existsSync(path)) return 'bad-utf8: no note';
+        const good = readFileSync(path);
+        const bad = Buffer.concat([good, Buffer.from([0x62, 0xff, 0xfe, 0x0a])]);
+        writeFileSync(path, bad);
+        const out = await this.runSync(rec, {});
+        const kept = readFileSync(path).equals(bad);
+        // Then the user repairs the note; the next syncs merge it as usual.
+        writeFileSync(path, good);
+        if (!kept) throw new Error(`a sync rewrote ${f}, which held bytes that are not UTF-8`);
+        return `${f} with bytes that are not UTF-8: ${out}; repaired after`;
       }
       case 'corrupt-state': {
         const dir = join(this.ws, '.planager');

@@ -19,7 +19,7 @@ export interface TwSandbox {
   calls(): string[];
   resetCalls(): void;
   /** Make the next calls of `command` fail (exit 2), crash (SIGSEGV) or hang. */
-  sabotage(command: 'import' | 'export', how: 'fail' | 'crash' | 'hang' | 'hang-after' | null): void;
+  sabotage(command: 'import' | 'export', how: 'fail' | 'crash' | 'hang' | 'hang-after' | 'slow' | null): void;
   /** Run the real task (outside Planager), as a user would. */
   task(...args: string[]): string;
   exportAll(): TwTask[];
@@ -50,6 +50,7 @@ if [ -f "${control}" ]; then
         crash) kill -SEGV $$ ;;
         hang) sleep 30 ;;
         hang-after) "${REAL_TASK}" "$@"; sleep 30; exit 0 ;;
+        slow) sleep 1.5 ;;
       esac
     fi
   done

@@ -27,6 +27,9 @@ describe('crash safety', () => {
     }
     expect(existsSync(journal)).toBe(true);
     process.kill(-child.pid!, 'SIGKILL');
+    // The import is done; its wrapper only sleeps (hang-after): end it as `task` would have
+    // ended (a replay waits for a killed sync's import that is still running).
+    process.kill(-Number(readFileSync(join(ws, '.planager', 'importing.pid'), 'utf8')), 'SIGKILL');
     sb.sabotage('import', null);
     // The note did not get `three` yet: the sync died before writing it.
     expect(readFileSync(join(ws, 'a.norg'), 'utf8')).not.toContain('three');

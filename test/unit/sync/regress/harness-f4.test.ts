@@ -6,7 +6,7 @@
  * and its replay imported the journal again over a `task` change made after the crash.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../../helpers/shared.js';
@@ -23,6 +23,13 @@ async function killedAfterImport(env: Env, imported: () => boolean): Promise<voi
   }
   expect(existsSync(join(env.ws, '.planager', 'journal.json'))).toBe(true);
   process.kill(-child.pid!, 'SIGKILL');
+  // The import is done; its wrapper only sleeps (hang-after): end it too, as `task` would have.
+  const pid = Number(readFileSync(join(env.ws, '.planager', 'importing.pid'), 'utf8'));
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
   env.sb.sabotage('import', null);
 }
 
@@ -79,5 +86,35 @@ describe('harness F4: a sync killed between the import and the note write, then 
     expect(env.byUuid(kite)!.description).toBe('kite n0 later');
     expect(env.read('a.norg')).toContain('(x) kite n0 later');
     await settle(env, ['apple n1']);
+  });
+
+  it('the first sync of a new database, killed so, then the new line edited: one task for it', async () => {
+    const env = setup({ 'a.norg': '* One\n  - ( ) apple n1\n' });
+    await killedAfterImport(env, () => env.sb.exportAll().some((t) => t.description === 'apple n1'));
+    if (process.env.F4_DEBUG) console.log(env.read('.planager/journal.json'));
+    env.edit('a.norg', 'apple n1', 'apple n2');
+    const r = await env.run();
+    if (process.env.F4_DEBUG) console.log(r.warnings, env.sb.exportAll());
+    expect(r.code).toBe(0);
+    await settle(env, ['apple n2']);
+  });
+
+  it('the killed sync\'s own `task import`, still running, is waited for before the replay', async () => {
+    // Only the sync's process dies (as when the editor's host is killed): its `task import`,
+    // in a process group of its own, goes on and writes a moment later.
+    const env = setup({ 'a.norg': '* One\n  - ( ) apple n1\n' });
+    env.sb.sabotage('import', 'slow');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'sync-child.ts'), env.ws], { cwd: ROOT, env: env.sb.env, stdio: 'ignore' });
+    const deadline = Date.now() + 15_000;
+    while (!existsSync(join(env.ws, '.planager', 'importing.pid'))) {
+      if (Date.now() > deadline) throw new Error('the import never started');
+      await sleep(5);
+    }
+    child.kill('SIGKILL');
+    env.sb.sabotage('import', null);
+    env.edit('a.norg', 'apple n1', 'apple n2');
+    expect((await env.run()).code).toBe(0);
+    await sleep(2_000);
+    await settle(env, ['apple n2']);
   });
 });
