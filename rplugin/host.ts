@@ -5,13 +5,26 @@
  * Neovim's end of the pipe closes, which also happens when Neovim is killed.
  */
 import { appendFileSync } from 'node:fs';
+import { readdir, readFile, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { attach } from 'neovim';
-import { extractObjects } from '../graph/index.js';
-import { parse } from '../parser/index.js';
-import { installHook, registerHost, Session, type SessionConfig, type SyncReport } from '../sync/index.js';
-import { editsByLine, editsFromChanges } from './edits.js';
+// The client alone, not the package's index (which also loads the plugin host and findNvim,
+// and with them child_process): less to read and compile at every start.
+import { attach } from 'neovim/lib/attach/attach.js';
+import type { Session, SessionConfig, SyncReport } from '../sync/index.js';
+import type * as EngineModule from './engine.js';
+
+/**
+ * The sync engine, the parser and the rest (rplugin/engine.ts, its own bundle) are loaded by
+ * the setup notification, not at start-up: the first answer (ping, :checkhealth) needs none of
+ * it. boot.ts provides the loader (with V8's code cache); without it, a plain require.
+ */
+let E: typeof EngineModule;
+function loadEngine(): typeof EngineModule {
+  const g = globalThis as { __planagerLoad?: (name: string) => unknown };
+  E ??= (g.__planagerLoad ? g.__planagerLoad('host-engine.cjs') : require(join(__dirname, 'host-engine.cjs'))) as typeof EngineModule;
+  return E;
+}
 
 const LOG = process.env.PLANAGER_LOG || join(tmpdir(), 'planager.log');
 const DEBUG = process.env.PLANAGER_LOG_LEVEL === 'debug';
@@ -129,7 +142,7 @@ async function pullBuffer(bufnr: number, path: string, attempt = 0): Promise<voi
   const text = info.lines.join('\n');
   let stale = false;
   const r = await session.pull(path, text, async (after) => {
-    const res = await lua("return require('planager')._apply(...)", [bufnr, info.tick, editsByLine(text, after), true]);
+    const res = await lua("return require('planager')._apply(...)", [bufnr, info.tick, E.editsByLine(text, after), true]);
     stale = res !== 'ok';
     return !stale;
   });
@@ -149,6 +162,78 @@ function scheduleRefresh(): void {
   }, 15);
 }
 
+/** Where Lua records a write until its push is confirmed (see lua/planager/pending.lua). */
+let pendingDir: string | null = null;
+const pendingEntry = (path: string) => join(pendingDir!, path.replace(/\//g, '%'));
+
+/** Remove a note's pending entry if it is still the one this push was for. */
+async function clearPending(path: string, token: string | null): Promise<void> {
+  if (!pendingDir) return;
+  try {
+    const text = await readFile(pendingEntry(path), 'utf8');
+    if (token === null || text.split('\n')[0] === token) await unlink(pendingEntry(path));
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * A write made while the host was not ready went to disk without its new ids: work them out
+ * now from the buffer and apply them (the buffer is written again, without autocommands), as
+ * BufWritePre would have. Returns false when the buffer changed since (then the next write
+ * does it, and the note stays pending), true when the push may go ahead from the file.
+ */
+async function prewriteLater(bufnr: number, path: string): Promise<boolean> {
+  const info = ((await lua("return require('planager')._buffer(...)", [bufnr]).catch(() => null)) as BufInfo | null) ?? null;
+  // The buffer is gone (or Neovim is): the push reads the file and adds the ids to it.
+  if (!info || info.path !== path) return true;
+  if (info.modified) return false;
+  const text = info.lines.join('\n');
+  const p = await session!.prewrite(path, text);
+  const edits = p ? E.editsFromChanges(text, p.changes) : [];
+  if (edits.length === 0) {
+    void lua("require('planager')._clean(...)", [bufnr, info.tick]).catch(() => {});
+    return true;
+  }
+  const res = await lua("return require('planager')._apply(...)", [bufnr, info.tick, edits, true]).catch(() => 'gone');
+  return res === 'ok' || res === 'gone';
+}
+
+/** After the pull on open: parse the note and load its state now, not at the first `:w`. */
+const warmed = new Set<string>();
+async function warmNote(bufnr: number, path: string): Promise<void> {
+  if (!session || warmed.has(path)) return;
+  warmed.add(path);
+  const info = ((await lua("return require('planager')._buffer(...)", [bufnr])) as BufInfo | null) ?? null;
+  if (!info || info.path !== path) return;
+  const text = info.lines.join('\n');
+  const p = await session.prewrite(path, text);
+  // A text that needs nothing: its first `:w` sends nothing at all.
+  if (p && p.changes.empty) await lua("require('planager')._clean(...)", [bufnr, info.tick]);
+}
+
+/**
+ * Notes whose push a previous Neovim did not see through (it quit right after the write):
+ * an open, unmodified buffer gets its ids as after a queued write; any other is pushed from
+ * its file (the sync adds the ids to it).
+ */
+async function pushPending(): Promise<void> {
+  if (!pendingDir) return;
+  const names = await readdir(pendingDir).catch(() => [] as string[]);
+  if (names.length === 0) return;
+  const open = await buffers().catch(() => [] as BufInfo[]);
+  for (const name of names) {
+    const path = name.replace(/%/g, '/');
+    if (!session!.locate(path)) continue;
+    const b = open.find((x) => x.path === path);
+    if (b && b.modified) continue; // its next write pushes it
+    if (b && !(await prewriteLater(b.bufnr, path))) continue;
+    const r = await session!.push(path);
+    reportProblems(r, 'push', [path]);
+    if (r?.ok) await clearPending(path, null);
+  }
+}
+
 let markReady: () => void = () => {};
 const ready = new Promise<void>((r) => (markReady = r));
 /** Requests that need the session wait for setup (sent just before them, as a notification). */
@@ -157,10 +242,18 @@ const EARLY = new Set(['ping', 'setup']);
 type Handler = (...args: never[]) => Promise<unknown> | unknown;
 const handlers: Record<string, Handler> = {
   ping: () => ({ pid: process.pid, version: process.env.PLANAGER_VERSION ?? 'dev', node: process.version }),
-  setup: async (config: SessionConfig & { hook?: boolean }) => {
+  setup: async (config: SessionConfig & { hook?: boolean; pendingDir?: string }) => {
+    // After the answers to what came with this notification (a ping): loading the engine
+    // takes a while, and the first answer need not wait for it.
+    await new Promise((r) => setImmediate(r));
+    const { Session, registerHost } = loadEngine();
     session = new Session(config);
+    pendingDir = config.pendingDir ?? null;
     unregister = await registerHost(() => scheduleRefresh());
+    await pushPending().catch((e) => log('ERROR', 'pending pushes', e));
     markReady();
+    // From now on the write path may ask (BufWritePre); before, writes were queued.
+    void lua("require('planager')._ready(...)", [process.pid]).catch((e) => log('ERROR', e));
     // The waiting import starts once the editor has settled after opening the note.
     setTimeout(() => {
       session?.tw.prepareStandby();
@@ -168,18 +261,29 @@ const handlers: Record<string, Handler> = {
     }, 200).unref();
     return { pid: process.pid };
   },
-  open: (bufnr: number, path: string) => pullBuffer(bufnr, path),
+  open: async (bufnr: number, path: string) => {
+    await pullBuffer(bufnr, path);
+    await warmNote(bufnr, path);
+  },
   prewrite: async (path: string, lines: string | string[]) => {
     const t0 = performance.now();
+    warmed.add(path);
     const text = typeof lines === 'string' ? lines : lines.join('\n');
     const p = await session!.prewrite(path, text);
-    const out = p ? editsFromChanges(text, p.changes) : [];
+    const out = p ? E.editsFromChanges(text, p.changes) : [];
     if (process.env.PLANAGER_TIMING) log('TIMING', `prewrite ${(performance.now() - t0).toFixed(2)} ms`);
     return out;
   },
-  postwrite: async (bufnr: number, path: string) => {
+  postwrite: async (bufnr: number, path: string, o: { queued?: boolean; push?: boolean; token?: string } = {}) => {
     const t0 = performance.now();
-    reportProblems(await session!.push(path), 'push', [path]);
+    warmed.add(path);
+    // Written before the host was ready: the ids first (or, if the buffer changed since, at
+    // its next write, which pushes).
+    if (o.queued && !(await prewriteLater(bufnr, path))) return;
+    if (o.push === false) return;
+    const r = await session!.push(path);
+    reportProblems(r, 'push', [path]);
+    if (!r || r.ok) await clearPending(path, o.token ?? null);
     if (process.env.PLANAGER_TIMING) log('TIMING', `push ${(performance.now() - t0).toFixed(2)} ms`);
     if (pullAfterWrite.delete(bufnr)) await pullBuffer(bufnr, path);
   },
@@ -195,7 +299,7 @@ const handlers: Record<string, Handler> = {
           open,
           async (path, after) => {
             const o = open.find((x) => x.path === path)!;
-            const res = await lua("return require('planager')._apply(...)", [o.bufnr, o.tick, editsByLine(o.text, after), true]);
+            const res = await lua("return require('planager')._apply(...)", [o.bufnr, o.tick, E.editsByLine(o.text, after), true]);
             stale = stale || res !== 'ok';
             return res === 'ok';
           },
@@ -217,7 +321,7 @@ const handlers: Record<string, Handler> = {
     // The innermost task whose item holds the cursor line (1-based).
     const text = lines.join('\n');
     const off = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
-    const t = extractObjects(parse(text), 'buffer')
+    const t = E.extractObjects(E.parse(text), 'buffer')
       .tasks.filter((x) => x.spans.item.from <= off && off <= x.spans.item.to)
       .pop();
     return t && t.id ? { id: t.id, description: t.description } : null;
@@ -227,7 +331,7 @@ const handlers: Record<string, Handler> = {
     const open = (await buffers()).filter((b) => !b.modified).map((b) => ({ ...b, text: b.lines.join('\n') }));
     const r = await session!.restore(path, id, n, open, async (p, after) => {
       const o = open.find((x) => x.path === p)!;
-      return (await lua("return require('planager')._apply(...)", [o.bufnr, o.tick, editsByLine(o.text, after), true])) === 'ok';
+      return (await lua("return require('planager')._apply(...)", [o.bufnr, o.tick, E.editsByLine(o.text, after), true])) === 'ok';
     });
     if ('notes' in r) reportProblems(r, 'restore');
     else notify('error', `restore: ${r.message}`);
@@ -236,7 +340,7 @@ const handlers: Record<string, Handler> = {
   },
   backups: () => session!.backups(),
   activity: (limit = 50) => session!.activity(limit),
-  hook_install: () => installHook(session!.tw),
+  hook_install: () => loadEngine().installHook(session!.tw),
 };
 
 nvim.on('request', (method: string, args: unknown[], resp: { send: (v: unknown, isError?: boolean) => void }) => {

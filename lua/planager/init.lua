@@ -54,5 +54,7 @@ M._buffer = rpc._buffer
 M._buffers = rpc._buffers
 M._diagnostics = rpc._diagnostics
 M._apply = rpc._apply
+M._ready = rpc._ready
+M._clean = rpc._clean
 
 return M
