@@ -178,25 +178,31 @@ async function clearPending(path: string, token: string | null): Promise<void> {
 }
 
 /**
- * A write made while the host was not ready went to disk without its new ids: work them out
- * now from the buffer and apply them (the buffer is written again, without autocommands), as
- * BufWritePre would have. Returns false when the buffer changed since (then the next write
- * does it, and the note stays pending), true when the push may go ahead from the file.
+ * The write path's ids and derived statuses, worked out after the write from the text it
+ * wrote (BufWritePost sends it) and applied to the buffer, which is written again without
+ * autocommands. 'ok': the file on disk is complete (nothing to add, or added); 'stale': the
+ * user typed since, nothing was applied and the push waits for the next write; 'gone': the
+ * buffer (or Neovim) is gone, and the push adds the ids to the file.
  */
-async function prewriteLater(bufnr: number, path: string): Promise<boolean> {
-  const info = ((await lua("return require('planager')._buffer(...)", [bufnr]).catch(() => null)) as BufInfo | null) ?? null;
-  // The buffer is gone (or Neovim is): the push reads the file and adds the ids to it.
-  if (!info || info.path !== path) return true;
-  if (info.modified) return false;
-  const text = info.lines.join('\n');
+async function completeWrite(bufnr: number, path: string, text: string, tick: number | null): Promise<'ok' | 'stale' | 'gone'> {
+  const t0 = performance.now();
   const p = await session!.prewrite(path, text);
   const edits = p ? E.editsFromChanges(text, p.changes) : [];
+  if (process.env.PLANAGER_TIMING) log('TIMING', `prewrite ${(performance.now() - t0).toFixed(2)} ms (${edits.length} edits)`);
   if (edits.length === 0) {
-    void lua("require('planager')._clean(...)", [bufnr, info.tick]).catch(() => {});
-    return true;
+    if (tick !== null) void lua("require('planager')._clean(...)", [bufnr, tick]).catch(() => {});
+    return 'ok';
   }
-  const res = await lua("return require('planager')._apply(...)", [bufnr, info.tick, edits, true]).catch(() => 'gone');
-  return res === 'ok' || res === 'gone';
+  const res = await lua("return require('planager')._apply(...)", [bufnr, tick, edits, true, true]).catch(() => 'gone');
+  return res === 'ok' ? 'ok' : res === 'stale' ? 'stale' : 'gone';
+}
+
+/** A buffer's text for completeWrite, when no BufWritePost sent it (pending from before). */
+async function bufferText(bufnr: number, path: string): Promise<{ text: string; tick: number } | 'modified' | null> {
+  const info = ((await lua("return require('planager')._buffer(...)", [bufnr]).catch(() => null)) as BufInfo | null) ?? null;
+  if (!info || info.path !== path) return null;
+  if (info.modified) return 'modified';
+  return { text: info.lines.join('\n'), tick: info.tick };
 }
 
 /** After the pull on open: parse the note and load its state now, not at the first `:w`. */
@@ -226,8 +232,11 @@ async function pushPending(): Promise<void> {
     const path = name.replace(/%/g, '/');
     if (!session!.locate(path)) continue;
     const b = open.find((x) => x.path === path);
-    if (b && b.modified) continue; // its next write pushes it
-    if (b && !(await prewriteLater(b.bufnr, path))) continue;
+    if (b) {
+      const t = await bufferText(b.bufnr, path);
+      if (t === 'modified') continue; // its next write pushes it
+      if (t && (await completeWrite(b.bufnr, path, t.text, t.tick)) === 'stale') continue;
+    }
     const r = await session!.push(path);
     reportProblems(r, 'push', [path]);
     if (r?.ok) await clearPending(path, null);
@@ -265,21 +274,11 @@ const handlers: Record<string, Handler> = {
     await pullBuffer(bufnr, path);
     await warmNote(bufnr, path);
   },
-  prewrite: async (path: string, lines: string | string[]) => {
+  postwrite: async (bufnr: number, path: string, o: { text?: string; tick?: number; push?: boolean; token?: string } = {}) => {
     const t0 = performance.now();
     warmed.add(path);
-    const text = typeof lines === 'string' ? lines : lines.join('\n');
-    const p = await session!.prewrite(path, text);
-    const out = p ? E.editsFromChanges(text, p.changes) : [];
-    if (process.env.PLANAGER_TIMING) log('TIMING', `prewrite ${(performance.now() - t0).toFixed(2)} ms`);
-    return out;
-  },
-  postwrite: async (bufnr: number, path: string, o: { queued?: boolean; push?: boolean; token?: string } = {}) => {
-    const t0 = performance.now();
-    warmed.add(path);
-    // Written before the host was ready: the ids first (or, if the buffer changed since, at
-    // its next write, which pushes).
-    if (o.queued && !(await prewriteLater(bufnr, path))) return;
+    // The ids first; when the user typed since, the next write does it all (it stays pending).
+    if (typeof o.text === 'string' && (await completeWrite(bufnr, path, o.text, o.tick ?? null)) === 'stale') return;
     if (o.push === false) return;
     const r = await session!.push(path);
     reportProblems(r, 'push', [path]);

@@ -88,67 +88,32 @@ function H.on_read(ev)
   end
 end
 
--- Buffers written while the host was not ready: their ids come after the write (the host
--- applies them to the buffer and writes it again, without autocommands), then the push.
-H.queued = {}
--- The changedtick at which a buffer's text was last found to need nothing at BufWritePre (no
--- id to add, no status to derive): a write at that tick sends nothing.
+-- The write path never waits for the host. The note goes to disk as typed; BufWritePost
+-- hands its text to the host in a notification (which also starts the host if need be) and
+-- returns. The host works out new ids and derived statuses from that text, applies them to
+-- the buffer as one undo step and writes it again (without autocommands), then pushes. A
+-- request at BufWritePre instead held a `:w` for the host's round trip (7-20 ms at 1,000
+-- tasks here, and all of Node's start-up when the host was not up yet).
+
+-- The changedtick at which a buffer's text was last found complete (no id to add, no status
+-- to derive): a write at that tick sends no text, only the push.
 H.clean = {}
 
---- The host says a buffer's text at `tick` needs no ids or derived statuses (planager.rpc).
+--- A buffer's text at `tick` is complete (the host found so, or its ids were just applied).
 ---@param bufnr integer
 ---@param tick integer
 function M._clean(bufnr, tick)
   H.clean[bufnr] = tick
 end
 
--- The milliseconds the write path held the editor (BufWritePre and BufWritePost, applying
--- the host's ids included), summed over the session; the bench reads it around a `:w`.
+-- The milliseconds the write path held the editor, summed over the session: BufWritePost,
+-- and applying the host's ids after it (planager.rpc._apply). The bench reads it around a `:w`.
 M.blocked = { total = 0 }
 
 function H.blocked(t0)
   local d = (require('planager.compat').uv.hrtime() - t0) / 1e6
   M.blocked.total = M.blocked.total + d
   return d
-end
-
-function H.on_write_pre(ev)
-  if not state.tracked(ev.buf) then
-    return
-  end
-  local uv = require('planager.compat').uv
-  local t0 = uv.hrtime()
-  local buf = ev.buf
-  local tick = vim.api.nvim_buf_get_changedtick(buf)
-  if H.clean[buf] == tick then
-    -- Nothing changed since the host last found this text complete.
-    H.blocked(t0)
-    return
-  end
-  if not host.ready() then
-    -- Never wait for Node to start: the write goes to disk as it is, and the host adds the
-    -- ids once it is up (BufWritePost queues it).
-    H.queued[buf] = true
-    H.blocked(t0)
-    return
-  end
-  H.queued[buf] = nil
-  -- One string, not a list of lines: a tenth of the encoding work on both sides of the pipe.
-  local edits, err = host.request('prewrite', state.path(buf), table.concat(buffer.lines(buf), '\n'))
-  if not edits then
-    H.blocked(t0)
-    return H.fail(err)
-  end
-  if #edits > 0 then
-    buffer.apply(buf, nil, edits, false)
-  end
-  -- Either way the buffer now holds a text that needs nothing more (ids and statuses are a
-  -- fixed point), until it changes.
-  H.clean[buf] = vim.api.nvim_buf_get_changedtick(buf)
-  local d = H.blocked(t0)
-  if vim.env.PLANAGER_TIMING then
-    host.log(string.format('TIMING BufWritePre %.2f ms (%d edits)', d, #edits))
-  end
 end
 
 function H.on_write_post(ev)
@@ -158,19 +123,24 @@ function H.on_write_post(ev)
   local uv = require('planager.compat').uv
   local t0 = uv.hrtime()
   local buf = ev.buf
-  local queued = H.queued[buf] == true
-  H.queued[buf] = nil
+  local tick = vim.api.nvim_buf_get_changedtick(buf)
   local push = state.cfg.push_on_write
-  if not push and not queued then
+  local text = nil
+  if H.clean[buf] ~= tick then
+    -- One string, not a list of lines: a tenth of the encoding work on both sides of the pipe.
+    text = table.concat(buffer.lines(buf), '\n')
+  elseif not push then
     return
   end
   local path = state.path(buf)
-  -- Recorded before anything is sent: if Neovim quits before the push is done, the next host
-  -- pushes it.
+  -- Recorded before anything is sent: if Neovim quits before the push is done (`:wq`), the
+  -- next host pushes it.
   local token = push and require('planager.pending').mark(path) or nil
-  -- A notification: it starts the host if need be, and never waits for it.
-  local _, err = host.notify('postwrite', buf, path, { queued = queued, push = push, token = token })
-  H.blocked(t0)
+  local _, err = host.notify('postwrite', buf, path, { text = text, tick = tick, push = push, token = token })
+  local d = H.blocked(t0)
+  if vim.env.PLANAGER_TIMING then
+    host.log(string.format('TIMING BufWritePost %.2f ms', d))
+  end
   H.fail(err)
 end
 
@@ -184,13 +154,12 @@ function H.autocmds(cfg)
   local group = vim.api.nvim_create_augroup('planager', { clear = true })
   local au = vim.api.nvim_create_autocmd
   au('BufReadPost', { group = group, pattern = '*.norg', callback = H.on_read })
-  au('BufWritePre', { group = group, pattern = '*.norg', callback = H.on_write_pre })
   au('BufWritePost', { group = group, pattern = '*.norg', callback = H.on_write_post })
   au('BufUnload', {
     group = group,
     pattern = '*.norg',
     callback = function(ev)
-      H.clean[ev.buf], H.queued[ev.buf] = nil, nil
+      H.clean[ev.buf] = nil
     end,
   })
   if cfg.conceal_ids then

@@ -126,10 +126,14 @@ end
 ---@param tick integer|nil the changedtick the edits were made against; nil: apply anyway
 ---@param edits table[]
 ---@param write boolean write the buffer after
+---@param complete? boolean the result needs no more ids or statuses (the write path's edits)
 ---@return 'ok'|'stale'|'gone'
-function M._apply(bufnr, tick, edits, write)
+function M._apply(bufnr, tick, edits, write, complete)
   local t0 = require('planager.compat').uv.hrtime()
   local res = buffer.apply(bufnr, tick, edits, write)
+  if res == 'ok' and complete == true then
+    require('planager.commands')._clean(bufnr, vim.api.nvim_buf_get_changedtick(bufnr))
+  end
   -- The editor waits for this too: it counts with the writes' blocked time.
   local b = require('planager.commands').blocked
   b.total = b.total + (require('planager.compat').uv.hrtime() - t0) / 1e6

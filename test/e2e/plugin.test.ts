@@ -59,15 +59,18 @@ describe('the Neovim plugin (headless Neovim, real task)', () => {
   it('writing pushes, and the file on disk holds the new ids and derived statuses', async () => {
     const v = await fresh();
     await v.cmd(`edit ${note()}`);
-    // With the host ready, BufWritePre adds the ids: the file is complete when :w returns.
     await v.waitFor(hostReady(v));
     // Finish the only child of "Tidy up" and add a new task.
     await v.nvim.request('nvim_buf_set_lines', [0, 4, 5, false, [(await v.lines())[4].replace('( )', '(x)')]]);
     await v.nvim.request('nvim_buf_set_lines', [0, 5, 5, false, ['  - ( ) Book the dentist']]);
     await v.cmd('write');
+    // The write went to disk as typed; right after it, the host adds the id and the parent's
+    // status to the buffer and writes it again (one undo step).
+    await v.waitFor(async () => /- \( \) Book the dentist %#[0-9a-f]{8}%/.test(readFileSync(note(), 'utf8')));
+    await v.waitFor(async () => /- \(x\) Tidy up/.test(readFileSync(note(), 'utf8')));
     const disk = readFileSync(note(), 'utf8');
-    expect(disk).toMatch(/- \( \) Book the dentist %#[0-9a-f]{8}%/);
-    expect(disk).toMatch(/- \(x\) Tidy up/);
+    expect((await v.lines()).join('\n') + '\n').toBe(disk);
+    expect(await v.lua<boolean>('return vim.bo.modified')).toBe(false);
     await v.waitFor(async () => sb.exportAll().some((t) => t.description === 'Book the dentist'));
     await v.waitFor(async () => sb.exportAll().find((t) => t.description === 'Tidy up')!.status === 'completed');
     const id = /Book the dentist %#([0-9a-f]{8})%/.exec(disk)![1];
@@ -158,6 +161,29 @@ describe('the Neovim plugin (headless Neovim, real task)', () => {
       await v.waitFor(async () => readFileSync(main).subarray(0, 8).toString() === 'PLNGRCC1' && readFileSync(main).length > 1000, 10_000);
     }
     expect(v.log()).not.toMatch(/ERROR/);
+  });
+
+  it('many one-line edits are applied in runs of whole lines: same text, cursor kept, one undo step', async () => {
+    const v = await fresh(false);
+    const lines = ['* Head', ...Array.from({ length: 30 }, (_, i) => `  - ( ) Task ${i}`), '* Tail', '  - ( ) Last'];
+    await v.cmd(`edit ${note()}`);
+    await v.nvim.request('nvim_buf_set_lines', [0, 0, -1, false, lines]);
+    await v.cmd('let &undolevels = &undolevels'); // close the undo block of the setup
+    await v.nvim.request('nvim_win_set_cursor', [0, [6, 10]]); // row 6 ("  - ( ) Task 4"), col 10
+    // Ids at the end of rows 1..30 (0-based) and 32, a status inside row 5 before the cursor; last first.
+    const edits: [number, number, number, number, string[]][] = [];
+    edits.push([32, lines[32].length, 32, lines[32].length, [' %#0000ffff%']]);
+    for (let r = 30; r >= 1; r--) {
+      edits.push([r, lines[r].length, r, lines[r].length, [` %#${(0x10000000 + r).toString(16)}%`]]);
+      if (r === 5) edits.push([5, 5, 5, 6, ['x|# A']]);
+    }
+    const want = lines.map((l, r) => (r >= 1 && r <= 30 ? `${r === 5 ? l.slice(0, 5) + 'x|# A' + l.slice(6) : l} %#${(0x10000000 + r).toString(16)}%` : r === 32 ? `${l} %#0000ffff%` : l));
+    expect(await v.lua<string>("return require('planager')._apply(vim.api.nvim_get_current_buf(), nil, ..., false)", edits)).toBe('ok');
+    expect(await v.lines()).toEqual(want);
+    // The cursor stays on the same character: 4 bytes were inserted before it on its line.
+    expect(await v.nvim.request('nvim_win_get_cursor', [0])).toEqual([6, 14]);
+    await v.cmd('undo');
+    expect(await v.lines()).toEqual(lines);
   });
 
   it('with the hook installed, an outside `task done` reaches the open buffer by itself', async () => {
