@@ -16,7 +16,6 @@
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
-import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import vm from 'node:vm';
 
@@ -25,6 +24,7 @@ const MAGIC = Buffer.from('PLNGRCC1');
 
 function cacheDir(): string {
   if (process.env.PLANAGER_CACHE) return process.env.PLANAGER_CACHE;
+  const { tmpdir, userInfo } = require('node:os') as typeof import('node:os');
   let who = 'user';
   try {
     who = String(userInfo().uid >= 0 ? userInfo().uid : userInfo().username);
@@ -121,4 +121,7 @@ function load(name: string): unknown {
 }
 
 (globalThis as { __planagerLoad?: (name: string) => unknown }).__planagerLoad = load;
+const t0 = performance.now();
 load('host-main.cjs');
+// With PLANAGER_TIMING: when (ms since the process started) boot began and the bundle ran.
+(globalThis as { __planagerBoot?: number[] }).__planagerBoot = [t0, performance.now()];

@@ -4,10 +4,9 @@
  * (edits.ts). Nothing but RPC goes to stdout; logs go to $PLANAGER_LOG. The host exits when
  * Neovim's end of the pipe closes, which also happens when Neovim is killed.
  */
-import { appendFileSync } from 'node:fs';
-import { readdir, readFile, unlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, readdir as readdirCb, readFile as readFileCb, unlink as unlinkCb } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 // The client alone, not the package's index (which also loads the plugin host and findNvim,
 // and with them child_process): less to read and compile at every start.
 import { attach } from 'neovim/lib/attach/attach.js';
@@ -26,7 +25,12 @@ function loadEngine(): typeof EngineModule {
   return E;
 }
 
-const LOG = process.env.PLANAGER_LOG || join(tmpdir(), 'planager.log');
+// Not node:fs/promises, not node:os at start-up: each costs Node more internal modules to load
+// (fs/promises brings readline), on the path to the first answer.
+const readdir = promisify(readdirCb);
+const readFile = promisify(readFileCb);
+const unlink = promisify(unlinkCb);
+const LOG = process.env.PLANAGER_LOG || join((require('node:os') as typeof import('node:os')).tmpdir(), 'planager.log');
 const DEBUG = process.env.PLANAGER_LOG_LEVEL === 'debug';
 function log(level: string, ...parts: unknown[]): void {
   try {
@@ -229,8 +233,14 @@ async function pushPending(): Promise<void> {
   if (names.length === 0) return;
   const open = await buffers().catch(() => [] as BufInfo[]);
   for (const name of names) {
-    const path = name.replace(/%/g, '/');
-    if (!session!.locate(path)) continue;
+    // The entry holds the token and the path (its name is the path with `/` as `%`).
+    const path = (await readFile(join(pendingDir, name), 'utf8').catch(() => '')).split('\n')[1] ?? '';
+    if (!path || !session!.locate(path)) continue;
+    // A note deleted since: nothing of it to push (a sync of the workspace handles its tasks).
+    if (!existsSync(path)) {
+      await clearPending(path, null);
+      continue;
+    }
     const b = open.find((x) => x.path === path);
     if (b) {
       const t = await bufferText(b.bufnr, path);
@@ -261,7 +271,7 @@ const handlers: Record<string, Handler> = {
     unregister = await registerHost(() => scheduleRefresh());
     await pushPending().catch((e) => log('ERROR', 'pending pushes', e));
     markReady();
-    // From now on the write path may ask (BufWritePre); before, writes were queued.
+    // Ready: for :checkhealth and the tests (the write path never waits for it).
     void lua("require('planager')._ready(...)", [process.pid]).catch((e) => log('ERROR', e));
     // The waiting import starts once the editor has settled after opening the note.
     setTimeout(() => {
@@ -342,7 +352,17 @@ const handlers: Record<string, Handler> = {
   hook_install: () => loadEngine().installHook(session!.tw),
 };
 
-nvim.on('request', (method: string, args: unknown[], resp: { send: (v: unknown, isError?: boolean) => void }) => {
+let firstRequest = true;
+// Straight from the transport: the client holds what Neovim sends until its own
+// nvim_get_api_info has been answered and decoded (≈10 ms at start, and the first answer
+// waited for it). Calls into Neovim (lua()) still wait for the client's API, as before.
+const transport = (nvim as unknown as { transport: { on(ev: string, f: (...a: never[]) => void): void } }).transport;
+transport.on('request', (method: string, args: unknown[], resp: { send: (v: unknown, isError?: boolean) => void }) => {
+  if (firstRequest && process.env.PLANAGER_TIMING) {
+    const b = (globalThis as { __planagerBoot?: number[] }).__planagerBoot ?? [];
+    log('TIMING', `start: boot ${b[0]?.toFixed(1)} ms, bundle ran ${b[1]?.toFixed(1)} ms, first request ${performance.now().toFixed(1)} ms after the process started`);
+  }
+  firstRequest = false;
   const h = handlers[method];
   if (!h) return resp.send(`planager: unknown request ${method}`, true);
   (EARLY.has(method) ? Promise.resolve() : ready)
@@ -354,7 +374,7 @@ nvim.on('request', (method: string, args: unknown[], resp: { send: (v: unknown, 
     });
 });
 
-nvim.on('notification', (method: string, args: unknown[]) => {
+transport.on('notification', (method: string, args: unknown[]) => {
   const h = handlers[method];
   if (!h) return log('WARN', `unknown notification ${method}`);
   (EARLY.has(method) ? Promise.resolve() : ready)
