@@ -281,12 +281,16 @@ export async function benchNewNote(): Promise<Row[]> {
     await a.n.command(`edit ${bare}`);
     plain.push((await writeTimed(a.n)).write);
     await a.stop();
+    // A note made in the editor, as a user makes one: the host is up (another note is open),
+    // `:edit` of a file that does not exist yet, 2,000 lines typed (pasted), then `:w`.
+    writeFileSync(join(ws, 'home.norg'), '* Home\n');
     const file = join(ws, `new-${r}.norg`);
-    writeFileSync(file, text);
     const b = await nvim(e);
     await b.n.lua(`require('planager').setup({ workspaces = { ... } })`, [ws]);
-    await b.n.command(`edit ${file}`);
+    await b.n.command(`edit ${join(ws, 'home.norg')}`);
     await ready(b.n);
+    await b.n.command(`edit ${file}`);
+    await b.n.lua(`vim.api.nvim_buf_set_lines(0, 0, -1, false, ...)`, [text.trimEnd().split('\n')]);
     const undo = join(dir, 'data', 'undo.data');
     const landing = grown(undo, statSync(undo, { throwIfNoEntry: false })?.size ?? 0, 30_000);
     const blocked = () => b.n.lua(`return require('planager.commands').blocked.total`, []) as Promise<number>;
