@@ -8,6 +8,7 @@
 --   planager.config    options, defaults, validation
 --   planager.host      the Node.js host process (start, requests, restarts)
 --   planager.buffer    applying the host's edits, concealing ids
+--   planager.pending   writes whose push is not confirmed yet (pushed by the next host)
 local M = {}
 
 local config = require('planager.config')
