@@ -94,7 +94,7 @@ const LINE_WARNING = /^(.+?\.norg):(\d+): ([\s\S]*)$/;
 function reportProblems(r: SyncReport | null | undefined, what: string, scope: string[] | null = null, clears = true): void {
   if (!r) return;
   if (!r.ok) notify(r.code === 1 ? 'warn' : 'error', `${what}: ${inEditorTerms(r.error?.message ?? '')}`);
-  for (const w of r.warnings) log('WARN', w);
+  for (const w of r.warnings) log('WARN', `${what}: ${w}`);
   const lines: { file: string; line: number; message: string }[] = [];
   const general: string[] = [];
   for (const w of r.warnings) {
@@ -104,6 +104,7 @@ function reportProblems(r: SyncReport | null | undefined, what: string, scope: s
   }
   // A pull re-reads only lines Taskwarrior changed: it adds problems but never clears them (a
   // write or a full sync, which read the note's changed lines, do).
+  if (process.env.PLANAGER_TIMING) log('TIMING', `${what} report: ok ${r.ok}, ${lines.length} line problem(s), clears ${clears}`);
   if ((r.ok || r.code === 1) && (clears || lines.length > 0)) void lua("require('planager')._diagnostics(...)", [scope, lines]).catch((e) => log('ERROR', e));
   // Warnings reach the user, not only the log: the first few, and how many more the log holds.
   if (general.length > 0) {
@@ -133,13 +134,17 @@ async function buffers(): Promise<BufInfo[]> {
 
 /** Buffers with unsaved changes are pulled right after their next write, never under the user. */
 const pullAfterWrite = new Set<number>();
+/** Writes (postwrite) under way, per note. */
+const writing = new Map<string, number>();
 
 /** Pull into one open buffer; recompute when the user typed meanwhile, never force. */
 async function pullBuffer(bufnr: number, path: string, attempt = 0): Promise<void> {
   if (!session) return;
   const info = ((await lua("return require('planager')._buffer(...)", [bufnr])) as BufInfo | null) ?? null;
   if (!info) return;
-  if (info.modified) {
+  // Unsaved changes, or a write of it still on its way (its push reports the note's line
+  // problems, which a pull that ran first would see cleared): pull after the write.
+  if (info.modified || (writing.get(path) ?? 0) > 0) {
     pullAfterWrite.add(bufnr);
     return;
   }
@@ -168,6 +173,8 @@ function scheduleRefresh(): void {
 
 /** Where Lua records a write until its push is confirmed (see lua/planager/pending.lua). */
 let pendingDir: string | null = null;
+/** The pid of the Neovim this host serves (its pending entries' tokens start with it). */
+let ownPid: number | null = null;
 const pendingEntry = (path: string) => join(pendingDir!, path.replace(/\//g, '%'));
 
 /** Remove a note's pending entry if it is still the one this push was for. */
@@ -234,7 +241,10 @@ async function pushPending(): Promise<void> {
   const open = await buffers().catch(() => [] as BufInfo[]);
   for (const name of names) {
     // The entry holds the token and the path (its name is the path with `/` as `%`).
-    const path = (await readFile(join(pendingDir, name), 'utf8').catch(() => '')).split('\n')[1] ?? '';
+    const [token = '', path = ''] = (await readFile(join(pendingDir, name), 'utf8').catch(() => '')).split('\n');
+    // This Neovim's own writes: their postwrite is right behind this setup, in the pipe (a
+    // second push here would also replace that push's line problems with none).
+    if (ownPid && token.startsWith(`${ownPid}.`)) continue;
     if (!path || !session!.locate(path)) continue;
     // A note deleted since: nothing of it to push (a sync of the workspace handles its tasks).
     if (!existsSync(path)) {
@@ -261,13 +271,14 @@ const EARLY = new Set(['ping', 'setup']);
 type Handler = (...args: never[]) => Promise<unknown> | unknown;
 const handlers: Record<string, Handler> = {
   ping: () => ({ pid: process.pid, version: process.env.PLANAGER_VERSION ?? 'dev', node: process.version }),
-  setup: async (config: SessionConfig & { hook?: boolean; pendingDir?: string }) => {
+  setup: async (config: SessionConfig & { hook?: boolean; pendingDir?: string; nvimPid?: number }) => {
     // After the answers to what came with this notification (a ping): loading the engine
     // takes a while, and the first answer need not wait for it.
     await new Promise((r) => setImmediate(r));
     const { Session, registerHost } = loadEngine();
     session = new Session(config);
     pendingDir = config.pendingDir ?? null;
+    ownPid = config.nvimPid ?? null;
     unregister = await registerHost(() => scheduleRefresh());
     await pushPending().catch((e) => log('ERROR', 'pending pushes', e));
     markReady();
@@ -287,14 +298,21 @@ const handlers: Record<string, Handler> = {
   postwrite: async (bufnr: number, path: string, o: { text?: string; tick?: number; push?: boolean; token?: string } = {}) => {
     const t0 = performance.now();
     warmed.add(path);
-    // The ids first; when the user typed since, the next write does it all (it stays pending).
-    if (typeof o.text === 'string' && (await completeWrite(bufnr, path, o.text, o.tick ?? null)) === 'stale') return;
-    if (o.push === false) return;
-    const r = await session!.push(path);
-    reportProblems(r, 'push', [path]);
-    if (!r || r.ok) await clearPending(path, o.token ?? null);
-    if (process.env.PLANAGER_TIMING) log('TIMING', `push ${(performance.now() - t0).toFixed(2)} ms`);
-    if (pullAfterWrite.delete(bufnr)) await pullBuffer(bufnr, path);
+    writing.set(path, (writing.get(path) ?? 0) + 1);
+    try {
+      // The ids first; when the user typed since, the next write does it all (it stays pending).
+      if (typeof o.text === 'string' && (await completeWrite(bufnr, path, o.text, o.tick ?? null)) === 'stale') return;
+      if (o.push === false) return;
+      const r = await session!.push(path);
+      reportProblems(r, 'push', [path]);
+      if (!r || r.ok) await clearPending(path, o.token ?? null);
+      if (process.env.PLANAGER_TIMING) log('TIMING', `push ${(performance.now() - t0).toFixed(2)} ms`);
+    } finally {
+      const n = (writing.get(path) ?? 1) - 1;
+      if (n > 0) writing.set(path, n);
+      else writing.delete(path);
+    }
+    if (!writing.has(path) && pullAfterWrite.delete(bufnr)) await pullBuffer(bufnr, path);
   },
   sync: async (force = false) => {
     const started = Date.now();

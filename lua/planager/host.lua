@@ -85,6 +85,7 @@ function H.session_config()
     timeoutMs = c.timeout * 1000,
     standby = c.standby,
     pendingDir = M.pending_dir(),
+    nvimPid = vim.fn.getpid(),
   }
 end
 
