@@ -136,6 +136,13 @@ async function buffers(): Promise<BufInfo[]> {
 const pullAfterWrite = new Set<number>();
 /** Writes (postwrite) under way, per note. */
 const writing = new Map<string, number>();
+/**
+ * A sync reads the open buffers: it waits for the writes ahead of it (`:PlanagerSync` writes
+ * unsaved notes first) to have their ids applied and pushed, or it would read them without.
+ */
+async function writesDone(): Promise<void> {
+  while (writing.size > 0) await new Promise((r) => setTimeout(r, 5));
+}
 
 /** Pull into one open buffer; recompute when the user typed meanwhile, never force. */
 async function pullBuffer(bufnr: number, path: string, attempt = 0): Promise<void> {
@@ -318,6 +325,7 @@ const handlers: Record<string, Handler> = {
     const started = Date.now();
     const slow = setTimeout(() => void lua("require('planager')._progress(...)", ['syncing…']).catch(() => {}), 300);
     let reports: SyncReport[] = [];
+    await writesDone();
     try {
       for (let attempt = 0; attempt < 3; attempt++) {
         const open = (await buffers()).map((b) => ({ ...b, text: b.lines.join('\n') }));
@@ -355,6 +363,7 @@ const handlers: Record<string, Handler> = {
   },
   history: async (path: string, id: string) => session!.history(path, id),
   restore: async (path: string, id: string, n: number) => {
+    await writesDone();
     const open = (await buffers()).filter((b) => !b.modified).map((b) => ({ ...b, text: b.lines.join('\n') }));
     const r = await session!.restore(path, id, n, open, async (p, after) => {
       const o = open.find((x) => x.path === p)!;
