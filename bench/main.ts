@@ -9,7 +9,8 @@ import { benchGraph } from './graph.js';
 import { benchParser } from './parser.js';
 import { benchSync } from './sync.js';
 import { benchBigNote } from './bignote.js';
-import { benchNvim } from './nvim.js';
+import { benchColdStart, benchNewNote, benchNvim } from './nvim.js';
+import { report } from './measure.js';
 
 function shared(): string | null {
   for (const c of [process.env.PLANAGER_SHARED, resolve('test', 'fixtures')]) if (c && existsSync(join(c, 'norg'))) return c;
@@ -25,4 +26,7 @@ if (want('graph')) benchGraph();
 if (want('sync')) await benchSync();
 if (want('sync') || want('bignote')) await benchBigNote();
 if (want('nvim')) await benchNvim();
+// Parts of the Neovim benchmark on their own (`npm run bench -- nvim-new nvim-cold`).
+if (only.includes('nvim-new')) report('Neovim: a new note', await benchNewNote());
+if (only.includes('nvim-cold')) report('Neovim: host cold start', await benchColdStart());
 process.exit(0);

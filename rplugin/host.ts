@@ -4,16 +4,33 @@
  * (edits.ts). Nothing but RPC goes to stdout; logs go to $PLANAGER_LOG. The host exits when
  * Neovim's end of the pipe closes, which also happens when Neovim is killed.
  */
-import { appendFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, readdir as readdirCb, readFile as readFileCb, unlink as unlinkCb } from 'node:fs';
 import { join } from 'node:path';
-import { attach } from 'neovim';
-import { extractObjects } from '../graph/index.js';
-import { parse } from '../parser/index.js';
-import { installHook, registerHost, Session, type SessionConfig, type SyncReport } from '../sync/index.js';
-import { editsByLine, editsFromChanges } from './edits.js';
+import { promisify } from 'node:util';
+// The client alone, not the package's index (which also loads the plugin host and findNvim,
+// and with them child_process): less to read and compile at every start.
+import { attach } from 'neovim/lib/attach/attach.js';
+import type { Session, SessionConfig, SyncReport } from '../sync/index.js';
+import type * as EngineModule from './engine.js';
 
-const LOG = process.env.PLANAGER_LOG || join(tmpdir(), 'planager.log');
+/**
+ * The sync engine, the parser and the rest (rplugin/engine.ts, its own bundle) are loaded by
+ * the setup notification, not at start-up: the first answer (ping, :checkhealth) needs none of
+ * it. boot.ts provides the loader (with V8's code cache); without it, a plain require.
+ */
+let E: typeof EngineModule;
+function loadEngine(): typeof EngineModule {
+  const g = globalThis as { __planagerLoad?: (name: string) => unknown };
+  E ??= (g.__planagerLoad ? g.__planagerLoad('host-engine.cjs') : require(join(__dirname, 'host-engine.cjs'))) as typeof EngineModule;
+  return E;
+}
+
+// Not node:fs/promises, not node:os at start-up: each costs Node more internal modules to load
+// (fs/promises brings readline), on the path to the first answer.
+const readdir = promisify(readdirCb);
+const readFile = promisify(readFileCb);
+const unlink = promisify(unlinkCb);
+const LOG = process.env.PLANAGER_LOG || join((require('node:os') as typeof import('node:os')).tmpdir(), 'planager.log');
 const DEBUG = process.env.PLANAGER_LOG_LEVEL === 'debug';
 function log(level: string, ...parts: unknown[]): void {
   try {
@@ -77,7 +94,7 @@ const LINE_WARNING = /^(.+?\.norg):(\d+): ([\s\S]*)$/;
 function reportProblems(r: SyncReport | null | undefined, what: string, scope: string[] | null = null, clears = true): void {
   if (!r) return;
   if (!r.ok) notify(r.code === 1 ? 'warn' : 'error', `${what}: ${inEditorTerms(r.error?.message ?? '')}`);
-  for (const w of r.warnings) log('WARN', w);
+  for (const w of r.warnings) log('WARN', `${what}: ${w}`);
   const lines: { file: string; line: number; message: string }[] = [];
   const general: string[] = [];
   for (const w of r.warnings) {
@@ -87,6 +104,7 @@ function reportProblems(r: SyncReport | null | undefined, what: string, scope: s
   }
   // A pull re-reads only lines Taskwarrior changed: it adds problems but never clears them (a
   // write or a full sync, which read the note's changed lines, do).
+  if (process.env.PLANAGER_TIMING) log('TIMING', `${what} report: ok ${r.ok}, ${lines.length} line problem(s), clears ${clears}`);
   if ((r.ok || r.code === 1) && (clears || lines.length > 0)) void lua("require('planager')._diagnostics(...)", [scope, lines]).catch((e) => log('ERROR', e));
   // Warnings reach the user, not only the log: the first few, and how many more the log holds.
   if (general.length > 0) {
@@ -116,20 +134,31 @@ async function buffers(): Promise<BufInfo[]> {
 
 /** Buffers with unsaved changes are pulled right after their next write, never under the user. */
 const pullAfterWrite = new Set<number>();
+/** Writes (postwrite) under way, per note. */
+const writing = new Map<string, number>();
+/**
+ * A sync reads the open buffers: it waits for the writes ahead of it (`:PlanagerSync` writes
+ * unsaved notes first) to have their ids applied and pushed, or it would read them without.
+ */
+async function writesDone(): Promise<void> {
+  while (writing.size > 0) await new Promise((r) => setTimeout(r, 5));
+}
 
 /** Pull into one open buffer; recompute when the user typed meanwhile, never force. */
 async function pullBuffer(bufnr: number, path: string, attempt = 0): Promise<void> {
   if (!session) return;
   const info = ((await lua("return require('planager')._buffer(...)", [bufnr])) as BufInfo | null) ?? null;
   if (!info) return;
-  if (info.modified) {
+  // Unsaved changes, or a write of it still on its way (its push reports the note's line
+  // problems, which a pull that ran first would see cleared): pull after the write.
+  if (info.modified || (writing.get(path) ?? 0) > 0) {
     pullAfterWrite.add(bufnr);
     return;
   }
   const text = info.lines.join('\n');
   let stale = false;
   const r = await session.pull(path, text, async (after) => {
-    const res = await lua("return require('planager')._apply(...)", [bufnr, info.tick, editsByLine(text, after), true]);
+    const res = await lua("return require('planager')._apply(...)", [bufnr, info.tick, E.editsByLine(text, after), true]);
     stale = res !== 'ok';
     return !stale;
   });
@@ -149,6 +178,98 @@ function scheduleRefresh(): void {
   }, 15);
 }
 
+/** Where Lua records a write until its push is confirmed (see lua/planager/pending.lua). */
+let pendingDir: string | null = null;
+/** The pid of the Neovim this host serves (its pending entries' tokens start with it). */
+let ownPid: number | null = null;
+const pendingEntry = (path: string) => join(pendingDir!, path.replace(/\//g, '%'));
+
+/** Remove a note's pending entry if it is still the one this push was for. */
+async function clearPending(path: string, token: string | null): Promise<void> {
+  if (!pendingDir) return;
+  try {
+    const text = await readFile(pendingEntry(path), 'utf8');
+    if (token === null || text.split('\n')[0] === token) await unlink(pendingEntry(path));
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * The write path's ids and derived statuses, worked out after the write from the text it
+ * wrote (BufWritePost sends it) and applied to the buffer, which is written again without
+ * autocommands. 'ok': the file on disk is complete (nothing to add, or added); 'stale': the
+ * user typed since, nothing was applied and the push waits for the next write; 'gone': the
+ * buffer (or Neovim) is gone, and the push adds the ids to the file.
+ */
+async function completeWrite(bufnr: number, path: string, text: string, tick: number | null): Promise<'ok' | 'stale' | 'gone'> {
+  const t0 = performance.now();
+  const p = await session!.prewrite(path, text);
+  const edits = p ? E.editsFromChanges(text, p.changes) : [];
+  if (process.env.PLANAGER_TIMING) log('TIMING', `prewrite ${(performance.now() - t0).toFixed(2)} ms (${edits.length} edits)`);
+  if (edits.length === 0) {
+    if (tick !== null) void lua("require('planager')._clean(...)", [bufnr, tick]).catch(() => {});
+    return 'ok';
+  }
+  const res = await lua("return require('planager')._apply(...)", [bufnr, tick, edits, true, true]).catch(() => 'gone');
+  return res === 'ok' ? 'ok' : res === 'stale' ? 'stale' : 'gone';
+}
+
+/** A buffer's text for completeWrite, when no BufWritePost sent it (pending from before). */
+async function bufferText(bufnr: number, path: string): Promise<{ text: string; tick: number } | 'modified' | null> {
+  const info = ((await lua("return require('planager')._buffer(...)", [bufnr]).catch(() => null)) as BufInfo | null) ?? null;
+  if (!info || info.path !== path) return null;
+  if (info.modified) return 'modified';
+  return { text: info.lines.join('\n'), tick: info.tick };
+}
+
+/** After the pull on open: parse the note and load its state now, not at the first `:w`. */
+const warmed = new Set<string>();
+async function warmNote(bufnr: number, path: string): Promise<void> {
+  if (!session || warmed.has(path)) return;
+  warmed.add(path);
+  const info = ((await lua("return require('planager')._buffer(...)", [bufnr])) as BufInfo | null) ?? null;
+  if (!info || info.path !== path) return;
+  const text = info.lines.join('\n');
+  const p = await session.prewrite(path, text);
+  // A text that needs nothing: its first `:w` sends nothing at all.
+  if (p && p.changes.empty) await lua("require('planager')._clean(...)", [bufnr, info.tick]);
+}
+
+/**
+ * Notes whose push a previous Neovim did not see through (it quit right after the write):
+ * an open, unmodified buffer gets its ids as after a queued write; any other is pushed from
+ * its file (the sync adds the ids to it).
+ */
+async function pushPending(): Promise<void> {
+  if (!pendingDir) return;
+  const names = await readdir(pendingDir).catch(() => [] as string[]);
+  if (names.length === 0) return;
+  const open = await buffers().catch(() => [] as BufInfo[]);
+  for (const name of names) {
+    // The entry holds the token and the path (its name is the path with `/` as `%`).
+    const [token = '', path = ''] = (await readFile(join(pendingDir, name), 'utf8').catch(() => '')).split('\n');
+    // This Neovim's own writes: their postwrite is right behind this setup, in the pipe (a
+    // second push here would also replace that push's line problems with none).
+    if (ownPid && token.startsWith(`${ownPid}.`)) continue;
+    if (!path || !session!.locate(path)) continue;
+    // A note deleted since: nothing of it to push (a sync of the workspace handles its tasks).
+    if (!existsSync(path)) {
+      await clearPending(path, null);
+      continue;
+    }
+    const b = open.find((x) => x.path === path);
+    if (b) {
+      const t = await bufferText(b.bufnr, path);
+      if (t === 'modified') continue; // its next write pushes it
+      if (t && (await completeWrite(b.bufnr, path, t.text, t.tick)) === 'stale') continue;
+    }
+    const r = await session!.push(path);
+    reportProblems(r, 'push', [path]);
+    if (r?.ok) await clearPending(path, null);
+  }
+}
+
 let markReady: () => void = () => {};
 const ready = new Promise<void>((r) => (markReady = r));
 /** Requests that need the session wait for setup (sent just before them, as a notification). */
@@ -157,10 +278,19 @@ const EARLY = new Set(['ping', 'setup']);
 type Handler = (...args: never[]) => Promise<unknown> | unknown;
 const handlers: Record<string, Handler> = {
   ping: () => ({ pid: process.pid, version: process.env.PLANAGER_VERSION ?? 'dev', node: process.version }),
-  setup: async (config: SessionConfig & { hook?: boolean }) => {
+  setup: async (config: SessionConfig & { hook?: boolean; pendingDir?: string; nvimPid?: number }) => {
+    // After the answers to what came with this notification (a ping): loading the engine
+    // takes a while, and the first answer need not wait for it.
+    await new Promise((r) => setImmediate(r));
+    const { Session, registerHost } = loadEngine();
     session = new Session(config);
+    pendingDir = config.pendingDir ?? null;
+    ownPid = config.nvimPid ?? null;
     unregister = await registerHost(() => scheduleRefresh());
+    await pushPending().catch((e) => log('ERROR', 'pending pushes', e));
     markReady();
+    // Ready: for :checkhealth and the tests (the write path never waits for it).
+    void lua("require('planager')._ready(...)", [process.pid]).catch((e) => log('ERROR', e));
     // The waiting import starts once the editor has settled after opening the note.
     setTimeout(() => {
       session?.tw.prepareStandby();
@@ -168,25 +298,34 @@ const handlers: Record<string, Handler> = {
     }, 200).unref();
     return { pid: process.pid };
   },
-  open: (bufnr: number, path: string) => pullBuffer(bufnr, path),
-  prewrite: async (path: string, lines: string | string[]) => {
-    const t0 = performance.now();
-    const text = typeof lines === 'string' ? lines : lines.join('\n');
-    const p = await session!.prewrite(path, text);
-    const out = p ? editsFromChanges(text, p.changes) : [];
-    if (process.env.PLANAGER_TIMING) log('TIMING', `prewrite ${(performance.now() - t0).toFixed(2)} ms`);
-    return out;
+  open: async (bufnr: number, path: string) => {
+    await pullBuffer(bufnr, path);
+    await warmNote(bufnr, path);
   },
-  postwrite: async (bufnr: number, path: string) => {
+  postwrite: async (bufnr: number, path: string, o: { text?: string; tick?: number; push?: boolean; token?: string } = {}) => {
     const t0 = performance.now();
-    reportProblems(await session!.push(path), 'push', [path]);
-    if (process.env.PLANAGER_TIMING) log('TIMING', `push ${(performance.now() - t0).toFixed(2)} ms`);
-    if (pullAfterWrite.delete(bufnr)) await pullBuffer(bufnr, path);
+    warmed.add(path);
+    writing.set(path, (writing.get(path) ?? 0) + 1);
+    try {
+      // The ids first; when the user typed since, the next write does it all (it stays pending).
+      if (typeof o.text === 'string' && (await completeWrite(bufnr, path, o.text, o.tick ?? null)) === 'stale') return;
+      if (o.push === false) return;
+      const r = await session!.push(path);
+      reportProblems(r, 'push', [path]);
+      if (!r || r.ok) await clearPending(path, o.token ?? null);
+      if (process.env.PLANAGER_TIMING) log('TIMING', `push ${(performance.now() - t0).toFixed(2)} ms`);
+    } finally {
+      const n = (writing.get(path) ?? 1) - 1;
+      if (n > 0) writing.set(path, n);
+      else writing.delete(path);
+    }
+    if (!writing.has(path) && pullAfterWrite.delete(bufnr)) await pullBuffer(bufnr, path);
   },
   sync: async (force = false) => {
     const started = Date.now();
     const slow = setTimeout(() => void lua("require('planager')._progress(...)", ['syncing…']).catch(() => {}), 300);
     let reports: SyncReport[] = [];
+    await writesDone();
     try {
       for (let attempt = 0; attempt < 3; attempt++) {
         const open = (await buffers()).map((b) => ({ ...b, text: b.lines.join('\n') }));
@@ -195,7 +334,7 @@ const handlers: Record<string, Handler> = {
           open,
           async (path, after) => {
             const o = open.find((x) => x.path === path)!;
-            const res = await lua("return require('planager')._apply(...)", [o.bufnr, o.tick, editsByLine(o.text, after), true]);
+            const res = await lua("return require('planager')._apply(...)", [o.bufnr, o.tick, E.editsByLine(o.text, after), true]);
             stale = stale || res !== 'ok';
             return res === 'ok';
           },
@@ -217,17 +356,18 @@ const handlers: Record<string, Handler> = {
     // The innermost task whose item holds the cursor line (1-based).
     const text = lines.join('\n');
     const off = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
-    const t = extractObjects(parse(text), 'buffer')
+    const t = E.extractObjects(E.parse(text), 'buffer')
       .tasks.filter((x) => x.spans.item.from <= off && off <= x.spans.item.to)
       .pop();
     return t && t.id ? { id: t.id, description: t.description } : null;
   },
   history: async (path: string, id: string) => session!.history(path, id),
   restore: async (path: string, id: string, n: number) => {
+    await writesDone();
     const open = (await buffers()).filter((b) => !b.modified).map((b) => ({ ...b, text: b.lines.join('\n') }));
     const r = await session!.restore(path, id, n, open, async (p, after) => {
       const o = open.find((x) => x.path === p)!;
-      return (await lua("return require('planager')._apply(...)", [o.bufnr, o.tick, editsByLine(o.text, after), true])) === 'ok';
+      return (await lua("return require('planager')._apply(...)", [o.bufnr, o.tick, E.editsByLine(o.text, after), true])) === 'ok';
     });
     if ('notes' in r) reportProblems(r, 'restore');
     else notify('error', `restore: ${r.message}`);
@@ -236,10 +376,20 @@ const handlers: Record<string, Handler> = {
   },
   backups: () => session!.backups(),
   activity: (limit = 50) => session!.activity(limit),
-  hook_install: () => installHook(session!.tw),
+  hook_install: () => loadEngine().installHook(session!.tw),
 };
 
-nvim.on('request', (method: string, args: unknown[], resp: { send: (v: unknown, isError?: boolean) => void }) => {
+let firstRequest = true;
+// Straight from the transport: the client holds what Neovim sends until its own
+// nvim_get_api_info has been answered and decoded (≈10 ms at start, and the first answer
+// waited for it). Calls into Neovim (lua()) still wait for the client's API, as before.
+const transport = (nvim as unknown as { transport: { on(ev: string, f: (...a: never[]) => void): void } }).transport;
+transport.on('request', (method: string, args: unknown[], resp: { send: (v: unknown, isError?: boolean) => void }) => {
+  if (firstRequest && process.env.PLANAGER_TIMING) {
+    const b = (globalThis as { __planagerBoot?: number[] }).__planagerBoot ?? [];
+    log('TIMING', `start: boot ${b[0]?.toFixed(1)} ms, bundle ran ${b[1]?.toFixed(1)} ms, first request ${performance.now().toFixed(1)} ms after the process started`);
+  }
+  firstRequest = false;
   const h = handlers[method];
   if (!h) return resp.send(`planager: unknown request ${method}`, true);
   (EARLY.has(method) ? Promise.resolve() : ready)
@@ -251,7 +401,7 @@ nvim.on('request', (method: string, args: unknown[], resp: { send: (v: unknown, 
     });
 });
 
-nvim.on('notification', (method: string, args: unknown[]) => {
+transport.on('notification', (method: string, args: unknown[]) => {
   const h = handlers[method];
   if (!h) return log('WARN', `unknown notification ${method}`);
   (EARLY.has(method) ? Promise.resolve() : ready)

@@ -8,12 +8,24 @@ const common = { bundle: true, platform: 'node', target: 'node18', format: 'esm'
 // Bundled CommonJS dependencies (the neovim client) need a require in ESM output.
 const banner = { js: "import { createRequire as __planagerRequire } from 'node:module'; const require = __planagerRequire(import.meta.url);" };
 
+// The neovim client requires winston (and with it ~300 KB of logging code) for a default
+// logger; the host always passes its own, so the client's logger module is a no-op here.
+const noWinston = {
+  name: 'no-winston',
+  setup(b) {
+    b.onResolve({ filter: /\/utils\/logger(\.js)?$/ }, (a) => (a.importer.includes('node_modules/neovim/') ? { path: 'neovim-logger', namespace: 'stub' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+      contents: 'const quiet = { info() {}, warn() {}, error() {}, debug() {}, level: "error" }; exports.getLogger = () => quiet;',
+      loader: 'js',
+    }));
+  },
+};
+
 const entries = [
   { in: 'index.ts', out: 'dist/index.js' },
   { in: 'cli/bin.ts', out: 'dist/cli.js', shebang: true },
   { in: 'bench/main.ts', out: 'dist/bench.js', dev: true },
 ];
-if (existsSync('rplugin/host.ts')) entries.push({ in: 'rplugin/host.ts', out: 'dist/host.js' });
 
 await Promise.all(
   entries.map((e) =>
@@ -27,6 +39,17 @@ await Promise.all(
     }),
   ),
 );
+if (existsSync('rplugin/host.ts')) {
+  // The host: dist/host.cjs (rplugin/boot.ts, Node built-ins only) loads two CommonJS bundles
+  // through V8's code cache (vm.Script takes a script, not a module): the RPC glue with the
+  // neovim client at start, the engine at setup. Minified: less to read and checksum.
+  const host = { ...common, format: 'cjs', external: ['@lezer/*'], minify: true, banner: undefined };
+  await Promise.all([
+    build({ ...host, entryPoints: ['rplugin/host.ts'], outfile: 'dist/host-main.cjs', plugins: [noWinston] }),
+    build({ ...host, entryPoints: ['rplugin/engine.ts'], outfile: 'dist/host-engine.cjs' }),
+    build({ ...host, entryPoints: ['rplugin/boot.ts'], outfile: 'dist/host.cjs', sourcemap: false, minify: false }),
+  ]);
+}
 chmodSync('dist/cli.js', 0o755);
 if (!process.argv.includes('--no-types')) {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });

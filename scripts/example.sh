@@ -26,7 +26,7 @@ if [ ! -d node_modules ]; then
   echo "== npm ci"
   npm ci --no-audit --no-fund >/dev/null
 fi
-if [ ! -f dist/cli.js ] || [ ! -f dist/host.js ] || [ -n "$(find parser graph sync rplugin cli index.ts -newer dist/cli.js -name '*.ts' 2>/dev/null | head -n 1)" ]; then
+if [ ! -f dist/cli.js ] || [ ! -f dist/host.cjs ] || [ -n "$(find parser graph sync rplugin cli index.ts -newer dist/cli.js -name '*.ts' 2>/dev/null | head -n 1)" ]; then
   echo "== building"
   node scripts/build.mjs --no-types
 fi

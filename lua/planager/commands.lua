@@ -88,30 +88,59 @@ function H.on_read(ev)
   end
 end
 
-function H.on_write_pre(ev)
+-- The write path never waits for the host. The note goes to disk as typed; BufWritePost
+-- hands its text to the host in a notification (which also starts the host if need be) and
+-- returns. The host works out new ids and derived statuses from that text, applies them to
+-- the buffer as one undo step and writes it again (without autocommands), then pushes. A
+-- request at BufWritePre instead held a `:w` for the host's round trip (7-20 ms at 1,000
+-- tasks here, and all of Node's start-up when the host was not up yet).
+
+-- The changedtick at which a buffer's text was last found complete (no id to add, no status
+-- to derive): a write at that tick sends no text, only the push.
+H.clean = {}
+
+--- A buffer's text at `tick` is complete (the host found so, or its ids were just applied).
+---@param bufnr integer
+---@param tick integer
+function M._clean(bufnr, tick)
+  H.clean[bufnr] = tick
+end
+
+-- The milliseconds the write path held the editor, summed over the session: BufWritePost,
+-- and applying the host's ids after it (planager.rpc._apply). The bench reads it around a `:w`.
+M.blocked = { total = 0 }
+
+function H.blocked(t0)
+  local d = (require('planager.compat').uv.hrtime() - t0) / 1e6
+  M.blocked.total = M.blocked.total + d
+  return d
+end
+
+function H.on_write_post(ev)
   if not state.tracked(ev.buf) then
     return
   end
   local uv = require('planager.compat').uv
-  local t0 = vim.env.PLANAGER_TIMING and uv.hrtime()
-  -- One string, not a list of lines: a tenth of the encoding work on both sides of the pipe.
-  local edits, err = host.request('prewrite', state.path(ev.buf), table.concat(buffer.lines(ev.buf), '\n'))
-  if t0 then
-    host.log(string.format('TIMING prewrite round trip %.2f ms', (uv.hrtime() - t0) / 1e6))
-  end
-  if not edits then
-    return H.fail(err)
-  end
-  if #edits > 0 then
-    buffer.apply(ev.buf, nil, edits, false)
-  end
-end
-
-function H.on_write_post(ev)
-  if not state.tracked(ev.buf) or not state.cfg.push_on_write then
+  local t0 = uv.hrtime()
+  local buf = ev.buf
+  local tick = vim.api.nvim_buf_get_changedtick(buf)
+  local push = state.cfg.push_on_write
+  local text = nil
+  if H.clean[buf] ~= tick then
+    -- One string, not a list of lines: a tenth of the encoding work on both sides of the pipe.
+    text = table.concat(buffer.lines(buf), '\n')
+  elseif not push then
     return
   end
-  local _, err = host.notify('postwrite', ev.buf, state.path(ev.buf))
+  local path = state.path(buf)
+  -- Recorded before anything is sent: if Neovim quits before the push is done (`:wq`), the
+  -- next host pushes it.
+  local token = push and require('planager.pending').mark(path) or nil
+  local _, err = host.notify('postwrite', buf, path, { text = text, tick = tick, push = push, token = token })
+  local d = H.blocked(t0)
+  if vim.env.PLANAGER_TIMING then
+    host.log(string.format('TIMING BufWritePost %.2f ms', d))
+  end
   H.fail(err)
 end
 
@@ -125,8 +154,14 @@ function H.autocmds(cfg)
   local group = vim.api.nvim_create_augroup('planager', { clear = true })
   local au = vim.api.nvim_create_autocmd
   au('BufReadPost', { group = group, pattern = '*.norg', callback = H.on_read })
-  au('BufWritePre', { group = group, pattern = '*.norg', callback = H.on_write_pre })
   au('BufWritePost', { group = group, pattern = '*.norg', callback = H.on_write_post })
+  au('BufUnload', {
+    group = group,
+    pattern = '*.norg',
+    callback = function(ev)
+      H.clean[ev.buf] = nil
+    end,
+  })
   if cfg.conceal_ids then
     au('BufWinEnter', { group = group, pattern = '*.norg', callback = H.conceal_current })
     -- `:split` copies 'conceallevel' but not the window's matches, and fires no BufWinEnter.

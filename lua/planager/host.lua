@@ -1,7 +1,9 @@
 -- The TypeScript host: started lazily with jobstart({node, host}, {rpc = true}) on the first
 -- tracked buffer, restarted once if it crashes, gone with Neovim (its stdin closes).
+-- "Running" is the process; "ready" is its own word (it calls _ready once setup is done):
+-- nothing on the write path sends a request before that, so a write never waits for Node.
 local M = {}
-local H = { chan = nil, restarts = 0, stopping = false, leaving = false, started_at = nil }
+local H = { chan = nil, ready = false, restarts = 0, stopping = false, leaving = false, started_at = nil }
 
 -- The config lives in planager.state (set by setup()); read it there, never copy it.
 local state = require('planager.state')
@@ -14,7 +16,7 @@ function M.root()
 end
 
 function M.script()
-  return M.root() .. '/dist/host.js'
+  return M.root() .. '/dist/host.cjs'
 end
 
 function H.log(msg)
@@ -38,6 +40,29 @@ function M.channel()
   return H.chan
 end
 
+--- Has the running host finished its setup (it answers at once)?
+function M.ready()
+  return H.chan ~= nil and H.ready
+end
+
+--- Called by the host (through planager.rpc) once its setup is done; a replaced host's call
+--- (another pid) does not count.
+---@param pid integer
+function M._ready(pid)
+  if H.chan and (pid == nil or pid == M.pid()) then
+    H.ready = true
+  end
+end
+
+--- Per-user folders: the host's V8 code cache, and the writes not yet confirmed in Taskwarrior.
+function M.cache_dir()
+  return vim.fn.stdpath('cache') .. '/planager'
+end
+
+function M.pending_dir()
+  return vim.fn.stdpath('data') .. '/planager/pending'
+end
+
 function M.pid()
   if not H.chan then
     return nil
@@ -59,6 +84,8 @@ function H.session_config()
     bulkMin = c.bulk_min,
     timeoutMs = c.timeout * 1000,
     standby = c.standby,
+    pendingDir = M.pending_dir(),
+    nvimPid = vim.fn.getpid(),
   }
 end
 
@@ -80,7 +107,12 @@ function M.ensure()
     return nil, string.format('"%s" (Node.js) is not on PATH; set the node option', state.cfg.node)
   end
   H.stopping = false
-  local env = { PLANAGER_LOG = state.cfg.log_file, PLANAGER_LOG_LEVEL = state.cfg.log_level }
+  local env = {
+    PLANAGER_LOG = state.cfg.log_file,
+    PLANAGER_LOG_LEVEL = state.cfg.log_level,
+    -- Where the host keeps V8's code cache of its bundle (validated; a bad one is ignored).
+    PLANAGER_CACHE = M.cache_dir(),
+  }
   local ok, chan = pcall(vim.fn.jobstart, { state.cfg.node, script }, {
     rpc = true,
     env = env,
@@ -96,6 +128,7 @@ function M.ensure()
         return
       end
       H.chan = nil
+      H.ready = false
       if H.stopping or H.leaving or code == 0 then
         return
       end
@@ -120,6 +153,7 @@ function M.ensure()
     return nil, 'could not start the host: ' .. tostring(chan)
   end
   H.chan = chan
+  H.ready = false
   H.started_at = (vim.uv or vim.loop).hrtime()
   -- A notification, not a request: opening a file never waits for Node to start. The host
   -- handles messages in order and holds later ones until setup is done.
@@ -159,6 +193,7 @@ function M.stop()
     local chan = H.chan
     H.stopping = true
     H.chan = nil
+    H.ready = false
     pcall(vim.fn.jobstop, chan)
   end
 end

@@ -8,6 +8,7 @@
 --   planager.config    options, defaults, validation
 --   planager.host      the Node.js host process (start, requests, restarts)
 --   planager.buffer    applying the host's edits, concealing ids
+--   planager.pending   writes whose push is not confirmed yet (pushed by the next host)
 local M = {}
 
 local config = require('planager.config')
@@ -54,5 +55,7 @@ M._buffer = rpc._buffer
 M._buffers = rpc._buffers
 M._diagnostics = rpc._diagnostics
 M._apply = rpc._apply
+M._ready = rpc._ready
+M._clean = rpc._clean
 
 return M

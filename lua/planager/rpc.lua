@@ -108,14 +108,36 @@ function H.items_for(name, items)
   return list
 end
 
+--- The host finished its setup: requests on the write path may go to it from now on.
+---@param pid integer
+function M._ready(pid)
+  host._ready(pid)
+end
+
+--- The host found a buffer's text at `tick` complete (no id to add, no status to derive).
+---@param bufnr integer
+---@param tick integer
+function M._clean(bufnr, tick)
+  require('planager.commands')._clean(bufnr, tick)
+end
+
 --- Apply the host's edits to a buffer (see planager.buffer.apply).
 ---@param bufnr integer
 ---@param tick integer|nil the changedtick the edits were made against; nil: apply anyway
 ---@param edits table[]
 ---@param write boolean write the buffer after
+---@param complete? boolean the result needs no more ids or statuses (the write path's edits)
 ---@return 'ok'|'stale'|'gone'
-function M._apply(bufnr, tick, edits, write)
-  return buffer.apply(bufnr, tick, edits, write)
+function M._apply(bufnr, tick, edits, write, complete)
+  local t0 = require('planager.compat').uv.hrtime()
+  local res = buffer.apply(bufnr, tick, edits, write)
+  if res == 'ok' and complete == true then
+    require('planager.commands')._clean(bufnr, vim.api.nvim_buf_get_changedtick(bufnr))
+  end
+  -- The editor waits for this too: it counts with the writes' blocked time.
+  local b = require('planager.commands').blocked
+  b.total = b.total + (require('planager.compat').uv.hrtime() - t0) / 1e6
+  return res
 end
 
 return M

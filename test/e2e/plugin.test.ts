@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ let vim: Nvim | null = null;
 const note = () => join(ws, 'plan.norg');
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist', 'host.js'))) execFileSync(process.execPath, ['scripts/build.mjs', '--no-types'], { cwd: ROOT });
+  if (!existsSync(join(ROOT, 'dist', 'host.cjs'))) execFileSync(process.execPath, ['scripts/build.mjs', '--no-types'], { cwd: ROOT });
 });
 
 async function fresh(synced = true): Promise<Nvim> {
@@ -32,6 +32,7 @@ async function fresh(synced = true): Promise<Nvim> {
 }
 
 const hostPid = (v: Nvim) => v.lua<number | null>("return require('planager.host').pid()");
+const hostReady = (v: Nvim) => () => v.lua<boolean>("return require('planager.host').ready()");
 
 afterEach(async () => {
   if (vim) await vim.quit();
@@ -58,18 +59,131 @@ describe('the Neovim plugin (headless Neovim, real task)', () => {
   it('writing pushes, and the file on disk holds the new ids and derived statuses', async () => {
     const v = await fresh();
     await v.cmd(`edit ${note()}`);
-    await v.waitFor(async () => (await v.lua<number>("return #require('planager')._buffers()")) === 1);
+    await v.waitFor(hostReady(v));
     // Finish the only child of "Tidy up" and add a new task.
     await v.nvim.request('nvim_buf_set_lines', [0, 4, 5, false, [(await v.lines())[4].replace('( )', '(x)')]]);
     await v.nvim.request('nvim_buf_set_lines', [0, 5, 5, false, ['  - ( ) Book the dentist']]);
     await v.cmd('write');
+    // The write went to disk as typed; right after it, the host adds the id and the parent's
+    // status to the buffer and writes it again (one undo step).
+    await v.waitFor(async () => /- \( \) Book the dentist %#[0-9a-f]{8}%/.test(readFileSync(note(), 'utf8')));
+    await v.waitFor(async () => /- \(x\) Tidy up/.test(readFileSync(note(), 'utf8')));
     const disk = readFileSync(note(), 'utf8');
-    expect(disk).toMatch(/- \( \) Book the dentist %#[0-9a-f]{8}%/);
-    expect(disk).toMatch(/- \(x\) Tidy up/);
+    expect((await v.lines()).join('\n') + '\n').toBe(disk);
+    expect(await v.lua<boolean>('return vim.bo.modified')).toBe(false);
     await v.waitFor(async () => sb.exportAll().some((t) => t.description === 'Book the dentist'));
     await v.waitFor(async () => sb.exportAll().find((t) => t.description === 'Tidy up')!.status === 'completed');
     const id = /Book the dentist %#([0-9a-f]{8})%/.exec(disk)![1];
     expect(sb.exportAll().find((t) => t.description === 'Book the dentist')!.uuid.replace(/-/g, '').startsWith(id)).toBe(true);
+  });
+
+  // One Lua call opens the note, adds a task and writes: the pull on open is only scheduled,
+  // so no host has started when the write runs.
+  const openEditWrite = (v: Nvim) =>
+    v.lua<{ running: boolean; ready: boolean }>(
+      `vim.cmd('edit ' .. vim.fn.fnameescape(...)); local h = require('planager.host'); local running = h.running()
+       vim.api.nvim_buf_set_lines(0, 5, 5, false, { '  - ( ) Book the dentist' }); vim.cmd('write')
+       return { running = running, ready = h.ready() }`,
+      note(),
+    );
+  const pendingDir = () => join(env.XDG_DATA_HOME!, 'nvim', 'planager', 'pending');
+  const pending = () => (existsSync(pendingDir()) ? readdirSync(pendingDir()) : []);
+  const booked = () => sb.exportAll().filter((t) => t.description === 'Book the dentist');
+
+  it('a write made before the host is up goes to disk at once; its ids and push follow once the host is up', async () => {
+    const v = await fresh();
+    const at = await openEditWrite(v);
+    expect(at).toEqual({ running: false, ready: false });
+    // On disk as typed (nothing waited for Node); the ids come with the host.
+    expect(readFileSync(note(), 'utf8')).toContain('  - ( ) Book the dentist\n');
+    await v.waitFor(async () => booked().length === 1, 15_000);
+    await v.waitFor(async () => /- \( \) Book the dentist %#[0-9a-f]{8}%/.test(readFileSync(note(), 'utf8')), 15_000);
+    const disk = readFileSync(note(), 'utf8');
+    expect((await v.lines()).join('\n') + '\n').toBe(disk);
+    expect(await v.lua<boolean>('return vim.bo.modified')).toBe(false);
+    const id = /Book the dentist %#([0-9a-f]{8})%/.exec(disk)![1];
+    expect(booked()[0].uuid.replace(/-/g, '').startsWith(id)).toBe(true);
+    // The push is confirmed: nothing is left for the next start.
+    await v.waitFor(async () => pending().length === 0);
+    // Another write changes nothing in Taskwarrior: still one task.
+    await v.cmd('write');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(booked()).toHaveLength(1);
+  });
+
+  it('a write right before Neovim quits is not lost: the next Neovim pushes it when it starts', async () => {
+    const v = await fresh();
+    expect(await openEditWrite(v)).toEqual({ running: false, ready: false });
+    await v.quit();
+    vim = null;
+    // The host had no time to push: the write is recorded for the next start.
+    if (booked().length === 0) expect(pending()).toHaveLength(1);
+    const w = await startNvim(env);
+    vim = w;
+    await w.lua("require('planager').setup({ workspaces = { ... } })", ws);
+    await w.cmd(`edit ${note()}`);
+    await w.waitFor(async () => booked().length === 1, 15_000);
+    await w.waitFor(async () => /Book the dentist %#[0-9a-f]{8}%/.test(readFileSync(note(), 'utf8')), 15_000);
+    await w.waitFor(async () => (await w.lines()).join('\n') + '\n' === readFileSync(note(), 'utf8'));
+    expect(await w.lua<boolean>('return vim.bo.modified')).toBe(false);
+    await w.waitFor(async () => pending().length === 0);
+    expect(booked()).toHaveLength(1);
+  });
+
+  it("the host's code cache is written, and a corrupt or stale one is ignored", async () => {
+    sb = twSandbox();
+    ws = mkdtempSync(join(tmpdir(), 'planager-e2e-'));
+    env = { ...nvimEnv(sb.env, sb.dir), PLANAGER_CACHE_DELAY_MS: '100' };
+    const v = (vim = await startNvim(env));
+    await v.lua("require('planager').setup({ workspaces = { ... } })", ws);
+    const dir = await v.lua<string>("return require('planager.host').cache_dir()");
+    const ping = () => v.lua<{ pid: number }>("local h = require('planager.host'); h.stop(); h.ensure(); return h.request('ping')");
+    const caches = () => (existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.cache')) : []);
+    expect((await ping()).pid).toBeGreaterThan(0);
+    await v.waitFor(async () => caches().length === 2, 10_000); // host-main and host-engine
+    const [engine, main] = caches().sort().map((n) => join(dir, n));
+    const good = readFileSync(main);
+    expect(good.subarray(0, 8).toString()).toBe('PLNGRCC1');
+    const cases: [string, Buffer][] = [
+      ['garbage', Buffer.from('not a cache at all')],
+      ['truncated', good.subarray(0, good.length >> 1)],
+      ['a flipped payload byte', Buffer.from(good.map((b, i) => (i === good.length - 100 ? b ^ 0xff : b)))],
+      // A valid cache of the other bundle under this one's name: V8 rejects it (source length).
+      ['stale', readFileSync(engine)],
+      ['empty', Buffer.alloc(0)],
+    ];
+    for (const [what, bytes] of cases) {
+      writeFileSync(main, bytes);
+      const r = await ping();
+      expect(r.pid, what).toBeGreaterThan(0);
+      expect(await v.lua<boolean>("return require('planager.host').running()"), what).toBe(true);
+      // Replaced by a good one.
+      await v.waitFor(async () => readFileSync(main).subarray(0, 8).toString() === 'PLNGRCC1' && readFileSync(main).length > 1000, 10_000);
+    }
+    expect(v.log()).not.toMatch(/ERROR/);
+  });
+
+  it('many one-line edits are applied in runs of whole lines: same text, cursor kept, one undo step', async () => {
+    const v = await fresh(false);
+    const lines = ['* Head', ...Array.from({ length: 30 }, (_, i) => `  - ( ) Task ${i}`), '* Tail', '  - ( ) Last'];
+    await v.cmd(`edit ${note()}`);
+    await v.nvim.request('nvim_buf_set_lines', [0, 0, -1, false, lines]);
+    await v.cmd('let &undolevels = &undolevels'); // close the undo block of the setup
+    await v.nvim.request('nvim_win_set_cursor', [0, [6, 10]]); // row 6 ("  - ( ) Task 4"), col 10
+    // Ids at the end of rows 1..30 (0-based) and 32, a status inside row 5 before the cursor; last first.
+    const edits: [number, number, number, number, string[]][] = [];
+    edits.push([32, lines[32].length, 32, lines[32].length, [' %#0000ffff%']]);
+    for (let r = 30; r >= 1; r--) {
+      edits.push([r, lines[r].length, r, lines[r].length, [` %#${(0x10000000 + r).toString(16)}%`]]);
+      if (r === 5) edits.push([5, 5, 5, 6, ['x|# A']]);
+    }
+    const want = lines.map((l, r) => (r >= 1 && r <= 30 ? `${r === 5 ? l.slice(0, 5) + 'x|# A' + l.slice(6) : l} %#${(0x10000000 + r).toString(16)}%` : r === 32 ? `${l} %#0000ffff%` : l));
+    expect(await v.lua<string>("return require('planager')._apply(vim.api.nvim_get_current_buf(), nil, ..., false)", edits)).toBe('ok');
+    expect(await v.lines()).toEqual(want);
+    // The cursor stays on the same character: 4 bytes were inserted before it on its line.
+    expect(await v.nvim.request('nvim_win_get_cursor', [0])).toEqual([6, 14]);
+    await v.cmd('undo');
+    expect(await v.lines()).toEqual(lines);
   });
 
   it('with the hook installed, an outside `task done` reaches the open buffer by itself', async () => {

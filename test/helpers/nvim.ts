@@ -24,7 +24,7 @@ export interface Nvim {
 }
 
 export function nvimEnv(base: NodeJS.ProcessEnv, dir: string): NodeJS.ProcessEnv {
-  return { ...base, XDG_CACHE_HOME: join(dir, 'xdg-cache'), XDG_CONFIG_HOME: join(dir, 'xdg-config'), XDG_DATA_HOME: join(dir, 'xdg-data'), XDG_STATE_HOME: join(dir, 'xdg-state'), XDG_RUNTIME_DIR: join(dir, 'xdg-run') };
+  return { ...base, PLANAGER_TIMING: process.env.PLANAGER_TIMING, XDG_CACHE_HOME: join(dir, 'xdg-cache'), XDG_CONFIG_HOME: join(dir, 'xdg-config'), XDG_DATA_HOME: join(dir, 'xdg-data'), XDG_STATE_HOME: join(dir, 'xdg-state'), XDG_RUNTIME_DIR: join(dir, 'xdg-run') };
 }
 
 export async function startNvim(env: NodeJS.ProcessEnv): Promise<Nvim> {
