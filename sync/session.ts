@@ -4,7 +4,8 @@
  *
  * - pull(file, text): the note changes Taskwarrior brings for an open buffer (no disk write;
  *   the editor applies them to the buffer and writes it, so disk and state agree).
- * - prewrite(file, text): ids and derived statuses, no process (BufWritePre).
+ * - prewrite(file, text): ids and derived statuses, no process (after the write: the host
+ *   applies them to the buffer and writes it again).
  * - push(file): send a written file to Taskwarrior (BufWritePost).
  * - syncAll(buffers): both ways for every tracked file; open buffers get edits, others are
  *   written by the engine.
