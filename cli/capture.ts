@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { decodeUtf8 } from '../parser/index.js';
 import { capture, captureTarget, isError } from '../plan/index.js';
 import { acquireLock, writeAtomic } from '../sync/index.js';
@@ -19,8 +19,10 @@ export async function captureCommand(words: string[], flags: { project?: string;
   const w = findWorkspace(flags.workspace);
   if (!w.ok) return fail(w.message);
   const dir = w.dir;
-  const inbox = relative(dir, resolve(dir, flags.inbox ?? 'inbox.norg'));
-  if (inbox.startsWith('..') || !inbox.endsWith('.norg')) return fail(`--inbox must name a .norg file inside the workspace (${dir})`);
+  // --inbox FILE is a path from the current folder, as for sync; by default the workspace's inbox.norg.
+  const inbox = flags.inbox === undefined ? 'inbox.norg' : relative(dir, resolve(flags.inbox)).split('\\').join('/');
+  if (inbox === '' || inbox.startsWith('..') || isAbsolute(inbox)) return fail(`--inbox ${flags.inbox} is outside the workspace ${dir}`);
+  if (!inbox.endsWith('.norg')) return fail(`--inbox names a .norg file (got ${flags.inbox})`);
   if (flags.project !== undefined && !/^[^.\s][^\s]*$/.test(flags.project)) return fail(`--project "${flags.project}" is not a project name (dot-joined, no spaces)`);
   const warnings: string[] = [];
   const locked = await acquireLock(join(dir, '.planager'));
