@@ -29,8 +29,9 @@ export interface Agenda {
 const RANK: Record<string, number> = { A: 0, B: 1, C: 2 };
 
 export function agenda(tasks: readonly AgendaTask[], today: Day, span: 'day' | 'week', weekStart = 0): Agenda {
-  const from = span === 'day' ? today : weekStartOf(today, weekStart);
-  const to = addDays(from, span === 'day' ? 1 : 7);
+  // From today: what lies earlier in the week is overdue or past.
+  const from = today;
+  const to = span === 'day' ? addDays(today, 1) : addDays(weekStartOf(today, weekStart), 7);
   const entries: AgendaEntry[] = [];
   for (const t of tasks) {
     if (t.status === 'done' || t.status === 'cancelled') continue;
@@ -39,7 +40,7 @@ export function agenda(tasks: readonly AgendaTask[], today: Day, span: 'day' | '
       if (!d) continue;
       const day = dayOf(d);
       const overdue = field === 'due' && compareDays(day, today) < 0;
-      if (overdue || (compareDays(day, from) >= 0 && compareDays(day, to) < 0 && compareDays(day, today) >= 0)) entries.push({ task: t, field, date: d, overdue });
+      if (overdue || (compareDays(day, from) >= 0 && compareDays(day, to) < 0)) entries.push({ task: t, field, date: d, overdue });
     }
   }
   entries.sort(

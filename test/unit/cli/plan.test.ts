@@ -112,3 +112,27 @@ describe('planager plan daily over a fixture database', () => {
     expect(kind).toMatchObject({ code: 2, stderr: expect.stringMatching(/daily, weekly, monthly, review/) });
   });
 });
+
+describe('planager plan, agenda, capture as a command', () => {
+  it('run from the built binary: paths, JSON, help and exit codes', async () => {
+    const { assertBuilt, planager } = await import('./run.js');
+    assertBuilt();
+    const opts = { cwd: f.ws, env: f.sb.env };
+    const weekly = await planager(['plan', 'weekly', '--date', DAY, '--json'], opts);
+    expect(weekly.code).toBe(0);
+    expect(JSON.parse(weekly.stdout)).toMatchObject({ path: join(f.ws, 'journal', '2026', '2026-W49.norg'), created: true, sections: { projects: ['Stalled'] } });
+    const bad = await planager(['plan', 'daily', '--date', '2026-12-4'], opts);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--date: "2026-12-4" is not a date: write YYYY-MM-DD/);
+    const agenda = await planager(['agenda', '--date', DAY], opts);
+    expect(agenda.code).toBe(0);
+    expect(agenda.stdout.split('\n')[0]).toBe('Overdue');
+    const cap = await planager(['capture', 'Plan', 'the', 'party', '--project', 'Home'], opts);
+    expect(cap.code).toBe(0);
+    expect(cap.stdout).toMatch(/next sync/);
+    const help = await planager(['--help'], opts);
+    expect(help.stdout).toMatch(/planager plan daily\|weekly\|monthly\|review/);
+    expect(help.stdout).toMatch(/planager agenda/);
+    expect(help.stdout).toMatch(/planager capture TEXT/);
+  });
+});
