@@ -8,6 +8,9 @@ import type { CommandResult } from './result.js';
 import { backupsCommand, fileCommand, historyCommand, restoreCommand, syncCommand } from './sync.js';
 import { tasksCommand } from './tasks.js';
 import { setupCommand } from './setup.js';
+import { planCommand } from './plan.js';
+import { agendaCommand } from './agenda.js';
+import { captureCommand } from './capture.js';
 import { installHook, Taskwarrior, uninstallHook } from '../sync/index.js';
 
 export const USAGE = `planager — keep norg notes and Taskwarrior in step
@@ -27,6 +30,16 @@ Usage:
   planager backups [--workspace DIR] [--backup workspace] [--json]
                                              list the git backups (--backup workspace: those in
                                              the workspace's own repository)
+  planager plan daily|weekly|monthly|review [--date YYYY-MM-DD] [--workspace DIR] [--json]
+                [--week-start DAY] [--templates DIR] [--path PATTERN]
+                                             open (create when missing) the plan note of the period,
+                                             refresh its generated sections, print its path
+  planager agenda [--week] [--date YYYY-MM-DD] [--workspace DIR] [--json]
+                                             open tasks by date, overdue first (notes and Taskwarrior)
+  planager capture TEXT… [--project P] [--inbox FILE] [--workspace DIR]
+                                             add a task line under the project's heading (created
+                                             when missing) or to the inbox note (inbox.norg); the
+                                             next sync creates the task
   planager setup [--yes]                     check the taskrc for Planager's UDAs (norgrecur, norgpriority)
                                              and the live-refresh hook; --yes declares the UDAs
   planager hook install|uninstall            live refresh: an on-exit hook that tells open Neovims
@@ -73,6 +86,32 @@ export async function run(argv: string[]): Promise<CommandResult> {
         return await tasksCommand(positionals, values.json ?? false, values.workspace);
       }
 
+      case 'plan':
+      case 'agenda': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: {
+            date: { type: 'string', short: 'd' },
+            workspace: { type: 'string', short: 'w' },
+            json: { type: 'boolean' },
+            week: { type: 'boolean' },
+            'week-start': { type: 'string' },
+            templates: { type: 'string' },
+            path: { type: 'string' },
+          },
+        });
+        if (cmd === 'agenda') {
+          if (positionals.length > 0) return { code: 2, stderr: `planager agenda: unexpected "${positionals[0]}" (--week for the week)\n` };
+          return await agendaCommand(values);
+        }
+        if (positionals.length > 1) return { code: 2, stderr: `planager plan: one kind only (got ${positionals.join(' ')})\n` };
+        return await planCommand(positionals[0], values);
+      }
+      case 'capture': {
+        const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { project: { type: 'string', short: 'p' }, inbox: { type: 'string' }, workspace: { type: 'string', short: 'w' }, json: { type: 'boolean' } } });
+        return await captureCommand(positionals, values);
+      }
       case 'sync':
       case 'pull':
       case 'push':

@@ -13,7 +13,7 @@
  *   provisional key from its file and position until sync gives it an id.
  */
 import { STATUS_NAMES } from '../parser/extension.js';
-import { ID_COMMENT, walk, type LinkTarget, type SyntaxNode, type TaskStatus, type Tree } from '../parser/index.js';
+import { ID_COMMENT, MIRROR_COMMENT, walk, type LinkTarget, type SyntaxNode, type TaskStatus, type Tree } from '../parser/index.js';
 import { describe } from '../parser/describe.js';
 import { hashJoined } from './hash.js';
 
@@ -199,7 +199,8 @@ export function extractObjects(tree: Tree, file: string, focus?: number, keyByFi
       });
     }
     let key: string | null = null;
-    if (ext && statusPart) {
+    // A mirror (`%@id%`, written by plan/) shows a task whose home is another line: not a task.
+    if (ext && statusPart && !desc.mirror) {
       let id = desc.id;
       if (id) {
         const first = seen.get(id);
@@ -399,6 +400,7 @@ export function lightTasks(tree: Tree, file: string): LightTask[] {
         let statusKind: string | undefined;
         let prefixFrom = from;
         let idText: string | null = null;
+        let mirror = false;
         for (const c of n.children) {
           if (c.kind === 'detached_modifier_extension') {
             for (const p of c.children) if (STATUS_NAMES[p.kind] !== undefined) {
@@ -406,10 +408,14 @@ export function lightTasks(tree: Tree, file: string): LightTask[] {
               break;
             }
           } else if (c.kind === 'heading_prefix' || c.kind === 'list_prefix') prefixFrom = from + c.from;
-          else if (!idText && (c.kind === 'paragraph' || c.kind === 'paragraph_segment')) idText = findIdIn(text, c, from + c.from);
+          else if (!idText && (c.kind === 'paragraph' || c.kind === 'paragraph_segment')) {
+            const found = findIdIn(text, c, from + c.from);
+            idText = found.id;
+            mirror = found.mirror;
+          }
         }
         let key: string | null = null;
-        if (statusKind) {
+        if (statusKind && (idText || !mirror)) {
           let id = idText;
           if (id && seen.has(id)) id = null;
           if (id) seen.add(id);
@@ -427,16 +433,20 @@ export function lightTasks(tree: Tree, file: string): LightTask[] {
   return out;
 }
 
-function findIdIn(text: string, n: SyntaxNode, from: number): string | null {
+/** The id comment of a task's text, and whether it holds a mirror marker (describe's rule). */
+function findIdIn(text: string, n: SyntaxNode, from: number): { id: string | null; mirror: boolean } {
   const segs = n.kind === 'paragraph' ? n.children : [n];
+  let mirror = false;
   for (const seg of segs) {
     const sf = n.kind === 'paragraph' ? from + seg.from : from;
     for (const c of seg.children) {
       if (c.kind !== 'inline_comment') continue;
       const cf = sf + c.from;
-      const m = ID_COMMENT.exec(text.slice(cf, cf + c.length));
-      if (m) return m[1];
+      const s = text.slice(cf, cf + c.length);
+      const m = ID_COMMENT.exec(s);
+      if (m) return { id: m[1], mirror: false };
+      if (MIRROR_COMMENT.test(s)) mirror = true;
     }
   }
-  return null;
+  return { id: null, mirror };
 }

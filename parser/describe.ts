@@ -9,6 +9,15 @@ import type { LinkTarget, SyntaxNode } from './types.js';
 /** The task id comment: `%#1a2b3c4d%` (hex, 4 to 32 digits). */
 export const ID_COMMENT = /^%#([0-9a-f]{4,32})%$/;
 
+/**
+ * The mirror marker: `%@1a2b3c4d%` names a task whose home is elsewhere (a plan note's copy of
+ * it). It is not the id comment on purpose: the sync, the graph and the duplicate-id rule only
+ * know `%#…%`, so a mirror can never be taken for a second home of its task. `@` reads as
+ * "at": the task is at another place. A line with both keeps being a task (its id wins), so a
+ * description that happens to hold the marker never turns a home line into a mirror.
+ */
+export const MIRROR_COMMENT = /^%@([0-9a-f]{4,32})%$/;
+
 type Span = { from: number; to: number };
 
 export interface Described {
@@ -23,6 +32,9 @@ export interface Described {
   firstLineEnd: number;
   id: string | null;
   idSpan: { from: number; to: number } | null;
+  /** The mirror marker's id when the text has one and no id comment: the line is a mirror, not a task. */
+  mirror: string | null;
+  mirrorSpan: { from: number; to: number } | null;
   links: LinkTarget[];
 }
 
@@ -52,6 +64,8 @@ export function describe(text: string, segs: { n: SyntaxNode; from: number }[], 
   };
   let id: string | null = null;
   let idSpan: Span | null = null;
+  let mirror: string | null = null;
+  let mirrorSpan: Span | null = null;
   const links: LinkTarget[] = [];
   let firstLineEnd = fallback;
   segs.forEach((s, si) => {
@@ -72,6 +86,12 @@ export function describe(text: string, segs: { n: SyntaxNode; from: number }[], 
           let cs = cf;
           while (cs > segFrom && (text[cs - 1] === ' ' || text[cs - 1] === '\t')) cs--;
           cuts.push({ from: cs, to: cf + c.length });
+        } else if (!mirror) {
+          const mm = MIRROR_COMMENT.exec(text.slice(cf, cf + c.length));
+          if (mm) {
+            mirror = mm[1];
+            mirrorSpan = { from: cf, to: cf + c.length };
+          }
         }
       }
       if (c.kind === 'link' && c.data?.type === 'link') links.push(c.data.target);
@@ -140,7 +160,8 @@ export function describe(text: string, segs: { n: SyntaxNode; from: number }[], 
   const from = trimmed.length > 0 ? trimmed[1] : segs.length > 0 ? segs[0].from : fallback;
   const last = trimmed.length - 3;
   const to = last >= 0 ? trimmed[last + 1] + trimmed[last + 2] : from;
-  return { text: textOut, span: { from, to }, runs: trimmed, firstLineEnd, id, idSpan, links };
+  const isMirror = id === null && mirror !== null;
+  return { text: textOut, span: { from, to }, runs: trimmed, firstLineEnd, id, idSpan, mirror: isMirror ? mirror : null, mirrorSpan: isMirror ? mirrorSpan : null, links };
 }
 
 /**

@@ -9,6 +9,8 @@
  *   no list items, so `> - ( ) x` is never one.
  * - The description is the item's paragraph as written (inline markup and links kept), lines
  *   joined with single spaces, with the task id comment (`%#1a2b3c4d%`) taken out.
+ * - A mirror line (its text holds `%@1a2b3c4d%` and no id comment; plan/ writes them) is not a
+ *   task: it shows one whose home is another line.
  */
 import { describe, ID_COMMENT } from './describe.js';
 import { STATUS_NAMES } from './extension.js';
@@ -98,8 +100,8 @@ export function extractTasks(tree: Tree): TaskItem[] {
         const statusPart = ext?.children.find((c) => STATUS_NAMES[c.kind] !== undefined);
         const prefix = n.children.find((c) => c.kind === 'heading_prefix');
         const line = lines.lineAt(from + (prefix ? prefix.from : 0)) + 1;
-        const isTask = !!ext && !!statusPart;
-        if (ext && statusPart) {
+        const isTask = !!ext && !!statusPart && !desc?.mirror;
+        if (ext && statusPart && isTask) {
           tasks.push({ kind: 'heading', line, level: n.level, status: STATUS_NAMES[statusPart.kind] as TaskStatus, description: desc ? desc.text : '', ...values(ext), parent: enclosing(), project: headings.map((h) => h.title), id: desc ? desc.id : null, recurrence: statusPart.kind === 'todo_item_recurring' ? value(ext, 'todo_item_recurring') : null, from, to });
         }
         items.push({ line, isTask, depth });
@@ -113,10 +115,12 @@ export function extractTasks(tree: Tree): TaskItem[] {
         const ext = n.children.find((c) => c.kind === 'detached_modifier_extension');
         const statusPart = ext?.children.find((c) => STATUS_NAMES[c.kind] !== undefined);
         const parent = enclosing();
-        items.push({ line, isTask: statusPart !== undefined, depth });
-        if (!ext || !statusPart) return true;
         const para = n.children.find((c) => c.kind === 'paragraph');
-        const desc = para ? describe(text, para.children.map((seg) => ({ n: seg, from: from + para.from + seg.from })), from) : null;
+        const desc = ext && statusPart && para ? describe(text, para.children.map((seg) => ({ n: seg, from: from + para.from + seg.from })), from) : null;
+        // A mirror (`%@id%`, plan/) shows a task whose home is elsewhere: not a task here.
+        const isTask = statusPart !== undefined && !desc?.mirror;
+        items.push({ line, isTask, depth });
+        if (!ext || !statusPart || !isTask) return true;
         tasks.push({
           kind: 'item',
           line,

@@ -1,6 +1,8 @@
 export { parse, reparse, walk, print, textOf, Tree, type TextChange, type ParseStats } from './tree.js';
 export { project } from './project.js';
 export { extractTasks, ID_COMMENT, type TaskItem, type TaskStatus } from './extract.js';
+export { MIRROR_COMMENT } from './describe.js';
+export { extractMirrors, type MirrorItem } from './mirrors.js';
 export { parseDate, WEEKDAY_NAMES, MONTH_NAMES, type NorgDate, type NorgDateRange, type DateParse } from './dates.js';
 export { parseLinkTarget } from './inline.js';
 export { parseMeta } from './meta.js';

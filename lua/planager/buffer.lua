@@ -136,7 +136,8 @@ function M.lines(bufnr)
   return vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
 end
 
---- Hide `%#1a2b3c4d%` (and the space before it) in a window showing a tracked buffer.
+--- Hide `%#1a2b3c4d%` (and the space before it) in a window showing a tracked buffer, and
+--- the mirror markers of plan notes (`%@1a2b3c4d%`, `%@project%`) the same way.
 function M.conceal(win)
   -- A table, not a w: variable: reading a missing one raises (and catches) an error, and this
   -- runs on every open of a note (the whole of it is inside what `:edit` blocks).
@@ -148,6 +149,7 @@ function M.conceal(win)
   -- In the window (usually the current one already): its match and its 'conceallevel'.
   local function add()
     vim.fn.matchadd('Conceal', [[\s\?%#\x\{4,32}%]], 10, -1, { conceal = '' })
+    vim.fn.matchadd('Conceal', [[\s\?%@\(\x\{4,32}\|project\)%]], 10, -1, { conceal = '' })
     if vim.api.nvim_get_option_value('conceallevel', { scope = 'local' }) == 0 then
       vim.api.nvim_set_option_value('conceallevel', 2, { scope = 'local' })
     end

@@ -29,7 +29,7 @@ export function assertBuilt(): void {
   } catch {
     throw new Error(`${CLI} is missing: run npm run build first`);
   }
-  const src = Math.max(...['cli', 'sync', 'parser', 'graph'].map((d) => newest(join(ROOT, d))));
+  const src = Math.max(...['cli', 'sync', 'parser', 'graph', 'plan'].map((d) => newest(join(ROOT, d))));
   if (src > built) throw new Error(`${CLI} is older than the sources: run npm run build first`);
 }
 

@@ -1,0 +1,77 @@
+/**
+ * The agenda: open tasks by date, across the notes and Taskwarrior, overdue first (as
+ * orgmode.nvim's agenda lists them). A task with a due and a scheduled date in the span shows
+ * on both days.
+ */
+import { STATUS_CHAR } from '../graph/index.js';
+import { addDays, compareDays, dayOf, isoDay, type Day } from './day.js';
+import { showDate } from './mirror.js';
+import { weekStartOf } from './period.js';
+import type { PlanTask } from './tasks.js';
+
+/** A task for the agenda: a Taskwarrior task, or a note line the sync has not sent yet (no uuid). */
+export type AgendaTask = Pick<PlanTask, 'description' | 'status' | 'priority' | 'due' | 'scheduled' | 'home'> & { uuid: string | null };
+
+export interface AgendaEntry {
+  task: AgendaTask;
+  field: 'due' | 'scheduled';
+  date: Date;
+  overdue: boolean;
+}
+
+export interface Agenda {
+  from: Day;
+  /** The first day after the span. */
+  to: Day;
+  entries: AgendaEntry[];
+}
+
+const RANK: Record<string, number> = { A: 0, B: 1, C: 2 };
+
+export function agenda(tasks: readonly AgendaTask[], today: Day, span: 'day' | 'week', weekStart = 0): Agenda {
+  // From today: what lies earlier in the week is overdue or past.
+  const from = today;
+  const to = span === 'day' ? addDays(today, 1) : addDays(weekStartOf(today, weekStart), 7);
+  const entries: AgendaEntry[] = [];
+  for (const t of tasks) {
+    if (t.status === 'done' || t.status === 'cancelled') continue;
+    for (const field of ['due', 'scheduled'] as const) {
+      const d = t[field];
+      if (!d) continue;
+      const day = dayOf(d);
+      const overdue = field === 'due' && compareDays(day, today) < 0;
+      if (overdue || (compareDays(day, from) >= 0 && compareDays(day, to) < 0)) entries.push({ task: t, field, date: d, overdue });
+    }
+  }
+  entries.sort(
+    (a, b) =>
+      Number(b.overdue) - Number(a.overdue) ||
+      a.date.getTime() - b.date.getTime() ||
+      (a.field === b.field ? 0 : a.field === 'scheduled' ? -1 : 1) ||
+      (RANK[a.task.priority ?? ''] ?? 3) - (RANK[b.task.priority ?? ''] ?? 3) ||
+      (a.task.description < b.task.description ? -1 : a.task.description > b.task.description ? 1 : 0),
+  );
+  return { from, to, entries };
+}
+
+function where(t: AgendaTask): string {
+  return t.home ? `${t.home.file}:${t.home.line}` : 'Taskwarrior';
+}
+
+/** The agenda as text: an Overdue block, then a block per day. */
+export function formatAgenda(a: Agenda): string {
+  if (a.entries.length === 0) return `nothing due or scheduled from ${isoDay(a.from)} to ${isoDay(addDays(a.to, -1))}\n`;
+  const out: string[] = [];
+  let heading = '';
+  for (const e of a.entries) {
+    const h = e.overdue ? 'Overdue' : showDate(new Date(e.date.getFullYear(), e.date.getMonth(), e.date.getDate()));
+    if (h !== heading) {
+      out.push(h);
+      heading = h;
+    }
+    const when = e.overdue ? showDate(e.date) : e.date.getHours() || e.date.getMinutes() ? showDate(e.date).slice(-5) : '';
+    const mark = `(${STATUS_CHAR[e.task.status]}${e.task.priority ? `|# ${e.task.priority}` : ''})`;
+    out.push(`  ${when ? when + '  ' : ''}${e.field.padEnd(9)} ${mark} ${e.task.description}  ${where(e.task)}`);
+  }
+  return out.join('\n') + '\n';
+}

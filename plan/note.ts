@@ -1,0 +1,80 @@
+/**
+ * A plan note for a period, from start to finish, as values: the period, its path, the text to
+ * start from (the note as it is, or the template rendered), and the refresh. The caller reads
+ * the files and Taskwarrior, and writes the text back when it changed.
+ */
+import type { ChangeSet } from '@codemirror/state';
+import { extractObjects, type FileObjects } from '../graph/index.js';
+import { extractMirrors, parse } from '../parser/index.js';
+import { isError, type Day, type PlanError } from './day.js';
+import { DEFAULT_PATHS, pathOf, previousNote, type PathPatterns } from './paths.js';
+import { periodOf, type Kind, type Period } from './period.js';
+import { refresh } from './refresh.js';
+import type { SectionName } from './sections.js';
+import { renderTemplate } from './template.js';
+import { TaskIndex, type PlanTask } from './tasks.js';
+
+export interface PlanOptions {
+  paths: PathPatterns;
+  /** 0 = Monday … 6 = Sunday. */
+  weekStart: number;
+}
+
+export const DEFAULT_OPTIONS: PlanOptions = { paths: DEFAULT_PATHS, weekStart: 0 };
+
+/** Where the plan for `kind` on `day` lives, and the previous one to look for. */
+export function locate(kind: Kind, day: Day, options: PlanOptions = DEFAULT_OPTIONS, exists: (path: string) => boolean = () => false): { period: Period; path: string; previous: string | null } {
+  const period = periodOf(kind, day, options.weekStart);
+  return { period, path: pathOf(period, options.paths), previous: previousNote(period, exists, options.paths, options.weekStart) };
+}
+
+export interface PlanInput {
+  period: Period;
+  path: string;
+  /** The note's text when it exists, else null (the template is rendered). */
+  existing: string | null;
+  template: { source: string; where: string };
+  tasks: readonly PlanTask[];
+  /** Every note of the workspace but plan notes, parsed (graph/ `extractObjects`). */
+  projectNotes: readonly FileObjects[];
+  previous: { text: string } | null;
+}
+
+export interface PlanResult {
+  path: string;
+  created: boolean;
+  text: string;
+  /** Against the note as it was (for a new note, against the rendered template). */
+  changes: ChangeSet;
+  changed: boolean;
+  sections: Partial<Record<SectionName, string[]>>;
+  warnings: string[];
+}
+
+/** Tasks the previous plan showed (mirrors) or held (its own task lines). */
+export function carriedFrom(previous: { text: string } | null, tasks: readonly PlanTask[]): Set<string> {
+  const out = new Set<string>();
+  if (!previous) return out;
+  const tree = parse(previous.text);
+  const index = new TaskIndex(tasks);
+  for (const m of extractMirrors(tree)) {
+    const t = index.find(m.id);
+    if (t) out.add(t.uuid);
+  }
+  for (const o of extractObjects(tree, 'previous.norg').tasks) {
+    const t = o.id ? index.find(o.id) : null;
+    if (t) out.add(t.uuid);
+  }
+  return out;
+}
+
+export function planNote(input: PlanInput): PlanResult | PlanError {
+  let base = input.existing;
+  if (base === null) {
+    const rendered = renderTemplate(input.template.source, input.period, input.template.where);
+    if (isError(rendered)) return rendered;
+    base = rendered;
+  }
+  const r = refresh({ file: input.path, text: base, period: input.period, tasks: input.tasks, notes: input.projectNotes, carried: carriedFrom(input.previous, input.tasks) });
+  return { path: input.path, created: input.existing === null, text: r.text, changes: r.changes, changed: input.existing === null || !r.changes.empty, sections: r.sections, warnings: r.warnings };
+}

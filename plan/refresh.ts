@@ -1,0 +1,123 @@
+/**
+ * Refresh a plan note in place: every mirror line shows its task as it is now (only the bytes
+ * that differ change), each generated section gets the tasks newly due into it (before its
+ * `|end`), the projects section the projects that now have no next action. Nothing else is
+ * touched: the user's lines, inside sections or not, stay byte for byte, and a refresh with
+ * nothing new is no change at all (the note holds no generation time).
+ */
+import { ChangeSet, type ChangeSpec } from '@codemirror/state';
+import { applyChanges, extractObjects, lineEnding, minimal, type FileObjects } from '../graph/index.js';
+import { extractMirrors, parse } from '../parser/index.js';
+import { mirrorContent } from './mirror.js';
+import type { Period } from './period.js';
+import { PROJECT_MARKER, projectLine, stalledProjects } from './projects.js';
+import { findSections, type Section, type SectionName } from './sections.js';
+import { additions } from './select.js';
+import { TaskIndex, type PlanTask } from './tasks.js';
+
+export interface RefreshInput {
+  /** The plan note, relative to the workspace (links are relative to its folder). */
+  file: string;
+  text: string;
+  period: Period;
+  tasks: readonly PlanTask[];
+  /** Project notes, for the projects with no next action (plan notes left out). */
+  notes: readonly FileObjects[];
+  /** Uuids of the tasks the previous plan of this kind showed or held. */
+  carried: ReadonlySet<string>;
+}
+
+export interface Refreshed {
+  changes: ChangeSet;
+  text: string;
+  /** Per section the note has: task uuids in note order (projects: their names). */
+  sections: Partial<Record<SectionName, string[]>>;
+  warnings: string[];
+}
+
+interface Line {
+  from: number;
+  /** After its line break. */
+  next: number;
+  text: string;
+}
+
+function linesIn(text: string, from: number, to: number): Line[] {
+  const out: Line[] = [];
+  let at = from;
+  while (at < to) {
+    let e = at;
+    while (e < to && text[e] !== '\n' && text[e] !== '\r') e++;
+    const next = text[e] === '\r' && text[e + 1] === '\n' ? e + 2 : Math.min(e + 1, text.length);
+    out.push({ from: at, next, text: text.slice(at, e) });
+    at = next;
+  }
+  return out;
+}
+
+const indentAt = (text: string, at: number) => /^[ \t]*/.exec(text.slice(at, at + 200))![0];
+
+export function refresh(input: RefreshInput): Refreshed {
+  const { text, file } = input;
+  const nl = lineEnding(text);
+  const tree = parse(text);
+  const found = findSections(tree);
+  const index = new TaskIndex(input.tasks);
+  const specs: ChangeSpec[] = [];
+  const sections: Partial<Record<SectionName, string[]>> = {};
+  const first = new Map<SectionName, Section>();
+  for (const s of found.sections) {
+    if (!first.has(s.name)) first.set(s.name, s);
+    sections[s.name] ??= [];
+  }
+  const sectionAt = (pos: number) => found.sections.find((s) => pos >= s.contentFrom && pos < s.endLineStart);
+
+  // What the note shows already: its own task lines and its mirrors, refreshed.
+  const shown = new Set<string>();
+  for (const t of extractObjects(tree, file).tasks) {
+    const task = t.id ? index.find(t.id) : null;
+    if (task) shown.add(task.uuid);
+  }
+  for (const m of extractMirrors(tree)) {
+    const task = index.find(m.id);
+    // A task Taskwarrior no longer has: its mirror stays as the user last saw it.
+    if (!task) continue;
+    shown.add(task.uuid);
+    specs.push(...minimal(text, m.contentFrom, m.markerTo, mirrorContent(task, file)));
+    const s = sectionAt(m.lineStart);
+    if (s && s.name !== 'projects') sections[s.name]!.push(task.uuid);
+  }
+
+  const inserts = new Map<number, string[]>();
+  const add = (at: number, line: string) => inserts.set(at, [...(inserts.get(at) ?? []), line]);
+  const adds = additions(new Set(first.keys()), input.tasks, input.period, shown, input.carried);
+  for (const [name, list] of adds) {
+    const s = first.get(name)!;
+    const indent = indentAt(text, s.endLineStart);
+    for (const t of list) {
+      add(s.endLineStart, `${indent}- ${mirrorContent(t, file)}${nl}`);
+      sections[name]!.push(t.uuid);
+    }
+  }
+
+  const projects = first.get('projects');
+  if (projects) {
+    const stalled = stalledProjects(input.notes, input.tasks);
+    const want = new Map(stalled.map((p) => [projectLine(p, file), p.project]));
+    const have = new Set<string>();
+    for (const l of linesIn(text, projects.contentFrom, projects.endLineStart)) {
+      const m = /^[ \t]*-+[ \t]+(.*\S)[ \t]*$/.exec(l.text);
+      if (!m || !m[1].endsWith(PROJECT_MARKER)) continue;
+      // A project line is derived: one whose project moved on goes, the others stay put.
+      if (want.has(m[1]) && !have.has(m[1])) have.add(m[1]);
+      else specs.push({ from: l.from, to: l.next });
+    }
+    const indent = indentAt(text, projects.endLineStart);
+    for (const line of want.keys()) if (!have.has(line)) add(projects.endLineStart, `${indent}- ${line}${nl}`);
+    sections.projects = [...want.values()];
+  }
+  for (const [at, lines] of inserts) specs.push({ from: at, insert: lines.join('') });
+
+  const changes = ChangeSet.of(specs, text.length, nl);
+  return { changes, text: applyChanges(text, changes), sections, warnings: found.warnings };
+}

@@ -1,0 +1,107 @@
+/**
+ * The tasks a plan is made of, as values: what Taskwarrior says about each (the caller maps
+ * its export), joined here with the note line that is its home, if any.
+ */
+import type { FileObjects } from '../graph/index.js';
+import type { TaskStatus } from '../parser/index.js';
+
+export interface Home {
+  file: string;
+  /** 1-based line of the task in its note. */
+  line: number;
+  headingPath: string[];
+  /** Level of the innermost heading (for a link Neorg follows), null under no heading. */
+  headingLevel: number | null;
+}
+
+export interface PlanTask {
+  uuid: string;
+  /** Its short id: the shortest prefix of the uuid's hex digits (8 at least) no other task shares. */
+  id: string;
+  description: string;
+  /** The norg status (sync/mapping.ts `fromTw`). */
+  status: TaskStatus;
+  /** Taskwarrior's `waiting` (hidden until its wait date). */
+  waiting: boolean;
+  priority: string | null;
+  due: Date | null;
+  scheduled: Date | null;
+  end: Date | null;
+  depends: string[];
+  project: string | null;
+  home: Home | null;
+}
+
+export function hexOf(uuid: string): string {
+  return uuid.replace(/-/g, '').toLowerCase();
+}
+
+/** Short ids for a set of uuids: 8 digits, more where two share a longer prefix. */
+export function shortIds(uuids: readonly string[]): Map<string, string> {
+  const hex = uuids.map((u) => ({ u, h: hexOf(u) })).sort((a, b) => (a.h < b.h ? -1 : a.h > b.h ? 1 : 0));
+  const lcp = (a: string, b: string) => {
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    return i;
+  };
+  const out = new Map<string, string>();
+  hex.forEach((x, i) => {
+    const n = Math.max(i > 0 ? lcp(x.h, hex[i - 1].h) : 0, i < hex.length - 1 ? lcp(x.h, hex[i + 1].h) : 0);
+    out.set(x.u, x.h.slice(0, Math.min(32, Math.max(8, n + 1))));
+  });
+  return out;
+}
+
+/** Finds the task an id written in a note (a uuid prefix) stands for. */
+export class TaskIndex {
+  private readonly byHex = new Map<string, PlanTask>();
+
+  constructor(readonly tasks: readonly PlanTask[]) {
+    for (const t of tasks) this.byHex.set(hexOf(t.uuid), t);
+  }
+
+  /** The task whose uuid starts with `id` (an ambiguous or unknown id finds none). */
+  find(id: string): PlanTask | null {
+    const exact = this.byHex.get(id);
+    if (exact) return exact;
+    let hit: PlanTask | null = null;
+    for (const [, t] of this.prefixed(id)) {
+      if (hit) return null;
+      hit = t;
+    }
+    return hit;
+  }
+
+  private *prefixed(id: string): Iterable<[string, PlanTask]> {
+    if (!this.sorted) this.sorted = [...this.byHex.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sorted[mid][0] < id) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.sorted.length && this.sorted[i][0].startsWith(id); i++) yield this.sorted[i];
+  }
+
+  private sorted: [string, PlanTask][] | null = null;
+}
+
+/**
+ * The tasks with their homes: a note line whose id names the task. With the same id in two
+ * notes (a copy the sync has not split yet) the first note in `notes` order is the home.
+ */
+export function withHomes(tasks: readonly PlanTask[], notes: readonly FileObjects[]): PlanTask[] {
+  const index = new TaskIndex(tasks);
+  const homes = new Map<string, Home>();
+  for (const n of notes) {
+    for (const t of n.tasks) {
+      if (!t.id) continue;
+      const task = index.find(t.id);
+      if (!task || homes.has(task.uuid)) continue;
+      const p = t.headingPath.length > 0 ? n.projects.find((q) => q.path.length === t.headingPath.length && q.path.every((x, i) => x === t.headingPath[i])) : undefined;
+      homes.set(task.uuid, { file: n.file, line: t.line, headingPath: t.headingPath, headingLevel: p ? p.level : null });
+    }
+  }
+  return tasks.map((t) => ({ ...t, home: homes.get(t.uuid) ?? null }));
+}
