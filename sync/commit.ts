@@ -82,6 +82,8 @@ interface Imported {
 
 export async function commit(c: CommitInput, report: SyncReport): Promise<SyncReport | 'retry'> {
   if (c.twr.source !== 'cache' && c.plan.imports.length > 0 && (await c.tw.stamp()) !== c.twr.seen) return 'retry';
+  // Taskwarrior is written from what the notes said: not from a note caught half-written.
+  if (c.plan.imports.length > 0 && [...c.scope.loaded.notes.values()].some((n) => !c.notes.unchangedSince(n))) return 'retry';
   const toWrite = c.changes.filter((x) => c.writes(x.file));
   const skipped = unwritable(c, toWrite, report, (f) => isReadOnly(c.notes.abs(f)), 'is read-only; its changes were not written (make it writable and sync again)');
   dropNewTasksOf(c, skipped, report);

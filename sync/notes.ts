@@ -109,6 +109,9 @@ export class NoteSource {
     const given = this.o.texts?.get(file);
     if (given) return { file, text: given.text, mtime: given.mtime, size: given.text.length, hash: hashText(given.text), exists: true };
     const abs = this.abs(file);
+    // Stat before reading, as the scan does: a write under way while we read ends after the
+    // stat, so `unchangedSince` sees it.
+    const s = statSync(abs, { throwIfNoEntry: false });
     let bytes: Buffer | null = null;
     try {
       bytes = readFileSync(abs);
@@ -117,9 +120,20 @@ export class NoteSource {
     }
     const d = bytes ? decodeUtf8(bytes) : null;
     if (d && !d.ok) return null;
-    const s = statSync(abs, { throwIfNoEntry: false });
     const text = d && d.ok ? d.text : '';
     return { file, text, mtime: s?.mtimeMs ?? 0, size: s?.size ?? 0, hash: hashText(text), exists: !!bytes };
+  }
+
+  /**
+   * Whether a note read from disk is still as it was when read. An editor that writes in place
+   * (truncate, then write) may be half-way when the sync reads: the lines not yet written would
+   * count as removed, and their tasks be deleted.
+   */
+  unchangedSince(n: NoteFile): boolean {
+    if (this.o.texts?.has(n.file)) return true;
+    const s = statSync(this.abs(n.file), { throwIfNoEntry: false });
+    if (!s) return !n.exists;
+    return n.exists && s.size === n.size && s.mtimeMs === n.mtime;
   }
 
   /** The text now, to check that nobody edited a note while the sync ran. */

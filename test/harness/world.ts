@@ -411,7 +411,8 @@ export class World {
 
   /** Spawns a sync in its own process (test/helpers/sync-child.ts through tsx). */
   private child(): { done: Promise<string>; started: Promise<void>; kill: () => void } {
-    const p = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'test', 'harness', 'sync-child.ts'), this.ws], { env: { ...process.env, ...this.sb.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // node itself, not the tsx launcher: SIGKILL to the launcher left the sync running in its child.
+    const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'harness', 'sync-child.ts'), this.ws], { cwd: ROOT, env: { ...process.env, ...this.sb.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let ready: () => void = () => {};
     const started = new Promise<void>((r) => (ready = r));
