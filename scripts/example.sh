@@ -78,8 +78,13 @@ LUA
   echo "   Try: tick a task and :w (it reaches Taskwarrior), :Planager history on a task,"
   echo "   or in another terminal: TASKRC=$TASKRC TASKDATA=$TASKDATA task <id> done, then :PlanagerSync"
   nvim -u "$sandbox/init.lua" -i NONE "$ws/work.norg"
+  # The example is done once Neovim closes: nothing of it is worth keeping.
+  rm -rf "$sandbox"
+  echo "== removed $sandbox"
 else
   echo
   echo "== no terminal: Neovim not opened. The same workspace in Neovim:"
   echo "   TASKRC=$TASKRC TASKDATA=$TASKDATA nvim --cmd 'set rtp^=$repo' -c \"lua require('planager').setup{workspaces={'$ws'}}\" $ws/work.norg"
+  # Kept for that command; the temp folder is the only thing the example leaves behind.
+  echo "   (the example's files stay in $sandbox for this; remove them with: rm -rf $sandbox)"
 fi
