@@ -1,5 +1,27 @@
 /** Generated planning documents (norg) and Markdown documents of the same shape and size. */
-const WORDS = ['plan', 'review', 'write', 'the', 'report', 'call', 'Anna', 'about', 'budget', 'fix', 'parser', 'bug', 'ship', 'release', 'notes', 'for', 'Q3', 'check', 'tests', 'and', 'docs'];
+const WORDS = [
+  'plan',
+  'review',
+  'write',
+  'the',
+  'report',
+  'call',
+  'Anna',
+  'about',
+  'budget',
+  'fix',
+  'parser',
+  'bug',
+  'ship',
+  'release',
+  'notes',
+  'for',
+  'Q3',
+  'check',
+  'tests',
+  'and',
+  'docs',
+];
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -30,7 +52,11 @@ export function norgPlan(bytes: number, seed = 1): string {
     for (let i = 0; i < 8; i++) {
       const st = STATUSES[Math.floor(r() * STATUSES.length)];
       const ext = r() < 0.3 ? `(${st}|# ${'ABC'[Math.floor(r() * 3)]}|< Fri 27th Nov)` : `(${st})`;
-      chunk.push(`   ${'-'.repeat(1 + (i % 3))} ${ext} ${sentence(r, 6, mk)} %#${Math.floor(r() * 0xffffffff).toString(16).padStart(8, '0')}%`);
+      chunk.push(
+        `   ${'-'.repeat(1 + (i % 3))} ${ext} ${sentence(r, 6, mk)} %#${Math.floor(r() * 0xffffffff)
+          .toString(16)
+          .padStart(8, '0')}%`,
+      );
     }
     chunk.push('', `   ${sentence(r, 20, mk)}`, `   ${sentence(r, 15, mk)}`, '', '');
     const s = chunk.join('\n');

@@ -45,7 +45,14 @@ function workspace(n: number): { s: ReturnType<typeof sandbox>; ws: string } {
 /** `n` fresh tasks shaped like the generated notes' (for the floors). */
 function floorTasks(n: number): TwTask[] {
   const now = twDate(new Date());
-  return Array.from({ length: n }, (_, i) => ({ uuid: randomUUID(), description: `Task ${i} with some words to describe it`, status: 'pending', entry: now, project: 'area.Section', priority: 'M' }));
+  return Array.from({ length: n }, (_, i) => ({
+    uuid: randomUUID(),
+    description: `Task ${i} with some words to describe it`,
+    status: 'pending',
+    entry: now,
+    project: 'area.Section',
+    priority: 'M',
+  }));
 }
 
 /** A database of `n` tasks beside the workspace's, for the floors (bare `task` calls). */
@@ -201,11 +208,26 @@ export async function benchSync(): Promise<Row[]> {
     rows.push(
       row(`${n} tasks: no-change sync (0 processes)`, noChanges, noChangeFloors, 'export', '≤ 0.05× export', 0.05),
       row(`${n} tasks: one-task push, resident host (1 import, started ahead)`, hot.xs, hot.fs, 'import of 1', '≤ 1.3× import', 1.3),
-      { ...row(`${n} tasks: one-task push, one-shot like the CLI (${cold.procs} process)`, cold.xs, cold.fs, 'import of 1', '', 1.3), target: '(informative)', pass: undefined },
+      {
+        ...row(`${n} tasks: one-task push, one-shot like the CLI (${cold.procs} process)`, cold.xs, cold.fs, 'import of 1', '', 1.3),
+        target: '(informative)',
+        pass: undefined,
+      },
       row(`${n} tasks: one-task pull (${pullProcs} process)`, pulls, pullFloors, 'export', '≤ 1.3× export', 1.3),
       row(`${n} tasks: full first sync, new database (1 import: nothing to export)`, firsts, firstFloors, `import of ${n} + export`, '≤ 1.5×', 1.5),
-      { ...row(`${n} tasks: full first sync, new database, first round at this size (cold)`, [coldFirst], [coldFloor], `import of ${n} + export`, '', 1.5), target: '(informative)', pass: undefined },
-      row(`${n} tasks: full first sync, database holding ${n} other tasks (${otherProcs} processes)`, others, otherFloors, `import of ${n} into it + export`, '≤ 1.5×', 1.5),
+      {
+        ...row(`${n} tasks: full first sync, new database, first round at this size (cold)`, [coldFirst], [coldFloor], `import of ${n} + export`, '', 1.5),
+        target: '(informative)',
+        pass: undefined,
+      },
+      row(
+        `${n} tasks: full first sync, database holding ${n} other tasks (${otherProcs} processes)`,
+        others,
+        otherFloors,
+        `import of ${n} into it + export`,
+        '≤ 1.5×',
+        1.5,
+      ),
     );
   }
   report('Sync (real task 2.6)', rows);

@@ -20,7 +20,15 @@ function unsent(notes: readonly Note[], index: TaskIndex, now: Date): AgendaTask
       const due = t.due ? resolveText(t.due, now) : null;
       const scheduled = t.start ? resolveText(t.start, now) : null;
       if (!due && !scheduled) continue;
-      out.push({ uuid: null, description: t.description, status: t.status, priority: t.priority, due, scheduled, home: { file: n.file, line: t.line, headingPath: t.headingPath, headingLevel: null } });
+      out.push({
+        uuid: null,
+        description: t.description,
+        status: t.status,
+        priority: t.priority,
+        due,
+        scheduled,
+        home: { file: n.file, line: t.line, headingPath: t.headingPath, headingLevel: null },
+      });
     }
   }
   return out;

@@ -23,13 +23,18 @@ export async function captureCommand(words: string[], flags: { project?: string;
   const inbox = flags.inbox === undefined ? 'inbox.norg' : relative(dir, resolve(flags.inbox)).split('\\').join('/');
   if (inbox === '' || inbox.startsWith('..') || isAbsolute(inbox)) return fail(`--inbox ${flags.inbox} is outside the workspace ${dir}`);
   if (!inbox.endsWith('.norg')) return fail(`--inbox names a .norg file (got ${flags.inbox})`);
-  if (flags.project !== undefined && !/^[^.\s][^\s]*$/.test(flags.project)) return fail(`--project "${flags.project}" is not a project name (dot-joined, no spaces)`);
+  if (flags.project !== undefined && !/^[^.\s][^\s]*$/.test(flags.project))
+    return fail(`--project "${flags.project}" is not a project name (dot-joined, no spaces)`);
   const warnings: string[] = [];
   const locked = await acquireLock(join(dir, '.planager'));
   if (!locked.ok) return fail(locked.message);
   try {
     const notes = await readNotes(dir, warnings);
-    const target = captureTarget(notes.map((n) => n.objects), flags.project ?? null, inbox);
+    const target = captureTarget(
+      notes.map((n) => n.objects),
+      flags.project ?? null,
+      inbox,
+    );
     const abs = join(dir, target.file);
     let text: string | null = null;
     if (existsSync(abs)) {
@@ -43,7 +48,10 @@ export async function captureCommand(words: string[], flags: { project?: string;
     await writeAtomic(abs, c.text);
     const under = c.headingPath.length > 0 ? ` under ${c.headingPath.join(' › ')}` : '';
     if (flags.json) return { code: 0, stdout: JSON.stringify({ file: abs, line: c.line, headingPath: c.headingPath, created: c.created }, null, 2) + '\n' };
-    return { code: 0, stdout: `added to ${target.file}:${c.line}${under}${c.created ? ' (new note)' : ''}\nthe note only: the next sync (planager sync, or :w in Neovim) creates the task in Taskwarrior\n` };
+    return {
+      code: 0,
+      stdout: `added to ${target.file}:${c.line}${under}${c.created ? ' (new note)' : ''}\nthe note only: the next sync (planager sync, or :w in Neovim) creates the task in Taskwarrior\n`,
+    };
   } finally {
     await locked.lock.release();
   }

@@ -25,7 +25,8 @@ export const GITIGNORE = `${GITIGNORE_MARK}: Planager's working state stays out 
 /** Null when ready; else why a workspace backup cannot be made. */
 export async function prepareWorkspaceBackup(workspace: string, stateDir: string): Promise<string | null> {
   const rel = relative(workspace, stateDir);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return `--backup workspace needs the state folder inside the workspace (${stateDir} is not in ${workspace})`;
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel))
+    return `--backup workspace needs the state folder inside the workspace (${stateDir} is not in ${workspace})`;
   try {
     const path = join(stateDir, '.gitignore');
     const have = await readFile(path, 'utf8').catch(() => null);

@@ -82,7 +82,11 @@ export async function run(argv: string[]): Promise<CommandResult> {
       case 'version':
         return { code: 0, stdout: `planager ${version()}\n` };
       case 'tasks': {
-        const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean', default: false }, workspace: { type: 'string', short: 'w' } } });
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { json: { type: 'boolean', default: false }, workspace: { type: 'string', short: 'w' } },
+        });
         return await tasksCommand(positionals, values.json ?? false, values.workspace);
       }
 
@@ -109,7 +113,11 @@ export async function run(argv: string[]): Promise<CommandResult> {
         return await planCommand(positionals[0], values);
       }
       case 'capture': {
-        const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { project: { type: 'string', short: 'p' }, inbox: { type: 'string' }, workspace: { type: 'string', short: 'w' }, json: { type: 'boolean' } } });
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { project: { type: 'string', short: 'p' }, inbox: { type: 'string' }, workspace: { type: 'string', short: 'w' }, json: { type: 'boolean' } },
+        });
         return await captureCommand(positionals, values);
       }
       case 'sync':
@@ -147,11 +155,15 @@ export async function run(argv: string[]): Promise<CommandResult> {
         const tw = new Taskwarrior();
         if (rest[0] === 'install') {
           const r = await installHook(tw);
-          return r.ok ? { code: 0, stdout: `installed ${r.path}\nopen Neovims now refresh tracked buffers when Taskwarrior changes\n` } : { code: 2, stderr: `planager hook: ${r.message}\n` };
+          return r.ok
+            ? { code: 0, stdout: `installed ${r.path}\nopen Neovims now refresh tracked buffers when Taskwarrior changes\n` }
+            : { code: 2, stderr: `planager hook: ${r.message}\n` };
         }
         if (rest[0] === 'uninstall') {
           const r = await uninstallHook(tw);
-          return r.ok ? { code: 0, stdout: r.removed ? `removed ${r.path}\n` : `no hook at ${r.path}\n` } : { code: 2, stderr: `planager hook: ${r.message}\n` };
+          return r.ok
+            ? { code: 0, stdout: r.removed ? `removed ${r.path}\n` : `no hook at ${r.path}\n` }
+            : { code: 2, stderr: `planager hook: ${r.message}\n` };
         }
         return { code: 2, stderr: 'planager hook: install or uninstall\n' };
       }

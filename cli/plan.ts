@@ -6,7 +6,22 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { decodeUtf8 } from '../parser/index.js';
-import { BUILTIN_TEMPLATES, dayOf, isError, isPlanPath, locate, parseDay, parseKind, parseWeekStart, patternsWith, planNote, DEFAULT_PATHS, type Day, type Kind, type PlanOptions } from '../plan/index.js';
+import {
+  BUILTIN_TEMPLATES,
+  dayOf,
+  isError,
+  isPlanPath,
+  locate,
+  parseDay,
+  parseKind,
+  parseWeekStart,
+  patternsWith,
+  planNote,
+  DEFAULT_PATHS,
+  type Day,
+  type Kind,
+  type PlanOptions,
+} from '../plan/index.js';
 import { acquireLock, Taskwarrior, writeAtomic } from '../sync/index.js';
 import { loadAll } from './notes.js';
 import type { CommandResult } from './result.js';
@@ -97,8 +112,11 @@ export async function planCommand(kindArg: string | undefined, flags: PlanFlags,
     }
   }
   const warnings = [...loaded.warnings, ...r.warnings].map((x) => `planager plan: ${x}\n`).join('');
-  if (flags.json) return { code: 0, stdout: JSON.stringify({ path: abs, created: r.created, sections: r.sections }, null, 2) + '\n', stderr: warnings || undefined };
-  const counts = Object.entries(r.sections).map(([k, v]) => `${v.length} ${k}`).join(', ');
+  if (flags.json)
+    return { code: 0, stdout: JSON.stringify({ path: abs, created: r.created, sections: r.sections }, null, 2) + '\n', stderr: warnings || undefined };
+  const counts = Object.entries(r.sections)
+    .map(([k, v]) => `${v.length} ${k}`)
+    .join(', ');
   const what = r.created ? 'created' : r.changed ? 'refreshed' : 'unchanged';
   return { code: 0, stdout: `${abs}\n${what}${counts ? `: ${counts}` : ''}\n`, stderr: warnings || undefined };
 }

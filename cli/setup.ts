@@ -93,7 +93,10 @@ export async function setupCommand(yes: boolean, env: NodeJS.ProcessEnv = proces
     out.push(
       'Planager works without declaring them (it names them on every call it makes), but `task` itself',
       'only shows and filters them once the taskrc declares them:',
-      ...udaLines(missing).trimEnd().split('\n').map((l) => `    ${l}`),
+      ...udaLines(missing)
+        .trimEnd()
+        .split('\n')
+        .map((l) => `    ${l}`),
     );
     const write = yes || (await confirm(`Add these lines to ${rc}? [y/N] `));
     if (write) {
@@ -110,7 +113,10 @@ export async function setupCommand(yes: boolean, env: NodeJS.ProcessEnv = proces
       code = 1;
     }
   }
-  for (const name of clash) out.push(`note: ${name} is declared as another type; Planager passes type=${PLANAGER_UDAS[name]} on its own calls; change the taskrc to ${PLANAGER_UDAS[name]} for \`task\` to agree`);
+  for (const name of clash)
+    out.push(
+      `note: ${name} is declared as another type; Planager passes type=${PLANAGER_UDAS[name]} on its own calls; change the taskrc to ${PLANAGER_UDAS[name]} for \`task\` to agree`,
+    );
 
   // The live-refresh hook.
   const tw = new Taskwarrior({ env });
@@ -126,7 +132,9 @@ export async function setupCommand(yes: boolean, env: NodeJS.ProcessEnv = proces
     const mode = (await stat(hook)).mode;
     const on = rcExists ? await taskGet('hooks', env) : { ok: true as const, value: '1' };
     const enabled = !on.ok || !/^(0|off|no|false)$/i.test(on.value);
-    out.push(`live refresh: the hook is installed (${hook})${mode & 0o111 ? '' : ', but not executable: run planager hook install again'}${enabled ? '' : ', but hooks are off in the taskrc (hooks=on to use it)'}`);
+    out.push(
+      `live refresh: the hook is installed (${hook})${mode & 0o111 ? '' : ', but not executable: run planager hook install again'}${enabled ? '' : ', but hooks are off in the taskrc (hooks=on to use it)'}`,
+    );
   }
   return { code, stdout: out.join('\n') + '\n' };
 }

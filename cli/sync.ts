@@ -1,6 +1,18 @@
 /** `planager sync|pull|push|history|restore|backups`: the sync core from the shell. */
 import { isAbsolute, relative, resolve } from 'node:path';
-import { backup, history, listBackups, restore, restoreBackup, stateDirOf, sync, Taskwarrior, type BackupMode, type SyncOptions, type SyncReport } from '../sync/index.js';
+import {
+  backup,
+  history,
+  listBackups,
+  restore,
+  restoreBackup,
+  stateDirOf,
+  sync,
+  Taskwarrior,
+  type BackupMode,
+  type SyncOptions,
+  type SyncReport,
+} from '../sync/index.js';
 import type { CommandResult } from './result.js';
 import { findWorkspace } from './workspace.js';
 import { prepareWorkspaceBackup } from './gitbackup.js';
@@ -38,8 +50,12 @@ function human(r: SyncReport, verb: string): string {
   if (r.error) lines.push(`${verb} ${r.code === 1 ? 'stopped' : 'failed'}: ${r.error.message}`);
   if (!r.changed && r.ok) lines.push(`${verb}: nothing to do (${r.processes} task process${r.processes === 1 ? '' : 'es'})`);
   for (const n of r.notes) lines.push(`${r.dryRun ? 'would edit' : 'edited'} ${n.file} (${n.edits} change${n.edits === 1 ? '' : 's'})`);
-  if (tw.created.length + tw.updated.length + tw.deleted.length > 0) lines.push(`taskwarrior: ${tw.created.length} created, ${tw.updated.length} updated, ${tw.deleted.length} deleted${r.dryRun ? ' (dry run)' : ''}`);
-  for (const c of r.conflicts) lines.push(`conflict on ${c.id || c.uuid} ${c.field}: kept the ${c.winner === 'note' ? 'note' : 'Taskwarrior'} value; the other is in the history (planager history ${c.id || c.uuid})`);
+  if (tw.created.length + tw.updated.length + tw.deleted.length > 0)
+    lines.push(`taskwarrior: ${tw.created.length} created, ${tw.updated.length} updated, ${tw.deleted.length} deleted${r.dryRun ? ' (dry run)' : ''}`);
+  for (const c of r.conflicts)
+    lines.push(
+      `conflict on ${c.id || c.uuid} ${c.field}: kept the ${c.winner === 'note' ? 'note' : 'Taskwarrior'} value; the other is in the history (planager history ${c.id || c.uuid})`,
+    );
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n') + '\n';
 }
@@ -58,15 +74,31 @@ async function runSync(flags: CommonFlags, extra: Partial<SyncOptions>, verb: st
   let inbox: string | null = null;
   if (flags.inbox !== undefined) {
     inbox = relative(workspace, resolve(flags.inbox)).split('\\').join('/');
-    if (inbox === '' || inbox.startsWith('..') || isAbsolute(inbox)) return { code: 2, stderr: `planager ${verb}: --inbox ${flags.inbox} is outside the workspace ${workspace}\n` };
+    if (inbox === '' || inbox.startsWith('..') || isAbsolute(inbox))
+      return { code: 2, stderr: `planager ${verb}: --inbox ${flags.inbox} is outside the workspace ${workspace}\n` };
     if (!inbox.endsWith('.norg')) return { code: 2, stderr: `planager ${verb}: --inbox names a .norg file (got ${flags.inbox})\n` };
   }
-  const opts: SyncOptions = { workspace, tw: new Taskwarrior(), dryRun: flags['dry-run'], force: flags.force, inbox, stateDir: flags['state-dir'] ? resolve(flags['state-dir']) : undefined, ...extra };
+  const opts: SyncOptions = {
+    workspace,
+    tw: new Taskwarrior(),
+    dryRun: flags['dry-run'],
+    force: flags.force,
+    inbox,
+    stateDir: flags['state-dir'] ? resolve(flags['state-dir']) : undefined,
+    ...extra,
+  };
   const r = await sync(opts);
   let backupNote = '';
   if (r.ok && r.changed && !r.dryRun && mode !== 'off') {
     const ready = mode === 'workspace' ? await prepareWorkspaceBackup(workspace, stateDirOf(opts)) : null;
-    const b = ready ? { ok: false, message: ready, commit: undefined } : await backup(workspace, stateDirOf(opts), mode, `planager ${verb}: ${r.notes.length} note(s), ${r.taskwarrior.created.length + r.taskwarrior.updated.length + r.taskwarrior.deleted.length} task(s)`);
+    const b = ready
+      ? { ok: false, message: ready, commit: undefined }
+      : await backup(
+          workspace,
+          stateDirOf(opts),
+          mode,
+          `planager ${verb}: ${r.notes.length} note(s), ${r.taskwarrior.created.length + r.taskwarrior.updated.length + r.taskwarrior.deleted.length} task(s)`,
+        );
     if (!b.ok) r.warnings.push(b.message ?? 'backup failed');
     else if (b.commit) backupNote = `backup: ${b.commit}\n`;
   }
@@ -85,7 +117,8 @@ export async function fileCommand(verb: 'pull' | 'push', files: string[], flags:
   if ('fail' in w) return w.fail;
   const workspace = w.dir;
   const rel = files.map((f) => relative(workspace, resolve(f)).split('\\').join('/'));
-  if (rel.some((f) => f.startsWith('..') || isAbsolute(f))) return { code: 2, stderr: `planager ${verb}: ${files.join(', ')} is outside the workspace ${workspace}\n` };
+  if (rel.some((f) => f.startsWith('..') || isAbsolute(f)))
+    return { code: 2, stderr: `planager ${verb}: ${files.join(', ')} is outside the workspace ${workspace}\n` };
   return runSync(flags, { workspace, files: rel, direction: verb }, verb);
 }
 
@@ -100,14 +133,24 @@ export async function historyCommand(id: string | undefined, flags: CommonFlags)
   const lines = [`task ${h.id} (${h.uuid})`];
   for (const v of h.versions) {
     const f = v.fields;
-    const what = v.n === 0 ? 'current' : `${v.time} — ${v.action} of the ${v.source === 'note' ? 'note' : 'Taskwarrior'} version${v.changed.length ? ` (${v.changed.join(', ')})` : ''}`;
-    lines.push(`  ${v.n}. ${what}`, `     ${f.status} ${f.priority ? '# ' + f.priority + ' ' : ''}${f.description}${f.due ? ' < ' + f.due : ''}${f.project ? ' [' + f.project + ']' : ''}`);
+    const what =
+      v.n === 0
+        ? 'current'
+        : `${v.time} — ${v.action} of the ${v.source === 'note' ? 'note' : 'Taskwarrior'} version${v.changed.length ? ` (${v.changed.join(', ')})` : ''}`;
+    lines.push(
+      `  ${v.n}. ${what}`,
+      `     ${f.status} ${f.priority ? '# ' + f.priority + ' ' : ''}${f.description}${f.due ? ' < ' + f.due : ''}${f.project ? ' [' + f.project + ']' : ''}`,
+    );
   }
   if (h.versions.length > 1) lines.push(`restore one with: planager restore ${h.id} --version N`);
   return { code: 0, stdout: lines.join('\n') + '\n' };
 }
 
-export async function restoreCommand(id: string | undefined, extra: string | undefined, flags: CommonFlags & { version?: string; 'backup-commit'?: string }): Promise<CommandResult> {
+export async function restoreCommand(
+  id: string | undefined,
+  extra: string | undefined,
+  flags: CommonFlags & { version?: string; 'backup-commit'?: string },
+): Promise<CommandResult> {
   const w = workspaceOf(flags, 'restore');
   if ('fail' in w) return w.fail;
   const workspace = w.dir;
@@ -134,7 +177,11 @@ export async function backupsCommand(flags: CommonFlags): Promise<CommandResult>
   if ('fail' in w) return w.fail;
   const workspace = w.dir;
   const mode = backupMode(flags);
-  const list = await listBackups(workspace, flags['state-dir'] ? resolve(flags['state-dir']) : stateDirOf({ workspace }), mode === 'workspace' ? 'workspace' : 'state');
+  const list = await listBackups(
+    workspace,
+    flags['state-dir'] ? resolve(flags['state-dir']) : stateDirOf({ workspace }),
+    mode === 'workspace' ? 'workspace' : 'state',
+  );
   if (flags.json) return { code: 0, stdout: JSON.stringify(list, null, 2) + '\n' };
   if (list.length === 0) return { code: 0, stdout: 'no backups yet (one is made after every sync that changes something)\n' };
   return { code: 0, stdout: list.map((b) => `${b.commit.slice(0, 10)}  ${b.date}  ${b.message}`).join('\n') + '\n' };

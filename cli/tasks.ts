@@ -52,10 +52,21 @@ const STATUS_MARK: Record<TaskItem['status'], string> = {
 
 function table(tasks: TaskJson[]): string {
   if (tasks.length === 0) return '(no tasks)\n';
-  const rows = tasks.map((t) => [String(t.line), STATUS_MARK[t.status], t.priority ?? '', t.due ?? '', t.project.join(' / '), '  '.repeat(t.level - 1) + t.description]);
+  const rows = tasks.map((t) => [
+    String(t.line),
+    STATUS_MARK[t.status],
+    t.priority ?? '',
+    t.due ?? '',
+    t.project.join(' / '),
+    '  '.repeat(t.level - 1) + t.description,
+  ]);
   const head = ['line', 'status', 'pri', 'due', 'project', 'description'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [fmt(head), ...rows.map(fmt)].join('\n') + '\n';
 }
 
@@ -67,10 +78,16 @@ export async function tasksCommand(files: string[], json: boolean, workspace?: s
   if (files.length === 0) {
     const w = findWorkspace(workspace);
     if (!w.ok) return { code: 2, stderr: `planager tasks: ${w.message}\n` };
-    if (w.how === 'cwd' && workspace === undefined) return { code: 2, stderr: 'planager tasks: name at least one .norg file (or --workspace DIR for every note of a workspace)\n' };
+    if (w.how === 'cwd' && workspace === undefined)
+      return { code: 2, stderr: 'planager tasks: name at least one .norg file (or --workspace DIR for every note of a workspace)\n' };
     const notes = await listNorgFiles(w.dir, [join(w.dir, '.planager')]);
     if (notes.length === 0) return { code: 0, stdout: json ? '{}\n' : `(no notes in ${w.dir})\n` };
-    return listTasks(notes.map((n) => join(w.dir, n)), notes, json, true);
+    return listTasks(
+      notes.map((n) => join(w.dir, n)),
+      notes,
+      json,
+      true,
+    );
   }
   if (workspace !== undefined) {
     const w = findWorkspace(workspace);

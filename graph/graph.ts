@@ -112,7 +112,10 @@ export class WorkspaceGraph {
   /** Add or replace a file. With `change`, the previous tree is re-parsed incrementally. */
   setFile(file: string, text: string, change?: TextChange): FileUpdate {
     const before = this.files.get(file);
-    const tree = before && change && before.tree.text.length - (change.to - change.from) + change.insert.length === text.length ? reparse(before.tree, change) : parse(text);
+    const tree =
+      before && change && before.tree.text.length - (change.to - change.from) + change.insert.length === text.length
+        ? reparse(before.tree, change)
+        : parse(text);
     return this.setTree(file, tree);
   }
 
@@ -131,7 +134,8 @@ export class WorkspaceGraph {
       this.updateFileLinks(file);
       const cycles: string[][] = [];
       const relink = objects.tasks.filter((t) => t.links.length > 0);
-      for (const f of this.linkedFrom.get(file) ?? []) if (f !== file) for (const t of this.files.get(f)?.objects.tasks ?? []) if (t.links.length > 0) relink.push(t);
+      for (const f of this.linkedFrom.get(file) ?? [])
+        if (f !== file) for (const t of this.files.get(f)?.objects.tasks ?? []) if (t.links.length > 0) relink.push(t);
       for (const t of relink) cycles.push(...this.resolveDeps(t, counters));
       return { file, added: objects.tasks, removed: oldTasks, changed: [], derived: [], cycles, duplicateIds: objects.duplicateIds, counters };
     }
@@ -364,7 +368,6 @@ export class WorkspaceGraph {
     this.blocked.set(key, b);
   }
 }
-
 
 /** `{:other:}` from `dir/a.norg` → `dir/other.norg`; `$/x` is relative to the workspace root. */
 export function resolveFile(from: string, path: string): string {

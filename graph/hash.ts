@@ -30,5 +30,5 @@ export function hashJoined(parts: readonly string[]): string {
       h2 ^= h2 >>> 15;
     }
   }
-  return ((h1 >>> 0).toString(16).padStart(8, '0') + ((h2 >>> 11) >>> 0).toString(16).padStart(6, '0'));
+  return (h1 >>> 0).toString(16).padStart(8, '0') + ((h2 >>> 11) >>> 0).toString(16).padStart(6, '0');
 }

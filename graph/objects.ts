@@ -97,10 +97,43 @@ export interface FileObjects {
   duplicateIds: { id: string; line: number; keptAt: number }[];
 }
 
-const NORG_TAGS = new Set(['comment', 'name', 'ordered', 'color', 'export', 'id', 'choice', 'image', 'embed', 'code', 'table', 'document.meta', 'example', 'math', 'group', 'details', 'unordered']);
+const NORG_TAGS = new Set([
+  'comment',
+  'name',
+  'ordered',
+  'color',
+  'export',
+  'id',
+  'choice',
+  'image',
+  'embed',
+  'code',
+  'table',
+  'document.meta',
+  'example',
+  'math',
+  'group',
+  'details',
+  'unordered',
+]);
 
 function fieldsHash(t: TaskObject): string {
-  return hashJoined([t.id ?? '', t.file, t.kind, t.status, t.description, t.priority ?? '', t.due ?? '', t.start ?? '', t.timestamp ?? '', t.recurrence ?? '', t.tags.length === 0 ? '' : t.tags.join(','), t.project, unqualified(t.parent) ?? '', t.links.length === 0 ? '[]' : JSON.stringify(t.links)]);
+  return hashJoined([
+    t.id ?? '',
+    t.file,
+    t.kind,
+    t.status,
+    t.description,
+    t.priority ?? '',
+    t.due ?? '',
+    t.start ?? '',
+    t.timestamp ?? '',
+    t.recurrence ?? '',
+    t.tags.length === 0 ? '' : t.tags.join(','),
+    t.project,
+    unqualified(t.parent) ?? '',
+    t.links.length === 0 ? '[]' : JSON.stringify(t.links),
+  ]);
 }
 
 /**
@@ -181,7 +214,11 @@ export function extractObjects(tree: Tree, file: string, focus?: number, keyByFi
     const lineStart = lines.lineStart(line);
     const titleSeg = isHeading ? n.children.find((c) => c.kind === 'paragraph_segment') : undefined;
     const para = isHeading ? undefined : n.children.find((c) => c.kind === 'paragraph');
-    const desc = describe(text, titleSeg ? [{ n: titleSeg, from: from + titleSeg.from }] : para ? para.children.map((s) => ({ n: s, from: from + para.from + s.from })) : [], isHeading ? prefixFrom + prefix.length : prefixFrom + prefix.length);
+    const desc = describe(
+      text,
+      titleSeg ? [{ n: titleSeg, from: from + titleSeg.from }] : para ? para.children.map((s) => ({ n: s, from: from + para.from + s.from })) : [],
+      isHeading ? prefixFrom + prefix.length : prefixFrom + prefix.length,
+    );
     const titles = headingTitles();
     if (isHeading) {
       const path = [...titles, desc.text];
@@ -219,7 +256,11 @@ export function extractObjects(tree: Tree, file: string, focus?: number, keyByFi
       const parts = ext.children.map((p) => {
         const v = p.children[0];
         const pf = extFrom + p.from;
-        return { kind: p.kind, span: { from: pf, to: pf + p.length }, value: v ? { from: pf + v.from, to: pf + v.from + v.length } : p.kind === 'priority' ? valueSpan(text, pf, pf + p.length) : null };
+        return {
+          kind: p.kind,
+          span: { from: pf, to: pf + p.length },
+          value: v ? { from: pf + v.from, to: pf + v.from + v.length } : p.kind === 'priority' ? valueSpan(text, pf, pf + p.length) : null,
+        };
       });
       const value = (kind: string) => {
         const p = parts.find((q) => q.kind === kind);
@@ -261,7 +302,10 @@ export function extractObjects(tree: Tree, file: string, focus?: number, keyByFi
           firstLineEnd: desc.firstLineEnd,
           id: desc.idSpan,
           indent: text.slice(lineStart, prefixFrom),
-          tagLines: listFrame && listFrame.first === n && listFrame.firstTagLines && listFrame.firstTagLines.length > 0 ? [...listFrame.firstTagLines, ...tagLinesOf(text, n, from)] : tagLinesOf(text, n, from),
+          tagLines:
+            listFrame && listFrame.first === n && listFrame.firstTagLines && listFrame.firstTagLines.length > 0
+              ? [...listFrame.firstTagLines, ...tagLinesOf(text, n, from)]
+              : tagLinesOf(text, n, from),
         },
         hash: '',
       };
@@ -269,7 +313,14 @@ export function extractObjects(tree: Tree, file: string, focus?: number, keyByFi
       tasks.push(task);
       if (isHeading) projects[projects.length - 1].taskKey = key;
     }
-    frames.push({ depth, kind: isHeading ? 'heading' : 'item', title: isHeading ? desc.text : undefined, taskKey: key, tags: [], path: isHeading ? projects[projects.length - 1].path : undefined });
+    frames.push({
+      depth,
+      kind: isHeading ? 'heading' : 'item',
+      title: isHeading ? desc.text : undefined,
+      taskKey: key,
+      tags: [],
+      path: isHeading ? projects[projects.length - 1].path : undefined,
+    });
     return true;
   };
 
@@ -292,7 +343,15 @@ export function extractObjects(tree: Tree, file: string, focus?: number, keyByFi
       case 'generic_list': {
         // A list's strong tags apply to every item; weak ones standing before the list belong
         // to its first item (the assembler attaches them to the list that starts there).
-        frames.push({ depth, kind: 'list', taskKey: null, tags: carryTags(n, 'strong_carryover_set'), firstTags: carryTags(n, 'weak_carryover_set'), firstTagLines: tagLinesOf(text, n, from), first: n.children.find((c) => c.kind === 'unordered_list' || c.kind === 'ordered_list') });
+        frames.push({
+          depth,
+          kind: 'list',
+          taskKey: null,
+          tags: carryTags(n, 'strong_carryover_set'),
+          firstTags: carryTags(n, 'weak_carryover_set'),
+          firstTagLines: tagLinesOf(text, n, from),
+          first: n.children.find((c) => c.kind === 'unordered_list' || c.kind === 'ordered_list'),
+        });
         return true;
       }
       case 'heading':
@@ -367,7 +426,6 @@ function firstItemIndent(text: string, n: SyntaxNode, from: number): string | nu
   return null;
 }
 
-
 /** What pre-write needs of each task, and nothing more: no descriptions, spans or hashes. */
 export interface LightTask {
   key: string;
@@ -403,10 +461,11 @@ export function lightTasks(tree: Tree, file: string): LightTask[] {
         let mirror = false;
         for (const c of n.children) {
           if (c.kind === 'detached_modifier_extension') {
-            for (const p of c.children) if (STATUS_NAMES[p.kind] !== undefined) {
-              statusKind = p.kind;
-              break;
-            }
+            for (const p of c.children)
+              if (STATUS_NAMES[p.kind] !== undefined) {
+                statusKind = p.kind;
+                break;
+              }
           } else if (c.kind === 'heading_prefix' || c.kind === 'list_prefix') prefixFrom = from + c.from;
           else if (!idText && (c.kind === 'paragraph' || c.kind === 'paragraph_segment')) {
             const found = findIdIn(text, c, from + c.from);

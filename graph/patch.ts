@@ -31,7 +31,18 @@ export interface TaskFields {
 }
 
 export type TaskEdit =
-  | { op: 'set'; key: string; status?: TaskStatus; recurrence?: string | null; priority?: string | null; due?: string | null; start?: string | null; description?: string; id?: string; tags?: string[] }
+  | {
+      op: 'set';
+      key: string;
+      status?: TaskStatus;
+      recurrence?: string | null;
+      priority?: string | null;
+      due?: string | null;
+      start?: string | null;
+      description?: string;
+      id?: string;
+      tags?: string[];
+    }
   | { op: 'add'; headingPath: string[]; task: TaskFields }
   | { op: 'remove'; key: string }
   | { op: 'move'; key: string; headingPath: string[] };
@@ -78,7 +89,10 @@ export function minimal(text: string, from: number, to: number, next: string): C
 
 /** Text safe to place inside one norg line: no line breaks, no look-alike id comment. */
 export function noteSafe(s: string): string {
-  return s.replace(/\r\n|\r|\n/g, ' ').replace(/\u0000/g, '').replace(/%#([0-9a-f]{4,32})%/g, '\\%#$1%');
+  return s
+    .replace(/\r\n|\r|\n/g, ' ')
+    .replace(/\u0000/g, '')
+    .replace(/%#([0-9a-f]{4,32})%/g, '\\%#$1%');
 }
 
 const SIGIL: Record<'priority' | 'due' | 'start', string> = { priority: '#', due: '<', start: '>' };
@@ -155,7 +169,13 @@ function descriptionEdit(t: TaskObject, next: string): ChangeSpec[] {
     // Emptying a continuation line would leave a blank line, which ends the list: take the
     // line break with it instead.
     if (to >= t.spans.description.to) after = id.to;
-    if (from < cut && to > id.to) return after < to ? [{ from, to: cut, insert }, { from: after, to, insert: '' }] : [{ from, to: cut, insert }];
+    if (from < cut && to > id.to)
+      return after < to
+        ? [
+            { from, to: cut, insert },
+            { from: after, to, insert: '' },
+          ]
+        : [{ from, to: cut, insert }];
     if (from < cut && to > cut) return [{ from, to: cut, insert }];
     if (from < id.to && to > id.to) return [{ from: Math.min(after, to), to, insert }];
   }
@@ -180,7 +200,10 @@ function taskLine(fields: TaskFields, indent: string, prefix = '-'): string {
   if (fields.due) parts.push(`< ${noteSafe(fields.due)}`);
   if (fields.start) parts.push(`> ${noteSafe(fields.start)}`);
   const desc = noteSafe(fields.description);
-  const tags = (fields.tags ?? []).filter((x) => /^[A-Za-z0-9_][\w.-]*$/.test(x)).map((x) => `${indent}+${x}\n`).join('');
+  const tags = (fields.tags ?? [])
+    .filter((x) => /^[A-Za-z0-9_][\w.-]*$/.test(x))
+    .map((x) => `${indent}+${x}\n`)
+    .join('');
   return `${tags}${indent}${prefix} (${parts.join('|')})${desc ? ' ' + desc : ''}${fields.id ? ` %#${fields.id}%` : ''}`;
 }
 

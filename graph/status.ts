@@ -75,7 +75,12 @@ export function propagateStatuses(
     for (const p of buckets[depth] ?? []) {
       const cur = current(p);
       if (cur === undefined) continue;
-      const d = derivedStatus(graph.childrenOf(p).map(current).filter((s): s is TaskStatus => s !== undefined));
+      const d = derivedStatus(
+        graph
+          .childrenOf(p)
+          .map(current)
+          .filter((s): s is TaskStatus => s !== undefined),
+      );
       if (d === null || d === cur || cur === 'recurring' || cur === 'urgent' || cur === 'cancelled') continue;
       out.set(p, d);
       const gp = graph.tasks.get(p)?.parent;

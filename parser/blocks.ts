@@ -315,7 +315,7 @@ export class BlockScanner {
       case 'heading': {
         const kids: SyntaxNode[] = [node('heading_prefix', k.p - pos, k.level)];
         const ext = this.extension(k.content, pos, kids);
-        let titleFrom = ext.content;
+        const titleFrom = ext.content;
         let titleTo = this.lineEnd(Math.max(titleFrom, k.p));
         if (ext.end > lineEnd) titleTo = this.lineEnd(ext.end);
         titleTo = trimEnd(this.text, titleFrom, titleTo);
@@ -333,7 +333,7 @@ export class BlockScanner {
         const prefixKind = k.type === 'quote' ? 'quote_prefix' : k.type === 'unordered' || k.type === 'ordered' ? 'list_prefix' : 'list_prefix';
         const kids: SyntaxNode[] = [node(prefixKind, k.p - pos, k.level)];
         const ext = this.extension(k.content, pos, kids);
-        let from = ext.content;
+        const from = ext.content;
         const single = k.type === 'def_single' || k.type === 'foot_single';
         if (single) {
           // The term is the rest of the line; the definition is the paragraph below it.
@@ -435,7 +435,8 @@ export class BlockScanner {
       case 'infirm': {
         const head = this.tagHead(k.p);
         end = trimEnd(this.text, k.p, lineEnd);
-        const kind = k.type === 'ranged_open' ? 'ranged_tag' : k.type === 'strong_carry' ? 'strong_carryover' : k.type === 'weak_carry' ? 'weak_carryover' : 'infirm_tag';
+        const kind =
+          k.type === 'ranged_open' ? 'ranged_tag' : k.type === 'strong_carry' ? 'strong_carryover' : k.type === 'weak_carry' ? 'weak_carryover' : 'infirm_tag';
         n = node(kind, k.p - pos, end - k.p, head.kids, 0, head.data);
         return this.make(k.type, 0, pos, this.nextLine(pos), n, -1);
       }

@@ -28,20 +28,7 @@ export interface NorgDateRange {
 export type DateParse = { ok: true; value: NorgDateRange } | { ok: false; message: string };
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
-const MONTHS = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 
 function uniquePrefix(word: string, names: readonly string[]): number {
   let found = -1;

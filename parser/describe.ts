@@ -161,7 +161,17 @@ export function describe(text: string, segs: { n: SyntaxNode; from: number }[], 
   const last = trimmed.length - 3;
   const to = last >= 0 ? trimmed[last + 1] + trimmed[last + 2] : from;
   const isMirror = id === null && mirror !== null;
-  return { text: textOut, span: { from, to }, runs: trimmed, firstLineEnd, id, idSpan, mirror: isMirror ? mirror : null, mirrorSpan: isMirror ? mirrorSpan : null, links };
+  return {
+    text: textOut,
+    span: { from, to },
+    runs: trimmed,
+    firstLineEnd,
+    id,
+    idSpan,
+    mirror: isMirror ? mirror : null,
+    mirrorSpan: isMirror ? mirrorSpan : null,
+    links,
+  };
 }
 
 /**

@@ -49,7 +49,6 @@ export interface TaskItem {
 /** Ranged tags whose content is not live text. */
 const INERT_TAGS = new Set(['example', 'comment']);
 
-
 interface ItemFrame {
   line: number;
   isTask: boolean;
@@ -102,7 +101,20 @@ export function extractTasks(tree: Tree): TaskItem[] {
         const line = lines.lineAt(from + (prefix ? prefix.from : 0)) + 1;
         const isTask = !!ext && !!statusPart && !desc?.mirror;
         if (ext && statusPart && isTask) {
-          tasks.push({ kind: 'heading', line, level: n.level, status: STATUS_NAMES[statusPart.kind] as TaskStatus, description: desc ? desc.text : '', ...values(ext), parent: enclosing(), project: headings.map((h) => h.title), id: desc ? desc.id : null, recurrence: statusPart.kind === 'todo_item_recurring' ? value(ext, 'todo_item_recurring') : null, from, to });
+          tasks.push({
+            kind: 'heading',
+            line,
+            level: n.level,
+            status: STATUS_NAMES[statusPart.kind] as TaskStatus,
+            description: desc ? desc.text : '',
+            ...values(ext),
+            parent: enclosing(),
+            project: headings.map((h) => h.title),
+            id: desc ? desc.id : null,
+            recurrence: statusPart.kind === 'todo_item_recurring' ? value(ext, 'todo_item_recurring') : null,
+            from,
+            to,
+          });
         }
         items.push({ line, isTask, depth });
         headings.push({ depth, title: desc ? desc.text : '' });
@@ -116,7 +128,14 @@ export function extractTasks(tree: Tree): TaskItem[] {
         const statusPart = ext?.children.find((c) => STATUS_NAMES[c.kind] !== undefined);
         const parent = enclosing();
         const para = n.children.find((c) => c.kind === 'paragraph');
-        const desc = ext && statusPart && para ? describe(text, para.children.map((seg) => ({ n: seg, from: from + para.from + seg.from })), from) : null;
+        const desc =
+          ext && statusPart && para
+            ? describe(
+                text,
+                para.children.map((seg) => ({ n: seg, from: from + para.from + seg.from })),
+                from,
+              )
+            : null;
         // A mirror (`%@id%`, plan/) shows a task whose home is elsewhere: not a task here.
         const isTask = statusPart !== undefined && !desc?.mirror;
         items.push({ line, isTask, depth });

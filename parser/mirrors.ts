@@ -38,7 +38,11 @@ export function extractMirrors(tree: Tree): MirrorItem[] {
       case 'ordered_list': {
         const para = n.children.find((c) => c.kind === 'paragraph');
         if (!para) return true;
-        const desc = describe(text, para.children.map((seg) => ({ n: seg, from: from + para.from + seg.from })), from);
+        const desc = describe(
+          text,
+          para.children.map((seg) => ({ n: seg, from: from + para.from + seg.from })),
+          from,
+        );
         if (!desc.mirror || !desc.mirrorSpan) return true;
         const prefix = n.children.find((c) => c.kind === 'list_prefix');
         const ext = n.children.find((c) => c.kind === 'detached_modifier_extension');

@@ -136,7 +136,10 @@ export function reparse(old: Tree, change: TextChange): Tree {
 }
 
 /** Visit every node in document order with its absolute range. Return false to skip children. */
-export function walk(tree: Tree | SyntaxNode, visit: (n: SyntaxNode, from: number, to: number, depth: number, parent: SyntaxNode | null) => boolean | void): void {
+export function walk(
+  tree: Tree | SyntaxNode,
+  visit: (n: SyntaxNode, from: number, to: number, depth: number, parent: SyntaxNode | null) => boolean | void,
+): void {
   const root = tree instanceof Tree ? tree.root : tree;
   const stack: { n: SyntaxNode; from: number; depth: number; parent: SyntaxNode | null }[] = [{ n: root, from: root.from, depth: 0, parent: null }];
   while (stack.length > 0) {
@@ -161,7 +164,8 @@ export function print(tree: Tree): string {
     if (from < at || from + n.length > t.length) throw new Error(`node ${n.kind} at ${from} overlaps text already printed (${at})`);
     for (const c of n.children) {
       const cf = from + c.from;
-      if (cf < from || cf + c.length > from + n.length) throw new Error(`child ${c.kind} at ${cf} is outside its parent ${n.kind} [${from}, ${from + n.length})`);
+      if (cf < from || cf + c.length > from + n.length)
+        throw new Error(`child ${c.kind} at ${cf} is outside its parent ${n.kind} [${from}, ${from + n.length})`);
       out.push(t.slice(at, cf));
       at = cf;
       emit(c, cf);

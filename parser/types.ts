@@ -130,14 +130,7 @@ export interface Diagnostic {
 
 export const EMPTY: readonly SyntaxNode[] = Object.freeze([]);
 
-export function node(
-  kind: NodeKind,
-  from: number,
-  length: number,
-  children: readonly SyntaxNode[] = EMPTY,
-  level = 0,
-  data?: NodeData,
-): SyntaxNode {
+export function node(kind: NodeKind, from: number, length: number, children: readonly SyntaxNode[] = EMPTY, level = 0, data?: NodeData): SyntaxNode {
   return data === undefined ? { kind, from, length, children, level } : { kind, from, length, children, level, data };
 }
 

@@ -23,7 +23,12 @@ export interface PlanOptions {
 export const DEFAULT_OPTIONS: PlanOptions = { paths: DEFAULT_PATHS, weekStart: 0 };
 
 /** Where the plan for `kind` on `day` lives, and the previous one to look for. */
-export function locate(kind: Kind, day: Day, options: PlanOptions = DEFAULT_OPTIONS, exists: (path: string) => boolean = () => false): { period: Period; path: string; previous: string | null } {
+export function locate(
+  kind: Kind,
+  day: Day,
+  options: PlanOptions = DEFAULT_OPTIONS,
+  exists: (path: string) => boolean = () => false,
+): { period: Period; path: string; previous: string | null } {
   const period = periodOf(kind, day, options.weekStart);
   return { period, path: pathOf(period, options.paths), previous: previousNote(period, exists, options.paths, options.weekStart) };
 }
@@ -75,6 +80,21 @@ export function planNote(input: PlanInput): PlanResult | PlanError {
     if (isError(rendered)) return rendered;
     base = rendered;
   }
-  const r = refresh({ file: input.path, text: base, period: input.period, tasks: input.tasks, notes: input.projectNotes, carried: carriedFrom(input.previous, input.tasks) });
-  return { path: input.path, created: input.existing === null, text: r.text, changes: r.changes, changed: input.existing === null || !r.changes.empty, sections: r.sections, warnings: r.warnings };
+  const r = refresh({
+    file: input.path,
+    text: base,
+    period: input.period,
+    tasks: input.tasks,
+    notes: input.projectNotes,
+    carried: carriedFrom(input.previous, input.tasks),
+  });
+  return {
+    path: input.path,
+    created: input.existing === null,
+    text: r.text,
+    changes: r.changes,
+    changed: input.existing === null || !r.changes.empty,
+    sections: r.sections,
+    warnings: r.warnings,
+  };
 }

@@ -38,8 +38,10 @@ const TOKEN = /\{(year|month|day|weekyear|week)\}/g;
 export function checkPattern(kind: Kind, pattern: string): PlanError | null {
   const rest = pattern.replace(TOKEN, '');
   if (!pattern.endsWith('.norg')) return { code: 'bad-option', message: `the ${kind} path "${pattern}" must end in .norg` };
-  if (/[{}]/.test(rest)) return { code: 'bad-option', message: `the ${kind} path "${pattern}" has an unknown {placeholder} (known: year, month, day, weekyear, week)` };
-  if (pattern.startsWith('/') || pattern.split('/').includes('..')) return { code: 'bad-option', message: `the ${kind} path "${pattern}" must stay inside the workspace` };
+  if (/[{}]/.test(rest))
+    return { code: 'bad-option', message: `the ${kind} path "${pattern}" has an unknown {placeholder} (known: year, month, day, weekyear, week)` };
+  if (pattern.startsWith('/') || pattern.split('/').includes('..'))
+    return { code: 'bad-option', message: `the ${kind} path "${pattern}" must stay inside the workspace` };
   return null;
 }
 
@@ -75,7 +77,10 @@ export function patternsWith(over: Partial<PathPatterns>): PathPatterns | PlanEr
 /** Whether a workspace path is a plan note of any kind (plan notes are not project notes). */
 export function isPlanPath(path: string, patterns: PathPatterns = DEFAULT_PATHS): boolean {
   return KINDS.some((k) => {
-    const re = patterns[k].split(TOKEN).map((part, i) => (i % 2 === 1 ? '\\d+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+    const re = patterns[k]
+      .split(TOKEN)
+      .map((part, i) => (i % 2 === 1 ? '\\d+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('');
     return new RegExp(`^${re}$`).test(path);
   });
 }

@@ -52,6 +52,8 @@ export function projectLine(p: StalledProject, planFile: string): string {
   const rel = posix.relative(posix.dirname(planFile), p.file).replace(/\.norg$/, '');
   const title = p.path[p.path.length - 1];
   const name = posix.basename(p.file, '.norg');
-  const link = /[{}[\]%\\]/.test(title) ? `{:${rel}:}[${name}: ${title.replace(/[{}[\]%\\]/g, ' ')}]` : `{:${rel}:${'*'.repeat(p.level)} ${title}}[${name}: ${title}]`;
+  const link = /[{}[\]%\\]/.test(title)
+    ? `{:${rel}:}[${name}: ${title.replace(/[{}[\]%\\]/g, ' ')}]`
+    : `{:${rel}:${'*'.repeat(p.level)} ${title}}[${name}: ${title}]`;
   return `${link} ${PROJECT_MARKER}`;
 }

@@ -65,7 +65,13 @@ export function sectionOrder(section: TaskSection): (a: PlanTask, b: PlanTask) =
  * The tasks to add to each section the note has: those that qualify and the note does not
  * show yet, each in one section only, sorted.
  */
-export function additions(present: ReadonlySet<SectionName>, tasks: readonly PlanTask[], p: Period, shown: ReadonlySet<string>, carried: ReadonlySet<string>): Map<TaskSection, PlanTask[]> {
+export function additions(
+  present: ReadonlySet<SectionName>,
+  tasks: readonly PlanTask[],
+  p: Period,
+  shown: ReadonlySet<string>,
+  carried: ReadonlySet<string>,
+): Map<TaskSection, PlanTask[]> {
   const out = new Map<TaskSection, PlanTask[]>();
   const order = ORDER.filter((s) => present.has(s));
   for (const s of order) out.set(s, []);

@@ -99,7 +99,8 @@ export function withHomes(tasks: readonly PlanTask[], notes: readonly FileObject
       if (!t.id) continue;
       const task = index.find(t.id);
       if (!task || homes.has(task.uuid)) continue;
-      const p = t.headingPath.length > 0 ? n.projects.find((q) => q.path.length === t.headingPath.length && q.path.every((x, i) => x === t.headingPath[i])) : undefined;
+      const p =
+        t.headingPath.length > 0 ? n.projects.find((q) => q.path.length === t.headingPath.length && q.path.every((x, i) => x === t.headingPath[i])) : undefined;
       homes.set(task.uuid, { file: n.file, line: t.line, headingPath: t.headingPath, headingLevel: p ? p.level : null });
     }
   }

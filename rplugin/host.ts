@@ -34,14 +34,23 @@ const LOG = process.env.PLANAGER_LOG || join((require('node:os') as typeof impor
 const DEBUG = process.env.PLANAGER_LOG_LEVEL === 'debug';
 function log(level: string, ...parts: unknown[]): void {
   try {
-    appendFileSync(LOG, `${new Date().toISOString()} ${level} [host ${process.pid}] ${parts.map((p) => (p instanceof Error ? (p.stack ?? p.message) : typeof p === 'string' ? p : JSON.stringify(p))).join(' ')}\n`);
+    appendFileSync(
+      LOG,
+      `${new Date().toISOString()} ${level} [host ${process.pid}] ${parts.map((p) => (p instanceof Error ? (p.stack ?? p.message) : typeof p === 'string' ? p : JSON.stringify(p))).join(' ')}\n`,
+    );
   } catch {
     // the log is best effort; stdout is never an option
   }
 }
 // Anything that would print goes to the log instead of the RPC channel.
 for (const k of ['log', 'info', 'warn', 'error', 'debug'] as const) console[k] = (...a: unknown[]) => log(k.toUpperCase(), ...a);
-const logger = { info: (...a: unknown[]) => DEBUG && log('INFO', ...a), warn: (...a: unknown[]) => log('WARN', ...a), error: (...a: unknown[]) => log('ERROR', ...a), debug: () => {}, level: 'warn' };
+const logger = {
+  info: (...a: unknown[]) => DEBUG && log('INFO', ...a),
+  warn: (...a: unknown[]) => log('WARN', ...a),
+  error: (...a: unknown[]) => log('ERROR', ...a),
+  debug: () => {},
+  level: 'warn',
+};
 
 const nvim = attach({ reader: process.stdin, writer: process.stdout, options: { logger: logger as never } });
 let session: Session | null = null;
@@ -81,7 +90,9 @@ function notify(level: 'info' | 'warn' | 'error', msg: string): void {
 
 /** The CLI's words for what the editor does otherwise (the bulk guard's --force is :PlanagerSync!). */
 function inEditorTerms(m: string): string {
-  return m.replace('run again with --force to go ahead', 'run :PlanagerSync! to go ahead').replace('`planager sync --inbox inbox.norg` collects them', "the `inbox` option of setup() collects them");
+  return m
+    .replace('run again with --force to go ahead', 'run :PlanagerSync! to go ahead')
+    .replace('`planager sync --inbox inbox.norg` collects them', 'the `inbox` option of setup() collects them');
 }
 
 /** `note.norg:12: message`: a problem of one line, shown on it. */
@@ -348,8 +359,17 @@ const handlers: Record<string, Handler> = {
     for (const rep of reports) reportProblems(rep, 'sync');
     const tw = reports.reduce((n, x) => n + x.taskwarrior.created.length + x.taskwarrior.updated.length + x.taskwarrior.deleted.length, 0);
     const notes = reports.reduce((n, x) => n + x.notes.length, 0);
-    if (reports.every((x) => x.ok)) notify('info', tw + notes === 0 ? 'sync: nothing to do' : `sync: ${notes} note(s), ${tw} task(s) changed in ${Date.now() - started} ms`);
-    return reports.map((x) => ({ ok: x.ok, code: x.code, notes: x.notes, taskwarrior: x.taskwarrior, conflicts: x.conflicts, warnings: x.warnings, error: x.error }));
+    if (reports.every((x) => x.ok))
+      notify('info', tw + notes === 0 ? 'sync: nothing to do' : `sync: ${notes} note(s), ${tw} task(s) changed in ${Date.now() - started} ms`);
+    return reports.map((x) => ({
+      ok: x.ok,
+      code: x.code,
+      notes: x.notes,
+      taskwarrior: x.taskwarrior,
+      conflicts: x.conflicts,
+      warnings: x.warnings,
+      error: x.error,
+    }));
   },
   status: () => session?.getStatus() ?? null,
   task_at: (lines: string[], line: number) => {
@@ -387,7 +407,10 @@ const transport = (nvim as unknown as { transport: { on(ev: string, f: (...a: ne
 transport.on('request', (method: string, args: unknown[], resp: { send: (v: unknown, isError?: boolean) => void }) => {
   if (firstRequest && process.env.PLANAGER_TIMING) {
     const b = (globalThis as { __planagerBoot?: number[] }).__planagerBoot ?? [];
-    log('TIMING', `start: boot ${b[0]?.toFixed(1)} ms, bundle ran ${b[1]?.toFixed(1)} ms, first request ${performance.now().toFixed(1)} ms after the process started`);
+    log(
+      'TIMING',
+      `start: boot ${b[0]?.toFixed(1)} ms, bundle ran ${b[1]?.toFixed(1)} ms, first request ${performance.now().toFixed(1)} ms after the process started`,
+    );
   }
   firstRequest = false;
   const h = handlers[method];

@@ -13,7 +13,9 @@ const banner = { js: "import { createRequire as __planagerRequire } from 'node:m
 const noWinston = {
   name: 'no-winston',
   setup(b) {
-    b.onResolve({ filter: /\/utils\/logger(\.js)?$/ }, (a) => (a.importer.includes('node_modules/neovim/') ? { path: 'neovim-logger', namespace: 'stub' } : undefined));
+    b.onResolve({ filter: /\/utils\/logger(\.js)?$/ }, (a) =>
+      a.importer.includes('node_modules/neovim/') ? { path: 'neovim-logger', namespace: 'stub' } : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
       contents: 'const quiet = { info() {}, warn() {}, error() {}, debug() {}, level: "error" }; exports.getLogger = () => quiet;',
       loader: 'js',

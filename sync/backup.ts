@@ -91,7 +91,13 @@ export async function listBackups(workspace: string, stateDir: string, mode: Bac
 }
 
 /** Bring notes back from a backup commit (all of them, or one file). Returns the files written. */
-export async function restoreBackup(workspace: string, stateDir: string, mode: BackupMode, commit: string, file?: string): Promise<{ ok: true; files: string[] } | { ok: false; message: string }> {
+export async function restoreBackup(
+  workspace: string,
+  stateDir: string,
+  mode: BackupMode,
+  commit: string,
+  file?: string,
+): Promise<{ ok: true; files: string[] } | { ok: false; message: string }> {
   const dir = mode === 'workspace' ? workspace : join(stateDir, 'backup');
   const prefix = mode === 'workspace' ? '' : 'notes/';
   try {

@@ -85,13 +85,40 @@ export async function commit(c: CommitInput, report: SyncReport): Promise<SyncRe
   // Taskwarrior is written from what the notes said: not from a note caught half-written.
   if (c.plan.imports.length > 0 && [...c.scope.loaded.notes.values()].some((n) => !c.notes.unchangedSince(n))) return 'retry';
   const toWrite = c.changes.filter((x) => c.writes(x.file));
-  const skipped = unwritable(c, toWrite, report, (f) => isReadOnly(c.notes.abs(f)), 'is read-only; its changes were not written (make it writable and sync again)');
+  const skipped = unwritable(
+    c,
+    toWrite,
+    report,
+    (f) => isReadOnly(c.notes.abs(f)),
+    'is read-only; its changes were not written (make it writable and sync again)',
+  );
   dropNewTasksOf(c, skipped, report);
   const lines = c.plan.imports.map(importLine);
   const journaled = lines.length > 0 && toWrite.some((x) => !skipped.has(x.file));
-  if (journaled) await writeJournal(c.store, journalText(lines, await journalRest(c, toWrite.filter((x) => !skipped.has(x.file)), report)));
+  if (journaled)
+    await writeJournal(
+      c.store,
+      journalText(
+        lines,
+        await journalRest(
+          c,
+          toWrite.filter((x) => !skipped.has(x.file)),
+          report,
+        ),
+      ),
+    );
   await appendLog(c.store.logPath(), c.plan.log);
-  const input: StateInput = { index: c.index, scan: c.scan, scope: c.scope, rec: c.rec, plan: c.plan, changes: c.changes, tw: c.twr, skipped, handled: handledUuids(c, report) };
+  const input: StateInput = {
+    index: c.index,
+    scan: c.scan,
+    scope: c.scope,
+    rec: c.rec,
+    plan: c.plan,
+    changes: c.changes,
+    tw: c.twr,
+    skipped,
+    handled: handledUuids(c, report),
+  };
   // While `task` imports (the other core): the state serialised, and the notes and the state
   // written under temp names, renamed only once the import succeeded.
   let prepared: PreparedState | null = null;
@@ -100,7 +127,10 @@ export async function commit(c: CommitInput, report: SyncReport): Promise<SyncRe
   const prepare = () => {
     prepared = nextState(c.store, input);
     if (lines.length === 0) return;
-    stagedNotes = stageAll(toWrite.filter((x) => !skipped.has(x.file)).map((x) => ({ path: c.notes.abs(x.file), data: x.after })), true);
+    stagedNotes = stageAll(
+      toWrite.filter((x) => !skipped.has(x.file)).map((x) => ({ path: c.notes.abs(x.file), data: x.after })),
+      true,
+    );
     c.staged.push(stagedNotes);
     stagedState = stageAll([...prepared.shards, { path: c.store.catalogPath(), data: prepared.catalog }]);
     c.staged.push(stagedState);
@@ -111,7 +141,13 @@ export async function commit(c: CommitInput, report: SyncReport): Promise<SyncRe
     return imported;
   }
   // Edited while we synced: keep the user's text; the next sync merges it.
-  const late = unwritable(c, toWrite.filter((x) => !skipped.has(x.file)), report, (f, x) => c.notes.current(f) !== x.before, 'changed during the sync; its note edits wait for the next sync');
+  const late = unwritable(
+    c,
+    toWrite.filter((x) => !skipped.has(x.file)),
+    report,
+    (f, x) => c.notes.current(f) !== x.before,
+    'changed during the sync; its note edits wait for the next sync',
+  );
   if (late.size > 0) {
     for (const f of late) skipped.add(f);
     (stagedState as Staged | null)?.abort();
@@ -123,10 +159,17 @@ export async function commit(c: CommitInput, report: SyncReport): Promise<SyncRe
   if (sn) {
     const keep = new Set(go.map((x) => c.notes.abs(x.file)));
     sn.commit((p) => keep.has(p));
-  } else await writeAtomicAll(go.map((x) => ({ path: c.notes.abs(x.file), data: x.after })), true);
+  } else
+    await writeAtomicAll(
+      go.map((x) => ({ path: c.notes.abs(x.file), data: x.after })),
+      true,
+    );
   const done = prepared as unknown as PreparedState;
   await saveState(c, done, stagedState, imported, skipped);
-  if (done.newlyUnclaimed > 0 && !c.scope.inbox) report.warnings.push(`${done.newlyUnclaimed} pending Taskwarrior task(s) belong to no note (no heading holds their project); \`planager sync --inbox inbox.norg\` collects them in one note`);
+  if (done.newlyUnclaimed > 0 && !c.scope.inbox)
+    report.warnings.push(
+      `${done.newlyUnclaimed} pending Taskwarrior task(s) belong to no note (no heading holds their project); \`planager sync --inbox inbox.norg\` collects them in one note`,
+    );
   if (journaled) await dropJournal(c.store);
   return report;
 }
@@ -137,7 +180,12 @@ async function journalRest(c: CommitInput, notes: NoteChange[], report: SyncRepo
     const st = c.plan.tasks.get(u);
     return st ? [{ uuid: u, file: st.file, id: st.id }] : [];
   });
-  return { notes: notes.map((x) => ({ file: x.file, beforeHash: hashText(x.before), after: x.after })), log: c.plan.log, undoFrom: stampSize(c.stamp, 'undo.data') ?? (await undoFileSize(c.tw.dataDir())), created };
+  return {
+    notes: notes.map((x) => ({ file: x.file, beforeHash: hashText(x.before), after: x.after })),
+    log: c.plan.log,
+    undoFrom: stampSize(c.stamp, 'undo.data') ?? (await undoFileSize(c.tw.dataDir())),
+    created,
+  };
 }
 
 /**
@@ -243,7 +291,12 @@ async function importAll(c: CommitInput, lines: string[], report: SyncReport, wh
 }
 
 /** Versions to write again after an import: where the last one is not what the model expects. */
-function fixesAfter(imports: TwTask[], created: Set<string>, transactions: { old: TwTask | null; new: TwTask }[], intents: Map<string, Delta | null>): TwTask[] {
+function fixesAfter(
+  imports: TwTask[],
+  created: Set<string>,
+  transactions: { old: TwTask | null; new: TwTask }[],
+  intents: Map<string, Delta | null>,
+): TwTask[] {
   const expected = expectedVersions(transactions, intents);
   const current = new Map<string, TwTask>();
   for (const x of transactions) current.set(x.new.uuid, x.new);
@@ -278,4 +331,3 @@ async function saveState(c: CommitInput, prepared: PreparedState, staged: Staged
   index.created = c.twr.source !== 'cache' ? imported.createdMarks : [...(index.created ?? []), ...imported.createdMarks];
   await c.store.saveHead(index);
 }
-

@@ -12,7 +12,29 @@
  */
 import { MONTH_NAMES, parseDate, WEEKDAY_NAMES, type NorgDate } from '../parser/index.js';
 
-const ZONES: Record<string, number> = { UTC: 0, GMT: 0, Z: 0, WET: 0, BST: 60, CET: 60, CEST: 120, EET: 120, EEST: 180, MSK: 180, IST: 330, JST: 540, AEST: 600, EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420 };
+const ZONES: Record<string, number> = {
+  UTC: 0,
+  GMT: 0,
+  Z: 0,
+  WET: 0,
+  BST: 60,
+  CET: 60,
+  CEST: 120,
+  EET: 120,
+  EEST: 180,
+  MSK: 180,
+  IST: 330,
+  JST: 540,
+  AEST: 600,
+  EST: -300,
+  EDT: -240,
+  CST: -360,
+  CDT: -300,
+  MST: -420,
+  MDT: -360,
+  PST: -480,
+  PDT: -420,
+};
 
 /** Minutes east of UTC for a zone text, or null when unknown. */
 export function zoneOffset(tz: string | undefined): number | null {
@@ -41,10 +63,26 @@ interface Parts {
 /** Calendar parts of `d` in the zone `offset` (minutes east), or local time when null. */
 export function partsOf(d: Date, offset: number | null): Parts {
   if (offset === null) {
-    return { year: d.getFullYear(), month: d.getMonth() + 1, day: d.getDate(), weekday: (d.getDay() + 6) % 7, hour: d.getHours(), minute: d.getMinutes(), second: d.getSeconds() };
+    return {
+      year: d.getFullYear(),
+      month: d.getMonth() + 1,
+      day: d.getDate(),
+      weekday: (d.getDay() + 6) % 7,
+      hour: d.getHours(),
+      minute: d.getMinutes(),
+      second: d.getSeconds(),
+    };
   }
   const s = new Date(d.getTime() + offset * 60_000);
-  return { year: s.getUTCFullYear(), month: s.getUTCMonth() + 1, day: s.getUTCDate(), weekday: (s.getUTCDay() + 6) % 7, hour: s.getUTCHours(), minute: s.getUTCMinutes(), second: s.getUTCSeconds() };
+  return {
+    year: s.getUTCFullYear(),
+    month: s.getUTCMonth() + 1,
+    day: s.getUTCDate(),
+    weekday: (s.getUTCDay() + 6) % 7,
+    hour: s.getUTCHours(),
+    minute: s.getUTCMinutes(),
+    second: s.getUTCSeconds(),
+  };
 }
 
 function fromParts(p: { year: number; month: number; day: number; hour: number; minute: number; second: number }, offset: number | null): Date {
@@ -129,12 +167,24 @@ interface Style {
   order: ('weekday' | 'day' | 'month' | 'year' | 'time' | 'timezone')[];
 }
 
-const DEFAULT_STYLE: Style = { weekday: 'short', day: 'ordinal', month: 'short', year: true, time: 'none', timezone: null, comma: false, order: ['weekday', 'day', 'month', 'year'] };
+const DEFAULT_STYLE: Style = {
+  weekday: 'short',
+  day: 'ordinal',
+  month: 'short',
+  year: true,
+  time: 'none',
+  timezone: null,
+  comma: false,
+  order: ['weekday', 'day', 'month', 'year'],
+};
 
 function styleOf(text: string): Style {
   const r = parseDate(text);
   if (!r.ok) return DEFAULT_STYLE;
-  const words = text.trim().split(/[\s,]+/).filter(Boolean);
+  const words = text
+    .trim()
+    .split(/[\s,]+/)
+    .filter(Boolean);
   const s: Style = { weekday: 'none', day: 'none', month: 'none', year: false, time: 'none', timezone: null, comma: /,/.test(text), order: [] };
   for (const w of words) {
     const l = w.toLowerCase();
@@ -143,7 +193,8 @@ function styleOf(text: string): Style {
     else if (/^\d{1,2}(st|nd|rd|th)$/i.test(w)) (s.day = 'ordinal'), s.order.push('day');
     else if (/^\d+$/.test(w) && (w.length >= 4 || Number(w) > 31)) (s.year = true), s.order.push('year');
     else if (/^\d+$/.test(w)) (s.day = 'plain'), s.order.push('day');
-    else if (r.value.start.weekday !== undefined && s.weekday === 'none' && WEEKDAY_NAMES.some((n) => n.startsWith(l))) (s.weekday = l.length > 3 ? 'long' : 'short'), s.order.push('weekday');
+    else if (r.value.start.weekday !== undefined && s.weekday === 'none' && WEEKDAY_NAMES.some((n) => n.startsWith(l)))
+      (s.weekday = l.length > 3 ? 'long' : 'short'), s.order.push('weekday');
     else if (MONTH_NAMES.some((n) => n.startsWith(l.replace(/\.$/, '')))) (s.month = l.length > 4 ? 'long' : 'short'), s.order.push('month');
     else (s.timezone = w), s.order.push('timezone');
   }
@@ -190,7 +241,8 @@ export function formatDate(d: Date, like: string | null, reference: Date = new D
   for (const part of st.order) {
     switch (part) {
       case 'weekday':
-        if (st.weekday !== 'none') out.push((st.weekday === 'long' ? cap(WEEKDAY_NAMES[p.weekday]) : cap(WEEKDAY_NAMES[p.weekday].slice(0, 3))) + (st.comma ? ',' : ''));
+        if (st.weekday !== 'none')
+          out.push((st.weekday === 'long' ? cap(WEEKDAY_NAMES[p.weekday]) : cap(WEEKDAY_NAMES[p.weekday].slice(0, 3))) + (st.comma ? ',' : ''));
         break;
       case 'day':
         out.push(st.day === 'ordinal' ? ORD(p.day) : String(p.day));

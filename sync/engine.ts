@@ -146,7 +146,14 @@ function notesOf(opts: SyncOptions, dir: string): NoteSource {
   return new NoteSource({ workspace: opts.workspace, stateDir: dir, files: opts.files ?? null, texts: opts.texts });
 }
 
-async function attempt(opts: SyncOptions, store: Store, report: SyncReport, early: EarlyImport, staged: Staged[], forceExport: boolean): Promise<SyncReport | 'retry' | 'export'> {
+async function attempt(
+  opts: SyncOptions,
+  store: Store,
+  report: SyncReport,
+  early: EarlyImport,
+  staged: Staged[],
+  forceExport: boolean,
+): Promise<SyncReport | 'retry' | 'export'> {
   const now = opts.now?.() ?? new Date();
   const direction = opts.direction ?? 'both';
   const priorities = opts.priorities ?? DEFAULT_PRIORITIES;
@@ -163,7 +170,14 @@ async function attempt(opts: SyncOptions, store: Store, report: SyncReport, earl
   const read = forceExport ? { ...index, stamp: null } : index;
   const twr = await readTwSide(opts.tw, read, stamp, prevIntents, opts.inbox ? (index.unclaimed ?? []) : [], report.warnings, () => loadAll(loaded, scan));
   if ('code' in twr) return twFail(report, twr);
-  const input: ScopeInput = { workspace: opts.workspace, stateDir: store.dir, dataDir: opts.tw.dataDir(), files: opts.files ?? null, inbox: opts.inbox ?? null, pulls: direction !== 'push' };
+  const input: ScopeInput = {
+    workspace: opts.workspace,
+    stateDir: store.dir,
+    dataDir: opts.tw.dataDir(),
+    files: opts.files ?? null,
+    inbox: opts.inbox ?? null,
+    pulls: direction !== 'push',
+  };
   const scope = await chooseNotes(input, scan, index, twr, loaded);
   const id = await identifyFollowingMoves(input, scope, index, twr, notes, report);
   recoverLostShards(scope, index, id, twr, priorities);
@@ -180,7 +194,10 @@ async function attempt(opts: SyncOptions, store: Store, report: SyncReport, earl
   if (stop || opts.dryRun) return stop ?? report;
   if (opts.applyNotes && changes.length > 0 && !(await opts.applyNotes(changes))) return stale(report);
   const writes = (f: string) => (typeof opts.writeNotes === 'function' ? opts.writeNotes(f) : (opts.writeNotes ?? true));
-  return commit({ workspace: opts.workspace, store, tw: opts.tw, notes, index, stamp, twr, scan, scope, rec, plan, changes, writes, prevIntents, early, staged }, report);
+  return commit(
+    { workspace: opts.workspace, store, tw: opts.tw, notes, index, stamp, twr, scan, scope, rec, plan, changes, writes, prevIntents, early, staged },
+    report,
+  );
 }
 
 /** Same stamp, no note changed, nothing held back: only refreshed fingerprints to record. */
@@ -204,7 +221,14 @@ async function loadAll(loaded: Loaded, scan: NoteScan): Promise<void> {
  * the notes that hold their ids now are loaded (the line moved there), and identity is
  * resolved again.
  */
-async function identifyFollowingMoves(input: ScopeInput, scope: Scope, index: Parameters<typeof identify>[1], twr: TwRead, notes: NoteSource, report: SyncReport): Promise<Identity> {
+async function identifyFollowingMoves(
+  input: ScopeInput,
+  scope: Scope,
+  index: Parameters<typeof identify>[1],
+  twr: TwRead,
+  notes: NoteSource,
+  report: SyncReport,
+): Promise<Identity> {
   const warnings: string[] = [];
   let id = identify(scope.loaded, index, twr, warnings);
   // Full syncs too: a note the sync did not load (unchanged since) may hold the line now, and
@@ -287,11 +311,20 @@ function bulkGuard(opts: SyncOptions, plan: WritePlan, changes: NoteChange[], re
   const share = opts.bulkShare ?? 0.5;
   const min = opts.bulkMin ?? 3;
   if (opts.force || plan.bulk < min || plan.bulk <= share * Math.max(1, touched)) return null;
-  return fail(report, 'bulk-guard', `this sync would delete or complete ${plan.bulk} of the ${touched} tasks it touches; run again with --force to go ahead`, 1);
+  return fail(
+    report,
+    'bulk-guard',
+    `this sync would delete or complete ${plan.bulk} of the ${touched} tasks it touches; run again with --force to go ahead`,
+    1,
+  );
 }
 
 function stale(report: SyncReport): SyncReport {
-  const r = fail({ ...report, changed: false, noteChanges: [], notes: [], taskwarrior: { created: [], updated: [], deleted: [] } }, 'stale', 'a buffer changed while syncing');
+  const r = fail(
+    { ...report, changed: false, noteChanges: [], notes: [], taskwarrior: { created: [], updated: [], deleted: [] } },
+    'stale',
+    'a buffer changed while syncing',
+  );
   r.warnings.push('a buffer changed while syncing; nothing was written');
   return r;
 }

@@ -18,7 +18,10 @@ export interface Version {
   changed: string[];
 }
 
-export async function history(opts: Pick<SyncOptions, 'workspace' | 'stateDir'>, idOrUuid: string): Promise<{ ok: true; uuid: string; id: string; versions: Version[] } | { ok: false; message: string }> {
+export async function history(
+  opts: Pick<SyncOptions, 'workspace' | 'stateDir'>,
+  idOrUuid: string,
+): Promise<{ ok: true; uuid: string; id: string; versions: Version[] } | { ok: false; message: string }> {
   const dir = stateDirOf(opts);
   const state = await loadState(dir);
   const log = await readLog(join(dir, 'activity.jsonl'));
@@ -50,7 +53,22 @@ export async function restore(opts: SyncOptions, idOrUuid: string, n = 1): Promi
   if (!r.ok) return { ok: false, code: 2, message: r.error.message };
   if (current) {
     const before = fromTw(current);
-    await appendLog(join(stateDirOf(opts), 'activity.jsonl'), [{ time: now.toISOString(), uuid: h.uuid, id: h.id, side: 'taskwarrior', action: 'restore', fields: Object.fromEntries(Object.keys(before).filter((k) => JSON.stringify(before[k as keyof Fields]) !== JSON.stringify(v.fields[k as keyof Fields])).map((k) => [k, { lost: before[k as keyof Fields], kept: v.fields[k as keyof Fields] }])), version: before, note: `restored version ${n}` }]);
+    await appendLog(join(stateDirOf(opts), 'activity.jsonl'), [
+      {
+        time: now.toISOString(),
+        uuid: h.uuid,
+        id: h.id,
+        side: 'taskwarrior',
+        action: 'restore',
+        fields: Object.fromEntries(
+          Object.keys(before)
+            .filter((k) => JSON.stringify(before[k as keyof Fields]) !== JSON.stringify(v.fields[k as keyof Fields]))
+            .map((k) => [k, { lost: before[k as keyof Fields], kept: v.fields[k as keyof Fields] }]),
+        ),
+        version: before,
+        note: `restored version ${n}`,
+      },
+    ]);
   }
   return sync(opts);
 }

@@ -61,7 +61,8 @@ export function identify(loaded: Loaded, index: Index, tw: TwRead, warnings: str
     id.keyToUuid.set(t.key, u);
   }
   for (const file of loaded.notes.keys()) {
-    for (const d of loaded.graph.objects(file)?.duplicateIds ?? []) warnings.push(`${file}:${d.line}: duplicate task id ${d.id}: this copy gets a new id; line ${d.keptAt} keeps it`);
+    for (const d of loaded.graph.objects(file)?.duplicateIds ?? [])
+      warnings.push(`${file}:${d.line}: duplicate task id ${d.id}: this copy gets a new id; line ${d.keptAt} keeps it`);
   }
   return id;
 }

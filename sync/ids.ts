@@ -7,7 +7,10 @@ import { randomUUID } from 'node:crypto';
 
 /** A version-4-shaped uuid whose hex digits start with `id`. */
 export function uuidFromId(id: string): string {
-  let hex = id.toLowerCase().replace(/[^0-9a-f]/g, '').slice(0, 32);
+  let hex = id
+    .toLowerCase()
+    .replace(/[^0-9a-f]/g, '')
+    .slice(0, 32);
   hex += randomUUID().replace(/-/g, '').slice(hex.length);
   const h = hex.split('');
   if (id.length <= 12) h[12] = '4';

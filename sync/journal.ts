@@ -108,7 +108,14 @@ export async function replayJournal(workspace: string, store: Store, tw: Taskwar
     if (!imp.ok) return { ok: false, message: `an interrupted sync could not be finished: ${imp.error.message}` };
   }
   const untied: string[] = [];
-  for (const n of j.notes) untied.push(...(await finishNote(workspace, n, (j.created ?? []).filter((c) => c.file === n.file))));
+  for (const n of j.notes)
+    untied.push(
+      ...(await finishNote(
+        workspace,
+        n,
+        (j.created ?? []).filter((c) => c.file === n.file),
+      )),
+    );
   const dropped = await dropUntied(tw, j, untied);
   if ('message' in dropped && !dropped.ok) return dropped;
   await appendLog(store.logPath(), [...(j.log ?? []), ...('entries' in dropped ? dropped.entries : [])]);

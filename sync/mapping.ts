@@ -56,7 +56,10 @@ function iso(s: string | undefined): string | null {
 export function dependsOf(t: TwTask): string[] {
   const d = t.depends;
   if (!d) return [];
-  return (Array.isArray(d) ? d : String(d).split(',')).map((x) => x.trim()).filter(Boolean).sort();
+  return (Array.isArray(d) ? d : String(d).split(','))
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .sort();
 }
 
 export function fromTw(t: TwTask, priorities: PriorityMap = DEFAULT_PRIORITIES): Fields {

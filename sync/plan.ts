@@ -58,7 +58,17 @@ export interface PlanOptions {
 }
 
 export function planWrites(scope: Scope, id: Identity, rec: Reconciled, tw: TwRead, o: PlanOptions, report: SyncReport): WritePlan {
-  const p: WritePlan = { imports: [], basisOf: new Map(), edits: new Map(), moves: [], tasks: new Map(), cache: new Map(), log: [...rec.derivedLog], bulk: 0, deferredFiles: new Set() };
+  const p: WritePlan = {
+    imports: [],
+    basisOf: new Map(),
+    edits: new Map(),
+    moves: [],
+    tasks: new Map(),
+    cache: new Map(),
+    log: [...rec.derivedLog],
+    bulk: 0,
+    deferredFiles: new Set(),
+  };
   keepState(scope, rec, p);
   const carried = carryMoves(scope, rec, o);
   for (const m of rec.merges.values()) {
@@ -151,7 +161,17 @@ function planTask(m: TaskMerge, scope: Scope, carried: Map<string, string>, rec:
     (m.isNew ? report.taskwarrior.created : report.taskwarrior.updated).push(m.uuid);
     if (m.twf) {
       const lost = diffFields(m.twf, m.forTw);
-      if (Object.keys(lost).length > 0) p.log.push({ time, uuid: m.uuid, id: m.id, side: 'taskwarrior', action: winner === 'note' ? 'conflict' : 'overwrite', fields: lost, version: m.twf, file: t.file });
+      if (Object.keys(lost).length > 0)
+        p.log.push({
+          time,
+          uuid: m.uuid,
+          id: m.id,
+          side: 'taskwarrior',
+          action: winner === 'note' ? 'conflict' : 'overwrite',
+          fields: lost,
+          version: m.twf,
+          file: t.file,
+        });
     }
     if ((m.forTw.status === 'done' || m.forTw.status === 'cancelled') && m.twf?.status !== m.forTw.status) p.bulk++;
   }
@@ -179,7 +199,18 @@ function planTask(m: TaskMerge, scope: Scope, carried: Map<string, string>, rec:
   const projectLost = m.merged.project !== n.project;
   if ((changed || projectLost) && !m.isNew) {
     const lost = diffFields(n, { ...m.merged, depends: n.depends });
-    if (Object.keys(lost).length > 0) p.log.push({ time, uuid: m.uuid, id: m.id, side: 'note', action: winner === 'taskwarrior' ? 'conflict' : 'overwrite', fields: lost, version: n, file: t.file, ...(projectLost ? { note: `moved to ${file}` } : {}) });
+    if (Object.keys(lost).length > 0)
+      p.log.push({
+        time,
+        uuid: m.uuid,
+        id: m.id,
+        side: 'note',
+        action: winner === 'taskwarrior' ? 'conflict' : 'overwrite',
+        fields: lost,
+        version: n,
+        file: t.file,
+        ...(projectLost ? { note: `moved to ${file}` } : {}),
+      });
   }
   // A new line on a pull has its id written; its task is created by the next push.
   if (m.isNew && o.direction === 'pull') return;
@@ -212,7 +243,17 @@ function planDeletions(scope: Scope, id: Identity, rec: Reconciled, tw: TwRead, 
     p.imports.push(cancelled);
     p.basisOf.set(st.uuid, t);
     report.taskwarrior.deleted.push(st.uuid);
-    p.log.push({ time: o.now.toISOString(), uuid: st.uuid, id: st.id, side: 'taskwarrior', action: 'delete', fields: { status: { lost: f.status, kept: 'cancelled' } }, version: f, file: st.file, note: 'line removed from the note' });
+    p.log.push({
+      time: o.now.toISOString(),
+      uuid: st.uuid,
+      id: st.id,
+      side: 'taskwarrior',
+      action: 'delete',
+      fields: { status: { lost: f.status, kept: 'cancelled' } },
+      version: f,
+      file: st.file,
+      note: 'line removed from the note',
+    });
     p.bulk++;
     p.cache.set(st.uuid, cancelled);
   }
@@ -230,7 +271,11 @@ function planAdditions(scope: Scope, rec: Reconciled, tw: TwRead, id: Identity, 
     const due = f.due ? formatDate(new Date(f.due), null, o.now) : null;
     const sched = f.scheduled ? formatDate(new Date(f.scheduled), null, o.now) : null;
     const short = id.uuids.get().shortId(t.uuid);
-    addEdit(p, at.file, { op: 'add', headingPath: at.path, task: { status: f.status, description: f.description, priority: f.priority, due, start: sched, recurrence: f.recurrence, tags: f.tags, id: short } });
+    addEdit(p, at.file, {
+      op: 'add',
+      headingPath: at.path,
+      task: { status: f.status, description: f.description, priority: f.priority, due, start: sched, recurrence: f.recurrence, tags: f.tags, id: short },
+    });
     // The base is what the line will say: a project no heading holds (the inbox's tasks) stays
     // Taskwarrior's, and the line's own project is what the note expresses.
     const lineProject = scope.homes.of(t.project ?? null) ? f.project : scope.inboxProject;

@@ -40,7 +40,15 @@ const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.
  * `light`: every task's parent (prewrite's fast pass), to see whether a status change derives
  * another's; without it, only a task with no parent and no nested items may change status.
  */
-export function planPrepush(file: string, before: Parsed, after: Parsed, light: LightTask[] | null, state: KnownTasks, now: Date, priorities: PriorityMap = DEFAULT_PRIORITIES): Prepush | null {
+export function planPrepush(
+  file: string,
+  before: Parsed,
+  after: Parsed,
+  light: LightTask[] | null,
+  state: KnownTasks,
+  now: Date,
+  priorities: PriorityMap = DEFAULT_PRIORITIES,
+): Prepush | null {
   const ch = textChange(before.text, after.text);
   // The re-parse kept every block but the edited one's neighbourhood: nothing else moved.
   if (after.tree.leaves.length !== before.tree.leaves.length || after.tree.stats.scanned > 3) return null;
@@ -61,7 +69,11 @@ export function planPrepush(file: string, before: Parsed, after: Parsed, light: 
   const changed = (['description', 'status', 'priority'] as const).filter((f) => t1[f] !== t0[f]);
   if (changed.length === 0) return null;
   // A status can derive its parent's (or be derived from its children): the full sync decides.
-  if (changed.includes('status') && (t0.parent !== null || (light ? light.some((l) => l.parent === t0.key) : t1.spans.item.to > Math.max(t1.spans.description.to, t1.spans.id?.to ?? 0)))) return null;
+  if (
+    changed.includes('status') &&
+    (t0.parent !== null || (light ? light.some((l) => l.parent === t0.key) : t1.spans.item.to > Math.max(t1.spans.description.to, t1.spans.id?.to ?? 0)))
+  )
+    return null;
   const st = Object.values(state.tasks).find((s) => s.id === t0.id);
   if (!st || st.file !== file || st.noteHash !== t0.hash) return null;
   const basis = state.cache?.[st.uuid];

@@ -38,7 +38,7 @@ export function prepareWrite(file: string, text: string, state: KnownTasks, opts
   for (const t of light) if (t.parent) (children.get(t.parent) ?? children.set(t.parent, []).get(t.parent)!).push(t.key);
   const view = { tasks: byKey, childrenOf: (k: string) => children.get(k) ?? [] };
   const changed = light.filter((t) => !t.id || byId.get(t.id)?.base.status !== t.status).map((t) => t.key);
-  const derivedMap = opts.propagate ?? true ? propagateStatuses(view, changed, (k) => byKey.get(k)?.status) : new Map();
+  const derivedMap = (opts.propagate ?? true) ? propagateStatuses(view, changed, (k) => byKey.get(k)?.status) : new Map();
   if (fresh.length === 0 && derivedMap.size === 0) return { changes: ChangeSet.empty(text.length), newIds: [], derived: [], light };
 
   const objects = extractObjects(tree, file);

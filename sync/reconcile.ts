@@ -125,7 +125,14 @@ function findUnchanged(scope: Scope, id: Identity, tw: TwRead): Set<string> {
     const twChanged = !!uuid && tw.changed.has(uuid);
     // A line's hash covers the line and its parent, not its children: a subtask that left
     // (un-nested, removed) shows only in what the task's dependencies are now.
-    const same = !!st && st.noteHash === t.hash && st.file === t.file && !twChanged && (exported ? tw.byUuid.has(uuid!) : scope.loaded.knownCache.has(uuid!)) && t.links.length === 0 && sameDeps(g.childrenOf(t.key), st.base.depends, id);
+    const same =
+      !!st &&
+      st.noteHash === t.hash &&
+      st.file === t.file &&
+      !twChanged &&
+      (exported ? tw.byUuid.has(uuid!) : scope.loaded.knownCache.has(uuid!)) &&
+      t.links.length === 0 &&
+      sameDeps(g.childrenOf(t.key), st.base.depends, id);
     if (same) continue;
     dirtyUp(t.key);
     if (twChanged && st && (tw.byUuid.get(uuid!)?.project ?? null) !== st.base.project) dirtyDown(t.key);
@@ -141,7 +148,16 @@ function sameDeps(children: string[], base: string[], id: Identity): boolean {
   return children.every((k) => set.has(id.keyToUuid.get(k) ?? ''));
 }
 
-function mergeOne(t: TaskObject, uuid: string, st: TaskState | undefined, scope: Scope, id: Identity, twr: TwRead, o: ReconcileOptions, warnings: string[]): { merge: TaskMerge; deferredNote: boolean; deferredTw: boolean } | null {
+function mergeOne(
+  t: TaskObject,
+  uuid: string,
+  st: TaskState | undefined,
+  scope: Scope,
+  id: Identity,
+  twr: TwRead,
+  o: ReconcileOptions,
+  warnings: string[],
+): { merge: TaskMerge; deferredNote: boolean; deferredTw: boolean } | null {
   // After an export, a task it does not show is gone; otherwise the last version seen stands.
   const tw = twr.byUuid.get(uuid) ?? (twr.source === 'export' ? undefined : scope.loaded.knownCache.get(uuid)) ?? null;
   const isNew = !tw && !st;
@@ -158,7 +174,21 @@ function mergeOne(t: TaskObject, uuid: string, st: TaskState | undefined, scope:
   );
   const isCopy = id.copies.has(t.key);
   const shortId = !isNew && t.id && !isCopy ? t.id : id.uuids.get().shortId(uuid);
-  const merge: TaskMerge = { uuid, id: shortId, obj: t, note, base, tw, twf, merged: r.merged, forTw: r.forTw, newBase: r.newBase, conflicts: r.conflicts, isNew, isCopy };
+  const merge: TaskMerge = {
+    uuid,
+    id: shortId,
+    obj: t,
+    note,
+    base,
+    tw,
+    twf,
+    merged: r.merged,
+    forTw: r.forTw,
+    newBase: r.newBase,
+    conflicts: r.conflicts,
+    isNew,
+    isCopy,
+  };
   // A pull gives a new line its id but leaves creating the task to the next push: the note
   // stays unseen so that push (or a full sync) looks at it again.
   return { merge, deferredNote: r.deferredNote || (isNew && o.direction === 'pull'), deferredTw: r.deferredTw };
@@ -166,7 +196,12 @@ function mergeOne(t: TaskObject, uuid: string, st: TaskState | undefined, scope:
 
 /** What the note line says, in the fields' domain (dates resolved against the last sync's text). */
 function noteFields(t: TaskObject, st: TaskState | undefined, twf: Fields | null, scope: Scope, id: Identity, now: Date, warnings: string[]): Fields {
-  const date = (text: string | null, baseText: string | null | undefined, baseIso: string | null | undefined, twIso: string | null | undefined): string | null => {
+  const date = (
+    text: string | null,
+    baseText: string | null | undefined,
+    baseIso: string | null | undefined,
+    twIso: string | null | undefined,
+  ): string | null => {
     if (text === null) return null;
     if (baseIso && (text === baseText || matchesText(text, new Date(baseIso)))) return baseIso;
     if (!st && twIso && matchesText(text, new Date(twIso))) return twIso;
@@ -213,7 +248,17 @@ function deriveStatuses(scope: Scope, id: Identity, r: Reconciled, o: ReconcileO
     pm.merged.status = status;
     if (o.direction !== 'pull') pm.forTw.status = pm.newBase.status = status;
     if (was === pm.note.status) {
-      r.derivedLog.push({ time: o.now.toISOString(), uuid: pm.uuid, id: pm.id, side: 'note', action: 'overwrite', fields: { status: { lost: was, kept: status } }, version: pm.note, file: pm.obj.file, note: 'status derived from its subtasks' });
+      r.derivedLog.push({
+        time: o.now.toISOString(),
+        uuid: pm.uuid,
+        id: pm.id,
+        side: 'note',
+        action: 'overwrite',
+        fields: { status: { lost: was, kept: status } },
+        version: pm.note,
+        file: pm.obj.file,
+        note: 'status derived from its subtasks',
+      });
     }
   }
 }

@@ -40,7 +40,18 @@ export interface SyncReport {
 }
 
 export function emptyReport(dryRun: boolean): SyncReport {
-  return { ok: true, code: 0, notes: [], taskwarrior: { created: [], updated: [], deleted: [] }, conflicts: [], warnings: [], processes: 0, dryRun, changed: false, noteChanges: [] };
+  return {
+    ok: true,
+    code: 0,
+    notes: [],
+    taskwarrior: { created: [], updated: [], deleted: [] },
+    conflicts: [],
+    warnings: [],
+    processes: 0,
+    dryRun,
+    changed: false,
+    noteChanges: [],
+  };
 }
 
 export function fail(r: SyncReport, code: string, message: string, exit: 1 | 2 = 2): SyncReport {

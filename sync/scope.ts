@@ -79,7 +79,9 @@ export class Homes {
     if (!project) return null;
     const h = this.byProject.get(project);
     if (h) return { file: h.file, path: h.path };
-    for (const b of this.bases) if (project === b.base || project.startsWith(b.base + '.')) return { file: b.file, path: project === b.base ? [] : project.slice(b.base.length + 1).split('.') };
+    for (const b of this.bases)
+      if (project === b.base || project.startsWith(b.base + '.'))
+        return { file: b.file, path: project === b.base ? [] : project.slice(b.base.length + 1).split('.') };
     return null;
   }
 }
@@ -87,7 +89,10 @@ export class Homes {
 export function projectsOf(graph: WorkspaceGraph, file: string): FileProjects {
   const o = graph.objects(file);
   if (!o) return { base: null, projects: [] };
-  return { base: o.baseProject, projects: o.projects.map((p) => ({ path: p.path, project: [o.baseProject, ...p.path.map((x) => x.replace(/\./g, '_'))].filter(Boolean).join('.') })) };
+  return {
+    base: o.baseProject,
+    projects: o.projects.map((p) => ({ path: p.path, project: [o.baseProject, ...p.path.map((x) => x.replace(/\./g, '_'))].filter(Boolean).join('.') })),
+  };
 }
 
 export function extractProjects(text: string, file: string): FileProjects {
@@ -188,7 +193,16 @@ function linkTargets(loaded: Loaded, index: Index, files: string[]): Set<string>
 }
 
 /** Homes of pending Taskwarrior tasks no note holds yet (the inbox for those with none). */
-function candidateHomes(input: ScopeInput, scan: NoteScan, index: Index, tw: TwRead, homes: Homes, out: TwTask[], inScope: (f: string) => boolean, again: string[]): Set<string> {
+function candidateHomes(
+  input: ScopeInput,
+  scan: NoteScan,
+  index: Index,
+  tw: TwRead,
+  homes: Homes,
+  out: TwTask[],
+  inScope: (f: string) => boolean,
+  again: string[],
+): Set<string> {
   const files = new Set<string>();
   const look = new Set([...tw.changed, ...again]);
   for (const u of look) {
@@ -204,7 +218,8 @@ function candidateHomes(input: ScopeInput, scan: NoteScan, index: Index, tw: TwR
 
 /** A loaded note whose headings are not what the state knew (a heading added, renamed). */
 function headingsChanged(loaded: Loaded, index: Index): boolean {
-  for (const f of loaded.notes.keys()) if (JSON.stringify(projectsOf(loaded.graph, f)) !== JSON.stringify(index.files[f] ?? { base: null, projects: [] })) return true;
+  for (const f of loaded.notes.keys())
+    if (JSON.stringify(projectsOf(loaded.graph, f)) !== JSON.stringify(index.files[f] ?? { base: null, projects: [] })) return true;
   return false;
 }
 

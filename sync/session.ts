@@ -93,7 +93,10 @@ export class Session {
   }
 
   private stateDir(workspace: string): string {
-    return stateDirOf({ workspace, stateDir: this.config.stateDir ? join(resolve(this.config.stateDir), workspace.replace(/[^A-Za-z0-9]+/g, '_')) : undefined });
+    return stateDirOf({
+      workspace,
+      stateDir: this.config.stateDir ? join(resolve(this.config.stateDir), workspace.replace(/[^A-Za-z0-9]+/g, '_')) : undefined,
+    });
   }
 
   private opts(workspace: string, extra: Partial<SyncOptions>): SyncOptions {
@@ -144,7 +147,7 @@ export class Session {
     return this.queue.run(async () => {
       this.status.running = true;
       try {
-        await first?.().catch((e: unknown) => console.error("planager: the fast push failed; the full sync follows", e));
+        await first?.().catch((e: unknown) => console.error('planager: the fast push failed; the full sync follows', e));
         const r = await sync(this.opts(workspace, extra));
         this.refreshKnown();
         this.status.lastSync = new Date().toISOString();
@@ -246,7 +249,9 @@ export class Session {
       known.tasks[uuid] = { uuid, id: t.id!, file: 'warm.norg', base: fromTw(tw), dueText: null, scheduledText: null, noteHash: t.hash };
     }
     for (let k = 0; k < 40; k++) {
-      const next = text.replace(`warm ${k} task`, `warm ${k} task${k % 2 ? ' done' : ''}`).replace(`( |# B) warm ${k} `, k % 3 ? `(x|# B) warm ${k} ` : `( |# A) warm ${k} `);
+      const next = text
+        .replace(`warm ${k} task`, `warm ${k} task${k % 2 ? ' done' : ''}`)
+        .replace(`( |# B) warm ${k} `, k % 3 ? `(x|# B) warm ${k} ` : `( |# A) warm ${k} `);
       const after = reparse(tree, textChange(text, next));
       planPrepush('warm.norg', { text, tree }, { text: next, tree: after }, null, known, new Date());
       text = next;
@@ -311,14 +316,22 @@ export class Session {
    * writes them first); their changes go through `apply` (which writes them), the other
    * notes are written by the engine.
    */
-  async syncAll(buffers: { path: string; text: string }[], apply: (path: string, after: string) => Promise<boolean>, extra: Partial<SyncOptions> = {}): Promise<SyncReport[]> {
+  async syncAll(
+    buffers: { path: string; text: string }[],
+    apply: (path: string, after: string) => Promise<boolean>,
+    extra: Partial<SyncOptions> = {},
+  ): Promise<SyncReport[]> {
     const reports: SyncReport[] = [];
     for (const w of this.config.workspaces.map((x) => resolve(x))) reports.push(await this.run(w, { ...this.bufferOptions(w, buffers, apply), ...extra }));
     return reports;
   }
 
   /** Open buffers' texts stand in for their files, and their changes go through `apply`. */
-  private bufferOptions(workspace: string, buffers: { path: string; text: string }[], apply: (path: string, after: string) => Promise<boolean>): Partial<SyncOptions> {
+  private bufferOptions(
+    workspace: string,
+    buffers: { path: string; text: string }[],
+    apply: (path: string, after: string) => Promise<boolean>,
+  ): Partial<SyncOptions> {
     const open = buffers.map((b) => ({ ...b, at: this.locate(b.path) })).filter((b) => b.at && b.at.workspace === workspace);
     const texts = new Map(open.map((b) => [b.at!.rel, { text: b.text, mtime: Date.now() }]));
     return {
@@ -344,7 +357,13 @@ export class Session {
   }
 
   /** Restore a version; `buffers` and `apply` as for syncAll, so open notes change in place. */
-  async restore(path: string, id: string, n: number, buffers: { path: string; text: string }[] = [], apply?: (path: string, after: string) => Promise<boolean>) {
+  async restore(
+    path: string,
+    id: string,
+    n: number,
+    buffers: { path: string; text: string }[] = [],
+    apply?: (path: string, after: string) => Promise<boolean>,
+  ) {
     const at = this.locate(path) ?? { workspace: resolve(this.config.workspaces[0]), rel: '' };
     const extra = apply ? this.bufferOptions(at.workspace, buffers, apply) : {};
     return this.queue.run(() => restore(this.opts(at.workspace, extra), id, n));
@@ -352,7 +371,8 @@ export class Session {
 
   async backups(): Promise<{ workspace: string; commits: { commit: string; date: string; message: string }[] }[]> {
     const out = [];
-    for (const w of this.config.workspaces.map((x) => resolve(x))) out.push({ workspace: w, commits: await listBackups(w, this.stateDir(w), this.config.backup || 'state') });
+    for (const w of this.config.workspaces.map((x) => resolve(x)))
+      out.push({ workspace: w, commits: await listBackups(w, this.stateDir(w), this.config.backup || 'state') });
     return out;
   }
 

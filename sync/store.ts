@@ -101,7 +101,17 @@ export interface SyncState {
 export type Head = Pick<Index, 'version' | 'stamp' | 'undoSize' | 'undoMark' | 'intents' | 'created' | 'notes' | 'unmerged' | 'taskLines'>;
 
 function headText(i: Head): string {
-  return JSON.stringify({ version: 2, stamp: i.stamp, undoSize: i.undoSize, undoMark: i.undoMark, intents: i.intents, created: i.created, notes: i.notes, unmerged: i.unmerged ?? {}, taskLines: i.taskLines });
+  return JSON.stringify({
+    version: 2,
+    stamp: i.stamp,
+    undoSize: i.undoSize,
+    undoMark: i.undoMark,
+    intents: i.intents,
+    created: i.created,
+    notes: i.notes,
+    unmerged: i.unmerged ?? {},
+    taskLines: i.taskLines,
+  });
 }
 
 export const emptyIndex = (): Index => ({ version: 2, stamp: null, notes: {}, where: {}, modified: {}, files: {} });
@@ -110,6 +120,7 @@ function shardName(file: string): string {
   return createHash('sha1').update(file).digest('hex').slice(0, 20) + '.json';
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a parsed JSON value whose fields the callers check one by one
 function isObj(v: unknown): v is Record<string, any> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -176,7 +187,11 @@ export class Store {
       return { version: 2, stamp: null, notes: {} };
     }
     const stamp = typeof h.stamp === 'string' ? h.stamp : null;
-    const notes = this.entries<NoteStamp>(path, h.notes, (n) => isObj(n) && typeof n.hash === 'string' && typeof n.size === 'number' && typeof n.mtime === 'number');
+    const notes = this.entries<NoteStamp>(
+      path,
+      h.notes,
+      (n) => isObj(n) && typeof n.hash === 'string' && typeof n.size === 'number' && typeof n.mtime === 'number',
+    );
     const unmerged = this.entries<string | null>(path, h.unmerged ?? {}, (f) => f === null || typeof f === 'string');
     // Entries dropped: nothing the stamp says can be trusted (a full compare instead).
     return { ...h, stamp: this.unreadable.includes(path) ? null : stamp, notes, unmerged };
@@ -194,7 +209,15 @@ export class Store {
     }
     const where = this.entries<string>(path, cat.where, (f) => typeof f === 'string');
     const modified = this.entries<string>(path, cat.modified, (m) => typeof m === 'string');
-    const files = this.entries<FileProjects>(path, cat.files ?? {}, (p) => isObj(p) && Array.isArray(p.projects) && (p.base === null || typeof p.base === 'string') && p.projects.every((x) => isObj(x) && Array.isArray(x.path) && typeof x.project === 'string'));
+    const files = this.entries<FileProjects>(
+      path,
+      cat.files ?? {},
+      (p) =>
+        isObj(p) &&
+        Array.isArray(p.projects) &&
+        (p.base === null || typeof p.base === 'string') &&
+        p.projects.every((x) => isObj(x) && Array.isArray(x.path) && typeof x.project === 'string'),
+    );
     const unclaimed = Array.isArray(cat.unclaimed) ? cat.unclaimed.filter((u): u is string => typeof u === 'string') : [];
     if (this.unreadable.includes(path)) return { ...emptyIndex(), notes: {} };
     return { ...emptyIndex(), ...head, where, modified, files, unclaimed };
@@ -227,7 +250,19 @@ export class Store {
       this.bad(path);
       return { file, tasks: {}, cache: {} };
     }
-    const tasks = this.entries<TaskState>(path, s.tasks, (t, k) => isObj(t) && t.uuid === k && typeof t.id === 'string' && t.file === file && isObj(t.base) && typeof t.base.description === 'string' && Array.isArray(t.base.tags) && Array.isArray(t.base.depends));
+    const tasks = this.entries<TaskState>(
+      path,
+      s.tasks,
+      (t, k) =>
+        isObj(t) &&
+        t.uuid === k &&
+        typeof t.id === 'string' &&
+        t.file === file &&
+        isObj(t.base) &&
+        typeof t.base.description === 'string' &&
+        Array.isArray(t.base.tags) &&
+        Array.isArray(t.base.depends),
+    );
     const cache = this.entries<TwTask>(path, s.cache, (t, k) => isObj(t) && t.uuid === k);
     return { file, tasks, cache };
   }

@@ -177,18 +177,47 @@ export class Taskwarrior {
       child.on('error', (e: NodeJS.ErrnoException) => {
         if (timer) clearTimeout(timer);
         wrote();
-        done({ ok: false, error: { code: 'task-missing', message: e.code === 'ENOENT' ? `Taskwarrior not found: "${this.bin}" is not on PATH (install the taskwarrior package)` : `cannot start ${this.bin}: ${e.message}` } });
+        done({
+          ok: false,
+          error: {
+            code: 'task-missing',
+            message:
+              e.code === 'ENOENT'
+                ? `Taskwarrior not found: "${this.bin}" is not on PATH (install the taskwarrior package)`
+                : `cannot start ${this.bin}: ${e.message}`,
+          },
+        });
       });
       child.on('close', (code, signal) => {
         if (timer) clearTimeout(timer);
         wrote();
         const stdout = Buffer.concat(out).toString('utf8');
         const stderr = Buffer.concat(err).toString('utf8');
-        if (timedOut) return done({ ok: false, error: { code: 'task-timeout', message: `task ${args.find((a) => !a.startsWith('rc.')) ?? ''} did not answer within ${this.timeoutMs} ms (is there a ~/.taskrc, or does it ask a question?)`, stderr } });
-        if (signal || code === 139 || code === 134) return done({ ok: false, error: { code: 'task-crashed', message: `task crashed (${signal ?? 'exit ' + code}); nothing was saved`, exitCode: code, stderr } });
+        if (timedOut)
+          return done({
+            ok: false,
+            error: {
+              code: 'task-timeout',
+              message: `task ${args.find((a) => !a.startsWith('rc.')) ?? ''} did not answer within ${this.timeoutMs} ms (is there a ~/.taskrc, or does it ask a question?)`,
+              stderr,
+            },
+          });
+        if (signal || code === 139 || code === 134)
+          return done({
+            ok: false,
+            error: { code: 'task-crashed', message: `task crashed (${signal ?? 'exit ' + code}); nothing was saved`, exitCode: code, stderr },
+          });
         if (code !== 0) {
           const hook = /hook/i.test(stderr);
-          return done({ ok: false, error: { code: hook ? 'hook-refused' : 'task-failed', message: `task failed (exit ${code}): ${firstLine(stderr) || firstLine(stdout) || 'no message'}`, exitCode: code, stderr } });
+          return done({
+            ok: false,
+            error: {
+              code: hook ? 'hook-refused' : 'task-failed',
+              message: `task failed (exit ${code}): ${firstLine(stderr) || firstLine(stdout) || 'no message'}`,
+              exitCode: code,
+              stderr,
+            },
+          });
         }
         done({ ok: true, value: { stdout, stderr } });
       });
@@ -399,7 +428,11 @@ const p2 = (n: number) => (n < 10 ? '0' : '') + n;
 /** `YYYYMMDDTHHMMSSZ`, UTC (built from the fields: a sync formats thousands of these). */
 export function twDate(d: Date): string {
   const y = d.getUTCFullYear();
-  if (y < 0 || y > 9999) return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  if (y < 0 || y > 9999)
+    return d
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '');
   return `${String(y).padStart(4, '0')}${p2(d.getUTCMonth() + 1)}${p2(d.getUTCDate())}T${p2(d.getUTCHours())}${p2(d.getUTCMinutes())}${p2(d.getUTCSeconds())}Z`;
 }
 

@@ -51,9 +51,28 @@ export function stampSize(stamp: string | null, file: 'undo.data' | 'pending.dat
 }
 
 /** `extra`: tasks to read (not to merge) however the database is read: the inbox's candidates. */
-export async function readTwSide(tw: Taskwarrior, index: Index, stamp: string, intents: Map<string, Delta | null>, extra: string[], warnings: string[], whileExporting: () => Promise<void>): Promise<TwRead | TwError> {
+export async function readTwSide(
+  tw: Taskwarrior,
+  index: Index,
+  stamp: string,
+  intents: Map<string, Delta | null>,
+  extra: string[],
+  warnings: string[],
+  whileExporting: () => Promise<void>,
+): Promise<TwRead | TwError> {
   const held = Object.keys(index.unmerged ?? {});
-  const base: TwRead = { source: 'cache', seen: stamp, exportedAt: 0, exported: [], byUuid: new Map(), changed: new Set(), repairs: [], exportedVersion: new Map(), undoSize: index.undoSize ?? 0, taskLines: index.taskLines };
+  const base: TwRead = {
+    source: 'cache',
+    seen: stamp,
+    exportedAt: 0,
+    exported: [],
+    byUuid: new Map(),
+    changed: new Set(),
+    repairs: [],
+    exportedVersion: new Map(),
+    undoSize: index.undoSize ?? 0,
+    taskLines: index.taskLines,
+  };
   if (stamp === index.stamp && index.stamp !== null) return withHeld(tw, base, held, extra) ?? exportSide(tw, index, stamp, intents, warnings, whileExporting);
   const fromUndo = index.stamp !== null ? readChangesFromUndo(tw.dataDir(), index, stamp, intents) : null;
   if (!fromUndo) return exportSide(tw, index, stamp, intents, warnings, whileExporting);
@@ -80,7 +99,14 @@ function withHeld(tw: Taskwarrior, r: TwRead, held: string[], extra: string[]): 
   return r;
 }
 
-async function exportSide(tw: Taskwarrior, index: Index, stamp: string, intents: Map<string, Delta | null>, warnings: string[], whileExporting: () => Promise<void>): Promise<TwRead | TwError> {
+async function exportSide(
+  tw: Taskwarrior,
+  index: Index,
+  stamp: string,
+  intents: Map<string, Delta | null>,
+  warnings: string[],
+  whileExporting: () => Promise<void>,
+): Promise<TwRead | TwError> {
   // The changed notes are parsed while `task` exports (another process, the other core).
   // A database with no task yet (its first sync, usually) has nothing to export.
   const exporting = emptyByStamp(stamp) ? null : tw.export();
@@ -103,7 +129,10 @@ async function exportSide(tw: Taskwarrior, index: Index, stamp: string, intents:
     taskLines: undefined,
   };
   indexExport(r, index);
-  const tail = index.undoSize !== undefined ? await readUndoTail(tw.dataDir(), index.undoSize, intents) : { size: await undoFileSize(tw.dataDir()), latest: new Map<string, TwTask>(), transactions: [] };
+  const tail =
+    index.undoSize !== undefined
+      ? await readUndoTail(tw.dataDir(), index.undoSize, intents)
+      : { size: await undoFileSize(tw.dataDir()), latest: new Map<string, TwTask>(), transactions: [] };
   r.undoSize = tail.size;
   r.taskLines = taskLines(tw.dataDir());
   if (index.undoSize !== undefined) repairLost(r, tail.latest, warnings);
@@ -144,7 +173,12 @@ function repairLost(r: TwRead, latest: Map<string, TwTask>, warnings: string[]):
  * completed.data do not hold the version undo.data says (a concurrent writer's update was lost,
  * or a file is half written): the export path repairs those.
  */
-function readChangesFromUndo(dataDir: string, index: Index, stamp: string, intents: Map<string, Delta | null>): { size: number; tasks: TwTask[]; lines: number } | null {
+function readChangesFromUndo(
+  dataDir: string,
+  index: Index,
+  stamp: string,
+  intents: Map<string, Delta | null>,
+): { size: number; tasks: TwTask[]; lines: number } | null {
   if (index.undoSize === undefined || index.undoMark === undefined || index.undoMark === null || index.stamp === null) return null;
   if (undoMark(dataDir, index.undoSize) !== index.undoMark) return null;
   // Creations the last sync wrote are still there: `task undo` rewrites the bytes after them.

@@ -191,7 +191,13 @@ function uuidOfLine(line: string): string | null {
  * of tasks the caller has just created; a transaction with no `old` on one of them that is
  * the only transaction on it in the part read is listed in `created` instead of parsed.
  */
-export function readUndoTailSync(dataDir: string, from: number, intents?: Map<string, Delta | null>, fromStartIfShrunk = false, fresh?: ReadonlySet<string>): UndoTail | null {
+export function readUndoTailSync(
+  dataDir: string,
+  from: number,
+  intents?: Map<string, Delta | null>,
+  fromStartIfShrunk = false,
+  fresh?: ReadonlySet<string>,
+): UndoTail | null {
   const path = join(dataDir, 'undo.data');
   let size: number;
   try {

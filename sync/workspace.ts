@@ -20,8 +20,7 @@ export async function listNorgFiles(root: string, exclude: string[] = []): Promi
       // repositories): its notes are its own, never this one's.
       if (e.isDirectory()) {
         if (!existsSync(join(abs, '.planager'))) walk(abs);
-      }
-      else if (e.name.endsWith('.norg') && (e.isFile() || (e.isSymbolicLink() && statSync(abs, { throwIfNoEntry: false })?.isFile())))
+      } else if (e.name.endsWith('.norg') && (e.isFile() || (e.isSymbolicLink() && statSync(abs, { throwIfNoEntry: false })?.isFile())))
         // A linked note is tracked as a note (its target is what a sync writes: fsutil.ts).
         out.push(relative(root, abs).split(sep).join('/'));
     }

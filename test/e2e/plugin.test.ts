@@ -74,7 +74,13 @@ describe('the Neovim plugin (headless Neovim, real task)', () => {
     await v.waitFor(async () => sb.exportAll().some((t) => t.description === 'Book the dentist'));
     await v.waitFor(async () => sb.exportAll().find((t) => t.description === 'Tidy up')!.status === 'completed');
     const id = /Book the dentist %#([0-9a-f]{8})%/.exec(disk)![1];
-    expect(sb.exportAll().find((t) => t.description === 'Book the dentist')!.uuid.replace(/-/g, '').startsWith(id)).toBe(true);
+    expect(
+      sb
+        .exportAll()
+        .find((t) => t.description === 'Book the dentist')!
+        .uuid.replace(/-/g, '')
+        .startsWith(id),
+    ).toBe(true);
   });
 
   // One Lua call opens the note, adds a task and writes: the pull on open is only scheduled,
@@ -141,7 +147,9 @@ describe('the Neovim plugin (headless Neovim, real task)', () => {
     const caches = () => (existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.cache')) : []);
     expect((await ping()).pid).toBeGreaterThan(0);
     await v.waitFor(async () => caches().length === 2, 10_000); // host-main and host-engine
-    const [engine, main] = caches().sort().map((n) => join(dir, n));
+    const [engine, main] = caches()
+      .sort()
+      .map((n) => join(dir, n));
     const good = readFileSync(main);
     expect(good.subarray(0, 8).toString()).toBe('PLNGRCC1');
     const cases: [string, Buffer][] = [
@@ -177,7 +185,9 @@ describe('the Neovim plugin (headless Neovim, real task)', () => {
       edits.push([r, lines[r].length, r, lines[r].length, [` %#${(0x10000000 + r).toString(16)}%`]]);
       if (r === 5) edits.push([5, 5, 5, 6, ['x|# A']]);
     }
-    const want = lines.map((l, r) => (r >= 1 && r <= 30 ? `${r === 5 ? l.slice(0, 5) + 'x|# A' + l.slice(6) : l} %#${(0x10000000 + r).toString(16)}%` : r === 32 ? `${l} %#0000ffff%` : l));
+    const want = lines.map((l, r) =>
+      r >= 1 && r <= 30 ? `${r === 5 ? l.slice(0, 5) + 'x|# A' + l.slice(6) : l} %#${(0x10000000 + r).toString(16)}%` : r === 32 ? `${l} %#0000ffff%` : l,
+    );
     expect(await v.lua<string>("return require('planager')._apply(vim.api.nvim_get_current_buf(), nil, ..., false)", edits)).toBe('ok');
     expect(await v.lines()).toEqual(want);
     // The cursor stays on the same character: 4 bytes were inserted before it on its line.
@@ -267,7 +277,8 @@ describe('the Neovim plugin (headless Neovim, real task)', () => {
   it('a line problem (an unreadable date) is a diagnostic on its line, cleared once fixed', async () => {
     const v = await fresh(true);
     await v.cmd(`edit ${note()}`);
-    const diags = () => v.lua<{ lnum: number; message: string }[]>("return vim.tbl_map(function(d) return { lnum = d.lnum, message = d.message } end, vim.diagnostic.get(0))");
+    const diags = () =>
+      v.lua<{ lnum: number; message: string }[]>('return vim.tbl_map(function(d) return { lnum = d.lnum, message = d.message } end, vim.diagnostic.get(0))');
     await v.lua("vim.api.nvim_buf_set_text(0, 2, 4, 2, 7, { '( |< sometime soonish)' })");
     await v.cmd('write');
     await v.waitFor(async () => (await diags()).length > 0, 10_000);
@@ -299,7 +310,17 @@ describe('the Neovim plugin (headless Neovim, real task)', () => {
     const v = await fresh(false);
     await v.cmd('checkhealth planager');
     const text = (await v.lines()).join('\n');
-    for (const item of [/Neovim 0\.\d+\.\d+/, /setup\(\) called/, /log file: .*planager\.log/, /node: v\d+/, /host handshake: pid \d+/, /task 2\.6\.\d/, /git version/, /1 tracked note/, /state folder writable/]) {
+    for (const item of [
+      /Neovim 0\.\d+\.\d+/,
+      /setup\(\) called/,
+      /log file: .*planager\.log/,
+      /node: v\d+/,
+      /host handshake: pid \d+/,
+      /task 2\.6\.\d/,
+      /git version/,
+      /1 tracked note/,
+      /state folder writable/,
+    ]) {
       expect(text).toMatch(item);
     }
     expect(text).not.toMatch(/ERROR/);
@@ -362,4 +383,3 @@ describe('the Neovim plugin (headless Neovim, real task)', () => {
     expect(await v.lua<boolean>('return vim.bo.modified')).toBe(false);
   });
 });
-

@@ -87,7 +87,10 @@ export function check(s: EndState): Failure[] {
   const out: Failure[] = [];
   if (s.final.code !== 0) out.push({ kind: 'sync-failed', message: `the final full sync failed: code ${s.final.code} ${s.final.error ?? ''}` });
   if (s.again.code !== 0 || s.again.changed || s.again.processes !== 0 || !s.again.notesSame || !s.again.twSame)
-    out.push({ kind: 'not-idempotent', message: `a second full sync: code ${s.again.code}, changed ${s.again.changed}, ${s.again.processes} task processes, notes ${s.again.notesSame ? 'same' : 'changed'}, Taskwarrior ${s.again.twSame ? 'same' : 'changed'}` });
+    out.push({
+      kind: 'not-idempotent',
+      message: `a second full sync: code ${s.again.code}, changed ${s.again.changed}, ${s.again.processes} task processes, notes ${s.again.notesSame ? 'same' : 'changed'}, Taskwarrior ${s.again.twSame ? 'same' : 'changed'}`,
+    });
 
   const g = new WorkspaceGraph({ propagate: false, derive: false });
   for (const [f, t] of Object.entries(s.notes)) g.setFile(f, t);
@@ -112,7 +115,9 @@ export function check(s: EndState): Failure[] {
     const label = labelOf(tw.uuid);
     if (onLine.has(tw.uuid)) out.push({ kind: 'duplicate', task: label, message: `${label} is on two lines: ${onLine.get(tw.uuid)} and ${where}` });
     onLine.set(tw.uuid, where);
-    const diff = (field: string, note: unknown, t: unknown) => !same(note, t) && out.push({ kind: 'disagree', task: label, message: `${label} ${field}: note ${where} says ${JSON.stringify(note)}, Taskwarrior ${JSON.stringify(t)}` });
+    const diff = (field: string, note: unknown, t: unknown) =>
+      !same(note, t) &&
+      out.push({ kind: 'disagree', task: label, message: `${label} ${field}: note ${where} says ${JSON.stringify(note)}, Taskwarrior ${JSON.stringify(t)}` });
     diff('description', l.description, tw.description);
     diff('status', l.status, noteStatusOf(tw));
     diff('priority', l.priority, tw.priority ? (PRIORITY[tw.priority] ?? tw.priority) : ((tw.norgpriority as string | undefined) ?? null));
@@ -125,8 +130,14 @@ export function check(s: EndState): Failure[] {
   // 2. Every live task is on a line; every task Taskwarrior holds is one the history made.
   for (const t of s.tw) {
     const live = t.status === 'pending' || t.status === 'waiting';
-    if (live && !onLine.has(t.uuid)) out.push({ kind: 'missing', task: labelOf(t.uuid), message: `${labelOf(t.uuid)} "${t.description}" is ${t.status} in Taskwarrior but on no line` });
-    if (!s.tasks.some((m) => m.uuid === t.uuid)) out.push({ kind: 'extra-task', task: compact(t.uuid).slice(0, 8), message: `Taskwarrior holds "${t.description}" (${t.status}), a task the history never made (a duplicate?)` });
+    if (live && !onLine.has(t.uuid))
+      out.push({ kind: 'missing', task: labelOf(t.uuid), message: `${labelOf(t.uuid)} "${t.description}" is ${t.status} in Taskwarrior but on no line` });
+    if (!s.tasks.some((m) => m.uuid === t.uuid))
+      out.push({
+        kind: 'extra-task',
+        task: compact(t.uuid).slice(0, 8),
+        message: `Taskwarrior holds "${t.description}" (${t.status}), a task the history never made (a duplicate?)`,
+      });
   }
 
   for (const m of s.tasks) {
@@ -134,7 +145,11 @@ export function check(s: EndState): Failure[] {
     if (!tw) {
       // A line added and deleted again before any push never reached Taskwarrior.
       if (m.deletedBy === 'note' && m.origin === 'note') continue;
-      out.push({ kind: 'missing', task: m.label, message: `${m.label} (${m.noteDesc ?? m.uuid}) is in neither Taskwarrior nor ${m.uuid ? 'the export' : 'any note line with an id'}` });
+      out.push({
+        kind: 'missing',
+        task: m.label,
+        message: `${m.label} (${m.noteDesc ?? m.uuid}) is in neither Taskwarrior nor ${m.uuid ? 'the export' : 'any note line with an id'}`,
+      });
       continue;
     }
     const f = fromTw(tw);
@@ -144,14 +159,30 @@ export function check(s: EndState): Failure[] {
     // recorded overwrite, not a resurrection.
     const deleteLogged = s.log.some((e) => e.uuid === m.uuid && e.fields.status && same(e.fields.status.lost, 'cancelled'));
     if (m.deletedBy && !m.touchedAfterDelete && !deleteLogged && (tw.status === 'pending' || tw.status === 'waiting'))
-      out.push({ kind: 'resurrected', task: m.label, message: `${m.label} was deleted in ${m.deletedBy === 'note' ? 'the note' : 'Taskwarrior'} and nothing touched it since, yet it is ${tw.status} again` });
+      out.push({
+        kind: 'resurrected',
+        task: m.label,
+        message: `${m.label} was deleted in ${m.deletedBy === 'note' ? 'the note' : 'Taskwarrior'} and nothing touched it since, yet it is ${tw.status} again`,
+      });
     // 4. What the notes cannot express is exactly what Taskwarrior had.
     const ann = (tw.annotations ?? []).map((a: { description: string }) => a.description);
-    if (!same(ann, m.annotations)) out.push({ kind: 'unexpressible', task: m.label, message: `${m.label} annotations: expected ${JSON.stringify(m.annotations)}, Taskwarrior has ${JSON.stringify(ann)}` });
-    if (!same(tw[UDA] ?? null, m.uda)) out.push({ kind: 'unexpressible', task: m.label, message: `${m.label} ${UDA}: expected ${JSON.stringify(m.uda)}, Taskwarrior has ${JSON.stringify(tw[UDA] ?? null)}` });
+    if (!same(ann, m.annotations))
+      out.push({
+        kind: 'unexpressible',
+        task: m.label,
+        message: `${m.label} annotations: expected ${JSON.stringify(m.annotations)}, Taskwarrior has ${JSON.stringify(ann)}`,
+      });
+    if (!same(tw[UDA] ?? null, m.uda))
+      out.push({
+        kind: 'unexpressible',
+        task: m.label,
+        message: `${m.label} ${UDA}: expected ${JSON.stringify(m.uda)}, Taskwarrior has ${JSON.stringify(tw[UDA] ?? null)}`,
+      });
     if (!m.depsTouchedByNote) {
       const deps = new Set(f.depends);
-      for (const d of m.twDeps) if (!deps.has(d) && !s.tasks.find((x) => x.uuid === d)?.depsTouchedByNote) out.push({ kind: 'unexpressible', task: m.label, message: `${m.label} lost the dependency on ${labelOf(d)} set through task` });
+      for (const d of m.twDeps)
+        if (!deps.has(d) && !s.tasks.find((x) => x.uuid === d)?.depsTouchedByNote)
+          out.push({ kind: 'unexpressible', task: m.label, message: `${m.label} lost the dependency on ${labelOf(d)} set through task` });
     }
     // 5. The last value each side wrote is the final one, or the log holds it as overwritten.
     for (const side of ['note', 'taskwarrior'] as const) {
@@ -159,7 +190,12 @@ export function check(s: EndState): Failure[] {
         if (field === 'status' && m.everParent) continue;
         if (same(f[field], v)) continue;
         const logged = s.log.some((e) => e.uuid === m.uuid && field in e.fields && same((e.fields as Record<string, { lost: unknown }>)[field].lost, v));
-        if (!logged) out.push({ kind: 'lost', task: m.label, message: `${m.label} ${field}: ${side === 'note' ? 'the note' : 'Taskwarrior'} last wrote ${JSON.stringify(v)}, the end state has ${JSON.stringify(f[field])}, and the activity log holds no overwrite of ${JSON.stringify(v)}` });
+        if (!logged)
+          out.push({
+            kind: 'lost',
+            task: m.label,
+            message: `${m.label} ${field}: ${side === 'note' ? 'the note' : 'Taskwarrior'} last wrote ${JSON.stringify(v)}, the end state has ${JSON.stringify(f[field])}, and the activity log holds no overwrite of ${JSON.stringify(v)}`,
+          });
       }
     }
   }
@@ -176,12 +212,32 @@ export function sides(s: EndState): { task: string; note: string | null; taskwar
     .filter((t) => !known.has(t.uuid))
     .map((tw) => {
       const l = lines.find((x) => x.id && compact(tw.uuid).startsWith(x.id));
-      return { task: `(not in the model) ${compact(tw.uuid).slice(0, 8)}`, note: l ? `${l.file}:${l.line} ${s.notes[l.file].split('\n')[l.line - 1]}` : null, taskwarrior: { uuid: tw.uuid, status: tw.status, description: tw.description, project: tw.project } as Record<string, unknown> };
+      return {
+        task: `(not in the model) ${compact(tw.uuid).slice(0, 8)}`,
+        note: l ? `${l.file}:${l.line} ${s.notes[l.file].split('\n')[l.line - 1]}` : null,
+        taskwarrior: { uuid: tw.uuid, status: tw.status, description: tw.description, project: tw.project } as Record<string, unknown>,
+      };
     });
-  return [...s.tasks.map((m) => {
-    const tw = m.uuid ? s.tw.find((t) => t.uuid === m.uuid) : undefined;
-    const l = tw ? lines.find((x) => x.id && compact(tw.uuid).startsWith(x.id)) : lines.find((x) => x.description === m.noteDesc);
-    const pick = tw ? { uuid: tw.uuid, status: tw.status, description: tw.description, priority: tw.priority, due: tw.due, project: tw.project, tags: tw.tags, depends: tw.depends, annotations: tw.annotations?.map((a: { description: string }) => a.description), [UDA]: tw[UDA] } : null;
-    return { task: m.label, note: l ? `${l.file}:${l.line} ${s.notes[l.file].split("\n")[l.line - 1]}` : null, taskwarrior: pick };
-  }), ...extra];
+  return [
+    ...s.tasks.map((m) => {
+      const tw = m.uuid ? s.tw.find((t) => t.uuid === m.uuid) : undefined;
+      const l = tw ? lines.find((x) => x.id && compact(tw.uuid).startsWith(x.id)) : lines.find((x) => x.description === m.noteDesc);
+      const pick = tw
+        ? {
+            uuid: tw.uuid,
+            status: tw.status,
+            description: tw.description,
+            priority: tw.priority,
+            due: tw.due,
+            project: tw.project,
+            tags: tw.tags,
+            depends: tw.depends,
+            annotations: tw.annotations?.map((a: { description: string }) => a.description),
+            [UDA]: tw[UDA],
+          }
+        : null;
+      return { task: m.label, note: l ? `${l.file}:${l.line} ${s.notes[l.file].split('\n')[l.line - 1]}` : null, taskwarrior: pick };
+    }),
+    ...extra,
+  ];
 }

@@ -17,10 +17,7 @@ const TAGS = ['red', 'blue', 'green'];
 /** Due dates as day offsets from a fixed day (2026-12-01, UTC). */
 export const DUE_BASE = Date.UTC(2026, 11, 1);
 
-export type Sync =
-  | { t: 'sync' }
-  | { t: 'syncDir'; direction: 'pull' | 'push' }
-  | { t: 'syncOne'; file: number; direction: 'pull' | 'push' | 'both' };
+export type Sync = { t: 'sync' } | { t: 'syncDir'; direction: 'pull' | 'push' } | { t: 'syncOne'; file: number; direction: 'pull' | 'push' | 'both' };
 
 export type NoteStep =
   | { t: 'noteAdd'; file: number; heading: number; word: number; status: number; priority: number }
@@ -48,8 +45,37 @@ export type TwStep =
 
 export type ConflictStep = { t: 'conflict'; line: number; field: 'description' | 'priority' | 'due'; a: number; b: number; twLater: boolean };
 
-export type FaultKind = 'none' | 'import-fail' | 'import-crash' | 'import-hang' | 'export-fail' | 'export-crash' | 'kill' | 'concurrent' | 'readonly' | 'corrupt-state' | 'slow' | 'task-loop' | 'symlink' | 'bad-utf8';
-export const FAULTS: FaultKind[] = ['none', 'import-fail', 'import-crash', 'import-hang', 'export-fail', 'export-crash', 'kill', 'concurrent', 'readonly', 'corrupt-state', 'slow', 'task-loop', 'symlink', 'bad-utf8'];
+export type FaultKind =
+  | 'none'
+  | 'import-fail'
+  | 'import-crash'
+  | 'import-hang'
+  | 'export-fail'
+  | 'export-crash'
+  | 'kill'
+  | 'concurrent'
+  | 'readonly'
+  | 'corrupt-state'
+  | 'slow'
+  | 'task-loop'
+  | 'symlink'
+  | 'bad-utf8';
+export const FAULTS: FaultKind[] = [
+  'none',
+  'import-fail',
+  'import-crash',
+  'import-hang',
+  'export-fail',
+  'export-crash',
+  'kill',
+  'concurrent',
+  'readonly',
+  'corrupt-state',
+  'slow',
+  'task-loop',
+  'symlink',
+  'bad-utf8',
+];
 export type FaultStep = { t: 'fault'; kind: FaultKind; killAfterMs: number; file: number };
 
 export type Step = Sync | NoteStep | TwStep | ConflictStep | FaultStep;
@@ -79,7 +105,14 @@ const word = fc.nat({ max: WORDS.length * 50 - 1 });
 const days = fc.option(fc.integer({ min: -5, max: 40 }), { nil: null, freq: 4 });
 
 const noteStep: fc.Arbitrary<NoteStep> = fc.oneof(
-  fc.record({ t: fc.constant('noteAdd' as const), file: fc.nat({ max: 1 }), heading: fc.nat({ max: 1 }), word, status: fc.nat({ max: NOTE_STATUSES.length - 1 }), priority: fc.nat({ max: 3 }) }),
+  fc.record({
+    t: fc.constant('noteAdd' as const),
+    file: fc.nat({ max: 1 }),
+    heading: fc.nat({ max: 1 }),
+    word,
+    status: fc.nat({ max: NOTE_STATUSES.length - 1 }),
+    priority: fc.nat({ max: 3 }),
+  }),
   fc.record({ t: fc.constant('noteDesc' as const), line: idx, word }),
   fc.record({ t: fc.constant('noteStatus' as const), line: idx, status: fc.nat({ max: NOTE_STATUSES.length - 1 }) }),
   fc.record({ t: fc.constant('notePriority' as const), line: idx, priority: fc.nat({ max: 3 }) }),
@@ -107,7 +140,14 @@ const twStep: fc.Arbitrary<TwStep> = fc.oneof(
 const syncStep: fc.Arbitrary<Sync> = fc.oneof(
   { weight: 3, arbitrary: fc.constant({ t: 'sync' as const }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('syncDir' as const), direction: fc.constantFrom('pull' as const, 'push' as const) }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('syncOne' as const), file: fc.nat({ max: 1 }), direction: fc.constantFrom('pull' as const, 'push' as const, 'both' as const) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('syncOne' as const),
+      file: fc.nat({ max: 1 }),
+      direction: fc.constantFrom('pull' as const, 'push' as const, 'both' as const),
+    }),
+  },
 );
 
 const conflictStep: fc.Arbitrary<ConflictStep> = fc.record({
@@ -126,12 +166,34 @@ export function historyArb(o: GenOptions): fc.Arbitrary<History> {
       ? fc.constant(null)
       : fc.oneof(
           { weight: o.noFaultWeight ?? 1, arbitrary: fc.constant(null) },
-          { weight: 2, arbitrary: fc.record({ t: fc.constant('fault' as const), kind: fc.constantFrom(...faults), killAfterMs: fc.integer({ min: 0, max: 1500 }), file: fc.nat({ max: 1 }) }) },
+          {
+            weight: 2,
+            arbitrary: fc.record({
+              t: fc.constant('fault' as const),
+              kind: fc.constantFrom(...faults),
+              killAfterMs: fc.integer({ min: 0, max: 1500 }),
+              file: fc.nat({ max: 1 }),
+            }),
+          },
         );
-  const step: fc.Arbitrary<Step> = fc.oneof({ weight: 5, arbitrary: noteStep }, { weight: 5, arbitrary: twStep }, { weight: 3, arbitrary: syncStep }, { weight: 1, arbitrary: conflictStep });
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    { weight: 5, arbitrary: noteStep },
+    { weight: 5, arbitrary: twStep },
+    { weight: 3, arbitrary: syncStep },
+    { weight: 1, arbitrary: conflictStep },
+  );
   return fc
     .record({
-      initial: fc.array(fc.record({ file: fc.nat({ max: 1 }), heading: fc.nat({ max: 1 }), word, status: fc.nat({ max: NOTE_STATUSES.length - 1 }), priority: fc.nat({ max: 3 }) }), { minLength: 1, maxLength: 6 }),
+      initial: fc.array(
+        fc.record({
+          file: fc.nat({ max: 1 }),
+          heading: fc.nat({ max: 1 }),
+          word,
+          status: fc.nat({ max: NOTE_STATUSES.length - 1 }),
+          priority: fc.nat({ max: 3 }),
+        }),
+        { minLength: 1, maxLength: 6 },
+      ),
       steps: fc.array(step, { minLength: 1, maxLength: o.maxSteps, size: 'max' }),
       fault,
       faultAt: fc.nat({ max: 1000 }),

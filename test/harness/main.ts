@@ -58,14 +58,18 @@ export async function harness(o: HarnessOptions): Promise<Summary> {
   mkdirSync(o.out, { recursive: true });
   const t0 = Date.now();
   const results: RunResult[] = [];
-  log(`harness: ${o.runs} runs from seed ${o.seed}, up to ${o.maxSteps} steps, faults ${o.faults.join(',') || 'none'}${o.firstSyncFull ? ', --first-sync-full (F1 excluded)' : ''}; output in ${o.out}`);
+  log(
+    `harness: ${o.runs} runs from seed ${o.seed}, up to ${o.maxSteps} steps, faults ${o.faults.join(',') || 'none'}${o.firstSyncFull ? ', --first-sync-full (F1 excluded)' : ''}; output in ${o.out}`,
+  );
   for (let i = 0; i < o.runs; i++) {
     const seed = o.seed + i;
     const r = await runOne(i, seed, { maxSteps: o.maxSteps, faults: o.faults, shrinkMs: o.shrinkMs, firstSyncFull: o.firstSyncFull });
     results.push(r);
     log(
       `run ${i} seed ${seed}: ${r.ok ? 'ok' : 'FAILED'} ${r.steps} steps, fault ${r.fault}, ${r.conflicts.length} conflicts, ${r.durationMs} ms` +
-        (r.failure ? `\n  minimal history (${r.failure.minimalSteps} steps, path ${r.path}, replay: --seed ${seed} --runs 1 --steps ${o.maxSteps}${o.faults.length === FAULTS.length ? '' : ` --faults ${o.faults.join(',') || 'none'}`}):\n${r.failure.records.map((x) => `    ${x.i}. ${JSON.stringify(x.step)} → ${x.note}`).join('\n')}\n  ${r.failure.failures.map((f) => `${f.kind}: ${f.message}`).join('\n  ')}\n  kept: ${r.failure.workspace} ${r.failure.taskdata}` : '') +
+        (r.failure
+          ? `\n  minimal history (${r.failure.minimalSteps} steps, path ${r.path}, replay: --seed ${seed} --runs 1 --steps ${o.maxSteps}${o.faults.length === FAULTS.length ? '' : ` --faults ${o.faults.join(',') || 'none'}`}):\n${r.failure.records.map((x) => `    ${x.i}. ${JSON.stringify(x.step)} → ${x.note}`).join('\n')}\n  ${r.failure.failures.map((f) => `${f.kind}: ${f.message}`).join('\n  ')}\n  kept: ${r.failure.workspace} ${r.failure.taskdata}`
+          : '') +
         (r.error ? `\n  ${r.error}` : ''),
     );
     // Written after every run, so an interrupted long run still leaves its figures.
@@ -78,7 +82,18 @@ export async function harness(o: HarnessOptions): Promise<Summary> {
 
 function writeOut(o: HarnessOptions, results: RunResult[], t0: number): Summary {
   const passed = results.filter((r) => r.ok).length;
-  const s: Summary = { runs: results.length, passed, failed: results.length - passed, seed: o.seed, maxSteps: o.maxSteps, faults: o.faults, firstSyncFull: !!o.firstSyncFull, durationMs: Date.now() - t0, startedAt: new Date(t0).toISOString(), results };
+  const s: Summary = {
+    runs: results.length,
+    passed,
+    failed: results.length - passed,
+    seed: o.seed,
+    maxSteps: o.maxSteps,
+    faults: o.faults,
+    firstSyncFull: !!o.firstSyncFull,
+    durationMs: Date.now() - t0,
+    startedAt: new Date(t0).toISOString(),
+    results,
+  };
   writeFileSync(join(o.out, 'summary.json'), JSON.stringify(s, null, 1));
   writeReport(join(o.out, 'index.html'), s);
   return s;

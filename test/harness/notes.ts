@@ -38,7 +38,16 @@ export function parseNote(text: string): Line[] {
     const m = ITEM.exec(l);
     if (m) {
       const parts = m[3].split('|');
-      out.push({ kind: 'item', tagLines: tags, indent: m[1], level: m[2].length, status: parts[0], extras: parts.slice(1), description: m[4], idComment: m[5] });
+      out.push({
+        kind: 'item',
+        tagLines: tags,
+        indent: m[1],
+        level: m[2].length,
+        status: parts[0],
+        extras: parts.slice(1),
+        description: m[4],
+        idComment: m[5],
+      });
       tags = [];
       continue;
     }
@@ -70,7 +79,15 @@ export function blockEnd(lines: Line[], i: number): number {
   while (j < lines.length) {
     const l = lines[j];
     if (l.kind === 'item' && l.level > it.level) j++;
-    else if (l.kind === 'other' && l.text.trim() !== '' && j + 1 < lines.length && lines[j + 1].kind === 'item' && (lines[j + 1] as Item).level > it.level && /^\s+\S/.test(l.text)) j++;
+    else if (
+      l.kind === 'other' &&
+      l.text.trim() !== '' &&
+      j + 1 < lines.length &&
+      lines[j + 1].kind === 'item' &&
+      (lines[j + 1] as Item).level > it.level &&
+      /^\s+\S/.test(l.text)
+    )
+      j++;
     else break;
   }
   return j;

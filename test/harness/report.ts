@@ -43,7 +43,14 @@ function timeline(log: LogEntry[]): string {
     .map(([u, es]) => {
       const items = es
         .sort((a, b) => a.time.localeCompare(b.time))
-        .map((e) => `<li>${esc(e.time)} <b>${esc(e.action)}</b> (${esc(e.side)} side${e.file ? `, ${esc(e.file)}` : ''}${e.note ? `, ${esc(e.note)}` : ''}): ${Object.entries(e.fields).map(([f, v]) => `${esc(f)} <span class="lost">${esc(v?.lost)}</span> → <span class="kept">${esc(v?.kept)}</span>`).join('; ')} <details><summary>whole version</summary><pre>${esc(JSON.stringify(e.version, null, 1))}</pre></details></li>`)
+        .map(
+          (e) =>
+            `<li>${esc(e.time)} <b>${esc(e.action)}</b> (${esc(e.side)} side${e.file ? `, ${esc(e.file)}` : ''}${e.note ? `, ${esc(e.note)}` : ''}): ${Object.entries(
+              e.fields,
+            )
+              .map(([f, v]) => `${esc(f)} <span class="lost">${esc(v?.lost)}</span> → <span class="kept">${esc(v?.kept)}</span>`)
+              .join('; ')} <details><summary>whole version</summary><pre>${esc(JSON.stringify(e.version, null, 1))}</pre></details></li>`,
+        )
         .join('');
       return `<details class="task-timeline" data-uuid="${esc(u)}"><summary>task ${esc(es[0].id)} (${esc(u)}): ${es.length} entries</summary><ol class="timeline">${items}</ol></details>`;
     })
@@ -53,7 +60,10 @@ function timeline(log: LogEntry[]): string {
 function conflicts(r: RunResult): string {
   if (r.conflicts.length === 0) return '';
   return `<details class="conflicts"><summary>${r.conflicts.length} conflicts</summary><table><tr><th>step</th><th>task</th><th>field</th><th>note</th><th>Taskwarrior</th><th>winner</th></tr>${r.conflicts
-    .map((c) => `<tr class="conflict"><td>${c.step}</td><td>${esc(c.id)}</td><td>${esc(c.field)}</td><td>${esc(c.note)}</td><td>${esc(c.taskwarrior)}</td><td>${esc(c.winner)}</td></tr>`)
+    .map(
+      (c) =>
+        `<tr class="conflict"><td>${c.step}</td><td>${esc(c.id)}</td><td>${esc(c.field)}</td><td>${esc(c.note)}</td><td>${esc(c.taskwarrior)}</td><td>${esc(c.winner)}</td></tr>`,
+    )
     .join('')}</table></details>`;
 }
 
@@ -65,14 +75,18 @@ function failure(r: RunResult, s: Summary): string {
 <h4>What did not hold</h4><ul class="failures">${f.failures.map((x) => `<li class="failure-item"><b>${esc(x.kind)}</b> ${esc(x.message)}</li>`).join('')}</ul>
 <h4>History</h4><pre class="history">${esc(`initial lines: ${JSON.stringify(f.history.initial)}\n`)}${f.records.map((x) => esc(`${x.i}. ${JSON.stringify(x.step)}  →  ${x.note}${x.report ? `  [code ${x.report.code}${x.report.error ? ` ${x.report.error}` : ''}, ${x.report.conflicts} conflicts, ${x.report.processes} processes]` : ''}`)).join('\n')}</pre>
 <h4>The two sides</h4><table class="diff"><tr><th>task</th><th>note line</th><th>Taskwarrior</th></tr>${f.sides.map((s) => `<tr><td>${esc(s.task)}</td><td><code>${esc(s.note ?? '—')}</code></td><td><code>${esc(s.taskwarrior ? JSON.stringify(s.taskwarrior) : '—')}</code></td></tr>`).join('')}</table>
-<h4>Notes</h4>${Object.entries(f.notes).map(([n, t]) => `<details><summary>${esc(n)}</summary><pre>${esc(t)}</pre></details>`).join('')}
+<h4>Notes</h4>${Object.entries(f.notes)
+    .map(([n, t]) => `<details><summary>${esc(n)}</summary><pre>${esc(t)}</pre></details>`)
+    .join('')}
 <h4>Activity log</h4>${timeline(f.log)}<p>Kept: <code>${esc(f.workspace)}</code>, <code>${esc(f.taskdata)}</code></p></details>`;
 }
 
 export function renderReport(s: Summary): string {
   const rows = s.results
     .map(
-      (r) => `<tr class="run ${r.ok ? 'pass' : 'fail'}" data-run="${r.run}" data-seed="${r.seed}" data-ok="${r.ok}" data-steps="${r.steps}" data-fault="${esc(r.fault)}" data-conflicts="${r.conflicts.length}">
+      (
+        r,
+      ) => `<tr class="run ${r.ok ? 'pass' : 'fail'}" data-run="${r.run}" data-seed="${r.seed}" data-ok="${r.ok}" data-steps="${r.steps}" data-fault="${esc(r.fault)}" data-conflicts="${r.conflicts.length}">
 <td>${r.run}</td><td class="status">${r.ok ? 'pass' : 'FAIL'}</td><td>${(r.durationMs / 1000).toFixed(1)} s</td><td>${r.seed}</td><td>${r.steps}</td><td>${esc(r.fault)}</td><td>${r.conflicts.length}</td></tr>
 <tr class="detail"><td></td><td colspan="6">${failure(r, s)}${conflicts(r)}<details class="trace"><summary>history (${r.trace.length} steps)</summary><pre>${esc(r.trace.join('\n'))}</pre></details>${r.log.length > 0 ? `<details class="timelines"><summary>per-task timeline (${r.log.length} log entries)</summary>${timeline(r.log)}</details>` : ''}</td></tr>`,
     )

@@ -129,10 +129,23 @@ export async function runOne(run: number, seed: number, o: RunOptions): Promise<
     ok: !r.failed && !m,
     conflicts: f?.conflicts ?? [],
     log: (f?.log ?? []).slice(0, 500),
-    trace: (f?.records ?? []).map((x) => `${x.i}. ${x.step.t}: ${x.note}${x.report ? ` [code ${x.report.code}${x.report.error ? ` ${x.report.error}` : ''}]` : ''}`),
+    trace: (f?.records ?? []).map(
+      (x) => `${x.i}. ${x.step.t}: ${x.note}${x.report ? ` [code ${x.report.code}${x.report.error ? ` ${x.report.error}` : ''}]` : ''}`,
+    ),
   };
   if (m) {
-    base.failure = { minimalSteps: m.history.steps.length, history: m.history, records: m.records, failures: m.failures, sides: m.sides, log: m.log, notes: m.notes, workspace: m.workspace, taskdata: m.taskdata, shrinks };
+    base.failure = {
+      minimalSteps: m.history.steps.length,
+      history: m.history,
+      records: m.records,
+      failures: m.failures,
+      sides: m.sides,
+      log: m.log,
+      notes: m.notes,
+      workspace: m.workspace,
+      taskdata: m.taskdata,
+      shrinks,
+    };
   } else if (r.failed && r.errorInstance) base.error = String(r.errorInstance);
   return base;
 }

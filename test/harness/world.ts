@@ -6,7 +6,19 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatDate, sync, type SyncReport, type TwTask } from '../../sync/index.js';
@@ -175,7 +187,21 @@ export class World {
     setExtra(it, '#', pr);
     lines.splice(endOfHeading(lines, HEADINGS[s.heading % HEADINGS.length]), 0, it);
     this.write(f, printNote(lines));
-    const t: MTask = { label: `T${this.tasks.length + 1}`, uuid: null, sid: null, noteDesc: d, origin: 'note', last: { note: {}, taskwarrior: {} }, annotations: [], uda: null, deletedBy: null, touchedAfterDelete: false, everParent: false, twDeps: new Set(), depsTouchedByNote: false };
+    const t: MTask = {
+      label: `T${this.tasks.length + 1}`,
+      uuid: null,
+      sid: null,
+      noteDesc: d,
+      origin: 'note',
+      last: { note: {}, taskwarrior: {} },
+      annotations: [],
+      uda: null,
+      deletedBy: null,
+      touchedAfterDelete: false,
+      everParent: false,
+      twDeps: new Set(),
+      depsTouchedByNote: false,
+    };
     this.tasks.push(t);
     t.last.note = { description: d, status: STATUS_NAME[st], priority: pr };
     return `${t.label} "${d}" in ${f}`;
@@ -310,10 +336,28 @@ export class World {
       const uuid = randomUUID();
       const d = this.desc(s.word);
       const project = PROJECTS[s.project % PROJECTS.length];
-      const t: MTask = { label: `T${this.tasks.length + 1}`, uuid, sid: null, noteDesc: null, origin: 'taskwarrior', last: { note: {}, taskwarrior: { description: d, status: 'undone', priority: null, due: null } }, annotations: [], uda: s.uda ? 'born' : null, deletedBy: null, touchedAfterDelete: false, everParent: false, twDeps: new Set(), depsTouchedByNote: false };
+      const t: MTask = {
+        label: `T${this.tasks.length + 1}`,
+        uuid,
+        sid: null,
+        noteDesc: null,
+        origin: 'taskwarrior',
+        last: { note: {}, taskwarrior: { description: d, status: 'undone', priority: null, due: null } },
+        annotations: [],
+        uda: s.uda ? 'born' : null,
+        deletedBy: null,
+        touchedAfterDelete: false,
+        everParent: false,
+        twDeps: new Set(),
+        depsTouchedByNote: false,
+      };
       this.tasks.push(t);
       const json = { uuid, description: d, status: 'pending', entry: '20261201T000000Z', project, ...(s.uda ? { [UDA]: 'born' } : {}) };
-      execFileSync(REAL_TASK, ['rc.confirmation=off', 'rc.verbose=nothing', 'import', '-'], { env: this.sb.env, input: JSON.stringify([json]), stdio: ['pipe', 'pipe', 'pipe'] });
+      execFileSync(REAL_TASK, ['rc.confirmation=off', 'rc.verbose=nothing', 'import', '-'], {
+        env: this.sb.env,
+        input: JSON.stringify([json]),
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
       return `${t.label} "${d}" project:${project}`;
     }
     const t = this.pickTw(s.task);
@@ -364,7 +408,9 @@ export class World {
         try {
           this.task(u, 'modify', `depends:${o.uuid}`);
         } catch (e) {
-          return `${t.label} depends:${o.label} refused (${String((e as { stderr?: Buffer }).stderr ?? e).trim().slice(0, 80)})`;
+          return `${t.label} depends:${o.label} refused (${String((e as { stderr?: Buffer }).stderr ?? e)
+            .trim()
+            .slice(0, 80)})`;
         }
         t.twDeps.add(o.uuid!);
         return `${t.label} depends:${o.label}`;
@@ -386,9 +432,17 @@ export class World {
     const line = this.items().findIndex((x) => x.it.description === it.description && idOf(x.it) === idOf(it));
     const t = this.taskOfItem(it)!;
     const note: Step =
-      s.field === 'description' ? { t: 'noteDesc', line, word: s.a } : s.field === 'priority' ? { t: 'notePriority', line, priority: (s.a % 3) + 1 } : { t: 'noteDue', line, days: s.a % 30 };
+      s.field === 'description'
+        ? { t: 'noteDesc', line, word: s.a }
+        : s.field === 'priority'
+          ? { t: 'notePriority', line, priority: (s.a % 3) + 1 }
+          : { t: 'noteDue', line, days: s.a % 30 };
     const tw: Step =
-      s.field === 'description' ? { t: 'twDesc', task: 0, word: s.b } : s.field === 'priority' ? { t: 'twPriority', task: 0, priority: ((s.a + 1) % 3) + 1 } : { t: 'twDue', task: 0, days: (s.a % 30) + 1 };
+      s.field === 'description'
+        ? { t: 'twDesc', task: 0, word: s.b }
+        : s.field === 'priority'
+          ? { t: 'twPriority', task: 0, priority: ((s.a + 1) % 3) + 1 }
+          : { t: 'twDue', task: 0, days: (s.a % 30) + 1 };
     const known = this.tasks.filter((x) => x.uuid);
     (tw as { task: number }).task = known.indexOf(t);
     const order = s.twLater ? [note, tw] : [tw, note];
@@ -398,8 +452,15 @@ export class World {
   }
 
   private keepReport(rec: StepRecord, r: SyncReport): void {
-    rec.report = { code: r.code, ok: r.ok, error: r.error ? `${r.error.code}: ${r.error.message}` : undefined, conflicts: r.conflicts.length, processes: r.processes };
-    for (const c of r.conflicts) this.conflicts.push({ step: rec.i, uuid: c.uuid, id: c.id, field: c.field, note: c.note, taskwarrior: c.taskwarrior, winner: c.winner });
+    rec.report = {
+      code: r.code,
+      ok: r.ok,
+      error: r.error ? `${r.error.code}: ${r.error.message}` : undefined,
+      conflicts: r.conflicts.length,
+      processes: r.processes,
+    };
+    for (const c of r.conflicts)
+      this.conflicts.push({ step: rec.i, uuid: c.uuid, id: c.id, field: c.field, note: c.note, taskwarrior: c.taskwarrior, winner: c.winner });
   }
 
   async runSync(rec: StepRecord | null, o: { files?: string[]; direction?: 'pull' | 'push' | 'both' }): Promise<string> {
@@ -412,7 +473,11 @@ export class World {
   /** Spawns a sync in its own process (test/helpers/sync-child.ts through tsx). */
   private child(): { done: Promise<string>; started: Promise<void>; kill: () => void } {
     // node itself, not the tsx launcher: SIGKILL to the launcher left the sync running in its child.
-    const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'harness', 'sync-child.ts'), this.ws], { cwd: ROOT, env: { ...process.env, ...this.sb.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'harness', 'sync-child.ts'), this.ws], {
+      cwd: ROOT,
+      env: { ...process.env, ...this.sb.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let ready: () => void = () => {};
     const started = new Promise<void>((r) => (ready = r));

@@ -24,13 +24,24 @@ export interface Nvim {
 }
 
 export function nvimEnv(base: NodeJS.ProcessEnv, dir: string): NodeJS.ProcessEnv {
-  return { ...base, PLANAGER_TIMING: process.env.PLANAGER_TIMING, XDG_CACHE_HOME: join(dir, 'xdg-cache'), XDG_CONFIG_HOME: join(dir, 'xdg-config'), XDG_DATA_HOME: join(dir, 'xdg-data'), XDG_STATE_HOME: join(dir, 'xdg-state'), XDG_RUNTIME_DIR: join(dir, 'xdg-run') };
+  return {
+    ...base,
+    PLANAGER_TIMING: process.env.PLANAGER_TIMING,
+    XDG_CACHE_HOME: join(dir, 'xdg-cache'),
+    XDG_CONFIG_HOME: join(dir, 'xdg-config'),
+    XDG_DATA_HOME: join(dir, 'xdg-data'),
+    XDG_STATE_HOME: join(dir, 'xdg-state'),
+    XDG_RUNTIME_DIR: join(dir, 'xdg-run'),
+  };
 }
 
 export async function startNvim(env: NodeJS.ProcessEnv): Promise<Nvim> {
   const { mkdirSync, readFileSync } = await import('node:fs');
   mkdirSync(env.XDG_RUNTIME_DIR!, { recursive: true, mode: 0o700 });
-  const proc = spawn('nvim', ['--embed', '--headless', '-u', 'NONE', '-i', 'NONE', '-n', '--cmd', `set rtp^=${ROOT}`], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = spawn('nvim', ['--embed', '--headless', '-u', 'NONE', '-i', 'NONE', '-n', '--cmd', `set rtp^=${ROOT}`], {
+    env,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const nvim = attach({ proc, options: { logger: quiet as never } });
   const n: Nvim = {
     nvim,

@@ -4,7 +4,7 @@ import type { TaskStatus } from '../../parser/index.js';
 export const STATUSES: TaskStatus[] = ['undone', 'done', 'pending', 'onhold', 'cancelled', 'urgent', 'uncertain'];
 const CHAR: Record<string, string> = { undone: ' ', done: 'x', pending: '-', onhold: '=', cancelled: '_', urgent: '!', uncertain: '?' };
 
-export const word = fc.constantFrom('plan', 'write', 'ship', 'é', '日本', '😀', '*bold*', '/it/', '{* Link}', 'x:y', '$5', 'a-b', 'don\'t', '"q"', '`code`');
+export const word = fc.constantFrom('plan', 'write', 'ship', 'é', '日本', '😀', '*bold*', '/it/', '{* Link}', 'x:y', '$5', 'a-b', "don't", '"q"', '`code`');
 export const description = fc.array(word, { minLength: 1, maxLength: 6 }).map((ws) => ws.join(' '));
 export const status = fc.constantFrom(...STATUSES);
 export const priority = fc.option(fc.constantFrom('A', 'B', 'C'), { nil: null });

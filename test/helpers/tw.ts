@@ -59,7 +59,14 @@ exec "${REAL_TASK}" "$@"
 `,
   );
   chmodSync(join(bin, 'task'), 0o755);
-  const env: NodeJS.ProcessEnv = { PATH: `${bin}:${process.env.PATH}`, HOME: dir, TASKRC: join(dir, 'taskrc'), TASKDATA: join(dir, 'data'), TZ: process.env.TZ ?? 'UTC', LANG: 'C.UTF-8' };
+  const env: NodeJS.ProcessEnv = {
+    PATH: `${bin}:${process.env.PATH}`,
+    HOME: dir,
+    TASKRC: join(dir, 'taskrc'),
+    TASKDATA: join(dir, 'data'),
+    TZ: process.env.TZ ?? 'UTC',
+    LANG: 'C.UTF-8',
+  };
   const tw = new Taskwarrior({ env, timeoutMs: 5_000 });
   return {
     dir,
@@ -70,6 +77,13 @@ exec "${REAL_TASK}" "$@"
     sabotage: (cmd, how) => (how ? writeFileSync(control, `${cmd} ${how}\n`) : writeFileSync(control, 'none none\n')),
     task: (...args) => execFileSync(REAL_TASK, ['rc.confirmation=off', 'rc.verbose=nothing', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }).toString(),
     // rc.gc=off: a plain export with garbage collection rewrites the data files (a write).
-    exportAll: () => JSON.parse(execFileSync(REAL_TASK, ['rc.verbose=nothing', 'rc.json.array=on', 'rc.gc=off', 'rc.uda.norgrecur.type=string', 'rc.uda.norgpriority.type=string', 'export'], { env }).toString()),
+    exportAll: () =>
+      JSON.parse(
+        execFileSync(
+          REAL_TASK,
+          ['rc.verbose=nothing', 'rc.json.array=on', 'rc.gc=off', 'rc.uda.norgrecur.type=string', 'rc.uda.norgpriority.type=string', 'export'],
+          { env },
+        ).toString(),
+      ),
   };
 }

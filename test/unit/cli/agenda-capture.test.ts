@@ -32,7 +32,14 @@ describe('planager agenda', () => {
     const r = await agendaCommand({ date: DAY, workspace: f.ws, json: true, week: true }, { tw: f.sb.tw, now: NOW });
     const out = JSON.parse(r.stdout!) as { from: string; to: string; entries: Entry[] };
     expect([out.from, out.to]).toEqual(['2026-12-04', '2026-12-07']);
-    expect(out.entries.map((e) => e.description)).toEqual(['Pay the invoice', 'Call the bank', 'Write the changelog', 'Cut the release', 'Announce it', 'Water the plants']);
+    expect(out.entries.map((e) => e.description)).toEqual([
+      'Pay the invoice',
+      'Call the bank',
+      'Write the changelog',
+      'Cut the release',
+      'Announce it',
+      'Water the plants',
+    ]);
     expect(out.entries[5]).toMatchObject({ file: 'home.norg', line: 2 });
     const text = await agendaCommand({ date: DAY, workspace: f.ws, week: true }, { tw: f.sb.tw, now: NOW });
     expect(text.stdout!.split('\n')[0]).toBe('Overdue');

@@ -13,7 +13,11 @@ import { assertBuilt, planager } from './run.js';
 let sb: TwSandbox;
 let ws: string;
 const run = (...args: string[]) => planager(args, { cwd: ws, env: sb.env });
-const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=User', '-c', 'user.email=user@example.org', '-c', 'commit.gpgsign=false', ...args], { cwd: ws, env: sb.env }).toString();
+const git = (...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=User', '-c', 'user.email=user@example.org', '-c', 'commit.gpgsign=false', ...args], {
+    cwd: ws,
+    env: sb.env,
+  }).toString();
 
 beforeAll(assertBuilt);
 beforeEach(() => {
@@ -33,10 +37,18 @@ describe('--backup workspace', () => {
     expect(r.stdout).not.toMatch(/warning/);
     const commit = /backup: ([0-9a-f]{40})/.exec(r.stdout)![1];
     expect(git('rev-parse', 'HEAD').trim()).toBe(commit);
-    expect(git('show', '--name-only', '--format=', commit).trim().split('\n').sort()).toEqual(['.planager/activity.jsonl', '.planager/taskwarrior.json', 'week.norg']);
+    expect(git('show', '--name-only', '--format=', commit).trim().split('\n').sort()).toEqual([
+      '.planager/activity.jsonl',
+      '.planager/taskwarrior.json',
+      'week.norg',
+    ]);
     expect(git('status', '--porcelain')).toBe('');
     // The snapshot is the Taskwarrior side.
-    expect(JSON.parse(git('show', `${commit}:.planager/taskwarrior.json`)).map((t: { description: string }) => t.description).sort()).toEqual(['Call Anna', 'Write the report']);
+    expect(
+      JSON.parse(git('show', `${commit}:.planager/taskwarrior.json`))
+        .map((t: { description: string }) => t.description)
+        .sort(),
+    ).toEqual(['Call Anna', 'Write the report']);
     // Documented in the state folder itself.
     expect(readFileSync(join(ws, '.planager', '.gitignore'), 'utf8')).toMatch(/^# written by planager/);
 

@@ -32,7 +32,8 @@ describe('--version, -h, --help', () => {
       const h = await run(args);
       expect(h.code, args.join(' ')).toBe(0);
       expect(h.stderr).toBe('');
-      for (const cmd of ['tasks', 'sync', 'pull', 'push', 'history', 'restore', 'backups', 'setup', 'hook', '--version']) expect(h.stdout).toContain(`planager ${cmd}`);
+      for (const cmd of ['tasks', 'sync', 'pull', 'push', 'history', 'restore', 'backups', 'setup', 'hook', '--version'])
+        expect(h.stdout).toContain(`planager ${cmd}`);
       for (const cmd of ['tasks', 'history', 'restore ID', 'backups']) expect(h.stdout).toMatch(new RegExp(`planager ${cmd}[^\\n]*--workspace DIR`));
     }
     // No command at all is a usage error, still with the text.
@@ -52,7 +53,17 @@ describe('--version, -h, --help', () => {
 describe('a workspace that does not exist', () => {
   it('is exit 2 with a clear message for every command, and nothing is created', async () => {
     const missing = join(ws, 'no', 'such');
-    for (const args of [['sync'], ['sync', '--dry-run'], ['history', 'abcd'], ['restore', 'abcd'], ['backups'], ['tasks'], ['tasks', 'week.norg'], ['pull', 'week.norg'], ['push', 'week.norg']]) {
+    for (const args of [
+      ['sync'],
+      ['sync', '--dry-run'],
+      ['history', 'abcd'],
+      ['restore', 'abcd'],
+      ['backups'],
+      ['tasks'],
+      ['tasks', 'week.norg'],
+      ['pull', 'week.norg'],
+      ['push', 'week.norg'],
+    ]) {
       const r = await run([...args, '--workspace', missing]);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toContain(`workspace ${missing} (from --workspace) does not exist`);
@@ -84,7 +95,12 @@ describe('workspace discovery, as git finds its repository', () => {
     expect(JSON.parse(r.stdout).taskwarrior.created).toHaveLength(1);
     expect(existsSync(join(sub, '.planager'))).toBe(false);
     expect(existsSync(join(ws, 'projects', '.planager'))).toBe(false);
-    expect(sb.exportAll().map((t) => t.description).sort()).toEqual(['Call Anna', 'Plant tulips', 'Write the report']);
+    expect(
+      sb
+        .exportAll()
+        .map((t) => t.description)
+        .sort(),
+    ).toEqual(['Call Anna', 'Plant tulips', 'Write the report']);
 
     const id = /Plant tulips %#([0-9a-f]+)%/.exec(readFileSync(join(ws, 'projects', 'garden.norg'), 'utf8'))![1];
     const h = await run(['history', id, '--json'], sub);

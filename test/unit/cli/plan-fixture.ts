@@ -44,7 +44,10 @@ export async function fixture(): Promise<Fixture> {
   const plumber = sb.exportAll().find((t) => t.description === 'Phone the plumber')!.uuid;
   // Yesterday's plan: a mirror and a task of its own, both still open (carried over today).
   mkdirSync(join(ws, 'journal', '2026', '12'), { recursive: true });
-  writeFileSync(join(ws, 'journal', '2026', '12', '03.norg'), `* Carried over\n|planager carried\n- ( ) Phone the plumber %@${plumber.slice(0, 8)}%\n|end\n\n- ( ) Buy stamps\n`);
+  writeFileSync(
+    join(ws, 'journal', '2026', '12', '03.norg'),
+    `* Carried over\n|planager carried\n- ( ) Phone the plumber %@${plumber.slice(0, 8)}%\n|end\n\n- ( ) Buy stamps\n`,
+  );
   const r = await sync({ workspace: ws, tw: sb.tw });
   if (!r.ok) throw new Error(`fixture sync failed: ${r.error?.message}`);
   const uuid = (d: string) => {

@@ -37,7 +37,9 @@ describe('planager plan daily over a fixture database', () => {
     // One read of Taskwarrior.
     expect(f.sb.calls().filter((c) => / export$/.test(c))).toHaveLength(1);
     const text = f.read(PATH);
-    expect(text).toContain(`- ( |# A|< Fri 4th Dec 2026 12:00) Cut the release {:../../../work:* Release}[work: Release] %@${u('Cut the release').slice(0, 8)}%`);
+    expect(text).toContain(
+      `- ( |# A|< Fri 4th Dec 2026 12:00) Cut the release {:../../../work:* Release}[work: Release] %@${u('Cut the release').slice(0, 8)}%`,
+    );
     // A task only in Taskwarrior: a mirror without a link.
     expect(text).toContain(`- ( |< Thu 3rd Dec 2026 12:00) Call the bank %@${u('Call the bank').slice(0, 8)}%`);
     expect(text).toContain('title: Friday 4th December 2026');
@@ -94,7 +96,7 @@ describe('planager plan daily over a fixture database', () => {
     expect(f.read(PATH)).toBe(before);
   });
 
-  it("a workspace template replaces the built-in one", async () => {
+  it('a workspace template replaces the built-in one', async () => {
     mkdirSync(join(f.ws, '.planager', 'templates'), { recursive: true });
     writeFileSync(join(f.ws, '.planager', 'templates', 'daily.norg'), 'My day: {{title}} ({{weekday}})\n\n* Late\n{{overdue}}\n');
     const r = await planCommand('daily', { date: '2026-12-07', workspace: f.ws, json: true }, { tw: f.sb.tw, now: NOW });
@@ -120,7 +122,11 @@ describe('planager plan, agenda, capture as a command', () => {
     const opts = { cwd: f.ws, env: f.sb.env };
     const weekly = await planager(['plan', 'weekly', '--date', DAY, '--json'], opts);
     expect(weekly.code).toBe(0);
-    expect(JSON.parse(weekly.stdout)).toMatchObject({ path: join(f.ws, 'journal', '2026', '2026-W49.norg'), created: true, sections: { projects: ['Stalled'] } });
+    expect(JSON.parse(weekly.stdout)).toMatchObject({
+      path: join(f.ws, 'journal', '2026', '2026-W49.norg'),
+      created: true,
+      sections: { projects: ['Stalled'] },
+    });
     const bad = await planager(['plan', 'daily', '--date', '2026-12-4'], opts);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--date: "2026-12-4" is not a date: write YYYY-MM-DD/);

@@ -33,7 +33,9 @@ describe('planager setup', () => {
     const r = await run(['setup', '--yes']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`wrote them to ${sb.env.TASKRC}`);
-    expect(rc()).toMatch(/^data\.location=.*\nconfirmation=off\n\n# Planager's UDAs \(written by planager setup\)\nuda\.norgrecur\.type=string\nuda\.norgrecur\.label=Norg recur\nuda\.norgpriority\.type=string\nuda\.norgpriority\.label=Norg priority\n$/);
+    expect(rc()).toMatch(
+      /^data\.location=.*\nconfirmation=off\n\n# Planager's UDAs \(written by planager setup\)\nuda\.norgrecur\.type=string\nuda\.norgrecur\.label=Norg recur\nuda\.norgpriority\.type=string\nuda\.norgpriority\.label=Norg priority\n$/,
+    );
     // The real task accepts the taskrc and shows the attribute.
     sb.task('add', 'Water plants', 'norgrecur:every week');
     expect(sb.task('1', 'info')).toMatch(/Norg recur\s+every week/);

@@ -32,7 +32,12 @@ describe('a task purged in Taskwarrior', () => {
     expect(r.stdout).toMatch(new RegExp(`warning: week.norg:3: task ${u.slice(0, 8)} is gone from Taskwarrior \\(purged\\?\\)`));
     // The line is kept and the task not re-created.
     expect(readFileSync(join(ws, 'week.norg'), 'utf8')).toContain('Call Anna');
-    expect(sb.exportAll().map((t) => t.description).sort()).toEqual(['Buy milk', 'Write the report']);
+    expect(
+      sb
+        .exportAll()
+        .map((t) => t.description)
+        .sort(),
+    ).toEqual(['Buy milk', 'Write the report']);
     // As JSON too.
     sb.task(uuidOf('Buy milk'), 'delete');
     sb.task(uuidOf('Buy milk'), 'purge');
@@ -62,7 +67,9 @@ describe('tasks that no note claims', () => {
     sb.task('add', 'Prune the roses', 'project:Garden');
     const first = await run('sync');
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('warning: 2 pending Taskwarrior task(s) belong to no note (no heading holds their project); `planager sync --inbox inbox.norg` collects them in one note');
+    expect(first.stdout).toContain(
+      'warning: 2 pending Taskwarrior task(s) belong to no note (no heading holds their project); `planager sync --inbox inbox.norg` collects them in one note',
+    );
     // Told once, not on every sync; a new one is told again.
     expect((await run('sync')).stdout).not.toMatch(/belong to no note/);
     sb.task('add', 'Newer loose task');

@@ -18,7 +18,17 @@ describe('planager tasks', () => {
     const r = await run(['tasks', a, '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout!)).toEqual([
-      { line: 3, level: 1, status: 'urgent', description: 'Release *v1* notes', priority: 'A', due: 'Fri 27th Nov', start: null, parent: null, project: ['Work', 'Ship'] },
+      {
+        line: 3,
+        level: 1,
+        status: 'urgent',
+        description: 'Release *v1* notes',
+        priority: 'A',
+        due: 'Fri 27th Nov',
+        start: null,
+        parent: null,
+        project: ['Work', 'Ship'],
+      },
       { line: 5, level: 2, status: 'done', description: 'tests', priority: null, due: null, start: null, parent: 3, project: ['Work', 'Ship'] },
     ]);
   });

@@ -10,12 +10,15 @@ function sameAsFull(text: string): void {
   const tree = parse(text);
   const full = extractObjects(tree, 'f.norg');
   const ids = new Map<string, number>();
-  for (const t of full.tasks) if (t.spans.id) ids.set(text.slice(t.spans.id.from, t.spans.id.to), (ids.get(text.slice(t.spans.id.from, t.spans.id.to)) ?? 0) + 1);
+  for (const t of full.tasks)
+    if (t.spans.id) ids.set(text.slice(t.spans.id.from, t.spans.id.to), (ids.get(text.slice(t.spans.id.from, t.spans.id.to)) ?? 0) + 1);
   for (const t of full.tasks) {
     // A duplicated id is decided against the whole file, which focus does not read.
     if (t.spans.id && ids.get(text.slice(t.spans.id.from, t.spans.id.to))! > 1) continue;
     for (const at of [t.spans.prefix.from, Math.max(t.spans.prefix.from, t.spans.firstLineEnd - 1)]) {
-      const focused = extractObjects(tree, 'f.norg', at).tasks.filter((x) => x.spans.item.from <= at && at < x.spans.item.to).pop();
+      const focused = extractObjects(tree, 'f.norg', at)
+        .tasks.filter((x) => x.spans.item.from <= at && at < x.spans.item.to)
+        .pop();
       const innermost = full.tasks.filter((x) => x.spans.item.from <= at && at < x.spans.item.to).pop();
       expect(focused).toEqual(innermost);
     }
@@ -31,7 +34,10 @@ describe('focused extraction (the one-line write path)', () => {
   });
 
   it('…and on arbitrary norg', () => {
-    fc.assert(fc.property(norgText, (text) => sameAsFull(text)), { seed: 42, numRuns: 400 });
+    fc.assert(
+      fc.property(norgText, (text) => sameAsFull(text)),
+      { seed: 42, numRuns: 400 },
+    );
   });
 
   it('skips what is not on the path to the offset', () => {

@@ -19,7 +19,15 @@ describe('a graph without derived upkeep (derive: false, what sync uses)', () =>
       fc.property(planDoc, planDoc, planDoc, fc.constantFrom('Work', 'Home', 'Ideas', 'Plans'), fc.boolean(), (a, b, a2, title, bFirst) => {
         // Links across the files (to a heading that may or may not be there) and within one.
         const link = (t: string) => `${t}\n* Cross\n  - ( ) needs {:b:* ${title} 0}\n  - ( ) also {* Cross}\n`;
-        const steps: [string, string][] = bFirst ? [['b.norg', other(b.text)], ['a.norg', link(a.text)]] : [['a.norg', link(a.text)], ['b.norg', other(b.text)]];
+        const steps: [string, string][] = bFirst
+          ? [
+              ['b.norg', other(b.text)],
+              ['a.norg', link(a.text)],
+            ]
+          : [
+              ['a.norg', link(a.text)],
+              ['b.norg', other(b.text)],
+            ];
         steps.push(['b.norg', other(a2.text)], ['a.norg', link(a2.text)]);
         const full = new WorkspaceGraph({ propagate: false });
         const lean = new WorkspaceGraph({ propagate: false, derive: false });

@@ -5,7 +5,16 @@ import { parse } from '../../../parser/index.js';
 import { date, description, planDoc, priority, status } from '../../helpers/plan-arb.js';
 
 const objects = (text: string) => extractObjects(parse(text), 'f.norg');
-const fieldsOf = (t: TaskObject) => ({ status: t.status, description: t.description, priority: t.priority, due: t.due, start: t.start, id: t.id, project: t.project, parent: t.parent });
+const fieldsOf = (t: TaskObject) => ({
+  status: t.status,
+  description: t.description,
+  priority: t.priority,
+  due: t.due,
+  start: t.start,
+  id: t.id,
+  project: t.project,
+  parent: t.parent,
+});
 
 const setEdit = fc.record({
   status: fc.option(status, { nil: undefined }),
@@ -14,9 +23,11 @@ const setEdit = fc.record({
   due: fc.option(date, { nil: undefined }),
 });
 
-const docWithEdits = planDoc.chain((doc) =>
-  fc.tuple(fc.constant(doc), fc.uniqueArray(fc.tuple(fc.nat({ max: Math.max(0, doc.tasks.length - 1) }), setEdit), { selector: ([i]) => i, maxLength: 4 })),
-).filter(([doc]) => doc.tasks.length > 0);
+const docWithEdits = planDoc
+  .chain((doc) =>
+    fc.tuple(fc.constant(doc), fc.uniqueArray(fc.tuple(fc.nat({ max: Math.max(0, doc.tasks.length - 1) }), setEdit), { selector: ([i]) => i, maxLength: 4 })),
+  )
+  .filter(([doc]) => doc.tasks.length > 0);
 
 function edits(text: string, picks: [number, Record<string, unknown>][]): TaskEdit[] {
   const tasks = objects(text).tasks;
@@ -45,7 +56,15 @@ describe('reverse patch laws', () => {
     fc.assert(
       fc.property(planDoc, (doc) => {
         const o = objects(doc.text);
-        const same: TaskEdit[] = o.tasks.map((t) => ({ op: 'set', key: t.key, status: t.status, description: t.description, priority: t.priority, due: t.due, id: t.id ?? undefined }));
+        const same: TaskEdit[] = o.tasks.map((t) => ({
+          op: 'set',
+          key: t.key,
+          status: t.status,
+          description: t.description,
+          priority: t.priority,
+          due: t.due,
+          id: t.id ?? undefined,
+        }));
         expect(patchFile(doc.text, o, same).changes.empty).toBe(true);
       }),
     );
@@ -61,7 +80,10 @@ describe('reverse patch laws', () => {
           return [s.ext!, s.description];
         });
         changes.iterChangedRanges((fromA, toA) => {
-          expect(allowed.some((r) => fromA >= r.from && toA <= r.to), `change [${fromA}, ${toA}) outside the fields`).toBe(true);
+          expect(
+            allowed.some((r) => fromA >= r.from && toA <= r.to),
+            `change [${fromA}, ${toA}) outside the fields`,
+          ).toBe(true);
         });
       }),
     );
@@ -86,13 +108,19 @@ describe('reverse patch laws', () => {
 describe('structural patches', () => {
   it('adding a task under an existing heading uses its siblings’ indentation and the file’s line ending', () => {
     const text = '* Work\r\n    - ( ) a %#aaaa0001%\r\n* Home\r\n';
-    const out = applyChanges(text, patchFile(text, objects(text), [{ op: 'add', headingPath: ['Work'], task: { status: 'undone', description: 'b', id: 'aaaa0002' } }]).changes);
+    const out = applyChanges(
+      text,
+      patchFile(text, objects(text), [{ op: 'add', headingPath: ['Work'], task: { status: 'undone', description: 'b', id: 'aaaa0002' } }]).changes,
+    );
     expect(out).toBe('* Work\r\n    - ( ) a %#aaaa0001%\r\n    - ( ) b %#aaaa0002%\r\n* Home\r\n');
   });
 
   it('a missing heading is created, nested under the deepest existing one', () => {
     const text = '* Work\n  - ( ) a %#aaaa0001%\n';
-    const out = applyChanges(text, patchFile(text, objects(text), [{ op: 'add', headingPath: ['Work', 'Planager'], task: { status: 'pending', description: 'c', id: 'aaaa0003' } }]).changes);
+    const out = applyChanges(
+      text,
+      patchFile(text, objects(text), [{ op: 'add', headingPath: ['Work', 'Planager'], task: { status: 'pending', description: 'c', id: 'aaaa0003' } }]).changes,
+    );
     expect(out).toBe('* Work\n  - ( ) a %#aaaa0001%\n  ** Planager\n     - (-) c %#aaaa0003%\n');
     expect(objects(out).tasks[1].project).toBe('Work.Planager');
   });
@@ -107,7 +135,10 @@ describe('structural patches', () => {
   it('new ids go at the end of the first line; hostile text stays on its line', () => {
     const text = '- ( ) write\n  more\n';
     const o = objects(text);
-    const out = applyChanges(text, patchFile(text, o, [{ op: 'set', key: o.tasks[0].key, id: 'abcd1234', description: 'write\nmore %#ffff0000% $(rm -rf /)' }]).changes);
+    const out = applyChanges(
+      text,
+      patchFile(text, o, [{ op: 'set', key: o.tasks[0].key, id: 'abcd1234', description: 'write\nmore %#ffff0000% $(rm -rf /)' }]).changes,
+    );
     const t = objects(out).tasks;
     expect(t).toHaveLength(1);
     expect(t[0].id).toBe('abcd1234');
@@ -130,6 +161,10 @@ describe('tags', () => {
     expect(second.tags.sort()).toEqual(['home', 'later', 'team']);
     const out = applyChanges(text, patchFile(text, o, [{ op: 'set', key: second.key, tags: ['team', 'later', 'urgent-ish'] }]).changes);
     expect(out).toBe('#team\n- ( ) first\n+later\n+urgent-ish\n- ( ) second %#aaaa0001%\n');
-    expect(objects(out).tasks.find((t) => t.id === 'aaaa0001')!.tags.sort()).toEqual(['later', 'team', 'urgent-ish']);
+    expect(
+      objects(out)
+        .tasks.find((t) => t.id === 'aaaa0001')!
+        .tags.sort(),
+    ).toEqual(['later', 'team', 'urgent-ish']);
   });
 });

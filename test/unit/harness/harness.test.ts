@@ -53,7 +53,15 @@ describe('the sync harness', () => {
   it('a bounded number of runs from a fixed seed hold; summary.json and index.html agree', async () => {
     const out = mkdtempSync(join(tmpdir(), 'planager-harness-out-'));
     const lines: string[] = [];
-    const s = await harness({ runs: 6, seed: 20261204, out, maxSteps: 20, faults: ['kill', 'import-fail', 'import-crash', 'export-fail', 'corrupt-state', 'concurrent', 'readonly'], shrinkMs: 20_000, log: (l) => lines.push(l) });
+    const s = await harness({
+      runs: 6,
+      seed: 20261204,
+      out,
+      maxSteps: 20,
+      faults: ['kill', 'import-fail', 'import-crash', 'export-fail', 'corrupt-state', 'concurrent', 'readonly'],
+      shrinkMs: 20_000,
+      log: (l) => lines.push(l),
+    });
     expect(s.failed, lines.join('\n')).toBe(0);
     expect(lines.at(-1)).toBe('6 passed, 0 failed');
     const json = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
@@ -66,7 +74,10 @@ describe('the sync harness', () => {
     expect(html).toContain('<span id="passed" data-n="6">');
 
     if (!chromium) return; // Debian's chromium absent: the DOM check is skipped.
-    const dom = execFileSync(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${join(out, 'index.html')}`], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 30_000 }).toString();
+    const dom = execFileSync(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${join(out, 'index.html')}`], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 30_000,
+    }).toString();
     expect(dom.match(/<tr class="run pass"/g)?.length ?? 0).toBe(json.passed);
     expect(dom.match(/<tr class="run fail"/g)?.length ?? 0).toBe(json.failed);
     expect(dom).toContain(`data-n="${json.runs}"`);
@@ -115,15 +126,53 @@ describe('the sync harness', () => {
   it('a failing run shows in the dashboard with its minimal history, the two sides and its log', async () => {
     const ex = await execute(HISTORY);
     const failures = check({ ...ex.end!, log: [] });
-    const bad: RunResult = { run: 1, seed: 7, path: '0:1', steps: 7, fault: 'none', durationMs: 5, historyMs: 5, ok: false, conflicts: ex.conflicts, log: ex.log, trace: [], failure: { minimalSteps: 7, history: HISTORY, records: ex.records, failures, sides: ex.sides, log: ex.log, notes: ex.notes, workspace: '/tmp/x', taskdata: '/tmp/y', shrinks: 0 } };
+    const bad: RunResult = {
+      run: 1,
+      seed: 7,
+      path: '0:1',
+      steps: 7,
+      fault: 'none',
+      durationMs: 5,
+      historyMs: 5,
+      ok: false,
+      conflicts: ex.conflicts,
+      log: ex.log,
+      trace: [],
+      failure: {
+        minimalSteps: 7,
+        history: HISTORY,
+        records: ex.records,
+        failures,
+        sides: ex.sides,
+        log: ex.log,
+        notes: ex.notes,
+        workspace: '/tmp/x',
+        taskdata: '/tmp/y',
+        shrinks: 0,
+      },
+    };
     const good: RunResult = { ...bad, run: 0, seed: 6, ok: true, failure: undefined, conflicts: [] };
-    const html = renderReport({ runs: 2, passed: 1, failed: 1, seed: 6, maxSteps: 7, faults: [], firstSyncFull: false, durationMs: 10, startedAt: new Date(0).toISOString(), results: [good, bad] });
+    const html = renderReport({
+      runs: 2,
+      passed: 1,
+      failed: 1,
+      seed: 6,
+      maxSteps: 7,
+      faults: [],
+      firstSyncFull: false,
+      durationMs: 10,
+      startedAt: new Date(0).toISOString(),
+      results: [good, bad],
+    });
     expect(html).toContain('<details class="failure" open>');
     expect(html).toContain('lost');
     if (!chromium) return;
     const file = join(mkdtempSync(join(tmpdir(), 'planager-harness-html-')), 'index.html');
     writeFileSync(file, html);
-    const dom = execFileSync(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${file}`], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 30_000 }).toString();
+    const dom = execFileSync(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${file}`], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 30_000,
+    }).toString();
     expect(dom.match(/<tr class="run fail"/g)).toHaveLength(1);
     expect(dom.match(/<details class="failure" open="">/g)).toHaveLength(1);
     expect(dom.match(/<li class="failure-item">/g)?.length).toBe(failures.length);

@@ -34,7 +34,11 @@ function linesInInertBlocks(text: string): number {
 
 describe('real-world corpus', () => {
   it('SOURCES.tsv lists every .norg file', () => {
-    expect(rows.map((r) => r[0]).sort()).toEqual(readdirSync(dir).filter((f) => f.endsWith('.norg')).sort());
+    expect(rows.map((r) => r[0]).sort()).toEqual(
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.norg'))
+        .sort(),
+    );
   });
   for (const [file, , , , , , todoItems] of rows) {
     it(file, () => {

@@ -39,7 +39,21 @@ describe('extractTasks', () => {
   });
 
   it('leaves out tasks in code, examples, comments and quotes, keeps those in other ranged tags', () => {
-    const text = ['@code norg', '- ( ) no', '@end', '|example', '- ( ) no', '|end', '|comment', '- ( ) no', '|end', '> - ( ) no', '|group', '- ( ) yes', '|end'].join('\n');
+    const text = [
+      '@code norg',
+      '- ( ) no',
+      '@end',
+      '|example',
+      '- ( ) no',
+      '|end',
+      '|comment',
+      '- ( ) no',
+      '|end',
+      '> - ( ) no',
+      '|group',
+      '- ( ) yes',
+      '|end',
+    ].join('\n');
     expect(tasks(text).map((t) => t.line)).toEqual([12]);
   });
 

@@ -3,7 +3,19 @@ import { decodeUtf8, extractTasks, parse, print, project } from '../../../parser
 
 describe('malformed input parses as text and never throws', () => {
   it('unclosed tags, stray brackets and ends', () => {
-    for (const text of ['@code\n- ( ) x', '|example\n- ( ) x\n', '- ( x', '- (', '- )', '{* unclosed', '*unclosed bold', '@end\n|end\n$$\n^^', '- (|) x', '- (x|) y', '- (#) z']) {
+    for (const text of [
+      '@code\n- ( ) x',
+      '|example\n- ( ) x\n',
+      '- ( x',
+      '- (',
+      '- )',
+      '{* unclosed',
+      '*unclosed bold',
+      '@end\n|end\n$$\n^^',
+      '- (|) x',
+      '- (x|) y',
+      '- (#) z',
+    ]) {
       const tree = parse(text);
       expect(print(tree)).toBe(text);
       expect(() => project(tree, 'full')).not.toThrow();
@@ -12,7 +24,15 @@ describe('malformed input parses as text and never throws', () => {
   });
 
   it('200 levels of nesting', () => {
-    const text = Array.from({ length: 200 }, (_, i) => '-'.repeat(i + 1) + ' ( ) level ' + (i + 1)).join('\n') + '\n' + Array.from({ length: 200 }, (_, i) => '*'.repeat(i + 1) + ' h').join('\n') + '\n' + '>'.repeat(200) + ' q\n' + '*/_-!^,'.repeat(40) + 'x';
+    const text =
+      Array.from({ length: 200 }, (_, i) => '-'.repeat(i + 1) + ' ( ) level ' + (i + 1)).join('\n') +
+      '\n' +
+      Array.from({ length: 200 }, (_, i) => '*'.repeat(i + 1) + ' h').join('\n') +
+      '\n' +
+      '>'.repeat(200) +
+      ' q\n' +
+      '*/_-!^,'.repeat(40) +
+      'x';
     const tree = parse(text);
     expect(print(tree)).toBe(text);
     expect(extractTasks(tree)).toHaveLength(200);

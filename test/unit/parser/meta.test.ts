@@ -3,7 +3,9 @@ import { parse, parseMeta, walk } from '../../../parser/index.js';
 
 describe('@document.meta', () => {
   it('reads keys, arrays and nested objects', () => {
-    const r = parseMeta('title: Plans\nauthors: [\n  me\n  you\n]\ntags: [a, b]\nplanager: {\n  project: work.planager\n  inner: {\n    x: 1\n  }\n}\nempty:\n');
+    const r = parseMeta(
+      'title: Plans\nauthors: [\n  me\n  you\n]\ntags: [a, b]\nplanager: {\n  project: work.planager\n  inner: {\n    x: 1\n  }\n}\nempty:\n',
+    );
     expect(r.errors).toEqual([]);
     expect(r.value).toEqual({ title: 'Plans', authors: ['me', 'you'], tags: ['a', 'b'], planager: { project: 'work.planager', inner: { x: '1' } }, empty: '' });
   });

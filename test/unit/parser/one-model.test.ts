@@ -17,18 +17,48 @@ const inputs: { name: string; text: string }[] = [
   ...readdirSync(corpus)
     .filter((f) => f.endsWith('.norg'))
     .map((f) => ({ name: f, text: readFileSync(join(corpus, f), 'utf8') })),
-  ...['tierA.json', 'tierB.json', 'tierC.json'].flatMap((t) => (JSON.parse(readFileSync(join(conformance, t), 'utf8')) as { file: string; title: string; input: string }[]).map((c) => ({ name: `${t} ${c.file} | ${c.title}`, text: c.input }))),
-  ...(JSON.parse(readFileSync(join(ROOT, 'test', 'conformance', 'planager.json'), 'utf8')) as { title: string; input: string }[]).map((c) => ({ name: `planager.json | ${c.title}`, text: c.input })),
+  ...['tierA.json', 'tierB.json', 'tierC.json'].flatMap((t) =>
+    (JSON.parse(readFileSync(join(conformance, t), 'utf8')) as { file: string; title: string; input: string }[]).map((c) => ({
+      name: `${t} ${c.file} | ${c.title}`,
+      text: c.input,
+    })),
+  ),
+  ...(JSON.parse(readFileSync(join(ROOT, 'test', 'conformance', 'planager.json'), 'utf8')) as { title: string; input: string }[]).map((c) => ({
+    name: `planager.json | ${c.title}`,
+    text: c.input,
+  })),
 ];
 
 const cli = (text: string) =>
-  extractTasks(parse(text)).map((t) => ({ kind: t.kind, line: t.line, status: t.status, description: t.description, priority: t.priority, due: t.due, start: t.start, id: t.id, recurrence: t.recurrence, parent: t.parent }));
+  extractTasks(parse(text)).map((t) => ({
+    kind: t.kind,
+    line: t.line,
+    status: t.status,
+    description: t.description,
+    priority: t.priority,
+    due: t.due,
+    start: t.start,
+    id: t.id,
+    recurrence: t.recurrence,
+    parent: t.parent,
+  }));
 
 const synced = (text: string) => {
   const o = extractObjects(parse(text), 'x.norg');
   const lineOf = new Map(o.tasks.map((t) => [t.key, t.line]));
   return o.tasks
-    .map((t) => ({ kind: t.kind, line: t.line, status: t.status, description: t.description, priority: t.priority, due: t.due, start: t.start, id: t.id, recurrence: t.recurrence, parent: t.parent ? (lineOf.get(t.parent) ?? null) : null }))
+    .map((t) => ({
+      kind: t.kind,
+      line: t.line,
+      status: t.status,
+      description: t.description,
+      priority: t.priority,
+      due: t.due,
+      start: t.start,
+      id: t.id,
+      recurrence: t.recurrence,
+      parent: t.parent ? (lineOf.get(t.parent) ?? null) : null,
+    }))
     .sort((a, b) => a.line - b.line);
 };
 

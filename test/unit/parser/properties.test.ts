@@ -37,15 +37,21 @@ describe('parser laws', () => {
 
   it('a chain of small edits keeps reparse equal to parse', () => {
     fc.assert(
-      fc.property(norgText, fc.array(fc.tuple(fc.nat(), fc.nat({ max: 3 }), fc.constantFrom('', 'x', '\n', '- ( ) ', '@end\n', '|end', '*', '(', ')', '\r\n', '---\n')), { maxLength: 8 }), (text, edits) => {
-        let tree = parse(text);
-        for (const [a, len, insert] of edits) {
-          const from = a % (tree.text.length + 1);
-          const to = Math.min(tree.text.length, from + len);
-          tree = reparse(tree, { from, to, insert });
-          expect(tree.root).toEqual(parse(tree.text).root);
-        }
-      }),
+      fc.property(
+        norgText,
+        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 3 }), fc.constantFrom('', 'x', '\n', '- ( ) ', '@end\n', '|end', '*', '(', ')', '\r\n', '---\n')), {
+          maxLength: 8,
+        }),
+        (text, edits) => {
+          let tree = parse(text);
+          for (const [a, len, insert] of edits) {
+            const from = a % (tree.text.length + 1);
+            const to = Math.min(tree.text.length, from + len);
+            tree = reparse(tree, { from, to, insert });
+            expect(tree.root).toEqual(parse(tree.text).root);
+          }
+        },
+      ),
     );
   });
 });

@@ -23,10 +23,14 @@ const task = (over: Partial<PlanTask> = {}): PlanTask => ({
 
 describe('mirror lines', () => {
   it('show status, priority, dates, a link Neorg follows to the home heading, and the marker', () => {
-    expect(mirrorContent(task(), 'journal/2026/12/04.norg')).toBe('( |# A|< Fri 4th Dec 2026|> Thu 3rd Dec 2026 09:30) Cut the release {:../../../work:* Release}[work: Release] %@e75cad46%');
+    expect(mirrorContent(task(), 'journal/2026/12/04.norg')).toBe(
+      '( |# A|< Fri 4th Dec 2026|> Thu 3rd Dec 2026 09:30) Cut the release {:../../../work:* Release}[work: Release] %@e75cad46%',
+    );
     expect(mirrorContent(task({ home: null, priority: null, due: null, scheduled: null, status: 'done' }), 'p.norg')).toBe('(x) Cut the release %@e75cad46%');
     // A description that reads as an id comment or a marker is escaped, so it stays text.
-    expect(mirrorContent(task({ home: null, priority: null, due: null, scheduled: null, description: 'a %#12345678% b %@12345678%' }), 'p.norg')).toBe('( ) a \\%#12345678% b \\%@12345678% %@e75cad46%');
+    expect(mirrorContent(task({ home: null, priority: null, due: null, scheduled: null, description: 'a %#12345678% b %@12345678%' }), 'p.norg')).toBe(
+      '( ) a \\%#12345678% b \\%@12345678% %@e75cad46%',
+    );
     expect(showDate(new Date(2026, 10, 22))).toBe('Sun 22nd Nov 2026');
     expect(showDate(new Date(2026, 10, 13, 10, 5))).toBe('Fri 13th Nov 2026 10:05');
   });

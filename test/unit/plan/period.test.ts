@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PATHS, FLAT_PATHS, isError, isPlanPath, parseDay, parseKind, parseWeekStart, pathOf, patternsWith, periodOf, previousNote, type Day } from '../../../plan/index.js';
+import {
+  DEFAULT_PATHS,
+  FLAT_PATHS,
+  isError,
+  isPlanPath,
+  parseDay,
+  parseKind,
+  parseWeekStart,
+  pathOf,
+  patternsWith,
+  periodOf,
+  previousNote,
+  type Day,
+} from '../../../plan/index.js';
 
 const day = (s: string) => parseDay(s) as Day;
 

@@ -14,22 +14,35 @@ const period = periodOf('daily', { y: 2026, m: 12, d: 4 });
 const FILE = 'journal/2026/12/04.norg';
 
 const statuses: TaskStatus[] = ['undone', 'done', 'pending', 'onhold', 'cancelled', 'urgent', 'uncertain'];
-const dateArb = fc.option(fc.integer({ min: -10, max: 10 }).map((d) => new Date(2026, 11, 4 + d, 12, 0)), { nil: null });
+const dateArb = fc.option(
+  fc.integer({ min: -10, max: 10 }).map((d) => new Date(2026, 11, 4 + d, 12, 0)),
+  { nil: null },
+);
 
 const taskArb = (i: number): fc.Arbitrary<PlanTask> =>
-  fc.record({
-    description: fc.stringMatching(/^[A-Za-z][A-Za-z ]{0,20}$/),
-    status: fc.constantFrom(...statuses),
-    waiting: fc.boolean(),
-    priority: fc.constantFrom(null, 'A', 'B', 'C'),
-    due: dateArb,
-    scheduled: dateArb,
-    end: dateArb,
-    home: fc.option(fc.record({ file: fc.constantFrom('work.norg', 'home/list.norg'), line: fc.nat(50), headingPath: fc.constantFrom<string[][]>([], ['Work'], ['Work', 'Ship it']), headingLevel: fc.constantFrom(null, 1, 2) }), { nil: null }),
-  }).map((r) => {
-    const hex = (0x10000000 + i * 7919).toString(16).padStart(8, '0');
-    return { ...r, uuid: `${hex}-0000-4000-8000-000000000000`, id: hex, depends: [], project: null };
-  });
+  fc
+    .record({
+      description: fc.stringMatching(/^[A-Za-z][A-Za-z ]{0,20}$/),
+      status: fc.constantFrom(...statuses),
+      waiting: fc.boolean(),
+      priority: fc.constantFrom(null, 'A', 'B', 'C'),
+      due: dateArb,
+      scheduled: dateArb,
+      end: dateArb,
+      home: fc.option(
+        fc.record({
+          file: fc.constantFrom('work.norg', 'home/list.norg'),
+          line: fc.nat(50),
+          headingPath: fc.constantFrom<string[][]>([], ['Work'], ['Work', 'Ship it']),
+          headingLevel: fc.constantFrom(null, 1, 2),
+        }),
+        { nil: null },
+      ),
+    })
+    .map((r) => {
+      const hex = (0x10000000 + i * 7919).toString(16).padStart(8, '0');
+      return { ...r, uuid: `${hex}-0000-4000-8000-000000000000`, id: hex, depends: [], project: null };
+    });
 
 const tasksArb = fc.integer({ min: 0, max: 12 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => taskArb(i))));
 
@@ -47,7 +60,14 @@ const kindArb = fc.constantFrom<Kind>('daily', 'weekly', 'monthly', 'review');
 /** A note: the template, refreshed over `before`, then user lines put between its lines. */
 function noteWith(kind: Kind, before: readonly PlanTask[], inserts: [number, string][]): { text: string; mine: string[] } {
   const p = periodOf(kind, period.start);
-  const base = refresh({ file: FILE, text: renderTemplate(BUILTIN_TEMPLATES[kind], p) as string, period: p, tasks: before, notes: [], carried: new Set() }).text;
+  const base = refresh({
+    file: FILE,
+    text: renderTemplate(BUILTIN_TEMPLATES[kind], p) as string,
+    period: p,
+    tasks: before,
+    notes: [],
+    carried: new Set(),
+  }).text;
   const lines = base.split('\n');
   const mine: string[] = [];
   // Insert from the bottom so the positions stay those of the base text.

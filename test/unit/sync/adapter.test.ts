@@ -28,7 +28,8 @@ describe('the Taskwarrior adapter', () => {
 });
 
 describe('emptyByStamp', () => {
-  const stamp = (pending: string, completed: string, tc = '-') => `undo.data:120:1.5|pending.data:${pending}|completed.data:${completed}|taskchampion.sqlite3:${tc}`;
+  const stamp = (pending: string, completed: string, tc = '-') =>
+    `undo.data:120:1.5|pending.data:${pending}|completed.data:${completed}|taskchampion.sqlite3:${tc}`;
   it('is true only when 2.6 holds no task file with content and there is no 3.x database', () => {
     expect(emptyByStamp(stamp('-', '-'))).toBe(true);
     expect(emptyByStamp(stamp('0:17.2', '0:17.2'))).toBe(true);

@@ -20,7 +20,11 @@ describe('concurrent writers', () => {
       // The note changes too, so both syncs have work while the outside write lands.
       writeFileSync(join(ws, 'a.norg'), readFileSync(join(ws, 'a.norg'), 'utf8').replace(`( ) task ${round}`, `(x) task ${round}`));
       const outside = exec(REAL_TASK, ['rc.confirmation=off', 'rc.verbose=nothing', victim, 'modify', `+outside${round}`], { env: sb.env });
-      const [a, b] = await Promise.all([sync({ workspace: ws, tw: new Taskwarrior({ env: sb.env }) }), sync({ workspace: ws, tw: new Taskwarrior({ env: sb.env }) }), outside]);
+      const [a, b] = await Promise.all([
+        sync({ workspace: ws, tw: new Taskwarrior({ env: sb.env }) }),
+        sync({ workspace: ws, tw: new Taskwarrior({ env: sb.env }) }),
+        outside,
+      ]);
       expect([a.code, b.code]).toEqual([0, 0]);
       expect((await sync({ workspace: ws, tw: sb.tw })).code).toBe(0);
       const t = sb.exportAll();
@@ -41,7 +45,9 @@ describe('concurrent writers', () => {
     const uuid = sb.exportAll()[0].uuid;
     let lostBefore = 0;
     for (let round = 0; round < 5 && lostBefore === 0; round++) {
-      await Promise.all(Array.from({ length: 5 }, (_, i) => exec(REAL_TASK, ['rc.confirmation=off', 'rc.verbose=nothing', uuid, 'modify', `+r${round}p${i}`], { env: sb.env })));
+      await Promise.all(
+        Array.from({ length: 5 }, (_, i) => exec(REAL_TASK, ['rc.confirmation=off', 'rc.verbose=nothing', uuid, 'modify', `+r${round}p${i}`], { env: sb.env })),
+      );
       const tags = sb.exportAll()[0].tags ?? [];
       lostBefore = 5 - tags.filter((x) => x.startsWith(`r${round}`)).length;
       if (lostBefore > 0) {

@@ -18,7 +18,12 @@ describe('crash safety', () => {
     sb.task('add', 'three', 'project:H');
     // The import really happens, then `task` hangs and the sync's process is killed.
     sb.sabotage('import', 'hang-after');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'sync-child.ts'), ws], { cwd: ROOT, env: sb.env, stdio: 'ignore', detached: true });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'sync-child.ts'), ws], {
+      cwd: ROOT,
+      env: sb.env,
+      stdio: 'ignore',
+      detached: true,
+    });
     const journal = join(ws, '.planager', 'journal.json');
     const deadline = Date.now() + 15_000;
     while (!sb.exportAll().some((t) => t.description === 'one' && t.status === 'completed')) {

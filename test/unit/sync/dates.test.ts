@@ -27,7 +27,20 @@ describe('norg dates ↔ absolute times', () => {
   });
 
   it('what it writes always names the time it was given, whatever the old style', () => {
-    const like = fc.constantFrom(null, 'Mon', 'Fri 27th Nov', '1 May', '2021', 'Sun, 1 May 2022 22:21', '10:00', 'Tuesday', '5th', 'February', '2nd Feb 2024 10:00:30', 'Thu 4th Dec 09:00 UTC');
+    const like = fc.constantFrom(
+      null,
+      'Mon',
+      'Fri 27th Nov',
+      '1 May',
+      '2021',
+      'Sun, 1 May 2022 22:21',
+      '10:00',
+      'Tuesday',
+      '5th',
+      'February',
+      '2nd Feb 2024 10:00:30',
+      'Thu 4th Dec 09:00 UTC',
+    );
     fc.assert(
       fc.property(fc.date({ min: new Date(2000, 0, 1), max: new Date(2060, 0, 1), noInvalidDate: true }), like, (d0, l) => {
         const d = new Date(Math.floor(d0.getTime() / 1000) * 1000);

@@ -51,12 +51,24 @@ describe('sync laws (real task)', () => {
         const second = await sync({ workspace: ws, tw: sb.tw, force: true });
         expect(second.code).toBe(0);
         const noteAfter = readFileSync(file, 'utf8');
-        const twAfter = JSON.stringify(sb.exportAll().map((t) => [t.uuid, t.status, t.description, t.priority ?? '', t.due ?? '', (t.tags ?? []).join(',')]).sort());
+        const twAfter = JSON.stringify(
+          sb
+            .exportAll()
+            .map((t) => [t.uuid, t.status, t.description, t.priority ?? '', t.due ?? '', (t.tags ?? []).join(',')])
+            .sort(),
+        );
         const third = await sync({ workspace: ws, tw: sb.tw, force: true });
         expect(third.changed, JSON.stringify(third.taskwarrior) + JSON.stringify(third.notes)).toBe(false);
         expect(third.processes).toBe(0);
         expect(readFileSync(file, 'utf8')).toBe(noteAfter);
-        expect(JSON.stringify(sb.exportAll().map((t) => [t.uuid, t.status, t.description, t.priority ?? '', t.due ?? '', (t.tags ?? []).join(',')]).sort())).toBe(twAfter);
+        expect(
+          JSON.stringify(
+            sb
+              .exportAll()
+              .map((t) => [t.uuid, t.status, t.description, t.priority ?? '', t.due ?? '', (t.tags ?? []).join(',')])
+              .sort(),
+          ),
+        ).toBe(twAfter);
       }),
       runs,
     );

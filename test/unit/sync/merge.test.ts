@@ -10,7 +10,10 @@ import { noteView } from '../../../sync/noteview.js';
 const statuses = ['undone', 'pending', 'done', 'cancelled', 'onhold', 'urgent'] as const;
 const uuid = fc.constantFrom('a1', 'b2', 'c3', 'd4');
 const projects = fc.constantFrom(null, 'home', 'home.garden', 'work', 'nohome');
-const desc = fc.oneof(fc.constantFrom('Plant tulips', 'Fix the fence', '  padded  ', 'two\nlines', 'has %#deadbeef% in it', 'crlf\r\nend'), fc.string({ maxLength: 12 }));
+const desc = fc.oneof(
+  fc.constantFrom('Plant tulips', 'Fix the fence', '  padded  ', 'two\nlines', 'has %#deadbeef% in it', 'crlf\r\nend'),
+  fc.string({ maxLength: 12 }),
+);
 const date = fc.constantFrom(null, '2026-12-01T00:00:00.000Z', '2027-01-15T00:00:00.000Z');
 
 const fields: fc.Arbitrary<Fields> = fc.record({
@@ -137,7 +140,8 @@ describe('merge (pure)', () => {
           const noteWon = !sameValue(note[f], noteView(f, base[f])) && (sameValue(tw[f], base[f]) || newerSide(nt, tt) === 'note');
           const twWon = !sameValue(tw[f], base[f]) && (sameValue(note[f], noteView(f, base[f])) || newerSide(nt, tt) === 'taskwarrior');
           if (d === 'pull' && noteWon && !sameValue(note[f], noteView(f, tw[f]))) expect(sameValue(other.forTw[f], note[f])).toBe(true);
-          if (d === 'push' && twWon && !sameValue(note[f], noteView(f, tw[f]))) expect(sameValue(other.merged[f], noteView(f, tw[f])) || sameValue(other.merged[f], tw[f])).toBe(true);
+          if (d === 'push' && twWon && !sameValue(note[f], noteView(f, tw[f])))
+            expect(sameValue(other.merged[f], noteView(f, tw[f])) || sameValue(other.merged[f], tw[f])).toBe(true);
         }
       }),
     );

@@ -66,8 +66,13 @@ describe('sync with a real Taskwarrior', () => {
     sb.resetCalls();
     const r = await run();
     expect(r.code).toBe(0);
-    expect(sb.calls().map((c) => (c.includes(' import ') ? 'import' : c.includes(' export') ? 'export' : c)).sort()).toEqual(['export', 'import']);
-    expect(read()).toMatch(/\* Garden\n(?:.*\n)*?  - \( \) Water the roses %#[0-9a-f]{8}%/);
+    expect(
+      sb
+        .calls()
+        .map((c) => (c.includes(' import ') ? 'import' : c.includes(' export') ? 'export' : c))
+        .sort(),
+    ).toEqual(['export', 'import']);
+    expect(read()).toMatch(/\* Garden\n(?:.*\n)*? {2}- \( \) Water the roses %#[0-9a-f]{8}%/);
     expect(read()).not.toContain('Unrelated');
     expect(sb.exportAll()).toHaveLength(7);
     expect((await run()).changed).toBe(false);
@@ -104,7 +109,7 @@ describe('sync with a real Taskwarrior', () => {
     expect(r.code).toBe(0);
     expect(sb.calls()).toEqual([]);
     expect(r.processes).toBe(0);
-    expect(read()).toMatch(/  \+diy\n  - \(=\|# C\) Paint the walls %#[0-9a-f]{8}%/);
+    expect(read()).toMatch(/ {2}\+diy\n {2}- \(=\|# C\) Paint the walls %#[0-9a-f]{8}%/);
     expect((await run()).changed).toBe(false);
   });
 
@@ -187,7 +192,7 @@ describe('sync with a real Taskwarrior', () => {
     const r = await run();
     expect(r.code).toBe(0);
     const text = read();
-    expect(text).toMatch(/\* Garden\n(.*\n)*  - \( \) Sharpen the shears %#[0-9a-f]{8}%\n/);
+    expect(text).toMatch(/\* Garden\n(.*\n)* {2}- \( \) Sharpen the shears %#[0-9a-f]{8}%\n/);
     expect(text).toContain('  ** Appliances\n     - ( ) Descale the kettle');
     expect(text).not.toContain('Unrelated');
     expect((await run()).changed).toBe(false);
@@ -195,7 +200,7 @@ describe('sync with a real Taskwarrior', () => {
 
   it('a removed line deletes its task with the version logged; many at once stop and ask', async () => {
     await run();
-    writeFileSync(file(), read().replace(/  - \(=\) Paint the walls.*\n/, ''));
+    writeFileSync(file(), read().replace(/ {2}- \(=\) Paint the walls.*\n/, ''));
     const r = await run();
     expect(r.taskwarrior.deleted).toHaveLength(1);
     expect(sb.exportAll().find((t) => t.description === 'Paint the walls')!.status).toBe('deleted');
@@ -260,7 +265,7 @@ describe('sync with a real Taskwarrior', () => {
     });
   }
 
-  it('a push leaves Taskwarrior\'s change for later and a pull the note\'s; the next full sync brings both', async () => {
+  it("a push leaves Taskwarrior's change for later and a pull the note's; the next full sync brings both", async () => {
     await run();
     // Taskwarrior changes one task, the note another; a push of the note must not lose the first.
     const uuid = sb.exportAll().find((t) => t.description === 'Plant the tulips')!.uuid;
@@ -286,7 +291,10 @@ describe('sync with a real Taskwarrior', () => {
   });
 
   it('subtasks and links (same file, other file, loaded in either order) become depends, both ways round', async () => {
-    writeFileSync(join(ws, 'a.norg'), ['* Build', '  - ( ) Pour the slab {:b:* Order}', '  - ( ) Frame it {* Setup}', '* Setup', '  - ( ) Survey', ''].join('\n'));
+    writeFileSync(
+      join(ws, 'a.norg'),
+      ['* Build', '  - ( ) Pour the slab {:b:* Order}', '  - ( ) Frame it {* Setup}', '* Setup', '  - ( ) Survey', ''].join('\n'),
+    );
     writeFileSync(join(ws, 'b.norg'), ['* Order', '  - ( ) Order concrete', ''].join('\n'));
     expect((await run()).code).toBe(0);
     // Link text stays in the description ("Pour the slab {:b:* Order}"): keyed by what precedes it.

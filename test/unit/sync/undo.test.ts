@@ -18,23 +18,36 @@ describe('undo.data reader (FF4)', () => {
   it('reads every version Taskwarrior wrote as `task export` shows it', async () => {
     const sb = twSandbox();
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(text, fc.array(fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/), { maxLength: 3 }), fc.option(text)), { minLength: 1, maxLength: 40 }), async (rows) => {
-        const now = twDate(new Date());
-        const tasks = rows
-          .map(([d, tags, ann], i) => ({ uuid: randomUUID(), description: d.trim() || `task ${i}`, status: 'pending', entry: now, ...(tags.length ? { tags: [...new Set(tags)] } : {}), ...(ann && ann.trim() ? { annotations: [{ entry: now, description: ann.trim() }] } : {}), project: 'p.q' }))
-          .filter((t) => !/[\u0000-\u001f]/.test(t.description));
-        const r = await sb.tw.import(tasks as TwTask[]);
-        expect(r.ok).toBe(true);
-        const exported = new Map(sb.exportAll().map((t) => [t.uuid, t]));
-        const lines = readFileSync(join(sb.dir, 'data', 'undo.data'), 'utf8').split('\n').filter((l) => l.startsWith('new ['));
-        const read = new Map(lines.map((l) => parseFF4(l)!).map((t) => [t.uuid, t]));
-        for (const t of tasks) {
-          const want = exported.get(t.uuid)!;
-          const got = read.get(t.uuid);
-          expect(got, t.description).toBeDefined();
-          expect(canon(got!)).toBe(canon(want));
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(text, fc.array(fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/), { maxLength: 3 }), fc.option(text)), { minLength: 1, maxLength: 40 }),
+        async (rows) => {
+          const now = twDate(new Date());
+          const tasks = rows
+            .map(([d, tags, ann], i) => ({
+              uuid: randomUUID(),
+              description: d.trim() || `task ${i}`,
+              status: 'pending',
+              entry: now,
+              ...(tags.length ? { tags: [...new Set(tags)] } : {}),
+              ...(ann && ann.trim() ? { annotations: [{ entry: now, description: ann.trim() }] } : {}),
+              project: 'p.q',
+            }))
+            .filter((t) => !/[\u0000-\u001f]/.test(t.description));
+          const r = await sb.tw.import(tasks as TwTask[]);
+          expect(r.ok).toBe(true);
+          const exported = new Map(sb.exportAll().map((t) => [t.uuid, t]));
+          const lines = readFileSync(join(sb.dir, 'data', 'undo.data'), 'utf8')
+            .split('\n')
+            .filter((l) => l.startsWith('new ['));
+          const read = new Map(lines.map((l) => parseFF4(l)!).map((t) => [t.uuid, t]));
+          for (const t of tasks) {
+            const want = exported.get(t.uuid)!;
+            const got = read.get(t.uuid);
+            expect(got, t.description).toBeDefined();
+            expect(canon(got!)).toBe(canon(want));
+          }
+        },
+      ),
       { numRuns: Number(process.env.PLANAGER_SYNC_RUNS ?? 8) },
     );
   });
@@ -53,7 +66,13 @@ describe('storedVersions', () => {
     const now = twDate(new Date());
     // Descriptions that hold what the lookup matches on: another uuid attribute, a longer
     // attribute name ending in uuid, brackets.
-    const tasks = Array.from({ length: 60 }, (_, i) => ({ uuid: randomUUID(), description: i % 3 ? `task ${i} xuuid:"${randomUUID()}" [` : `task ${i}`, status: 'pending', entry: now, project: 'p' }));
+    const tasks = Array.from({ length: 60 }, (_, i) => ({
+      uuid: randomUUID(),
+      description: i % 3 ? `task ${i} xuuid:"${randomUUID()}" [` : `task ${i}`,
+      status: 'pending',
+      entry: now,
+      project: 'p',
+    }));
     expect((await sb.tw.import(tasks as TwTask[])).ok).toBe(true);
     sb.task(tasks[7]!.uuid, 'done');
     const uuids = [...tasks.map((t) => t.uuid), randomUUID()];

@@ -45,7 +45,7 @@ describe('case 1: `task modify project:` moves the line and loses nothing', () =
     await settle(env, ['Call Bobby', 'Water plants']);
   });
 
-  it('a task with a subtask: both lines move, both tasks stay alive, the child\'s move is in the history', async () => {
+  it("a task with a subtask: both lines move, both tasks stay alive, the child's move is in the history", async () => {
     const env = setup({ 'work.norg': WORK_SUB, 'home.norg': HOME });
     expect((await env.run()).code).toBe(0);
     const parent = env.tw('Plan trip').uuid;

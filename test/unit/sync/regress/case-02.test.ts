@@ -39,7 +39,7 @@ function expectBUpToDate(env: ReturnType<typeof setup>, tap: string, lawn: strin
   expect(linesOf(env.ws, 'Clean gutters').map((l) => [l.file, l.project])).toEqual([['b.norg', 'Home']]);
 }
 
-describe('case 2: one-note syncs never hide other notes\' Taskwarrior changes', () => {
+describe("case 2: one-note syncs never hide other notes' Taskwarrior changes", () => {
   it('a later full sync brings every change to b.norg (it does not say "nothing to do")', async () => {
     const env = setup({ 'a.norg': A, 'b.norg': B });
     const { tap, lawn } = await changeOthersThenSyncA(env);
@@ -61,7 +61,7 @@ describe('case 2: one-note syncs never hide other notes\' Taskwarrior changes', 
     await settle(env, ['Book room', 'Order toner', 'Fix the kitchen tap', 'Paint door', 'Clean gutters']);
   });
 
-  it('an edit of the stale line before b.norg is synced keeps Taskwarrior\'s new values (the note changed only what the user changed)', async () => {
+  it("an edit of the stale line before b.norg is synced keeps Taskwarrior's new values (the note changed only what the user changed)", async () => {
     const env = setup({ 'a.norg': A, 'b.norg': B });
     const { tap, lawn } = await changeOthersThenSyncA(env);
     // The user edits b.norg still showing the old text: a priority on the tap line, the lawn

@@ -14,7 +14,7 @@ describe('case 3: one-note syncs with new and moved lines', () => {
     it(`a new line pulled gets an id, and its task is created by the ${next} after`, async () => {
       const env = setup({ 'a.norg': A, 'b.norg': B });
       expect((await env.run()).code).toBe(0);
-      env.edit('a.norg', /(  - \( \) Email Ann.*\n)/, '$1  - ( ) Order chairs\n');
+      env.edit('a.norg', /( {2}- \( \) Email Ann.*\n)/, '$1  - ( ) Order chairs\n');
       expect((await env.run({ files: ['a.norg'], direction: 'pull' })).code).toBe(0);
       const [line] = linesOf(env.ws, 'Order chairs');
       expect(line.id).toMatch(/^[0-9a-f]{8,}$/);
@@ -36,7 +36,7 @@ describe('case 3: one-note syncs with new and moved lines', () => {
     const t = env.tw('Draft the budget');
     env.sb.task(t.uuid, 'annotate', 'numbers from Q3');
     // The carryover tag line goes with it, as a user cutting the block would take it.
-    const block = env.read('a.norg').match(/  \+finance\n.*Draft the budget.*\n/)![0];
+    const block = env.read('a.norg').match(/ {2}\+finance\n.*Draft the budget.*\n/)![0];
     env.write('a.norg', env.read('a.norg').replace(block, ''));
     env.write('b.norg', env.read('b.norg') + block);
     return { env, u: t.uuid, due: t.due! };

@@ -10,21 +10,31 @@ const A = ['* Work', '  - ( |# B) Review the contract', '  - ( ) Email Ann', '']
 const B = ['* Home', '  - ( ) Call plumber', ''].join('\n');
 
 describe('case 4: a line copied with its id into another note', () => {
-  for (const how of ['full sync', 'push of the copy\'s note', 'pull of the copy\'s note', 'push of the original\'s note'] as const) {
+  for (const how of ['full sync', "push of the copy's note", "pull of the copy's note", "push of the original's note"] as const) {
     it(`after a ${how}: the copy gets a new task and id, the original stays`, async () => {
       const env = setup({ 'a.norg': A, 'b.norg': B });
       expect((await env.run()).code).toBe(0);
       const orig = env.tw('Review the contract').uuid;
       env.sb.task(orig, 'annotate', 'clause 7');
-      const line = env.read('a.norg').split('\n').find((l) => l.includes('Review the contract'))!;
+      const line = env
+        .read('a.norg')
+        .split('\n')
+        .find((l) => l.includes('Review the contract'))!;
       expect(line).toContain(`%#${short(orig)}%`);
       env.write('b.norg', env.read('b.norg') + line + '\n');
 
-      const opts = how === 'full sync' ? {} : how === 'push of the copy\'s note' ? { files: ['b.norg'], direction: 'push' as const } : how === 'pull of the copy\'s note' ? { files: ['b.norg'], direction: 'pull' as const } : { files: ['a.norg'], direction: 'push' as const };
+      const opts =
+        how === 'full sync'
+          ? {}
+          : how === "push of the copy's note"
+            ? { files: ['b.norg'], direction: 'push' as const }
+            : how === "pull of the copy's note"
+              ? { files: ['b.norg'], direction: 'pull' as const }
+              : { files: ['a.norg'], direction: 'push' as const };
       const r = await env.run(opts);
       expect(r.code).toBe(0);
       expect(r.taskwarrior.deleted).toEqual([]);
-      if (how !== 'push of the original\'s note') expect(r.warnings.join('\n')).toMatch(/copy gets a new task and id/);
+      if (how !== "push of the original's note") expect(r.warnings.join('\n')).toMatch(/copy gets a new task and id/);
       // The original: same line, same id, same task, still pending, annotation intact.
       expect(env.byUuid(orig)!.status).toBe('pending');
       expect(env.byUuid(orig)!.project).toBe('Work');

@@ -23,7 +23,11 @@ const ROUNDS = 8;
 
 function child(env: Env): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'unit', 'sync', 'regress', 'case-05-child.ts'), env.ws], { cwd: ROOT, env: env.sb.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'unit', 'sync', 'regress', 'case-05-child.ts'), env.ws], {
+      cwd: ROOT,
+      env: env.sb.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (out += d));
@@ -75,9 +79,16 @@ describe('case 5: concurrent syncs and a `task` writer', () => {
       expect(c.code, c.out).toBe(0);
       // A sync may give up while Taskwarrior never stops changing ('busy': nothing written);
       // it may not fail otherwise, nor warn of tasks gone that are not.
-      for (const r of [{ code: a.code, error: a.error?.code ?? null, warnings: a.warnings }, { code: b.code, error: b.error?.code ?? null, warnings: b.warnings }, cr]) {
+      for (const r of [
+        { code: a.code, error: a.error?.code ?? null, warnings: a.warnings },
+        { code: b.code, error: b.error?.code ?? null, warnings: b.warnings },
+        cr,
+      ]) {
         if (r.code !== 0) expect(r.error, `round ${round}`).toBe('busy');
-        expect(r.warnings.filter((w) => /purged|gone/.test(w)), `round ${round}`).toEqual([]);
+        expect(
+          r.warnings.filter((w) => /purged|gone/.test(w)),
+          `round ${round}`,
+        ).toEqual([]);
       }
 
       // After one more sync with nobody else writing, every finished update is in place.
@@ -95,7 +106,10 @@ describe('case 5: concurrent syncs and a `task` writer', () => {
       }
       for (const d of added) {
         expect(tw.get(d)?.status, `round ${round}: ${d}`).toBe('pending');
-        expect(lines(env.ws).filter((l) => l.description === d), `round ${round}: ${d} (${short(tw.get(d)!.uuid)}) not once in\n${note}`).toHaveLength(1);
+        expect(
+          lines(env.ws).filter((l) => l.description === d),
+          `round ${round}: ${d} (${short(tw.get(d)!.uuid)}) not once in\n${note}`,
+        ).toHaveLength(1);
       }
       expect(env.sb.exportAll()).toHaveLength(N + added.length);
     }

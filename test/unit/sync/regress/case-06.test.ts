@@ -44,7 +44,7 @@ describe('case 6: `depends` set in Taskwarrior', () => {
     expect(dep(env.byUuid(ship)!)).toEqual([log, sign].sort());
   });
 
-  it('a subtask the note removes drops only its own dependency; Taskwarrior\'s stays', async () => {
+  it("a subtask the note removes drops only its own dependency; Taskwarrior's stays", async () => {
     const env = setup({ 'a.norg': A });
     expect((await env.run()).code).toBe(0);
     const ship = env.tw('Ship release').uuid;

@@ -30,9 +30,18 @@ describe('case 7: descriptions a line cannot hold exactly', () => {
     const ls = lines(env.ws);
     // One line per task, each with its own id: a `%#…%` in the text is not taken for one.
     expect(ls).toHaveLength(HOSTILE.length + 1);
-    for (const u of uuids) expect(ls.filter((l) => l.id === short(u)), kept.get(u)).toHaveLength(1);
+    for (const u of uuids)
+      expect(
+        ls.filter((l) => l.id === short(u)),
+        kept.get(u),
+      ).toHaveLength(1);
     // The note still parses as one task per line: nothing a description held broke the list.
-    expect(env.read('a.norg').split('\n').filter((l) => /^\s*- \(/.test(l))).toHaveLength(HOSTILE.length + 1);
+    expect(
+      env
+        .read('a.norg')
+        .split('\n')
+        .filter((l) => /^\s*- \(/.test(l)),
+    ).toHaveLength(HOSTILE.length + 1);
 
     // The user ticks every line.
     env.write('a.norg', env.read('a.norg').replace(/- \( \)/g, '- (x)'));
@@ -63,7 +72,7 @@ describe('case 7: descriptions a line cannot hold exactly', () => {
     await settle(env, ['Plain task', ...kept.values()], { descriptionMayDiffer: new Set(uuids) });
   });
 
-  it('a real edit of such a line\'s text reaches Taskwarrior exactly as typed', async () => {
+  it("a real edit of such a line's text reaches Taskwarrior exactly as typed", async () => {
     const { env, uuids } = prepare();
     expect((await env.run()).code).toBe(0);
     const padded = uuids[HOSTILE.indexOf('  padded both  ')];
@@ -79,6 +88,8 @@ describe('case 7: descriptions a line cannot hold exactly', () => {
     expect(env.byUuid(padded)!.description).toBe('padded no more');
     expect(env.byUuid(nl)!.description).toBe('one line now');
     const others = uuids.filter((u) => u !== padded && u !== nl);
-    await settle(env, ['Plain task', 'padded no more', 'one line now', ...others.map((u) => env.byUuid(u)!.description)], { descriptionMayDiffer: new Set(others) });
+    await settle(env, ['Plain task', 'padded no more', 'one line now', ...others.map((u) => env.byUuid(u)!.description)], {
+      descriptionMayDiffer: new Set(others),
+    });
   });
 });

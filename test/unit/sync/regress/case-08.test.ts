@@ -9,7 +9,7 @@ import { expectLogged, settle, setup, type Env } from './util.js';
 const status = (env: Env, d: string) => env.tw(d).status;
 
 describe('case 8: parent status derived from the leaves up', () => {
-  it('( ) top / (x) middle / ( ) bottom: nothing is done, so top is not completed, and middle\'s (x) is logged', async () => {
+  it("( ) top / (x) middle / ( ) bottom: nothing is done, so top is not completed, and middle's (x) is logged", async () => {
     const env = setup({ 'a.norg': ['* Work', '  - ( ) top', '  -- (x) middle', '  --- ( ) bottom', ''].join('\n') });
     const r = await env.run();
     expect(r.code).toBe(0);

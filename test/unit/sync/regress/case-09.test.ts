@@ -59,7 +59,9 @@ async function expectTaskwarriorWon(env: Env, uuid: string): Promise<void> {
   const r = await env.run();
   expect(r.code).toBe(0);
   // A tie goes to Taskwarrior, whichever edit was really later.
-  expect(r.conflicts).toEqual([{ uuid, id: expect.any(String), field: 'description', note: 'Paint the fence blue', taskwarrior: 'Paint the fence red', winner: 'taskwarrior' }]);
+  expect(r.conflicts).toEqual([
+    { uuid, id: expect.any(String), field: 'description', note: 'Paint the fence blue', taskwarrior: 'Paint the fence red', winner: 'taskwarrior' },
+  ]);
   expect(linesOf(env.ws, 'Paint the fence red')).toHaveLength(1);
   expect(linesOf(env.ws, 'Paint the fence blue')).toHaveLength(0);
   expect(env.byUuid(uuid)!.description).toBe('Paint the fence red');
@@ -94,11 +96,17 @@ describe('case 9: conflicting edits of one field within the same second', () => 
     expect(sec(noteMs)).toBeGreaterThan(sec(twMs));
     const r = await env.run();
     expect(r.code).toBe(0);
-    expect(r.conflicts).toEqual([{ uuid, id: expect.any(String), field: 'description', note: 'Paint the fence blue', taskwarrior: 'Paint the fence red', winner: 'note' }]);
+    expect(r.conflicts).toEqual([
+      { uuid, id: expect.any(String), field: 'description', note: 'Paint the fence blue', taskwarrior: 'Paint the fence red', winner: 'note' },
+    ]);
     expect(env.byUuid(uuid)!.description).toBe('Paint the fence blue');
     expect(linesOf(env.ws, 'Paint the fence blue')).toHaveLength(1);
     const entry = (await env.log()).find((e) => e.uuid === uuid && e.fields.description);
-    expect(entry).toMatchObject({ side: 'taskwarrior', action: 'conflict', fields: { description: { lost: 'Paint the fence red', kept: 'Paint the fence blue' } } });
+    expect(entry).toMatchObject({
+      side: 'taskwarrior',
+      action: 'conflict',
+      fields: { description: { lost: 'Paint the fence red', kept: 'Paint the fence blue' } },
+    });
     await settle(env, ['Paint the fence blue', 'Rake the leaves']);
   });
 });

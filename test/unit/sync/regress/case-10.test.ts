@@ -84,7 +84,10 @@ describe('case 10: symlinked, private and read-only notes', () => {
     for (let i = 0; i < 2; i++) {
       const r = await env.run();
       expect(r.code).toBe(0);
-      expect(r.warnings.some((w) => w.includes('plan.norg') && /read-only/.test(w)), JSON.stringify(r.warnings)).toBe(true);
+      expect(
+        r.warnings.some((w) => w.includes('plan.norg') && /read-only/.test(w)),
+        JSON.stringify(r.warnings),
+      ).toBe(true);
       expect(readFileSync(file, 'utf8')).toBe(before);
       expect(statSync(file).mtimeMs).toBe(mtime);
       expect(mode(file)).toBe(0o444);
@@ -109,7 +112,10 @@ describe('case 10: symlinked, private and read-only notes', () => {
     chmodSync(file, 0o444);
     const r = await env.run();
     expect(r.code).toBe(0);
-    expect(r.warnings.some((w) => w.includes('plan.norg') && /read-only/.test(w)), JSON.stringify(r.warnings)).toBe(true);
+    expect(
+      r.warnings.some((w) => w.includes('plan.norg') && /read-only/.test(w)),
+      JSON.stringify(r.warnings),
+    ).toBe(true);
     expect(readFileSync(file, 'utf8')).toBe(NOTE);
     // A task whose id cannot be written would be created again by every later sync.
     expect(env.sb.exportAll()).toHaveLength(0);
@@ -136,7 +142,10 @@ describe('case 10: symlinked, private and read-only notes', () => {
     env.sb.task(env.tw('Paint the fence').uuid, 'modify', 'description:Paint the fence green');
     const r = await env.run();
     expect(r.code).toBe(0);
-    expect(r.warnings.some((w) => w.includes('plan.norg') && /read-only/.test(w)), JSON.stringify(r.warnings)).toBe(true);
+    expect(
+      r.warnings.some((w) => w.includes('plan.norg') && /read-only/.test(w)),
+      JSON.stringify(r.warnings),
+    ).toBe(true);
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(readFileSync(target, 'utf8')).toBe(before);
     chmodSync(target, 0o644);

@@ -19,7 +19,17 @@ import { describe, expect, it } from 'vitest';
 import type { SyncReport } from '../../../../sync/index.js';
 import { linesOf, settle, setup, sleep, type Env } from './util.js';
 
-const NOTE = ['@document.meta', 'project: home', '@end', '', '* Garden', '  - ( ) Paint the fence', '  - ( ) Rake the leaves', '  - ( ) Water the roses', ''].join('\n');
+const NOTE = [
+  '@document.meta',
+  'project: home',
+  '@end',
+  '',
+  '* Garden',
+  '  - ( ) Paint the fence',
+  '  - ( ) Rake the leaves',
+  '  - ( ) Water the roses',
+  '',
+].join('\n');
 const ROOT = resolve(import.meta.dirname, '../../../..');
 
 async function toSecond(ms: number): Promise<void> {
@@ -96,7 +106,11 @@ describe('case 11: damaged state files', () => {
         writeFileSync(path, damage(readFileSync(path, 'utf8')));
         const r = await runNoThrow(env);
         const name = target === 'shard' ? 'shards/' : target;
-        if (r.ok) expect(r.warnings.some((w) => w.includes(name)), `no warning names ${name}: ${JSON.stringify(r.warnings)}`).toBe(true);
+        if (r.ok)
+          expect(
+            r.warnings.some((w) => w.includes(name)),
+            `no warning names ${name}: ${JSON.stringify(r.warnings)}`,
+          ).toBe(true);
         else {
           expect(r.error!.message).toContain(name);
           expect(r.error!.message).not.toMatch(/\n\s+at /);

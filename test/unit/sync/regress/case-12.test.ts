@@ -30,7 +30,10 @@ async function quietSync(env: Env, why: string): Promise<SyncReport> {
   env.sb.resetCalls();
   const r = await env.run();
   expect(r.code, `${why}: ${r.error?.message}`).toBe(0);
-  expect(r.warnings.filter((w) => /repaired|concurrent/.test(w)), `${why}: ${JSON.stringify(r.warnings)}`).toEqual([]);
+  expect(
+    r.warnings.filter((w) => /repaired|concurrent/.test(w)),
+    `${why}: ${JSON.stringify(r.warnings)}`,
+  ).toEqual([]);
   expect(imports(env), `${why}: imported with no change to send`).toEqual([]);
   expect(r.taskwarrior).toEqual({ created: [], updated: [], deleted: [] });
   return r;
@@ -40,7 +43,10 @@ async function quietSync(env: Env, why: string): Promise<SyncReport> {
 async function firstSync(env: Env): Promise<void> {
   const r = await env.run();
   expect(r.code, r.error?.message).toBe(0);
-  expect(r.warnings.filter((w) => /repaired|concurrent/.test(w)), JSON.stringify(r.warnings)).toEqual([]);
+  expect(
+    r.warnings.filter((w) => /repaired|concurrent/.test(w)),
+    JSON.stringify(r.warnings),
+  ).toEqual([]);
   expect(r.taskwarrior.created).toHaveLength(1);
   expect(r.taskwarrior.updated).toEqual([]);
 }
@@ -53,7 +59,10 @@ async function armExport(env: Env): Promise<void> {
   env.sb.task('add', 'Scratch', 'project:elsewhere');
   const r = await env.run();
   expect(r.code, r.error?.message).toBe(0);
-  expect(r.warnings.filter((w) => /repaired|concurrent/.test(w)), JSON.stringify(r.warnings)).toEqual([]);
+  expect(
+    r.warnings.filter((w) => /repaired|concurrent/.test(w)),
+    JSON.stringify(r.warnings),
+  ).toEqual([]);
   env.sb.task('undo');
 }
 

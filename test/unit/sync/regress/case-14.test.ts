@@ -7,7 +7,18 @@ import { describe, expect, it } from 'vitest';
 import { history, type Version } from '../../../../sync/index.js';
 import { linesOf, settle, setup, type Env } from './util.js';
 
-const NOTE = ['@document.meta', 'project: home', '@end', '', '* Garden', '  - ( ) Fix the fence', '  -- ( ) Buy nails', '* Kitchen', '  - ( ) Paint the walls', ''].join('\n');
+const NOTE = [
+  '@document.meta',
+  'project: home',
+  '@end',
+  '',
+  '* Garden',
+  '  - ( ) Fix the fence',
+  '  -- ( ) Buy nails',
+  '* Kitchen',
+  '  - ( ) Paint the walls',
+  '',
+].join('\n');
 
 async function versions(env: Env, uuid: string): Promise<Version[]> {
   const h = await history({ workspace: env.ws }, uuid);
@@ -18,8 +29,17 @@ async function versions(env: Env, uuid: string): Promise<Version[]> {
 /** A logged version (not the current one) where `field` had `value` and was replaced. */
 async function expectInHistory(env: Env, uuid: string, field: string, value: unknown, source?: 'note' | 'taskwarrior'): Promise<void> {
   const vs = await versions(env, uuid);
-  const hit = vs.some((v) => v.n > 0 && v.changed.includes(field) && JSON.stringify((v.fields as unknown as Record<string, unknown>)[field]) === JSON.stringify(value) && (!source || v.source === source));
-  expect(hit, `history of ${uuid.slice(0, 8)} has no ${source ?? ''} version with ${field}=${JSON.stringify(value)}: ${JSON.stringify(vs.map((v) => [v.n, v.source, v.action, v.changed, (v.fields as unknown as Record<string, unknown>)[field]]))}`).toBe(true);
+  const hit = vs.some(
+    (v) =>
+      v.n > 0 &&
+      v.changed.includes(field) &&
+      JSON.stringify((v.fields as unknown as Record<string, unknown>)[field]) === JSON.stringify(value) &&
+      (!source || v.source === source),
+  );
+  expect(
+    hit,
+    `history of ${uuid.slice(0, 8)} has no ${source ?? ''} version with ${field}=${JSON.stringify(value)}: ${JSON.stringify(vs.map((v) => [v.n, v.source, v.action, v.changed, (v.fields as unknown as Record<string, unknown>)[field]]))}`,
+  ).toBe(true);
 }
 
 describe('case 14: project changes and derived statuses are in the history', () => {
@@ -31,7 +51,7 @@ describe('case 14: project changes and derived statuses are in the history', () 
     env.sb.task(fence, 'modify', 'project:home.Kitchen');
     const r = await env.run();
     expect(r.code).toBe(0);
-    expect(env.read('plan.norg')).toMatch(/\* Kitchen\n(?:.*\n)*?  - \( \) Fix the fence %#[0-9a-f]{8}%\n  -- \( \) Buy nails %#[0-9a-f]{8}%/);
+    expect(env.read('plan.norg')).toMatch(/\* Kitchen\n(?:.*\n)*? {2}- \( \) Fix the fence %#[0-9a-f]{8}%\n {2}-- \( \) Buy nails %#[0-9a-f]{8}%/);
     expect(env.byUuid(nails)!.project).toBe('home.Kitchen');
     // The line's old place (the note's value) is replaced by Taskwarrior's.
     await expectInHistory(env, fence, 'project', 'home.Garden', 'note');

@@ -9,7 +9,10 @@ import { settle, setup } from './util.js';
 
 describe('harness F1: tasks of notes a first one-note sync did not load', () => {
   it('reach their note at the next full sync', async () => {
-    const env = setup({ 'a.norg': '@document.meta\nproject: alpha\n@end\n* One\n  - ( ) apple n1\n', 'b.norg': '@document.meta\nproject: beta\n@end\n* One\n' });
+    const env = setup({
+      'a.norg': '@document.meta\nproject: alpha\n@end\n* One\n  - ( ) apple n1\n',
+      'b.norg': '@document.meta\nproject: beta\n@end\n* One\n',
+    });
     env.sb.task('add', 'apple n2', 'project:alpha.One');
     env.sb.task('add', 'apple n3', 'project:beta.One');
     expect((await env.run({ files: ['a.norg'], direction: 'pull' })).code).toBe(0);

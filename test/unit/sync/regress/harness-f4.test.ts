@@ -15,7 +15,12 @@ import { sleep, settle, setup, type Env } from './util.js';
 /** A full sync whose import really happens, then `task` hangs and the sync is SIGKILLed. */
 async function killedAfterImport(env: Env, imported: () => boolean): Promise<void> {
   env.sb.sabotage('import', 'hang-after');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'sync-child.ts'), env.ws], { cwd: ROOT, env: env.sb.env, stdio: 'ignore', detached: true });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'sync-child.ts'), env.ws], {
+    cwd: ROOT,
+    env: env.sb.env,
+    stdio: 'ignore',
+    detached: true,
+  });
   const deadline = Date.now() + 15_000;
   while (!imported()) {
     if (Date.now() > deadline) throw new Error('the import never happened');
@@ -32,7 +37,6 @@ async function killedAfterImport(env: Env, imported: () => boolean): Promise<voi
   }
   env.sb.sabotage('import', null);
 }
-
 
 async function started(): Promise<Env> {
   const env = setup({ 'a.norg': '* One\n  - ( ) kite n0\n' });
@@ -99,12 +103,16 @@ describe('harness F4: a sync killed between the import and the note write, then 
     await settle(env, ['apple n2']);
   });
 
-  it('the killed sync\'s own `task import`, still running, is waited for before the replay', async () => {
+  it("the killed sync's own `task import`, still running, is waited for before the replay", async () => {
     // Only the sync's process dies (as when the editor's host is killed): its `task import`,
     // in a process group of its own, goes on and writes a moment later.
     const env = setup({ 'a.norg': '* One\n  - ( ) apple n1\n' });
     env.sb.sabotage('import', 'slow');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'sync-child.ts'), env.ws], { cwd: ROOT, env: env.sb.env, stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'sync-child.ts'), env.ws], {
+      cwd: ROOT,
+      env: env.sb.env,
+      stdio: 'ignore',
+    });
     const deadline = Date.now() + 15_000;
     while (!existsSync(join(env.ws, '.planager', 'importing.pid'))) {
       if (Date.now() > deadline) throw new Error('the import never started');

@@ -49,13 +49,18 @@ export function setup(files: Record<string, string>): Env {
     run: (o = {}) => sync({ workspace: ws, tw: sb.tw, ...o }),
     tw: (d) => {
       const hits = sb.exportAll().filter((t) => t.description === d);
-      if (hits.length !== 1) throw new Error(`expected one task "${d}", found ${hits.length}: ${JSON.stringify(sb.exportAll().map((t) => [t.description, t.status]))}`);
+      if (hits.length !== 1)
+        throw new Error(`expected one task "${d}", found ${hits.length}: ${JSON.stringify(sb.exportAll().map((t) => [t.description, t.status]))}`);
       return hits[0];
     },
     byUuid: (u) => sb.exportAll().find((t) => t.uuid === u),
     log: () => readLog(join(ws, '.planager', 'activity.jsonl')),
     importJson: (tasks) => {
-      execFileSync(REAL_TASK, ['rc.confirmation=off', 'rc.verbose=nothing', 'import', '-'], { env: sb.env, input: JSON.stringify(tasks), stdio: ['pipe', 'pipe', 'pipe'] });
+      execFileSync(REAL_TASK, ['rc.confirmation=off', 'rc.verbose=nothing', 'import', '-'], {
+        env: sb.env,
+        input: JSON.stringify(tasks),
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
     },
   };
   return env;
@@ -65,7 +70,9 @@ export function setup(files: Record<string, string>): Env {
 export const short = (uuid: string) => uuid.replace(/-/g, '').slice(0, 8);
 
 export function notes(ws: string): string[] {
-  return readdirSync(ws).filter((f) => f.endsWith('.norg')).sort();
+  return readdirSync(ws)
+    .filter((f) => f.endsWith('.norg'))
+    .sort();
 }
 
 /** Every task line of every note, as the parser reads it. */
@@ -157,8 +164,13 @@ export async function settle(env: Env, pending: string[], o: AgreeOptions = {}):
 /** Some log entry for `uuid` records `field` losing `lost`. */
 export async function expectLogged(env: Env, uuid: string, field: string, lost: unknown): Promise<void> {
   const log = await env.log();
-  const hit = log.some((e) => e.uuid === uuid && field in e.fields && JSON.stringify((e.fields as Record<string, { lost: unknown }>)[field].lost) === JSON.stringify(lost));
-  expect(hit, `no activity log entry for ${short(uuid)} ${field} lost=${JSON.stringify(lost)}; log: ${JSON.stringify(log.filter((e) => e.uuid === uuid).map((e) => [e.side, e.action, e.fields]))}`).toBe(true);
+  const hit = log.some(
+    (e) => e.uuid === uuid && field in e.fields && JSON.stringify((e.fields as Record<string, { lost: unknown }>)[field].lost) === JSON.stringify(lost),
+  );
+  expect(
+    hit,
+    `no activity log entry for ${short(uuid)} ${field} lost=${JSON.stringify(lost)}; log: ${JSON.stringify(log.filter((e) => e.uuid === uuid).map((e) => [e.side, e.action, e.fields]))}`,
+  ).toBe(true);
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
