@@ -2,7 +2,7 @@
  * `planager agenda [--week] [--date D] [--json]`: open tasks by date, overdue first, from
  * Taskwarrior (one export) and from note lines the sync has not sent yet.
  */
-import { agenda, formatAgenda, isoDay, TaskIndex, type AgendaTask } from '../plan/index.js';
+import { agenda, formatAgenda, isoDay, TaskIndex, type Agenda, type AgendaTask } from '../plan/index.js';
 import { resolveText, Taskwarrior } from '../sync/index.js';
 import { loadAll, type Note } from './notes.js';
 import { planSettings, type Deps, type PlanFlags } from './plan.js';
@@ -34,18 +34,33 @@ function unsent(notes: readonly Note[], index: TaskIndex, now: Date): AgendaTask
   return out;
 }
 
+/** What the agenda lists for one workspace: Taskwarrior's tasks (with their homes) and the unsent lines. */
+export async function agendaTasks(
+  dir: string,
+  tw: Taskwarrior,
+  now: Date,
+): Promise<{ ok: true; tasks: AgendaTask[]; warnings: string[] } | { ok: false; message: string }> {
+  const loaded = await loadAll(dir, tw, now);
+  if (!loaded.ok) return loaded;
+  return { ok: true, tasks: [...loaded.tasks, ...unsent(loaded.notes, new TaskIndex(loaded.tasks), now)], warnings: loaded.warnings };
+}
+
 export async function agendaCommand(flags: PlanFlags & { week?: boolean }, deps: Deps = {}): Promise<CommandResult> {
   const now = deps.now ?? new Date();
   const settings = planSettings(flags, null, now);
   if (typeof settings === 'string') return fail(settings);
   const w = findWorkspace(flags.workspace);
   if (!w.ok) return fail(w.message);
-  const loaded = await loadAll(w.dir, deps.tw ?? new Taskwarrior(), now);
+  const loaded = await agendaTasks(w.dir, deps.tw ?? new Taskwarrior(), now);
   if (!loaded.ok) return fail(loaded.message);
-  const tasks: AgendaTask[] = [...loaded.tasks, ...unsent(loaded.notes, new TaskIndex(loaded.tasks), now)];
-  const a = agenda(tasks, settings.day, flags.week ? 'week' : 'day', settings.options.weekStart);
+  const a = agenda(loaded.tasks, settings.day, flags.week ? 'week' : 'day', settings.options.weekStart);
   const warnings = loaded.warnings.map((x) => `planager agenda: ${x}\n`).join('') || undefined;
   if (!flags.json) return { code: 0, stdout: formatAgenda(a), stderr: warnings };
+  return { code: 0, stdout: JSON.stringify(agendaJson(a), null, 2) + '\n', stderr: warnings };
+}
+
+/** The agenda as `--json` prints it; `file` maps a home's workspace-relative path (the host makes it absolute). */
+export function agendaJson(a: Agenda, file: (t: AgendaTask) => string | null = (t) => t.home?.file ?? null) {
   const entries = a.entries.map((e) => ({
     uuid: e.task.uuid,
     description: e.task.description,
@@ -54,8 +69,8 @@ export async function agendaCommand(flags: PlanFlags & { week?: boolean }, deps:
     field: e.field,
     date: e.date.toISOString(),
     overdue: e.overdue,
-    file: e.task.home?.file ?? null,
+    file: file(e.task),
     line: e.task.home?.line ?? null,
   }));
-  return { code: 0, stdout: JSON.stringify({ from: isoDay(a.from), to: isoDay(a.to), entries }, null, 2) + '\n', stderr: warnings };
+  return { from: isoDay(a.from), to: isoDay(a.to), entries };
 }

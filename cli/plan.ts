@@ -20,7 +20,9 @@ import {
   DEFAULT_PATHS,
   type Day,
   type Kind,
+  type PlanError,
   type PlanOptions,
+  type PlanResult,
 } from '../plan/index.js';
 import { acquireLock, Taskwarrior, writeAtomic } from '../sync/index.js';
 import { loadAll } from './notes.js';
@@ -34,6 +36,8 @@ export interface PlanFlags {
   'week-start'?: string;
   templates?: string;
   path?: string;
+  /** Patterns for several kinds at once (the editor's `plan.paths` option); `path` wins for its kind. */
+  paths?: Partial<Record<Kind, string>>;
 }
 
 export interface Deps {
@@ -49,38 +53,65 @@ export function planSettings(flags: PlanFlags, kind: Kind | null, now: Date): { 
   if (isError(day)) return `--date: ${day.message}`;
   const weekStart = flags['week-start'] === undefined ? 0 : parseWeekStart(flags['week-start']);
   if (isError(weekStart)) return `--week-start: ${weekStart.message}`;
-  const paths = patternsWith(kind && flags.path !== undefined ? { [kind]: flags.path } : {});
+  const paths = patternsWith({ ...flags.paths, ...(kind && flags.path !== undefined ? { [kind]: flags.path } : {}) });
   if (isError(paths)) return `--path: ${paths.message}`;
   return { day, options: { paths, weekStart } };
 }
 
-function readText(path: string): string | null | { error: string } {
+/** A note's text: null when missing, an error when it is not UTF-8 (it is then never rewritten). */
+export function readText(path: string): string | null | { error: string } {
   if (!existsSync(path)) return null;
   const d = decodeUtf8(readFileSync(path));
   return d.ok ? d.text : { error: `${path} is not valid UTF-8 (first bad byte at offset ${d.byteOffset}); it was not changed` };
 }
 
-export async function planCommand(kindArg: string | undefined, flags: PlanFlags, deps: Deps = {}): Promise<CommandResult> {
+/** Reads a note's current text: the file (the CLI), or the editor's buffer when one holds it. */
+export type ReadNote = (abs: string) => string | null | { error: string };
+
+export interface PreparedPlan {
+  ok: true;
+  dir: string;
+  /** The note's absolute path. */
+  abs: string;
+  existing: string | null;
+  result: PlanResult;
+  /** The same plan over another text of the note (it changed meanwhile). */
+  compute(text: string | null): PlanResult | PlanError;
+  warnings: string[];
+}
+
+/**
+ * Everything `planager plan` works out before it writes: the note's path, its text now and the
+ * refreshed text. Shared by the CLI (which writes the file) and the Neovim host (which edits
+ * the buffer when the note is open).
+ */
+export async function preparePlan(
+  kindArg: string | undefined,
+  flags: PlanFlags,
+  deps: Deps = {},
+  read: ReadNote = readText,
+): Promise<PreparedPlan | { ok: false; message: string }> {
   const now = deps.now ?? new Date();
+  const no = (message: string) => ({ ok: false as const, message });
   const kind = parseKind(kindArg);
-  if (isError(kind)) return fail(kind.message);
+  if (isError(kind)) return no(kind.message);
   const settings = planSettings(flags, kind, now);
-  if (typeof settings === 'string') return fail(settings);
+  if (typeof settings === 'string') return no(settings);
   const w = findWorkspace(flags.workspace);
-  if (!w.ok) return fail(w.message);
+  if (!w.ok) return no(w.message);
   const dir = w.dir;
   const tw = deps.tw ?? new Taskwarrior();
   const loaded = await loadAll(dir, tw, now);
-  if (!loaded.ok) return fail(loaded.message);
+  if (!loaded.ok) return no(loaded.message);
   const have = new Set(loaded.notes.map((n) => n.file));
   const where = locate(kind, settings.day, settings.options, (p) => have.has(p));
   const abs = join(dir, where.path);
-  const existing = readText(abs);
-  if (existing !== null && typeof existing === 'object') return fail(existing.error);
+  const existing = read(abs);
+  if (existing !== null && typeof existing === 'object') return no(existing.error);
   const templates = resolve(dir, flags.templates ?? join('.planager', 'templates'));
   const own = join(templates, `${kind}.norg`);
   const ownText = readText(own);
-  if (ownText !== null && typeof ownText === 'object') return fail(ownText.error);
+  if (ownText !== null && typeof ownText === 'object') return no(ownText.error);
   const previous = where.previous ? (loaded.notes.find((n) => n.file === where.previous) ?? null) : null;
   const compute = (text: string | null) =>
     planNote({
@@ -92,31 +123,49 @@ export async function planCommand(kindArg: string | undefined, flags: PlanFlags,
       projectNotes: loaded.notes.filter((n) => !isPlanPath(n.file, settings.options.paths) && !isPlanPath(n.file, DEFAULT_PATHS)).map((n) => n.objects),
       previous,
     });
-  let r = compute(existing);
-  if (isError(r)) return fail(r.message);
-  if (r.changed) {
-    const locked = await acquireLock(join(dir, '.planager'));
-    if (!locked.ok) return fail(locked.message);
-    try {
-      // The note may have been written meanwhile (a sync, an editor): refresh what is there now.
-      const now2 = readText(abs);
-      if (now2 !== null && typeof now2 === 'object') return fail(now2.error);
-      if (now2 !== existing) r = compute(now2);
-      if (isError(r)) return fail(r.message);
-      if (r.changed) {
-        mkdirSync(dirname(abs), { recursive: true });
-        await writeAtomic(abs, r.text);
-      }
-    } finally {
-      await locked.lock.release();
+  const result = compute(existing);
+  if (isError(result)) return no(result.message);
+  return { ok: true, dir, abs, existing, result, compute, warnings: loaded.warnings };
+}
+
+/** Write a prepared plan's note when a byte changed, under the workspace lock; the result written. */
+export async function writePlan(p: PreparedPlan): Promise<PlanResult | { message: string }> {
+  let r: PlanResult | PlanError = p.result;
+  if (!r.changed) return r;
+  const locked = await acquireLock(join(p.dir, '.planager'));
+  if (!locked.ok) return { message: locked.message };
+  try {
+    // The note may have been written meanwhile (a sync, an editor): refresh what is there now.
+    const now2 = readText(p.abs);
+    if (now2 !== null && typeof now2 === 'object') return { message: now2.error };
+    if (now2 !== p.existing) r = p.compute(now2);
+    if (isError(r)) return r;
+    if (r.changed) {
+      mkdirSync(dirname(p.abs), { recursive: true });
+      await writeAtomic(p.abs, r.text);
     }
+    return r;
+  } finally {
+    await locked.lock.release();
   }
-  const warnings = [...loaded.warnings, ...r.warnings].map((x) => `planager plan: ${x}\n`).join('');
-  if (flags.json)
-    return { code: 0, stdout: JSON.stringify({ path: abs, created: r.created, sections: r.sections }, null, 2) + '\n', stderr: warnings || undefined };
+}
+
+/** `created`, `refreshed` or `unchanged`, with the number of tasks in each section. */
+export function planSummary(r: PlanResult): string {
   const counts = Object.entries(r.sections)
     .map(([k, v]) => `${v.length} ${k}`)
     .join(', ');
   const what = r.created ? 'created' : r.changed ? 'refreshed' : 'unchanged';
-  return { code: 0, stdout: `${abs}\n${what}${counts ? `: ${counts}` : ''}\n`, stderr: warnings || undefined };
+  return `${what}${counts ? `: ${counts}` : ''}`;
+}
+
+export async function planCommand(kindArg: string | undefined, flags: PlanFlags, deps: Deps = {}): Promise<CommandResult> {
+  const p = await preparePlan(kindArg, flags, deps);
+  if (!p.ok) return fail(p.message);
+  const r = await writePlan(p);
+  if (!('text' in r)) return fail(r.message);
+  const warnings = [...p.warnings, ...r.warnings].map((x) => `planager plan: ${x}\n`).join('');
+  if (flags.json)
+    return { code: 0, stdout: JSON.stringify({ path: p.abs, created: r.created, sections: r.sections }, null, 2) + '\n', stderr: warnings || undefined };
+  return { code: 0, stdout: `${p.abs}\n${planSummary(r)}\n`, stderr: warnings || undefined };
 }

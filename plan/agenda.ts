@@ -58,20 +58,39 @@ function where(t: AgendaTask): string {
   return t.home ? `${t.home.file}:${t.home.line}` : 'Taskwarrior';
 }
 
-/** The agenda as text: an Overdue block, then a block per day. */
-export function formatAgenda(a: Agenda): string {
-  if (a.entries.length === 0) return `nothing due or scheduled from ${isoDay(a.from)} to ${isoDay(addDays(a.to, -1))}\n`;
-  const out: string[] = [];
+/** One line of the agenda as text: a day's heading (`entry` null) or an entry (its index). */
+export interface AgendaRow {
+  text: string;
+  entry: number | null;
+}
+
+/** The agenda's lines: an Overdue block, then a block per day. */
+export function agendaRows(a: Agenda): AgendaRow[] {
+  const out: AgendaRow[] = [];
   let heading = '';
-  for (const e of a.entries) {
+  a.entries.forEach((e, i) => {
     const h = e.overdue ? 'Overdue' : showDate(new Date(e.date.getFullYear(), e.date.getMonth(), e.date.getDate()));
     if (h !== heading) {
-      out.push(h);
+      out.push({ text: h, entry: null });
       heading = h;
     }
     const when = e.overdue ? showDate(e.date) : e.date.getHours() || e.date.getMinutes() ? showDate(e.date).slice(-5) : '';
     const mark = `(${STATUS_CHAR[e.task.status]}${e.task.priority ? `|# ${e.task.priority}` : ''})`;
-    out.push(`  ${when ? when + '  ' : ''}${e.field.padEnd(9)} ${mark} ${e.task.description}  ${where(e.task)}`);
-  }
-  return out.join('\n') + '\n';
+    out.push({ text: `  ${when ? when + '  ' : ''}${e.field.padEnd(9)} ${mark} ${e.task.description}  ${where(e.task)}`, entry: i });
+  });
+  return out;
+}
+
+/** The agenda as text (`planager agenda`). */
+export function formatAgenda(a: Agenda): string {
+  if (a.entries.length === 0) return `${emptyAgenda(a)}\n`;
+  return (
+    agendaRows(a)
+      .map((r) => r.text)
+      .join('\n') + '\n'
+  );
+}
+
+export function emptyAgenda(a: Agenda): string {
+  return `nothing due or scheduled from ${isoDay(a.from)} to ${isoDay(addDays(a.to, -1))}`;
 }

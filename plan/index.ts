@@ -1,4 +1,4 @@
-export { parseDay, isoDay, dayOf, addDays, isError, type Day, type PlanError } from './day.js';
+export { parseDay, isoDay, dayOf, addDays, startOf, isError, type Day, type PlanError } from './day.js';
 export { KINDS, parseKind, parseWeekStart, periodOf, previousPeriod, type Kind, type Period } from './period.js';
 export { DEFAULT_PATHS, FLAT_PATHS, pathOf, patternsWith, previousNote, isPlanPath, type PathPatterns } from './paths.js';
 export { BUILTIN_TEMPLATES, renderTemplate, templateView } from './template.js';
@@ -8,5 +8,5 @@ export { shortIds, withHomes, TaskIndex, type PlanTask, type Home } from './task
 export { refresh, type RefreshInput, type Refreshed } from './refresh.js';
 export { planNote, locate, carriedFrom, DEFAULT_OPTIONS, type PlanOptions, type PlanInput, type PlanResult } from './note.js';
 export { stalledProjects, type StalledProject } from './projects.js';
-export { agenda, formatAgenda, type Agenda, type AgendaEntry, type AgendaTask } from './agenda.js';
+export { agenda, agendaRows, emptyAgenda, formatAgenda, type Agenda, type AgendaEntry, type AgendaRow, type AgendaTask } from './agenda.js';
 export { capture, captureTarget, type Captured } from './capture.js';

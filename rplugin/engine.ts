@@ -8,3 +8,5 @@ export { installHook, registerHost, Session } from '../sync/index.js';
 export { extractObjects } from '../graph/index.js';
 export { parse } from '../parser/index.js';
 export { editsByLine, editsFromChanges } from './edits.js';
+export { agendaView, captureTask, plan } from './planning.js';
+export { editHome, modifyTask, type Expected, type TaskChange } from './taskedit.js';

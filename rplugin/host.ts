@@ -281,6 +281,20 @@ async function pushPending(): Promise<void> {
   }
 }
 
+/** A note's push is through: an agenda waiting for it shows Taskwarrior as it is now. */
+function pushed(path: string): void {
+  void lua("require('planager')._pushed(...)", [path]).catch((e) => log('ERROR', e));
+}
+
+/** A note the host wrote itself (a capture into a note no buffer holds): pushed like a write. */
+async function pushFile(path: string): Promise<void> {
+  const r = await session!.push(path);
+  reportProblems(r, 'push', [path]);
+  pushed(path);
+}
+
+const editor = () => ({ session: session!, buffers });
+
 let markReady: () => void = () => {};
 const ready = new Promise<void>((r) => (markReady = r));
 /** Requests that need the session wait for setup (sent just before them, as a notification). */
@@ -323,6 +337,7 @@ const handlers: Record<string, Handler> = {
       if (o.push === false) return;
       const r = await session!.push(path);
       reportProblems(r, 'push', [path]);
+      pushed(path);
       if (!r || r.ok) await clearPending(path, o.token ?? null);
       if (process.env.PLANAGER_TIMING) log('TIMING', `push ${(performance.now() - t0).toFixed(2)} ms`);
     } finally {
@@ -397,6 +412,18 @@ const handlers: Record<string, Handler> = {
   backups: () => session!.backups(),
   activity: (limit = 50) => session!.activity(limit),
   hook_install: () => loadEngine().installHook(session!.tw),
+  // Planning sessions (rplugin/planning.ts, rplugin/taskedit.ts).
+  plan: (kind: string, o: Parameters<typeof E.plan>[2] | null) => E.plan(editor(), kind, o ?? {}),
+  agenda: (o: Parameters<typeof E.agendaView>[1] | null) => E.agendaView(editor(), o ?? {}),
+  capture: (text: string, o: Parameters<typeof E.captureTask>[2] | null) =>
+    E.captureTask(editor(), text, o ?? {}, (abs) => void pushFile(abs).catch((e) => log('ERROR', 'capture push', e))),
+  task_edit: (lines: string[], line: number, change: EngineModule.TaskChange, want: EngineModule.Expected) => E.editHome(lines, line, change, want),
+  task_modify: async (uuid: string, status: string, change: EngineModule.TaskChange) => {
+    const r = await E.modifyTask(session!.tw, uuid, status, change);
+    // Open notes holding a mirror or the task itself show the change.
+    if (r.ok) scheduleRefresh();
+    return r;
+  },
 };
 
 let firstRequest = true;

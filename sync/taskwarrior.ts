@@ -239,6 +239,17 @@ export class Taskwarrior {
     }
   }
 
+  /**
+   * Change one task in place: `task UUID modify ARG…` (or `done` alone), for an editor acting on
+   * a task no note holds. Arguments are argv words, never a shell string; only attribute forms
+   * (`due:…`, `status:pending`) are meant, or `task` would take the rest as description.
+   */
+  async modify(uuid: string, args: string[] | 'done'): Promise<TwResult<void>> {
+    if (!/^[0-9a-f-]{36}$/i.test(uuid)) return { ok: false, error: { code: 'task-failed', message: `"${uuid}" is not a task uuid` } };
+    const r = await this.run([...COMMON, ...WRITE, ...this.udaArgs, uuid, ...(args === 'done' ? ['done'] : ['modify', ...args])]);
+    return r.ok ? { ok: true, value: undefined } : r;
+  }
+
   /** Import full tasks, one JSON object per line (a bad one is an error, not a crash). */
   async import(tasks: TwTask[]): Promise<TwResult<void>> {
     if (tasks.length === 0) return { ok: true, value: undefined };

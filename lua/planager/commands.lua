@@ -8,6 +8,7 @@ local buffer = require('planager.buffer')
 local state = require('planager.state')
 local rpc = require('planager.rpc')
 local views = require('planager.views')
+local planning = require('planager.planning')
 
 function H.fail(err)
   if err then
@@ -198,6 +199,19 @@ H.subcommands = {
   log = function()
     views.activity()
   end,
+  plan = function(args)
+    planning.plan(args[1], args[2])
+  end,
+  agenda = function(args)
+    -- `:Planager agenda 2026-12-04` and `:Planager agenda week 2026-12-04`
+    if args[1] and args[1]:match('^%d') then
+      table.insert(args, 1, 'day')
+    end
+    require('planager.agenda').open(args[1], args[2])
+  end,
+  capture = function(args)
+    planning.capture(args)
+  end,
 }
 
 function H.complete(arglead, cmdline)
@@ -209,14 +223,17 @@ function H.complete(arglead, cmdline)
       return n:sub(1, #arglead) == arglead
     end, names)
   end
-  if words[2] == 'sync' then
-    return { 'force' }
+  local choices = { sync = { 'force' }, plan = planning.kinds, agenda = { 'day', 'week' }, capture = { '--project' } }
+  if #words == 3 and choices[words[2]] then
+    return vim.tbl_filter(function(n)
+      return n:sub(1, #arglead) == arglead
+    end, choices[words[2]])
   end
   return {}
 end
 
 function H.run(c)
-  local args = vim.split(vim.trim(c.args), '%s+')
+  local args = vim.split(vim.trim(c.args), '%s+', { trimempty = true })
   local sub = table.remove(args, 1)
   local f = H.subcommands[sub]
   if not f then
@@ -229,7 +246,7 @@ function H.user_commands()
   vim.api.nvim_create_user_command('Planager', H.run, {
     nargs = '+',
     complete = H.complete,
-    desc = 'Planager: sync, pull, push, history, restore, backups, status, log',
+    desc = 'Planager: sync, pull, push, plan, agenda, capture, history, restore, backups, status, log',
   })
   vim.api.nvim_create_user_command('PlanagerSync', function(c)
     M.sync(c.bang)

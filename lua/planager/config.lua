@@ -19,6 +19,14 @@ local H = {}
 ---@field standby boolean Keep one `task import` started, waiting for its input.
 ---@field log_file string Log file (after setup: the path, by default in stdpath('cache')).
 ---@field log_level 'info'|'debug'
+---@field plan planager.PlanConfig Planning sessions (:help planager-plan-options).
+
+--- Options of :Planager plan and agenda, as the CLI's flags of the same names.
+---@class planager.PlanConfig
+---@field week_start string The first day of a week (`--week-start`): a weekday, or an unambiguous prefix.
+---@field templates string|nil Folder of the workspace's own templates (`--templates`); nil = .planager/templates.
+---@field paths table<string, string> Where each kind's notes go (`--path`),
+--- e.g. { daily = 'journal/{year}-{month}-{day}.norg' }.
 
 --- What setup() takes: any of planager.Config's fields; `workspaces` is required.
 ---@class planager.Options
@@ -38,6 +46,7 @@ local H = {}
 ---@field standby? boolean
 ---@field log_file? string
 ---@field log_level? 'info'|'debug'
+---@field plan? { week_start?: string, templates?: string, paths?: table<string, string> }
 
 --- The defaults (nil fields: see planager.Config).
 ---@type planager.Options
@@ -73,6 +82,9 @@ M.defaults = {
   -- Log file (its path is shown by :checkhealth planager).
   log_file = nil,
   log_level = 'info',
+  -- :Planager plan and agenda: the first day of a week, the workspace's own templates folder
+  -- (relative to the workspace; nil = .planager/templates) and each kind's path pattern.
+  plan = { week_start = 'monday', templates = nil, paths = {} },
 }
 
 local TYPES = {
@@ -92,7 +104,46 @@ local TYPES = {
   standby = 'boolean',
   log_file = { 'string', 'nil' },
   log_level = 'string',
+  plan = 'table',
 }
+
+H.WEEKDAYS = { 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday' }
+H.KINDS = { daily = true, weekly = true, monthly = true, review = true }
+
+--- The plan options, checked as the CLI checks its flags (plan/period.ts parseWeekStart).
+function H.check_plan(p)
+  for k, _ in pairs(p) do
+    if k ~= 'week_start' and k ~= 'templates' and k ~= 'paths' then
+      H.fail(string.format('unknown option "plan.%s" (see :help planager-plan-options)', tostring(k)))
+    end
+  end
+  local ws = p.week_start
+  local hits = 0
+  if type(ws) == 'string' and #ws >= 2 then
+    for _, d in ipairs(H.WEEKDAYS) do
+      if d:sub(1, #ws) == ws:lower() then
+        hits = hits + 1
+      end
+    end
+  end
+  if hits ~= 1 then
+    H.fail('option "plan.week_start" must be a weekday ("monday" … "sunday"), got ' .. vim.inspect(ws))
+  end
+  if p.templates ~= nil and (type(p.templates) ~= 'string' or p.templates == '') then
+    H.fail('option "plan.templates" must be a folder path (a string) or nil')
+  end
+  if type(p.paths) ~= 'table' then
+    H.fail('option "plan.paths" must be a table of kind = pattern')
+  end
+  for k, v in pairs(p.paths) do
+    if not H.KINDS[k] then
+      H.fail(string.format('option "plan.paths" has "%s": the kinds are daily, weekly, monthly, review', tostring(k)))
+    end
+    if type(v) ~= 'string' or not v:match('%.norg$') then
+      H.fail(string.format('option "plan.paths.%s" must be a workspace path ending in .norg', k))
+    end
+  end
+end
 
 function H.fail(msg)
   error('(planager) ' .. msg, 0)
@@ -165,6 +216,7 @@ function M.build(opts)
   if cfg.log_level ~= 'info' and cfg.log_level ~= 'debug' then
     H.fail('option "log_level" must be "info" or "debug"')
   end
+  H.check_plan(cfg.plan)
   if cfg.state_dir then
     cfg.state_dir = vim.fn.fnamemodify(vim.fn.expand(cfg.state_dir), ':p')
   end

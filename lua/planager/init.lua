@@ -5,6 +5,8 @@
 --   planager.rpc       the callbacks the host calls (_notify, _buffer, _apply, …)
 --   planager.commands  autocommands, sync/pull/push, :Planager and :PlanagerSync
 --   planager.views     history and restore, backups, the activity log, status(line)
+--   planager.planning  :Planager plan and capture
+--   planager.agenda    :Planager agenda (its view and keys)
 --   planager.config    options, defaults, validation
 --   planager.host      the Node.js host process (start, requests, restarts)
 --   planager.buffer    applying the host's edits, concealing ids
@@ -16,6 +18,8 @@ local state = require('planager.state')
 local rpc = require('planager.rpc')
 local commands = require('planager.commands')
 local views = require('planager.views')
+local planning = require('planager.planning')
+local agenda = require('planager.agenda')
 
 --- Check `opts`, then track the workspaces' notes: autocommands, :Planager, :PlanagerSync.
 --- Raises (with a message saying what to fix) on a bad option.
@@ -47,6 +51,10 @@ M.activity = views.activity
 M.status = views.status
 M.statusline = views.statusline
 
+M.plan = planning.plan
+M.capture = planning.capture
+M.agenda = agenda.open
+
 -- Called by the host (rplugin/host.ts) as require('planager')._name(...).
 M._notify = rpc._notify
 M._progress = rpc._progress
@@ -57,5 +65,6 @@ M._diagnostics = rpc._diagnostics
 M._apply = rpc._apply
 M._ready = rpc._ready
 M._clean = rpc._clean
+M._pushed = agenda._pushed
 
 return M

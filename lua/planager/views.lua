@@ -14,7 +14,10 @@ function H.fail(err)
   end
 end
 
---- A read-only scratch buffer in a new window at the bottom; q closes it.
+--- A read-only scratch buffer in a new window at the bottom; q closes it (the agenda uses it too).
+---@param name string
+---@param lines string[]
+---@return integer buf
 function H.scratch(name, lines)
   vim.cmd('botright new')
   local buf = vim.api.nvim_get_current_buf()
@@ -27,6 +30,7 @@ function H.scratch(name, lines)
   vim.keymap.set('n', 'q', '<cmd>close<cr>', { buffer = buf, nowait = true })
   return buf
 end
+M.scratch = H.scratch
 
 function H.fmt_fields(f)
   local parts = { f.status }
