@@ -202,7 +202,10 @@ function H.change(buf, e, change)
   })
   if done ~= 'ok' then
     view.waiting[path] = nil
-    return rpc._notify('warn', 'the note changed meanwhile; try again')
+    if done ~= 'unwritten' then
+      rpc._notify('warn', 'the note changed meanwhile; try again')
+    end
+    return
   end
   if not state.cfg.push_on_write then
     M.refresh(buf)

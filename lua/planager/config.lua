@@ -217,6 +217,9 @@ function M.build(opts)
     H.fail('option "log_level" must be "info" or "debug"')
   end
   H.check_plan(cfg.plan)
+  if cfg.plan.templates then
+    cfg.plan.templates = vim.fn.expand(cfg.plan.templates)
+  end
   if cfg.state_dir then
     cfg.state_dir = vim.fn.fnamemodify(vim.fn.expand(cfg.state_dir), ':p')
   end

@@ -37,18 +37,24 @@ end
 --- Apply the host's edits to an open buffer and write it with its autocommands, so that the
 --- write pushes it like a `:w` of the user's (nothing is written behind the buffer's back).
 ---@param change { bufnr: integer, tick: integer, edits: table[] }|nil
----@return 'ok'|'stale'|'gone'
+---@return 'ok'|'stale'|'gone'|'unwritten'
 function M.write_change(change)
   if change == nil or change == vim.NIL then
     return 'ok'
   end
   local res = buffer.apply(change.bufnr, change.tick, change.edits, false)
-  if res == 'ok' then
-    vim.api.nvim_buf_call(change.bufnr, function()
-      vim.cmd('silent write')
-    end)
+  if res ~= 'ok' then
+    return res
   end
-  return res
+  local ok, err = pcall(vim.api.nvim_buf_call, change.bufnr, function()
+    vim.cmd('silent write')
+  end)
+  if not ok then
+    -- The edit stays in the buffer (unsaved): the user's next :w sends it.
+    rpc._notify('error', 'could not write ' .. vim.api.nvim_buf_get_name(change.bufnr) .. ': ' .. tostring(err))
+    return 'unwritten'
+  end
+  return 'ok'
 end
 
 --- The current buffer's path, for the host to pick the workspace the command acts in.

@@ -116,6 +116,23 @@ describe(':Planager plan, agenda and capture (headless Neovim, real task)', () =
     expect(existsSync(join(f.ws, PLAN))).toBe(false);
   });
 
+  it('plan options set the week start and paths, and are checked by setup(); kinds complete', async () => {
+    const v = await fresh();
+    const err = (opts: string) =>
+      v.lua<string>(`local ok, e = pcall(require('planager').setup, { workspaces = { ... }, plan = ${opts} }); return ok and 'no error' or e`, f.ws);
+    expect(await err("{ week_start = 'someday' }")).toBe('(planager) option "plan.week_start" must be a weekday ("monday" … "sunday"), got "someday"');
+    expect(await err("{ paths = { yearly = 'y.norg' } }")).toBe('(planager) option "plan.paths" has "yearly": the kinds are daily, weekly, monthly, review');
+    expect(await err("{ paths = { weekly = 'w.txt' } }")).toBe('(planager) option "plan.paths.weekly" must be a workspace path ending in .norg');
+    expect(await err('{ templtes = 1 }')).toBe('(planager) unknown option "plan.templtes" (see :help planager-plan-options)');
+    expect(await err("{ week_start = 'sun', paths = { weekly = 'weeks/{weekyear}-W{week}.norg' } }")).toBe('no error');
+    expect(await v.lua<string[]>("return vim.fn.getcompletion('Planager plan ', 'cmdline')")).toEqual(['daily', 'weekly', 'monthly', 'review']);
+    expect(await v.lua<string[]>("return vim.fn.getcompletion('Planager ag', 'cmdline')")).toEqual(['agenda']);
+    // Weeks from Sunday: Friday the 4th is in the week of Sunday 29th November (ISO week 49 by its Wednesday).
+    await v.cmd(`Planager plan weekly ${DAY}`);
+    expect(await bufName(v)).toBe(join(f.ws, 'weeks', '2026-W49.norg'));
+    expect(f.read(join('weeks', '2026-W49.norg'))).toMatch(/Announce it/);
+  });
+
   it('the agenda lists the tasks overdue first, then by time; x completes one through its home line', async () => {
     const v = await fresh();
     await v.cmd(`Planager agenda day ${DAY}`);
