@@ -69,8 +69,11 @@ export async function plan(
   const openAt = (abs: string) => open.find((b) => b.path === abs);
   const p = await preparePlan(kind, flagsOf(o.plan, workspaceOf(e, o.from), o.date), { tw: e.session.tw }, (abs) => {
     const b = openAt(abs);
+    if (!b) return readText(abs);
+    // An empty buffer (`:e` of the new note's path) is a note still to make from its template.
+    if (b.lines.length === 1 && b.lines[0] === '') return null;
     // A buffer's lines have no final newline; a note's text ends with one.
-    return b ? `${bufferText(b)}\n` : readText(abs);
+    return `${bufferText(b)}\n`;
   });
   if (!p.ok) return p;
   const b = openAt(p.abs);

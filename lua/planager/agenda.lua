@@ -28,6 +28,9 @@ function H.get(span, date)
     rpc._notify('error', res.message)
     return nil
   end
+  for _, w in ipairs(res.warnings or {}) do
+    rpc._notify('warn', w)
+  end
   return res
 end
 
@@ -54,6 +57,8 @@ function H.render(res)
   return lines, rows
 end
 
+H.ns = vim.api.nvim_create_namespace('planager-agenda')
+
 function H.fill(buf, res)
   local view = H.views[buf]
   local lines, rows = H.render(res)
@@ -61,6 +66,16 @@ function H.fill(buf, res)
   vim.bo[buf].modifiable = true
   vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
   vim.bo[buf].modifiable = false
+  -- The help line dimmed, day headings as titles, overdue tasks as warnings.
+  vim.api.nvim_buf_clear_namespace(buf, H.ns, 0, -1)
+  vim.api.nvim_buf_add_highlight(buf, H.ns, 'Comment', 0, 0, -1)
+  for i = H.HEADER_LINES + 1, #lines do
+    local e = rows[i]
+    local group = not e and 'Title' or (e.overdue and 'WarningMsg' or nil)
+    if group then
+      vim.api.nvim_buf_add_highlight(buf, H.ns, group, i - 1, 0, -1)
+    end
+  end
 end
 
 --- Show the agenda of `span` ('day' or 'week') from `date` (YYYY-MM-DD, default today).

@@ -46,6 +46,11 @@ function M.write_change(change)
   if res ~= 'ok' then
     return res
   end
+  -- A new note's buffer (`:e journal/2026/12/04.norg`) may be in a folder not made yet.
+  local dir = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(change.bufnr), ':h')
+  if vim.fn.isdirectory(dir) == 0 then
+    vim.fn.mkdir(dir, 'p')
+  end
   local ok, err = pcall(vim.api.nvim_buf_call, change.bufnr, function()
     vim.cmd('silent write')
   end)

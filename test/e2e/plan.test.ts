@@ -105,6 +105,25 @@ describe(':Planager plan, agenda and capture (headless Neovim, real task)', () =
     expect(await v.lua<boolean>('return vim.bo.modified')).toBe(false);
   });
 
+  it("an empty buffer at the note's path (not on disk yet) gets the template, and is written", async () => {
+    const v = await fresh();
+    await v.cmd(`edit ${join(f.ws, PLAN)}`);
+    expect(existsSync(join(f.ws, PLAN))).toBe(false);
+    await v.cmd(`Planager plan daily ${DAY}`);
+    await v.waitFor(async () => (await messages(v)).some((m) => /04\.norg created/.test(m)));
+    const lines = await v.lines();
+    expect(lines).toContain('title: Friday 4th December 2026');
+    expect(section(lines.join('\n'), 'due')).toHaveLength(1);
+    expect(f.read(PLAN)).toBe(lines.join('\n') + '\n');
+    // The same in a folder that does not exist yet: it is made for the write.
+    await v.lua("require('planager').setup({ workspaces = { ... }, plan = { paths = { weekly = 'weeks/{weekyear}-W{week}.norg' } } })", f.ws);
+    await v.cmd(`edit ${join(f.ws, 'weeks', '2026-W49.norg')}`);
+    await v.cmd(`Planager plan weekly ${DAY}`);
+    await v.waitFor(async () => existsSync(join(f.ws, 'weeks', '2026-W49.norg')));
+    expect(f.read(join('weeks', '2026-W49.norg'))).toBe((await v.lines()).join('\n') + '\n');
+    expect(f.read(join('weeks', '2026-W49.norg'))).toContain('Week 49 of 2026');
+  });
+
   it('a bad kind or date is a message, and nothing is created', async () => {
     const v = await fresh();
     await v.cmd('Planager plan yearly');
