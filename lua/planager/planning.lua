@@ -73,13 +73,20 @@ end
 
 --- Open the plan note of `kind` for the period holding `date` (default today) in the current
 --- window: created when missing, refreshed in place when it exists.
----@param kind string daily, weekly, monthly or review
+---@param kind? string daily, weekly, monthly or review; nil: asked with vim.ui.select
 ---@param date? string YYYY-MM-DD
 function M.plan(kind, date)
+  if kind == nil or kind == '' then
+    return vim.ui.select(M.kinds, { prompt = 'Plan note: ' }, function(k)
+      if k then
+        M.plan(k, date)
+      end
+    end)
+  end
   local opts = { date = date or vim.NIL, from = H.from(), plan = state.cfg.plan }
   -- Twice at most: the user cannot type during the request, but a pull may land in between.
   for _ = 1, 2 do
-    local res = H.answer(host.request('plan', kind or '', opts))
+    local res = H.answer(host.request('plan', kind, opts))
     if not res then
       return
     end

@@ -124,7 +124,7 @@ describe(':Planager plan, agenda and capture (headless Neovim, real task)', () =
     expect(f.read(join('weeks', '2026-W49.norg'))).toContain('Week 49 of 2026');
   });
 
-  it('a bad kind or date is a message, and nothing is created', async () => {
+  it('a bad kind or date is a message, and nothing is created; no kind is asked for', async () => {
     const v = await fresh();
     await v.cmd('Planager plan yearly');
     await v.cmd('Planager plan daily 2026-02-30');
@@ -133,6 +133,11 @@ describe(':Planager plan, agenda and capture (headless Neovim, real task)', () =
     expect(m[0]).toMatch(/"yearly": name one of daily, weekly, monthly, review/);
     expect(m[1]).toMatch(/2026-02-30 is not a day of the calendar/);
     expect(existsSync(join(f.ws, PLAN))).toBe(false);
+    // No kind: one is asked for.
+    await v.lua("vim.ui.select = function(items, _, cb) _G.offered = items; cb('daily') end");
+    await v.cmd('Planager plan');
+    expect(await v.lua<string[]>('return _G.offered')).toEqual(['daily', 'weekly', 'monthly', 'review']);
+    expect(await bufName(v)).toMatch(/journal\/\d{4}\/\d{2}\/\d{2}\.norg$/);
   });
 
   it('plan options set the week start and paths, and are checked by setup(); kinds complete', async () => {
