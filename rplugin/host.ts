@@ -143,6 +143,28 @@ async function buffers(): Promise<BufInfo[]> {
   return ((await lua("return require('planager')._buffers()", [])) as BufInfo[]) ?? [];
 }
 
+/**
+ * A push's way to the other open notes (asked for only when it changes one): their list, and
+ * their changes applied where the buffer is still as listed (its changedtick), then written.
+ */
+function otherBuffers(): { list: () => Promise<{ path: string; modified: boolean }[]>; apply: (path: string, after: string) => Promise<boolean> } {
+  let open: BufInfo[] = [];
+  return {
+    list: async () => {
+      open = await buffers().catch(() => [] as BufInfo[]);
+      return open.map((b) => ({ path: b.path, modified: b.modified }));
+    },
+    apply: async (path, after) => {
+      const o = open.find((x) => x.path === path);
+      if (!o) return false;
+      const text = o.lines.join('\n');
+      // The sync read the file, which ends with the line break a buffer's lines do not hold.
+      const next = after.endsWith('\n') && !text.endsWith('\n') ? after.slice(0, -1) : after;
+      return (await lua("return require('planager')._apply(...)", [o.bufnr, o.tick, E.editsByLine(text, next), true])) === 'ok';
+    },
+  };
+}
+
 /** Buffers with unsaved changes are pulled right after their next write, never under the user. */
 const pullAfterWrite = new Set<number>();
 /** Writes (postwrite) under way, per note. */
@@ -275,7 +297,8 @@ async function pushPending(): Promise<void> {
       if (t === 'modified') continue; // its next write pushes it
       if (t && (await completeWrite(b.bufnr, path, t.text, t.tick)) === 'stale') continue;
     }
-    const r = await session!.push(path);
+    const ob = otherBuffers();
+    const r = await session!.push(path, ob.list, ob.apply);
     reportProblems(r, 'push', [path]);
     if (r?.ok) await clearPending(path, null);
   }
@@ -288,7 +311,8 @@ function pushed(path: string): void {
 
 /** A note the host wrote itself (a capture into a note no buffer holds): pushed like a write. */
 async function pushFile(path: string): Promise<void> {
-  const r = await session!.push(path);
+  const ob = otherBuffers();
+  const r = await session!.push(path, ob.list, ob.apply);
   reportProblems(r, 'push', [path]);
   pushed(path);
 }
@@ -335,7 +359,8 @@ const handlers: Record<string, Handler> = {
       // The ids first; when the user typed since, the next write does it all (it stays pending).
       if (typeof o.text === 'string' && (await completeWrite(bufnr, path, o.text, o.tick ?? null)) === 'stale') return;
       if (o.push === false) return;
-      const r = await session!.push(path);
+      const ob = otherBuffers();
+      const r = await session!.push(path, ob.list, ob.apply);
       reportProblems(r, 'push', [path]);
       pushed(path);
       if (!r || r.ok) await clearPending(path, o.token ?? null);

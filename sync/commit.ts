@@ -68,6 +68,8 @@ export interface CommitInput {
   changes: NoteChange[];
   /** Whether the engine writes this note (the editor writes the buffers it applied). */
   writes(file: string): boolean;
+  /** Notes nothing may write now (an editor buffer with unsaved changes). */
+  holds(file: string): boolean;
   prevIntents: Map<string, Delta | null>;
   early: EarlyImport;
   /** Temp files staged; the caller removes what was not renamed. */
@@ -92,6 +94,7 @@ export async function commit(c: CommitInput, report: SyncReport): Promise<SyncRe
     (f) => isReadOnly(c.notes.abs(f)),
     'is read-only; its changes were not written (make it writable and sync again)',
   );
+  for (const f of unwritable(c, c.changes, report, (f) => c.holds(f), 'has unsaved changes in the editor; its changes wait for its next write')) skipped.add(f);
   dropNewTasksOf(c, skipped, report);
   const lines = c.plan.imports.map(importLine);
   const journaled = lines.length > 0 && toWrite.some((x) => !skipped.has(x.file));

@@ -29,7 +29,7 @@ import type { Direction } from './merge.js';
 import { NoteSource, type NoteScan } from './notes.js';
 import { planWrites, type WritePlan } from './plan.js';
 import { reconcile } from './reconcile.js';
-import { renderNotes } from './render.js';
+import { renderNotes, rerenderMirrors } from './render.js';
 import { emptyReport, fail, fsFail, twFail, type NoteChange, type SyncReport } from './report.js';
 import { chooseNotes, Loaded, notesHolding, type Scope, type ScopeInput } from './scope.js';
 import { Store, type Head, type Index, type SyncState } from './store.js';
@@ -71,6 +71,11 @@ export interface SyncOptions {
   /** Write planned note changes to disk (default true); a function decides per file (the
    * Neovim host patches open buffers itself and lets the engine write the others). */
   writeNotes?: boolean | ((file: string) => boolean);
+  /**
+   * Notes this sync must not write (open in an editor with unsaved changes): their changes
+   * are left out, as for a read-only note, and wait for the next sync of that note.
+   */
+  holds?: (file: string) => boolean;
 }
 
 export function stateDirOf(opts: Pick<SyncOptions, 'workspace' | 'stateDir'>): string {
@@ -177,6 +182,9 @@ async function attempt(
     files: opts.files ?? null,
     inbox: opts.inbox ?? null,
     pulls: direction !== 'push',
+    pushes: direction !== 'pull',
+    priorities,
+    now,
   };
   const scope = await chooseNotes(input, scan, index, twr, loaded);
   const id = await identifyFollowingMoves(input, scope, index, twr, notes, report);
@@ -188,14 +196,32 @@ async function attempt(
   const plan = planWrites(scope, id, rec, twr, { direction, priorities, now }, report);
   keepPurged(plan, scope, twr, opts.tw, report);
   addRepairs(plan, twr);
-  const changes = renderNotes(loaded, plan, report.warnings);
+  const changes = rerenderMirrors(scope, plan, renderNotes(loaded, plan, report.warnings), twr, priorities, direction);
   summarize(report, plan, changes);
   const stop = bulkGuard(opts, plan, changes, report);
   if (stop || opts.dryRun) return stop ?? report;
   if (opts.applyNotes && changes.length > 0 && !(await opts.applyNotes(changes))) return stale(report);
   const writes = (f: string) => (typeof opts.writeNotes === 'function' ? opts.writeNotes(f) : (opts.writeNotes ?? true));
   return commit(
-    { workspace: opts.workspace, store, tw: opts.tw, notes, index, stamp, twr, scan, scope, rec, plan, changes, writes, prevIntents, early, staged },
+    {
+      workspace: opts.workspace,
+      store,
+      tw: opts.tw,
+      notes,
+      index,
+      stamp,
+      twr,
+      scan,
+      scope,
+      rec,
+      plan,
+      changes,
+      writes,
+      holds: opts.holds ?? (() => false),
+      prevIntents,
+      early,
+      staged,
+    },
     report,
   );
 }

@@ -152,6 +152,28 @@ export class NoteSource {
     return { hash, size: s ? s.size : 0, mtime: s ? s.mtimeMs : 0 };
   }
 
+  /**
+   * The stamp of a given note (an open buffer) this sync did not write. The file may hold
+   * something else than the text the sync was given: the user wrote it after the editor took
+   * the buffer's text (a `:w` right after opening, while this pull waited its turn). Recorded
+   * with the text's hash, its stat would make the push of that write find nothing changed;
+   * so a file that does not hold the text gets a stamp no stat matches (read again next time).
+   */
+  givenFingerprint(file: string, hash: string): NoteStamp {
+    const s = statSync(this.abs(file), { throwIfNoEntry: false });
+    const given = this.o.texts?.get(file)?.text;
+    let same = false;
+    try {
+      // A buffer's text has no final line break; the file has one (Neovim's 'eol').
+      const disk = s ? readFileSync(this.abs(file), 'utf8') : null;
+      same = disk !== null && given !== undefined && (disk === given || disk === `${given}\n` || disk === `${given}\r\n`);
+    } catch {
+      // unreadable now: read again next time
+    }
+    if (!s || !same) return { hash, size: -1, mtime: -1 };
+    return { hash, size: s.size, mtime: s.mtimeMs };
+  }
+
   isGiven(file: string): boolean {
     return !!this.o.texts?.has(file);
   }

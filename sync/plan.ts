@@ -25,6 +25,7 @@ import type { TaskState } from './store.js';
 import type { TwTask } from './taskwarrior.js';
 import type { TwRead } from './twread.js';
 import type { Identity } from './identity.js';
+import type { MirrorBases } from './mirrors.js';
 
 export interface Move {
   uuid: string;
@@ -49,6 +50,8 @@ export interface WritePlan {
   bulk: number;
   /** Notes whose changes wait for the next sync the other way (left unseen). */
   deferredFiles: Set<string>;
+  /** The mirror baselines of the notes whose mirrors this sync read (render.ts). */
+  mirrorBases: Map<string, MirrorBases>;
 }
 
 export interface PlanOptions {
@@ -68,6 +71,7 @@ export function planWrites(scope: Scope, id: Identity, rec: Reconciled, tw: TwRe
     log: [...rec.derivedLog],
     bulk: 0,
     deferredFiles: new Set(),
+    mirrorBases: new Map(),
   };
   keepState(scope, rec, p);
   const carried = carryMoves(scope, rec, o);
@@ -75,6 +79,7 @@ export function planWrites(scope: Scope, id: Identity, rec: Reconciled, tw: TwRe
     for (const c of m.conflicts) report.conflicts.push({ uuid: m.uuid, id: m.id, ...c } as Conflict);
     planTask(m, scope, carried, rec, o, report, p);
   }
+  planMirrorOnly(scope, rec, o, report, p);
   planDeletions(scope, id, rec, tw, o, report, p);
   planAdditions(scope, rec, tw, id, o, p);
   for (const k of rec.deferredNote) {
@@ -221,6 +226,46 @@ function planTask(m: TaskMerge, scope: Scope, carried: Map<string, string>, rec:
   const same = !changed && file === t.file && !carried.has(t.key) && !rec.deferredNote.has(t.key);
   p.tasks.set(m.uuid, { uuid: m.uuid, id: m.id, file, base: m.newBase, dueText: baseDue, scheduledText: baseSched, ...(same ? { noteHash: t.hash } : {}) });
   p.cache.set(m.uuid, pushes ? mergedTw : (m.tw ?? mergedTw));
+}
+
+/**
+ * Mirrors of tasks no note holds: the mirror is the only place the notes show them, so its edit
+ * goes to Taskwarrior as it is (a field Taskwarrior changed too keeps Taskwarrior's value, and
+ * the mirror's is logged; scope.ts sorted them out).
+ */
+function planMirrorOnly(scope: Scope, rec: Reconciled, o: PlanOptions, report: SyncReport, p: WritePlan): void {
+  if (o.direction === 'pull') return;
+  const time = o.now.toISOString();
+  for (const [u, e] of scope.mirrorEdits) {
+    const t = scope.mirrorTasks.get(u);
+    if (!t || rec.merges.has(u) || rec.kept.has(u) || p.tasks.has(u)) continue;
+    const twf = fromTw(t, o.priorities);
+    const shortId = e.uuid.replace(/-/g, '').slice(0, 8);
+    if (e.twWon && Object.keys(e.twWon).length > 0) {
+      const fields: LogEntry['fields'] = {};
+      for (const [f, v] of Object.entries(e.twWon)) (fields as Record<string, unknown>)[f] = { lost: v, kept: (twf as unknown as Record<string, unknown>)[f] };
+      p.log.push({
+        time,
+        uuid: u,
+        id: shortId,
+        side: 'note',
+        action: 'conflict',
+        fields,
+        version: { ...twf, ...e.twWon },
+        file: e.file,
+        note: 'a mirror edit of a field Taskwarrior changed too',
+      });
+    }
+    const merged: Fields = { ...twf, ...e.fields };
+    const lost = diffFields(twf, merged);
+    if (Object.keys(lost).length === 0) continue;
+    const next = toTw(merged, t, u, o.now, o.priorities);
+    p.imports.push(next);
+    p.basisOf.set(u, t);
+    report.taskwarrior.updated.push(u);
+    p.log.push({ time, uuid: u, id: shortId, side: 'taskwarrior', action: 'overwrite', fields: lost, version: twf, file: e.file, note: 'edited in a mirror' });
+    if ((merged.status === 'done' || merged.status === 'cancelled') && twf.status !== merged.status) p.bulk++;
+  }
 }
 
 /** Tasks a note in scope no longer has: the line was removed (or the note was). */

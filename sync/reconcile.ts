@@ -16,6 +16,7 @@ import type { Identity } from './identity.js';
 import type { LogEntry } from './log.js';
 import { fromTw, type Fields, type PriorityMap } from './mapping.js';
 import { mergeTask, type Direction, type FieldConflict } from './merge.js';
+import { overlay } from './mirrors.js';
 import { noteView } from './noteview.js';
 import type { Scope } from './scope.js';
 import type { TaskState } from './store.js';
@@ -69,7 +70,7 @@ export function reconcile(scope: Scope, id: Identity, tw: TwRead, o: ReconcileOp
       out.kept.set(uuid, st!);
       continue;
     }
-    const m = mergeOne(t, uuid, st, scope, id, tw, o, warnings);
+    const m = mergeOne(t, uuid, st, scope, id, tw, o, warnings, out.derivedLog);
     if (!m) continue;
     out.merges.set(uuid, m.merge);
     if (m.deferredNote) out.deferredNote.add(t.key);
@@ -130,6 +131,7 @@ function findUnchanged(scope: Scope, id: Identity, tw: TwRead): Set<string> {
       st.noteHash === t.hash &&
       st.file === t.file &&
       !twChanged &&
+      !scope.mirrorEdits.has(uuid!) &&
       (exported ? tw.byUuid.has(uuid!) : scope.loaded.knownCache.has(uuid!)) &&
       t.links.length === 0 &&
       sameDeps(g.childrenOf(t.key), st.base.depends, id);
@@ -157,6 +159,7 @@ function mergeOne(
   twr: TwRead,
   o: ReconcileOptions,
   warnings: string[],
+  log: LogEntry[],
 ): { merge: TaskMerge; deferredNote: boolean; deferredTw: boolean } | null {
   // After an export, a task it does not show is gone; otherwise the last version seen stands.
   const tw = twr.byUuid.get(uuid) ?? (twr.source === 'export' ? undefined : scope.loaded.knownCache.get(uuid)) ?? null;
@@ -168,8 +171,27 @@ function mergeOne(
   const twf = tw ? fromTw(tw, o.priorities) : null;
   const note = noteFields(t, st, twf, scope, id, o.now, warnings);
   const base = st?.base ?? null;
+  // An edited mirror of the task speaks for the note side where its home line did not.
+  const mirror = o.direction === 'pull' ? undefined : scope.mirrorEdits.get(uuid);
+  const side = overlay(
+    note,
+    base,
+    mirror,
+    {
+      time: o.now.toISOString(),
+      uuid,
+      id: t.id ?? '',
+      side: 'note',
+      action: 'conflict',
+      fields: {},
+      version: note,
+      note: 'a mirror edit the home line overrode',
+    },
+    log,
+  );
+  const noteTime = Math.max(scope.loaded.notes.get(t.file)?.mtime ?? 0, mirror ? (scope.loaded.notes.get(mirror.file)?.mtime ?? 0) : 0);
   const r = mergeTask(
-    { note, base, tw: twf, noteTime: scope.loaded.notes.get(t.file)?.mtime ?? 0, twTime: tw?.modified ? (parseTwTime(tw.modified) ?? 0) : 0 },
+    { note: side, base, tw: twf, noteTime, twTime: tw?.modified ? (parseTwTime(tw.modified) ?? 0) : 0 },
     { direction: o.direction, hasHome: (p) => !!scope.homes.of(p), view: noteView },
   );
   const isCopy = id.copies.has(t.key);

@@ -4,7 +4,11 @@
  * what is nested in it) with the values the edits just gave it. Pure.
  */
 import { applyChanges, cutBlock, insertBlock, patchFile, WorkspaceGraph, type FileObjects, type TaskEdit } from '../graph/index.js';
-import type { Loaded } from './scope.js';
+import { fromTw, type PriorityMap } from './mapping.js';
+import type { Direction } from './merge.js';
+import { reread, rerender } from './mirrors.js';
+import type { Loaded, Scope } from './scope.js';
+import type { TwRead } from './twread.js';
 import type { Move, WritePlan } from './plan.js';
 import type { NoteChange } from './report.js';
 
@@ -33,6 +37,33 @@ export function renderNotes(loaded: Loaded, plan: WritePlan, warnings: string[])
     if (after !== was) out.push({ file, before: was, after, edits: editsOf.get(file) ?? [] });
   }
   return out;
+}
+
+/**
+ * The mirrors of the notes in scope show their tasks as this sync leaves them (after the task
+ * edits above), and their baselines go to the plan. A mirror whose task this sync did not
+ * touch shows its last known version.
+ */
+export function rerenderMirrors(scope: Scope, plan: WritePlan, changes: NoteChange[], tw: TwRead, priorities: PriorityMap, direction: Direction): NoteChange[] {
+  if (scope.mirrors.length === 0) return changes;
+  const byFile = new Map(changes.map((c) => [c.file, c]));
+  const imported = new Map(plan.imports.map((t) => [t.uuid, t]));
+  const after = (u: string) => {
+    const t = imported.get(u) ?? plan.cache.get(u) ?? tw.byUuid.get(u) ?? scope.loaded.knownCache.get(u) ?? scope.mirrorTasks.get(u);
+    return t ? fromTw(t, priorities) : null;
+  };
+  // A pull sends no mirror edit: those mirrors stay as the user left them, for the next push.
+  const keep = new Set(direction === 'pull' ? scope.mirrorEdits.keys() : []);
+  for (const n of scope.mirrors) {
+    const change = byFile.get(n.file) ?? null;
+    const text = change?.after ?? scope.loaded.notes.get(n.file)?.text ?? '';
+    // Task edits in the same note moved the lines: read the mirrors again from the new text.
+    const lines = change ? reread(n, text) : n;
+    const r = rerender(lines, text, change, after, scope.loaded.mirrorBases.get(n.file), keep);
+    plan.mirrorBases.set(n.file, r.bases);
+    if (r.change) byFile.set(n.file, r.change);
+  }
+  return [...byFile.values()];
 }
 
 function emptyObjects(file: string): FileObjects {

@@ -12,6 +12,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveFile, WorkspaceGraph } from '../graph/index.js';
 import { LazyUuids } from './ids.js';
+import type { PriorityMap } from './mapping.js';
+import { loadMirrors, mirroring } from './mirrorscope.js';
+import type { MirrorBases, MirrorEdit, NoteMirrors } from './mirrors.js';
 import type { NoteFile, NoteScan, NoteSource } from './notes.js';
 import type { FileProjects, Index, Store, TaskState } from './store.js';
 import type { TwRead } from './twread.js';
@@ -30,6 +33,8 @@ export class Loaded {
   readonly knownCache = new Map<string, TwTask>();
   /** Notes whose shard could not be read: what they knew is rebuilt (engine.ts). */
   readonly lostShards = new Set<string>();
+  /** Each loaded note's mirror baselines (sync/mirrors.ts). */
+  readonly mirrorBases = new Map<string, MirrorBases>();
   private readonly changed: Map<string, NoteFile>;
 
   constructor(
@@ -50,6 +55,7 @@ export class Loaded {
     if (this.store.unreadable.includes(this.store.shardPath(file))) this.lostShards.add(file);
     for (const [u, st] of Object.entries(sh.tasks)) this.known.set(u, st);
     for (const [u, c] of Object.entries(sh.cache)) this.knownCache.set(u, c);
+    if (sh.mirrors && Object.keys(sh.mirrors).length > 0) this.mirrorBases.set(file, sh.mirrors);
   }
 
   tasksOf(file: string) {
@@ -111,6 +117,10 @@ export interface ScopeInput {
   dataDir: string;
   /** Whether Taskwarrior tasks may be added to notes (not on a push). */
   pulls: boolean;
+  /** Whether note changes go to Taskwarrior (not on a pull): mirror edits are read only then. */
+  pushes: boolean;
+  priorities: PriorityMap;
+  now: Date;
 }
 
 export interface Scope {
@@ -124,14 +134,23 @@ export interface Scope {
   inScope(file: string): boolean;
   /** A one-note sync: the headings of notes it did not load may be unknown (a first sync). */
   partial: boolean;
+  /** The mirrors of the notes in scope, and what their edits change, by task uuid. */
+  mirrors: NoteMirrors[];
+  mirrorEdits: Map<string, MirrorEdit>;
+  /** Taskwarrior's version of mirrored tasks no note holds (read from its data files). */
+  mirrorTasks: Map<string, TwTask>;
 }
 
 /** Load the notes a sync involves, in order: each step may need what the earlier ones loaded. */
 export async function chooseNotes(input: ScopeInput, scan: NoteScan, index: Index, tw: TwRead, loaded: Loaded): Promise<Scope> {
-  const inScope = (f: string) => !input.files || input.files.includes(f);
+  // Notes a mirror brings in (its task's home, a note mirroring a changed task) are in scope.
+  const extra = new Set<string>();
+  const inScope = (f: string) => !input.files || input.files.includes(f) || extra.has(f);
   for (const n of scan.changed) await loaded.load(n.file);
   for (const f of scan.removed) await loaded.load(f);
   for (const f of notesOfChanged(tw.changed, index, scan.removed, inScope)) await loaded.load(f);
+  for (const f of mirroring(tw.changed, scan, index)) if (extra.add(f) && existsSync(join(input.workspace, f))) await loaded.load(f);
+  const m = await loadMirrors(input, index, tw, loaded, inScope, extra);
   for (const f of idOwners(loaded, index, scan.removed)) await loaded.load(f);
   for (const f of linkTargets(loaded, index, scan.files)) await loaded.load(f);
   const homes = new Homes(index, loaded, scan.removed);
@@ -144,7 +163,18 @@ export async function chooseNotes(input: ScopeInput, scan: NoteScan, index: Inde
   for (const f of moveTargets(loaded, tw, homes)) await loaded.load(f);
   const inbox = input.inbox ? { file: input.inbox, path: [] } : null;
   const inboxProject = input.inbox && loaded.notes.has(input.inbox) ? projectsOf(loaded.graph, input.inbox).base : null;
-  return { loaded, homes, candidates, inbox, inboxProject, inScope, partial: input.files !== null };
+  return {
+    loaded,
+    homes,
+    candidates,
+    inbox,
+    inboxProject,
+    inScope,
+    partial: input.files !== null,
+    mirrors: m.notes,
+    mirrorEdits: m.edits,
+    mirrorTasks: m.tasks,
+  };
 }
 
 /** Notes holding tasks Taskwarrior changed (in scope: the others wait, `unmerged`). */

@@ -259,15 +259,26 @@ export class Session {
     }
   }
 
-  async push(path: string): Promise<SyncReport | null> {
+  /**
+   * Push one note. A push may change other notes too (the home line of a mirror edited here,
+   * the mirrors of what changed): `buffers` lists the editor's open notes (asked only when the
+   * push changes a note), whose changes go through `apply`; one with unsaved changes is not
+   * touched (its changes wait for its write).
+   */
+  async push(
+    path: string,
+    buffers?: () => Promise<{ path: string; modified: boolean }[]>,
+    apply?: (path: string, after: string) => Promise<boolean>,
+  ): Promise<SyncReport | null> {
     const at = this.locate(path);
     if (!at) return null;
     const abs = resolve(path);
     const pre = this.prepushes.get(abs);
     this.prepushes.delete(abs);
     this.status.pendingPushes++;
+    const open = buffers && apply ? this.openNotes(at.workspace, abs, buffers, apply) : {};
     try {
-      return await this.run(at.workspace, { files: [at.rel], direction: 'push' }, pre ? () => this.prepush(at.workspace, abs, pre) : undefined);
+      return await this.run(at.workspace, { files: [at.rel], direction: 'push', ...open }, pre ? () => this.prepush(at.workspace, abs, pre) : undefined);
     } finally {
       this.status.pendingPushes--;
     }
@@ -324,6 +335,39 @@ export class Session {
     const reports: SyncReport[] = [];
     for (const w of this.config.workspaces.map((x) => resolve(x))) reports.push(await this.run(w, { ...this.bufferOptions(w, buffers, apply), ...extra }));
     return reports;
+  }
+
+  /**
+   * A push's view of the other open notes: saved buffers hold what their files hold, so the
+   * sync reads the files (no given texts: a push with nothing to do stops at the first check)
+   * and their changes go to the buffers; unsaved ones are held.
+   */
+  private openNotes(
+    workspace: string,
+    pushed: string,
+    buffers: () => Promise<{ path: string; modified: boolean }[]>,
+    apply: (path: string, after: string) => Promise<boolean>,
+  ): Partial<SyncOptions> {
+    const saved = new Map<string, string>();
+    const unsaved = new Set<string>();
+    return {
+      holds: (f) => unsaved.has(f),
+      writeNotes: (f) => !saved.has(f),
+      applyNotes: async (changes) => {
+        if (!changes.some((c) => join(workspace, c.file) !== pushed)) return true;
+        for (const b of await buffers()) {
+          const x = this.locate(b.path);
+          if (!x || x.workspace !== workspace || resolve(b.path) === pushed) continue;
+          if (b.modified) unsaved.add(x.rel);
+          else saved.set(x.rel, b.path);
+        }
+        for (const c of changes) {
+          const p = saved.get(c.file);
+          if (p && !(await apply(p, c.after))) return false;
+        }
+        return true;
+      },
+    };
   }
 
   /** Open buffers' texts stand in for their files, and their changes go through `apply`. */

@@ -11,6 +11,7 @@
  * - A note's fingerprint is recorded only when the sync merged it (in scope) and wrote what it
  *   planned; any other note the sync wrote (a move into it) is read again next time.
  */
+import type { MirrorBases } from './mirrors.js';
 import type { NoteScan, NoteSource } from './notes.js';
 import type { WritePlan } from './plan.js';
 import type { Reconciled } from './reconcile.js';
@@ -59,7 +60,8 @@ export function nextState(store: Store, s: StateInput): PreparedState {
   seenVersions(s);
   projectsOfNotes(s);
   const newlyUnclaimed = waiting(s, tasks);
-  const shards = [...byFile].map(([file, sts]) => ({ path: store.shardPath(file), data: shardText(file, sts, cache) }));
+  const mirrors = mirrorsOf(s, [...byFile.keys()]);
+  const shards = [...byFile].map(([file, sts]) => ({ path: store.shardPath(file), data: shardText(file, sts, cache, mirrors.get(file)) }));
   return { shards, catalog: store.catalogText(index), newlyUnclaimed };
 }
 
@@ -152,7 +154,27 @@ function waiting(s: StateInput, tasks: Map<string, TaskState>): number {
   return fresh;
 }
 
-function shardText(file: string, sts: TaskState[], cache: Map<string, TwTask>): string {
+/**
+ * Each note's mirror baselines: what this sync left (its rendering), else what the note had
+ * (out of scope, or not written); the catalog says which notes mirror which tasks.
+ */
+function mirrorsOf(s: StateInput, files: string[]): Map<string, MirrorBases> {
+  const out = new Map<string, MirrorBases>();
+  const mirrored = { ...(s.index.mirrored ?? {}) };
+  for (const f of files) {
+    const mine = s.skipped.has(f) ? undefined : s.plan.mirrorBases.get(f);
+    const b = mine ?? s.scope.loaded.mirrorBases.get(f);
+    if (b && Object.keys(b).length > 0) {
+      out.set(f, b);
+      mirrored[f] = Object.keys(b);
+    } else delete mirrored[f];
+  }
+  for (const f of s.scan.removed) delete mirrored[f];
+  s.index.mirrored = mirrored;
+  return out;
+}
+
+function shardText(file: string, sts: TaskState[], cache: Map<string, TwTask>, mirrors?: MirrorBases): string {
   // Built from the maps, without uuid-keyed objects (a first sync of 10,000 tasks).
   const tasks = sts.map((st) => `${JSON.stringify(st.uuid)}:${JSON.stringify(st)}`);
   const cached: string[] = [];
@@ -160,7 +182,8 @@ function shardText(file: string, sts: TaskState[], cache: Map<string, TwTask>): 
     const c = cache.get(st.uuid);
     if (c) cached.push(`${JSON.stringify(st.uuid)}:${JSON.stringify(c)}`);
   }
-  return `{"file":${JSON.stringify(file)},"tasks":{${tasks.join(',')}},"cache":{${cached.join(',')}}}`;
+  const m = mirrors ? `,"mirrors":${JSON.stringify(mirrors)}` : '';
+  return `{"file":${JSON.stringify(file)},"tasks":{${tasks.join(',')}},"cache":{${cached.join(',')}}${m}}`;
 }
 
 /** Each note's fingerprint after the writes: only notes merged and written as planned. */
@@ -183,6 +206,6 @@ export function fingerprints(index: Index, s: Pick<StateInput, 'scan' | 'scope' 
       continue;
     }
     if (after !== undefined) index.notes[f] = source.fingerprint(f, hashText(after));
-    else if (n) index.notes[f] = source.isGiven(f) ? source.fingerprint(f, n.hash) : { hash: n.hash, size: n.size, mtime: n.mtime };
+    else if (n) index.notes[f] = source.isGiven(f) ? source.givenFingerprint(f, n.hash) : { hash: n.hash, size: n.size, mtime: n.mtime };
   }
 }

@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { writeAtomic } from './fsutil.js';
 import type { Fields } from './mapping.js';
 import type { TwTask } from './taskwarrior.js';
+import type { MirrorBase, MirrorBases } from './mirrors.js';
 
 export interface TaskState {
   uuid: string;
@@ -81,12 +82,16 @@ export interface Index {
    * so fewer lines than that plus the creations undo.data shows means one was purged.
    */
   taskLines?: number;
+  /** Notes holding mirrors, with their tasks' uuids (a change of one rewrites its mirrors). */
+  mirrored?: Record<string, string[]>;
 }
 
 export interface Shard {
   file: string;
   tasks: Record<string, TaskState>;
   cache: Record<string, TwTask>;
+  /** What the note's mirrors showed at the last sync (sync/mirrors.ts). */
+  mirrors?: MirrorBases;
 }
 
 /** Everything, assembled (history, backups): fine for commands that run rarely. */
@@ -201,7 +206,7 @@ export class Store {
   async index(given?: Head): Promise<Index> {
     const head = given ?? (await this.head());
     const path = join(this.dir, 'catalog.json');
-    const cat = await this.read<Pick<Index, 'where' | 'modified' | 'files' | 'unclaimed'>>(path);
+    const cat = await this.read<Pick<Index, 'where' | 'modified' | 'files' | 'unclaimed' | 'mirrored'>>(path);
     // A head without its catalog cannot be trusted (where tasks live, what was exported).
     if (!cat || typeof cat.where !== 'object' || typeof cat.modified !== 'object' || cat.where === null || cat.modified === null) {
       if (cat) this.bad(path);
@@ -219,13 +224,14 @@ export class Store {
         p.projects.every((x) => isObj(x) && Array.isArray(x.path) && typeof x.project === 'string'),
     );
     const unclaimed = Array.isArray(cat.unclaimed) ? cat.unclaimed.filter((u): u is string => typeof u === 'string') : [];
+    const mirrored = this.entries<string[]>(path, cat.mirrored ?? {}, (l) => Array.isArray(l) && l.every((u) => typeof u === 'string'));
     if (this.unreadable.includes(path)) return { ...emptyIndex(), notes: {} };
-    return { ...emptyIndex(), ...head, where, modified, files, unclaimed };
+    return { ...emptyIndex(), ...head, where, modified, files, unclaimed, mirrored };
   }
 
   /** The catalog as it would be written (to serialise it ahead, while `task` runs). */
-  catalogText(i: Pick<Index, 'where' | 'modified' | 'files' | 'unclaimed'>): string {
-    return JSON.stringify({ where: i.where, modified: i.modified, files: i.files, unclaimed: i.unclaimed ?? [] });
+  catalogText(i: Pick<Index, 'where' | 'modified' | 'files' | 'unclaimed' | 'mirrored'>): string {
+    return JSON.stringify({ where: i.where, modified: i.modified, files: i.files, unclaimed: i.unclaimed ?? [], mirrored: i.mirrored ?? {} });
   }
 
   async saveCatalogText(text: string): Promise<void> {
@@ -264,7 +270,12 @@ export class Store {
         Array.isArray(t.base.depends),
     );
     const cache = this.entries<TwTask>(path, s.cache, (t, k) => isObj(t) && t.uuid === k);
-    return { file, tasks, cache };
+    const mirrors = this.entries<MirrorBase>(
+      path,
+      s.mirrors ?? {},
+      (m) => isObj(m) && typeof m.id === 'string' && isObj(m.shown) && typeof m.shown.status === 'string' && typeof m.shown.description === 'string',
+    );
+    return { file, tasks, cache, mirrors };
   }
 
   /** Where a shard and the catalog are written (for a caller that stages the writes). */

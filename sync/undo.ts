@@ -372,6 +372,34 @@ export function storedVersions(dataDir: string, uuids: Iterable<string>): Map<st
   return out;
 }
 
+/**
+ * The tasks pending.data and completed.data hold whose uuid starts with one of these hex
+ * prefixes (a mirror's marker naming a task no note holds), by prefix: one hit or none.
+ */
+export function storedByPrefix(dataDir: string, prefixes: Iterable<string>): Map<string, TwTask> {
+  const dashed = (h: string) => [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].filter(Boolean).join('-');
+  const out = new Map<string, TwTask>();
+  const hits = new Map<string, TwTask[]>();
+  for (const name of ['pending.data', 'completed.data']) {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(join(dataDir, name));
+    } catch {
+      continue;
+    }
+    for (const p of prefixes) {
+      const needle = `uuid:"${dashed(p)}`;
+      for (let at = buf.indexOf(needle); at >= 0; at = buf.indexOf(needle, at + 1)) {
+        if (at > 0 && buf[at - 1] !== 0x20 && buf[at - 1] !== 0x5b) continue;
+        const t = parseFF4(lineAt(buf, at));
+        if (t) hits.set(p, [...(hits.get(p) ?? []), t]);
+      }
+    }
+  }
+  for (const [p, l] of hits) if (l.length === 1) out.set(p, l[0]!);
+  return out;
+}
+
 function bySearch(buf: Buffer, uuids: string[], out: Map<string, TwTask>): string[] {
   const still: string[] = [];
   for (const u of uuids) {

@@ -1,0 +1,77 @@
+/**
+ * Reading mirrors back: what each mirror line shows (status, priority, dates, text), so that an
+ * edit of a mirror can be told from the task it shows and sent to the task (sync/mirrors.ts).
+ * A mirror's head is `(extension) text`: what it shows. The link and the marker after it are
+ * the plan's business and never read as the task's text. Pure.
+ *
+ * What a mirror shows is read by the rules every task line is read by (a one-line note made of
+ * the head, parsed), so a mirror and a home line can never disagree about what `(x|< Fri)` means.
+ */
+import { extractObjects } from '../graph/index.js';
+import { extractMirrors, parse, type TaskStatus, type Tree } from '../parser/index.js';
+import { mirrorContent } from './mirror.js';
+import type { PlanTask } from './tasks.js';
+
+/** The fields a mirror shows, as text (dates as written: a change of the text is the edit). */
+export interface Shown {
+  status: TaskStatus;
+  priority: string | null;
+  due: string | null;
+  scheduled: string | null;
+  description: string;
+}
+
+export const SHOWN_FIELDS = ['status', 'priority', 'due', 'scheduled', 'description'] as const;
+export type ShownField = (typeof SHOWN_FIELDS)[number];
+
+export interface MirrorLine {
+  /** The marker's hex id (a prefix of the task's uuid). */
+  id: string;
+  /** 1-based line. */
+  line: number;
+  /** The head: from the extension's `(` to the end of the text, before the link or marker. */
+  headFrom: number;
+  headTo: number;
+  /** Null when the head is no longer a task line (the extension was broken): not read, not rewritten. */
+  shown: Shown | null;
+}
+
+// A file link, with or without a label, ending the head (what homeLink writes, or a user's).
+const TRAILING_LINK = /\s*\{:[^{}\n]*\}(?:\[[^\]\n]*\])?\s*$/;
+
+export function readMirrors(text: string, tree?: Tree): MirrorLine[] {
+  if (!text.includes('%@')) return [];
+  const out: MirrorLine[] = [];
+  for (const m of extractMirrors(tree ?? parse(text))) {
+    const markerFrom = m.markerTo - m.id.length - 3;
+    let body = text.slice(m.contentFrom, markerFrom).replace(/\s+$/, '');
+    body = body.replace(TRAILING_LINK, '');
+    const headTo = m.contentFrom + body.length;
+    out.push({ id: m.id, line: m.line, headFrom: m.contentFrom, headTo, shown: shownOfHead(body) });
+  }
+  return out;
+}
+
+/** What a head reads as: the first task of the one-line note `- HEAD`. */
+export function shownOfHead(head: string): Shown | null {
+  if (!head.startsWith('(')) return null;
+  const t = extractObjects(parse(`- ${head}\n`), 'mirror.norg').tasks[0];
+  if (!t) return null;
+  return { status: t.status, priority: t.priority, due: t.due, scheduled: t.start, description: t.description };
+}
+
+/** The head a mirror of this task writes (mirror.ts's format, without link and marker). */
+export function mirrorHead(t: Pick<PlanTask, 'status' | 'priority' | 'due' | 'scheduled' | 'description'>): string {
+  const full = mirrorContent({ ...t, uuid: '', id: '0', waiting: false, end: null, depends: [], project: null, home: null }, 'x.norg');
+  return full.slice(0, full.length - ' %@0%'.length).replace(/\s+$/, '');
+}
+
+/** What a mirror of this task shows once written. */
+export function shownOf(t: Pick<PlanTask, 'status' | 'priority' | 'due' | 'scheduled' | 'description'>): Shown | null {
+  return shownOfHead(mirrorHead(t));
+}
+
+/** The fields two readings differ in. */
+export function changedFields(was: Shown, now: Shown): ShownField[] {
+  return SHOWN_FIELDS.filter((f) => was[f] !== now[f]);
+}

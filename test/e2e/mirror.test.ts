@@ -1,0 +1,73 @@
+/**
+ * A mirror toggled in a plan note in real Neovim: `:w` completes the task in Taskwarrior and
+ * its home line, in the home note's open buffer as on disk (issue 15). Real task, real nvim.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { planCommand } from '../../cli/plan.js';
+import { sync, Taskwarrior } from '../../sync/index.js';
+import { nvimEnv, startNvim, type Nvim } from '../helpers/nvim.js';
+import { ROOT } from '../helpers/shared.js';
+import { twSandbox } from '../helpers/tw.js';
+
+let vim: Nvim | null = null;
+
+beforeAll(() => {
+  if (!existsSync(join(ROOT, 'dist', 'host.cjs'))) execFileSync(process.execPath, ['scripts/build.mjs', '--no-types'], { cwd: ROOT });
+});
+
+afterEach(async () => {
+  if (vim) await vim.quit();
+  vim = null;
+});
+
+describe('a mirror in Neovim', () => {
+  it('toggled done and written: Taskwarrior and the home line (its open buffer too) complete it', async () => {
+    const sb = twSandbox();
+    const ws = mkdtempSync(join(tmpdir(), 'planager-e2e-mirror-'));
+    writeFileSync(join(ws, 'work.norg'), '* Release\n  - (-) Review the pull request\n  - ( ) Cut the release\n');
+    const env = nvimEnv(sb.env, sb.dir);
+    const tw = new Taskwarrior({ env });
+    expect((await sync({ workspace: ws, tw })).code).toBe(0);
+    const made = await planCommand('daily', { workspace: ws, json: true }, { tw });
+    expect(made.code).toBe(0);
+    const planPath = (JSON.parse(made.stdout!) as { path: string }).path;
+    expect(readFileSync(planPath, 'utf8')).toMatch(/^- \(-\) Review the pull request \{:.*\}\[work: Release\] %@[0-9a-f]{8}%$/m);
+
+    const v = (vim = await startNvim(env));
+    await v.lua("require('planager').setup({ workspaces = { ... } })", ws);
+    await v.cmd(`edit ${join(ws, 'work.norg')}`);
+    await v.cmd(`edit ${planPath}`);
+    await v.waitFor(() => v.lua<boolean>("return require('planager.host').ready()"));
+    const lines = await v.lines();
+    const row = lines.findIndex((l) => l.includes('Review the pull request'));
+    await v.nvim.request('nvim_buf_set_lines', [0, row, row + 1, false, [lines[row].replace('- (-)', '- (x)')]]);
+    await v.cmd('write');
+
+    const review = () => sb.exportAll().find((t) => t.description === 'Review the pull request')!;
+    await v
+      .waitFor(async () => review().status === 'completed')
+      .catch((e) => {
+        throw new Error(`${e}\nlog:\n${v.log()}\nplan:\n${readFileSync(planPath, 'utf8')}`);
+      });
+    await v
+      .waitFor(async () => /- \(x\) Review the pull request %#[0-9a-f]{8}%/.test(readFileSync(join(ws, 'work.norg'), 'utf8')))
+      .catch((e) => {
+        throw new Error(`${e}\nlog:\n${v.log()}\nwork:\n${readFileSync(join(ws, 'work.norg'), 'utf8')}`);
+      });
+    const workBuf = await v.lua<string[]>('return vim.api.nvim_buf_get_lines(vim.fn.bufnr(...), 0, -1, false)', join(ws, 'work.norg'));
+    await v.waitFor(async () =>
+      (await v.lua<string[]>('return vim.api.nvim_buf_get_lines(vim.fn.bufnr(...), 0, -1, false)', join(ws, 'work.norg'))).some((l) =>
+        l.includes('(x) Review the pull request'),
+      ),
+    );
+    expect(workBuf.length).toBe(3);
+    // The mirror is still a mirror: no id of its own, no new task.
+    expect(readFileSync(planPath, 'utf8')).toMatch(/^- \(x\) Review the pull request \{:.*\}\[work: Release\] %@[0-9a-f]{8}%$/m);
+    expect(sb.exportAll().filter((t) => t.description === 'Review the pull request')).toHaveLength(1);
+    expect(sb.exportAll().find((t) => t.description === 'Cut the release')!.status).toBe('pending');
+  });
+});
