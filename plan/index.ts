@@ -10,3 +10,6 @@ export { planNote, locate, carriedFrom, DEFAULT_OPTIONS, type PlanOptions, type 
 export { stalledProjects, type StalledProject } from './projects.js';
 export { agenda, agendaRows, emptyAgenda, formatAgenda, type Agenda, type AgendaEntry, type AgendaRow, type AgendaTask } from './agenda.js';
 export { capture, captureTarget, type Captured } from './capture.js';
+export { parseFilter, matches, isFilterError, type ViewFilter, type FilterError, type Filterable } from './filter.js';
+export { findViews, fillView, type View, type FillInput, type Filled } from './views.js';
+export { readMirrors, mirrorHead, shownOf, changedFields, type Shown, type MirrorLine } from './mirrorread.js';

@@ -196,7 +196,14 @@ async function attempt(
   const plan = planWrites(scope, id, rec, twr, { direction, priorities, now }, report);
   keepPurged(plan, scope, twr, opts.tw, report);
   addRepairs(plan, twr);
-  const changes = rerenderMirrors(scope, plan, renderNotes(loaded, plan, report.warnings), twr, priorities, direction);
+  const changes = rerenderMirrors(
+    scope,
+    plan,
+    renderNotes(loaded, plan, report.warnings),
+    twr,
+    { priorities, direction, dataDir: opts.tw.dataDir(), now, lineOf: (u) => rec.merges.get(u)?.obj },
+    report.warnings,
+  );
   summarize(report, plan, changes);
   const stop = bulkGuard(opts, plan, changes, report);
   if (stop || opts.dryRun) return stop ?? report;

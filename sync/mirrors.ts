@@ -74,8 +74,8 @@ export function readNoteMirrors(file: string, text: string, bases: MirrorBases |
 }
 
 /** The same note's mirrors read from a new text (after task edits), tasks told by marker. */
-export function reread(n: NoteMirrors, text: string): NoteMirrors {
-  const byId = new Map<string, string | null>();
+export function reread(n: NoteMirrors, text: string, added?: Map<string, string>): NoteMirrors {
+  const byId = new Map<string, string | null>(added ?? []);
   n.lines.forEach((l, i) => byId.set(l.id, n.uuids[i]));
   const lines = readMirrors(text);
   return { file: n.file, lines, uuids: lines.map((l) => byId.get(l.id) ?? null) };

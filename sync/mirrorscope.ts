@@ -15,8 +15,11 @@ import type { TwRead } from './twread.js';
 import { storedByPrefix, storedVersions } from './undo.js';
 
 /** Notes mirroring a task Taskwarrior changed or whose note changed: their mirrors are rewritten. */
-export function mirroring(changed: Set<string>, scan: NoteScan, index: Index): Set<string> {
+export function mirroring(changed: Set<string>, scan: NoteScan, index: Index, files: string[] | null): Set<string> {
   const out = new Set<string>();
+  // Viewports: a full sync fills them all when anything changed; a one-note sync, its own.
+  if (changed.size > 0 || scan.changed.length > 0 || scan.removed.length > 0)
+    for (const f of index.viewNotes ?? []) if (!scan.removed.includes(f) && (!files || files.includes(f))) out.add(f);
   const mirrored = Object.entries(index.mirrored ?? {});
   if (mirrored.length === 0) return out;
   const changedNotes = new Set([...scan.changed.map((n) => n.file), ...scan.removed]);

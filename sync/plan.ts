@@ -52,6 +52,8 @@ export interface WritePlan {
   deferredFiles: Set<string>;
   /** The mirror baselines of the notes whose mirrors this sync read (render.ts). */
   mirrorBases: Map<string, MirrorBases>;
+  /** Notes in scope holding a viewport after this sync (render.ts). */
+  viewNotes: Set<string>;
 }
 
 export interface PlanOptions {
@@ -72,6 +74,7 @@ export function planWrites(scope: Scope, id: Identity, rec: Reconciled, tw: TwRe
     bulk: 0,
     deferredFiles: new Set(),
     mirrorBases: new Map(),
+    viewNotes: new Set(),
   };
   keepState(scope, rec, p);
   const carried = carryMoves(scope, rec, o);

@@ -234,6 +234,7 @@ function noteFields(t: TaskObject, st: TaskState | undefined, twf: Fields | null
     }
     return r.toISOString();
   };
+  const view = scope.viewAt(t.file, t.spans.item.from);
   const deps = scope.loaded.graph
     .dependencies(t.key)
     .map((k) => id.keyToUuid.get(k))
@@ -245,8 +246,9 @@ function noteFields(t: TaskObject, st: TaskState | undefined, twf: Fields | null
     priority: t.priority,
     due: date(t.due, st?.dueText, st?.base.due, twf?.due),
     scheduled: date(t.start, st?.scheduledText, st?.base.scheduled, twf?.scheduled),
-    tags: [...t.tags].sort(),
-    project: t.project || null,
+    // A line inside a viewport takes the project and tags its filter states (as taskwiki does).
+    tags: [...new Set([...t.tags, ...(view?.tags ?? [])])].sort(),
+    project: view?.project ?? (t.project || null),
     depends: deps,
     recurrence: t.recurrence,
   };

@@ -3,10 +3,11 @@
  * set (graph/patch.ts), then the moves, each carrying a task's whole block (its subtasks and
  * what is nested in it) with the values the edits just gave it. Pure.
  */
-import { applyChanges, cutBlock, insertBlock, patchFile, WorkspaceGraph, type FileObjects, type TaskEdit } from '../graph/index.js';
+import { applyChanges, cutBlock, insertBlock, patchFile, WorkspaceGraph, type FileObjects, type TaskEdit, type TaskObject } from '../graph/index.js';
 import { fromTw, type PriorityMap } from './mapping.js';
 import type { Direction } from './merge.js';
 import { reread, rerender } from './mirrors.js';
+import { fillViews } from './views.js';
 import type { Loaded, Scope } from './scope.js';
 import type { TwRead } from './twread.js';
 import type { Move, WritePlan } from './plan.js';
@@ -40,25 +41,37 @@ export function renderNotes(loaded: Loaded, plan: WritePlan, warnings: string[])
 }
 
 /**
- * The mirrors of the notes in scope show their tasks as this sync leaves them (after the task
- * edits above), and their baselines go to the plan. A mirror whose task this sync did not
- * touch shows its last known version.
+ * The viewports of the notes in scope filled (views.ts), then every mirror of those notes shows
+ * its task as this sync leaves it (after the task edits above), and their baselines go to the
+ * plan. A mirror whose task this sync did not touch shows its last known version.
  */
-export function rerenderMirrors(scope: Scope, plan: WritePlan, changes: NoteChange[], tw: TwRead, priorities: PriorityMap, direction: Direction): NoteChange[] {
-  if (scope.mirrors.length === 0) return changes;
-  const byFile = new Map(changes.map((c) => [c.file, c]));
+export function rerenderMirrors(
+  scope: Scope,
+  plan: WritePlan,
+  changes: NoteChange[],
+  tw: TwRead,
+  o: { priorities: PriorityMap; direction: Direction; dataDir: string; now: Date; lineOf: (uuid: string) => TaskObject | undefined },
+  warnings: string[],
+): NoteChange[] {
+  const filled = fillViews(scope, plan, changes, o);
+  warnings.push(...filled.warnings);
+  plan.viewNotes = filled.viewNotes;
+  const notes = [...scope.mirrors];
+  for (const f of filled.added.keys()) if (!notes.some((n) => n.file === f)) notes.push({ file: f, lines: [], uuids: [] });
+  if (notes.length === 0) return filled.changes;
+  const byFile = new Map(filled.changes.map((c) => [c.file, c]));
   const imported = new Map(plan.imports.map((t) => [t.uuid, t]));
   const after = (u: string) => {
     const t = imported.get(u) ?? plan.cache.get(u) ?? tw.byUuid.get(u) ?? scope.loaded.knownCache.get(u) ?? scope.mirrorTasks.get(u);
-    return t ? fromTw(t, priorities) : null;
+    return t ? fromTw(t, o.priorities) : null;
   };
   // A pull sends no mirror edit: those mirrors stay as the user left them, for the next push.
-  const keep = new Set(direction === 'pull' ? scope.mirrorEdits.keys() : []);
-  for (const n of scope.mirrors) {
+  const keep = new Set(o.direction === 'pull' ? scope.mirrorEdits.keys() : []);
+  for (const n of notes) {
     const change = byFile.get(n.file) ?? null;
     const text = change?.after ?? scope.loaded.notes.get(n.file)?.text ?? '';
-    // Task edits in the same note moved the lines: read the mirrors again from the new text.
-    const lines = change ? reread(n, text) : n;
+    // Task edits and viewports in the same note moved the lines: read the mirrors again.
+    const lines = change ? reread(n, text, filled.added.get(n.file)) : n;
     const r = rerender(lines, text, change, after, scope.loaded.mirrorBases.get(n.file), keep);
     plan.mirrorBases.set(n.file, r.bases);
     if (r.change) byFile.set(n.file, r.change);

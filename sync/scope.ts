@@ -11,6 +11,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveFile, WorkspaceGraph } from '../graph/index.js';
+import { parse } from '../parser/index.js';
+import { findViews, isFilterError, type View, type ViewFilter } from '../plan/index.js';
 import { LazyUuids } from './ids.js';
 import type { PriorityMap } from './mapping.js';
 import { loadMirrors, mirroring } from './mirrorscope.js';
@@ -139,6 +141,8 @@ export interface Scope {
   mirrorEdits: Map<string, MirrorEdit>;
   /** Taskwarrior's version of mirrored tasks no note holds (read from its data files). */
   mirrorTasks: Map<string, TwTask>;
+  /** The filter of the viewport holding this offset of a note, if any (its tasks take its project and tags). */
+  viewAt(file: string, at: number): ViewFilter | null;
 }
 
 /** Load the notes a sync involves, in order: each step may need what the earlier ones loaded. */
@@ -149,7 +153,7 @@ export async function chooseNotes(input: ScopeInput, scan: NoteScan, index: Inde
   for (const n of scan.changed) await loaded.load(n.file);
   for (const f of scan.removed) await loaded.load(f);
   for (const f of notesOfChanged(tw.changed, index, scan.removed, inScope)) await loaded.load(f);
-  for (const f of mirroring(tw.changed, scan, index)) if (extra.add(f) && existsSync(join(input.workspace, f))) await loaded.load(f);
+  for (const f of mirroring(tw.changed, scan, index, input.files)) if (extra.add(f) && existsSync(join(input.workspace, f))) await loaded.load(f);
   const m = await loadMirrors(input, index, tw, loaded, inScope, extra);
   for (const f of idOwners(loaded, index, scan.removed)) await loaded.load(f);
   for (const f of linkTargets(loaded, index, scan.files)) await loaded.load(f);
@@ -174,6 +178,21 @@ export async function chooseNotes(input: ScopeInput, scan: NoteScan, index: Inde
     mirrors: m.notes,
     mirrorEdits: m.edits,
     mirrorTasks: m.tasks,
+    viewAt: viewsOf(loaded),
+  };
+}
+
+function viewsOf(loaded: Loaded): (file: string, at: number) => ViewFilter | null {
+  const cache = new Map<string, View[]>();
+  return (file, at) => {
+    let views = cache.get(file);
+    if (!views) {
+      const text = loaded.notes.get(file)?.text ?? '';
+      views = text.includes('|planager view') ? findViews(parse(text)) : [];
+      cache.set(file, views);
+    }
+    const v = views.find((x) => at >= x.contentFrom && at < x.endLineStart);
+    return v && !isFilterError(v.filter) ? v.filter : null;
   };
 }
 

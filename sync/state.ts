@@ -171,6 +171,14 @@ function mirrorsOf(s: StateInput, files: string[]): Map<string, MirrorBases> {
   }
   for (const f of s.scan.removed) delete mirrored[f];
   s.index.mirrored = mirrored;
+  const views = new Set(s.index.viewNotes ?? []);
+  for (const f of files) {
+    if (s.skipped.has(f) || !s.scope.inScope(f)) continue;
+    if (s.plan.viewNotes.has(f)) views.add(f);
+    else views.delete(f);
+  }
+  for (const f of s.scan.removed) views.delete(f);
+  s.index.viewNotes = [...views].sort();
   return out;
 }
 

@@ -84,6 +84,8 @@ export interface Index {
   taskLines?: number;
   /** Notes holding mirrors, with their tasks' uuids (a change of one rewrites its mirrors). */
   mirrored?: Record<string, string[]>;
+  /** Notes holding a viewport: a full sync that changes anything fills them. */
+  viewNotes?: string[];
 }
 
 export interface Shard {
@@ -206,7 +208,7 @@ export class Store {
   async index(given?: Head): Promise<Index> {
     const head = given ?? (await this.head());
     const path = join(this.dir, 'catalog.json');
-    const cat = await this.read<Pick<Index, 'where' | 'modified' | 'files' | 'unclaimed' | 'mirrored'>>(path);
+    const cat = await this.read<Pick<Index, 'where' | 'modified' | 'files' | 'unclaimed' | 'mirrored' | 'viewNotes'>>(path);
     // A head without its catalog cannot be trusted (where tasks live, what was exported).
     if (!cat || typeof cat.where !== 'object' || typeof cat.modified !== 'object' || cat.where === null || cat.modified === null) {
       if (cat) this.bad(path);
@@ -225,13 +227,21 @@ export class Store {
     );
     const unclaimed = Array.isArray(cat.unclaimed) ? cat.unclaimed.filter((u): u is string => typeof u === 'string') : [];
     const mirrored = this.entries<string[]>(path, cat.mirrored ?? {}, (l) => Array.isArray(l) && l.every((u) => typeof u === 'string'));
+    const viewNotes = Array.isArray(cat.viewNotes) ? cat.viewNotes.filter((f): f is string => typeof f === 'string') : [];
     if (this.unreadable.includes(path)) return { ...emptyIndex(), notes: {} };
-    return { ...emptyIndex(), ...head, where, modified, files, unclaimed, mirrored };
+    return { ...emptyIndex(), ...head, where, modified, files, unclaimed, mirrored, viewNotes };
   }
 
   /** The catalog as it would be written (to serialise it ahead, while `task` runs). */
-  catalogText(i: Pick<Index, 'where' | 'modified' | 'files' | 'unclaimed' | 'mirrored'>): string {
-    return JSON.stringify({ where: i.where, modified: i.modified, files: i.files, unclaimed: i.unclaimed ?? [], mirrored: i.mirrored ?? {} });
+  catalogText(i: Pick<Index, 'where' | 'modified' | 'files' | 'unclaimed' | 'mirrored' | 'viewNotes'>): string {
+    return JSON.stringify({
+      where: i.where,
+      modified: i.modified,
+      files: i.files,
+      unclaimed: i.unclaimed ?? [],
+      mirrored: i.mirrored ?? {},
+      viewNotes: i.viewNotes ?? [],
+    });
   }
 
   async saveCatalogText(text: string): Promise<void> {

@@ -400,6 +400,25 @@ export function storedByPrefix(dataDir: string, prefixes: Iterable<string>): Map
   return out;
 }
 
+/** Every task pending.data (and completed.data when asked) holds now: what a viewport filters. */
+export function allStored(dataDir: string, completed: boolean): TwTask[] {
+  const out: TwTask[] = [];
+  for (const name of completed ? ['pending.data', 'completed.data'] : ['pending.data']) {
+    let text: string;
+    try {
+      text = readFileSync(join(dataDir, name), 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('[')) continue;
+      const t = parseFF4(line);
+      if (t) out.push(t);
+    }
+  }
+  return out;
+}
+
 function bySearch(buf: Buffer, uuids: string[], out: Map<string, TwTask>): string[] {
   const still: string[] = [];
   for (const u of uuids) {
