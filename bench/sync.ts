@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { sync, Taskwarrior, twDate, type TwTask } from '../sync/index.js';
 import { median, ms, report, type Row } from './measure.js';
 
-function sandbox(): { dir: string; env: NodeJS.ProcessEnv; tw: Taskwarrior } {
+export function sandbox(): { dir: string; env: NodeJS.ProcessEnv; tw: Taskwarrior } {
   const dir = mkdtempSync(join(tmpdir(), 'planager-bench-'));
   mkdirSync(join(dir, 'data'));
   writeFileSync(join(dir, 'taskrc'), `data.location=${join(dir, 'data')}\nconfirmation=off\n`);
@@ -34,7 +34,7 @@ function notes(ws: string, n: number): void {
 }
 
 /** A throwaway database with a workspace of `n` tasks beside it (not synced yet). */
-function workspace(n: number): { s: ReturnType<typeof sandbox>; ws: string } {
+export function workspace(n: number): { s: ReturnType<typeof sandbox>; ws: string } {
   const s = sandbox();
   const ws = join(s.dir, 'ws');
   mkdirSync(ws);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { extractObjects, type FileObjects } from '../graph/index.js';
 import { decodeUtf8, parse } from '../parser/index.js';
 import { shortIds, withHomes, type PlanTask } from '../plan/index.js';
-import { fromTw, listNorgFiles, parseTwDate, type Taskwarrior, type TwTask } from '../sync/index.js';
+import { allTasks, fromTw, listNorgFiles, parseTwDate, type Taskwarrior, type TwTask } from '../sync/index.js';
 
 export interface Note {
   file: string;
@@ -57,7 +57,7 @@ export type Loaded = { ok: true; notes: Note[]; tasks: PlanTask[]; warnings: str
 /** The notes and every Taskwarrior task (one export), each task with its home line. */
 export async function loadAll(dir: string, tw: Taskwarrior, now: Date): Promise<Loaded> {
   const warnings: string[] = [];
-  const [notes, exported] = await Promise.all([readNotes(dir, warnings), tw.export()]);
+  const [notes, exported] = await Promise.all([readNotes(dir, warnings), allTasks(tw, now)]);
   if (!exported.ok) return { ok: false, message: `task export failed: ${exported.error.message}` };
   // Recurrence templates (status recurring) are not tasks to do; their instances are.
   const list = exported.value.filter((t) => t.status !== 'recurring');

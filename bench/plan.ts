@@ -1,0 +1,97 @@
+/**
+ * Planning sessions at 10,000 tasks (issue 15), each against its floor in the same run, rounds
+ * interleaved: creating a daily plan and refreshing it with nothing new, against one `task
+ * export` (the read a plan needs at most); the agenda against `task next` on the same
+ * database. Real `task`, throwaway TASKDATA. Some tasks are due, overdue, started or waiting so
+ * that the plan has sections to fill.
+ */
+import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { agendaCommand } from '../cli/agenda.js';
+import { planCommand } from '../cli/plan.js';
+import { sync } from '../sync/index.js';
+import { median, ms, type Row } from './measure.js';
+import { workspace } from './sync.js';
+
+const run = promisify(execFile);
+const DAY = '2026-12-04';
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+export async function benchPlan(n = 10000, rounds = 7): Promise<Row[]> {
+  const { s, ws } = workspace(n);
+  const first = await sync({ workspace: ws, tw: s.tw });
+  if (first.code !== 0) throw new Error(`sync failed: ${first.error?.message}`);
+  // A few dated tasks, from Taskwarrior (the rest stay undated, as most tasks are).
+  const some = (await s.tw.export()).ok ? ((await s.tw.export()) as { ok: true; value: { uuid: string }[] }).value.slice(0, 40) : [];
+  for (const [i, t] of some.entries()) {
+    const mod = i % 4 === 0 ? ['due:2026-12-02'] : i % 4 === 1 ? ['due:2026-12-04T12:00:00'] : i % 4 === 2 ? ['start:now'] : ['wait:2027-01-01'];
+    await s.tw.run([t.uuid, 'modify', ...mod]);
+  }
+  const again = await sync({ workspace: ws, tw: s.tw });
+  if (again.code !== 0) throw new Error(`sync failed: ${again.error?.message}`);
+  const now = new Date(2026, 11, 4, 8);
+  const plan = join(ws, 'journal', '2026', '12', '04.norg');
+  const creates: number[] = [];
+  const refreshes: number[] = [];
+  const exports: number[] = [];
+  const agendas: number[] = [];
+  const nexts: number[] = [];
+  let procs = -1;
+  for (let r = 0; r < rounds + 2; r++) {
+    rmSync(plan, { force: true });
+    const calls0 = s.tw.calls;
+    const c = await timed(async () => {
+      const x = await planCommand('daily', { workspace: ws, date: DAY }, { tw: s.tw, now });
+      if (x.code !== 0) throw new Error(x.stderr);
+    });
+    const u = await timed(async () => {
+      const x = await planCommand('daily', { workspace: ws, date: DAY }, { tw: s.tw, now });
+      if (!/unchanged/.test(x.stdout ?? '')) throw new Error(`refresh changed the plan: ${x.stdout}`);
+    });
+    procs = s.tw.calls - calls0;
+    const e = await timed(() => s.tw.export());
+    const a = await timed(async () => {
+      const x = await agendaCommand({ workspace: ws, date: DAY }, { tw: s.tw, now });
+      if (x.code !== 0) throw new Error(x.stderr);
+    });
+    const nx = await timed(() => run('task', ['rc.verbose=nothing', 'rc.gc=off', 'next'], { env: s.env, maxBuffer: 64 << 20 }).catch(() => null));
+    if (r < 2) continue;
+    creates.push(c), refreshes.push(u), exports.push(e), agendas.push(a), nexts.push(nx);
+  }
+  rmSync(s.dir, { recursive: true, force: true });
+  const floor = median(exports);
+  const rows: Row[] = [
+    {
+      name: `${n} tasks: create a daily plan (${procs} task process for create + refresh)`,
+      value: ms(median(creates)),
+      baseline: `task export ${ms(floor)}`,
+      ratio: median(creates) / floor,
+      target: '≤ 1.3×',
+      pass: median(creates) / floor <= 1.3,
+    },
+    {
+      name: `${n} tasks: refresh it, nothing new`,
+      value: ms(median(refreshes)),
+      baseline: `task export ${ms(floor)}`,
+      ratio: median(refreshes) / floor,
+      target: '≤ 1.3×',
+      pass: median(refreshes) / floor <= 1.3,
+    },
+    {
+      name: `${n} tasks: planager agenda (in process)`,
+      value: ms(median(agendas)),
+      baseline: `task next ${ms(median(nexts))}`,
+      ratio: median(agendas) / median(nexts),
+      target: '≤ 1.2×',
+      pass: median(agendas) / median(nexts) <= 1.2,
+    },
+  ];
+  return rows;
+}
