@@ -11,6 +11,11 @@
  * - Links in a task's text ({* heading}, {:file:* heading}, {# name}) are dependencies.
  * - Identity: the id comment (`%#1a2b3c4d%`) when there is one; a task without one gets a
  *   provisional key from its file and position until sync gives it an id.
+ *
+ * Why one file of ~500 lines: tasks and projects come out of one walk over the tree, sharing
+ * its heading stack, list context and carryover tags; the field readers below it (description,
+ * extension, spans) are small functions of that walk's state, and a split would pass that state
+ * between files instead of keeping it in one place.
  */
 import { STATUS_NAMES } from '../parser/extension.js';
 import { ID_COMMENT, MIRROR_COMMENT, walk, type LinkTarget, type SyntaxNode, type TaskStatus, type Tree } from '../parser/index.js';

@@ -9,6 +9,11 @@
  * Each leaf depends only on the text from its start onward, up to `reach` characters (the
  * lookahead it used). That is what lets reparse() keep every leaf that ends, with its reach,
  * before an edit, and every leaf after it once the scan is back in step.
+ *
+ * Why one file of ~570 lines: the leaf readers are one scanner, and each must record exactly how
+ * far it looked (`reach`) for reparse() to be correct; kept together, every reader's lookahead
+ * is checked against the same cursor rules in one place (the incremental-parse laws in
+ * test/unit/parser/properties.test.ts hold them to it).
  */
 import { extensionLooked, parseExtension } from './extension.js';
 import { InlineParser } from './inline.js';
