@@ -16,20 +16,32 @@ export interface Note {
   objects: FileObjects;
 }
 
-/** Notes that are not valid UTF-8 are skipped with a warning (they are never rewritten). */
-export async function readNotes(dir: string, warnings: string[]): Promise<Note[]> {
+/** The notes' texts; one that is not valid UTF-8 is skipped with a warning (never rewritten). */
+export async function readNoteTexts(dir: string, warnings: string[]): Promise<{ file: string; text: string }[]> {
   const files = await listNorgFiles(dir, [join(dir, '.planager')]);
   const out = await Promise.all(
-    files.map(async (file): Promise<Note | null> => {
+    files.map(async (file) => {
       const decoded = decodeUtf8(await readFile(join(dir, file)));
       if (!decoded.ok) {
         warnings.push(`${file}: not valid UTF-8 (first bad byte at offset ${decoded.byteOffset}); skipped`);
         return null;
       }
-      return { file, text: decoded.text, objects: extractObjects(parse(decoded.text), file) };
+      return { file, text: decoded.text };
     }),
   );
-  return out.filter((n): n is Note => n !== null);
+  return out.filter((n): n is { file: string; text: string } => n !== null);
+}
+
+/** Notes, parsed. */
+export async function readNotes(dir: string, warnings: string[]): Promise<Note[]> {
+  return (await readNoteTexts(dir, warnings)).map((n) => ({ ...n, objects: extractObjects(parse(n.text), n.file) }));
+}
+
+/** Every Taskwarrior task but recurrence templates (not tasks to do; their instances are), with short ids. */
+export function planTasks(exported: TwTask[], now: Date): PlanTask[] {
+  const list = exported.filter((t) => t.status !== 'recurring');
+  const ids = shortIds(list.map((t) => t.uuid));
+  return list.map((t) => planTask(t, ids.get(t.uuid)!, now));
 }
 
 /** A Taskwarrior task as plan/ sees it (no home yet). */
@@ -59,11 +71,8 @@ export async function loadAll(dir: string, tw: Taskwarrior, now: Date): Promise<
   const warnings: string[] = [];
   const [notes, exported] = await Promise.all([readNotes(dir, warnings), allTasks(tw, now)]);
   if (!exported.ok) return { ok: false, message: `task export failed: ${exported.error.message}` };
-  // Recurrence templates (status recurring) are not tasks to do; their instances are.
-  const list = exported.value.filter((t) => t.status !== 'recurring');
-  const ids = shortIds(list.map((t) => t.uuid));
   const tasks = withHomes(
-    list.map((t) => planTask(t, ids.get(t.uuid)!, now)),
+    planTasks(exported.value, now),
     notes.map((n) => n.objects),
   );
   return { ok: true, notes, tasks, warnings };

@@ -27,6 +27,17 @@ describe('planager agenda', () => {
     ]);
   });
 
+  it('a task dated in Taskwarrior only, in a note with no dated line, still shows its home line', async () => {
+    writeFileSync(join(f.ws, 'chores.norg'), '* Chores\n  - ( ) Sweep the floor\n');
+    expect((await sync({ workspace: f.ws, tw: f.sb.tw })).code).toBe(0);
+    f.sb.task(f.uuid('Sweep the floor'), 'modify', 'due:2026-12-04T15:00:00');
+    const r = await agendaCommand({ date: DAY, workspace: f.ws, json: true }, { tw: f.sb.tw, now: NOW });
+    const out = JSON.parse(r.stdout!) as { entries: Entry[] };
+    expect(out.entries.find((e) => e.description === 'Sweep the floor')).toMatchObject({ file: 'chores.norg', line: 2 });
+    // Back as it was for the other cases.
+    f.sb.task(f.uuid('Sweep the floor'), 'modify', 'due:');
+  });
+
   it('--week adds the rest of the week; a note line not synced yet shows too', async () => {
     writeFileSync(join(f.ws, 'home.norg'), '* Home\n  - ( |< Sun 6th Dec 2026 12:00) Water the plants\n');
     const r = await agendaCommand({ date: DAY, workspace: f.ws, json: true, week: true }, { tw: f.sb.tw, now: NOW });
