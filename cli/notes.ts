@@ -32,9 +32,27 @@ export async function readNoteTexts(dir: string, warnings: string[]): Promise<{ 
   return out.filter((n): n is { file: string; text: string } => n !== null);
 }
 
-/** Notes, parsed. */
+/**
+ * Parsed notes by path, kept for the next call in the same process: in the Neovim host (which
+ * stays up) a plan refresh then parses only the notes that changed since, instead of every note
+ * (at 10,000 tasks that parse was most of a plan's time). The CLI runs once and gains nothing.
+ */
+const parsed = new Map<string, { text: string; objects: FileObjects }>();
+
+/** Notes, parsed (a note whose text is the same as last time keeps its objects). */
 export async function readNotes(dir: string, warnings: string[]): Promise<Note[]> {
-  return (await readNoteTexts(dir, warnings)).map((n) => ({ ...n, objects: extractObjects(parse(n.text), n.file) }));
+  const seen = new Set<string>();
+  const out = (await readNoteTexts(dir, warnings)).map((n) => {
+    const key = join(dir, n.file);
+    seen.add(key);
+    const hit = parsed.get(key);
+    if (hit && hit.text === n.text) return { ...n, objects: hit.objects };
+    const objects = extractObjects(parse(n.text), n.file);
+    parsed.set(key, { text: n.text, objects });
+    return { ...n, objects };
+  });
+  for (const k of parsed.keys()) if (k.startsWith(join(dir, '/')) && !seen.has(k)) parsed.delete(k);
+  return out;
 }
 
 /** Every Taskwarrior task but recurrence templates (not tasks to do; their instances are), with short ids. */
