@@ -9,7 +9,7 @@ import { benchGraph } from './graph.js';
 import { benchParser } from './parser.js';
 import { benchSync } from './sync.js';
 import { benchBigNote } from './bignote.js';
-import { benchColdStart, benchNewNote, benchNvim } from './nvim.js';
+import { benchColdStart, benchNewNote, benchNvim, benchPlanOpen } from './nvim.js';
 import { report } from './measure.js';
 import { benchPlan } from './plan.js';
 
@@ -28,6 +28,7 @@ if (want('sync')) await benchSync();
 if (want('sync') || want('bignote')) await benchBigNote();
 if (want('plan')) report('Planning sessions', await benchPlan());
 if (want('nvim')) await benchNvim();
+if (want('nvim') || only.includes('nvim-plan')) report('Neovim: a plan note', await benchPlanOpen());
 // Parts of the Neovim benchmark on their own (`npm run bench -- nvim-new nvim-cold`).
 if (only.includes('nvim-new')) report('Neovim: a new note', await benchNewNote());
 if (only.includes('nvim-cold')) report('Neovim: host cold start', await benchColdStart());

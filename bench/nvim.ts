@@ -417,3 +417,48 @@ export async function benchColdStart(): Promise<Row[]> {
     { name: 'host ready (setup done, engine loaded)', value: ms(readyAt), baseline: `node -e '' ${ms(bare)}`, ratio: readyAt / bare },
   ];
 }
+
+/**
+ * Opening a plan note (issue 15): a daily plan with mirrors of 60 of 1,000 tasks, opened with
+ * the plugin and without it (same run, alternating), timed inside Neovim as for any note.
+ */
+export async function benchPlanOpen(n = 1000): Promise<Row[]> {
+  const { planCommand } = await import('../cli/plan.js');
+  const dir = mkdtempSync(join(tmpdir(), 'planager-nvbench-plan-'));
+  mkdirSync(join(dir, 'data'));
+  mkdirSync(join(dir, 'ws'));
+  writeFileSync(join(dir, 'taskrc'), `data.location=${join(dir, 'data')}\nconfirmation=off\n`);
+  const e = env(dir);
+  const lines = ['* Work'];
+  for (let i = 0; i < n; i++) lines.push(i < 60 ? `  - ( |< 2026-12-04) Task ${i} due today` : `  - ( |# B) Task ${i} with a few words`);
+  writeFileSync(join(dir, 'ws', 'work.norg'), lines.join('\n') + '\n');
+  const tw = new Taskwarrior({ env: e });
+  await sync({ workspace: join(dir, 'ws'), tw });
+  const made = await planCommand('daily', { workspace: join(dir, 'ws'), date: '2026-12-04', json: true }, { tw, now: new Date(2026, 11, 4, 8) });
+  if (made.code !== 0) throw new Error(made.stderr);
+  const file = (JSON.parse(made.stdout!) as { path: string }).path;
+  await sync({ workspace: join(dir, 'ws'), tw });
+  const with0: number[] = [];
+  const with1: number[] = [];
+  for (let r = 0; r < 12; r++) {
+    const a = await nvim(e);
+    with0.push(await openTimed(a.n, file));
+    await a.stop();
+    const b = await nvim(e);
+    await b.n.lua(`require('planager').setup({ workspaces = { ... } })`, [join(dir, 'ws')]);
+    with1.push(await openTimed(b.n, file));
+    await ready(b.n);
+    await b.stop();
+  }
+  const ratio = median(with1) / median(with0);
+  return [
+    {
+      name: `a daily plan note (60 mirrors, ${n} tasks): opening blocks`,
+      value: ms(median(with1)),
+      baseline: `no plugin ${ms(median(with0))}`,
+      ratio,
+      target: '≤ 1.2× no plugin',
+      pass: ratio <= 1.2,
+    },
+  ];
+}
