@@ -354,12 +354,19 @@ describe('the Neovim plugin (headless Neovim, real task)', () => {
     expect(readFileSync(note(), 'utf8')).toContain('Call mum back');
     // Conceal: a match hides the ids in this window.
     const matches = await v.lua<{ group: string; pattern: string }[]>('return vim.fn.getmatches()');
-    expect(matches.some((m) => m.group === 'Conceal' && m.pattern.includes('%#'))).toBe(true);
+    const conceal = matches.filter((m) => m.group === 'Conceal');
+    expect(conceal).toHaveLength(1);
+    // It hides ids, mirror markers and the project marker, and nothing else of the line.
+    const hit = (s: string) => v.lua<string>('return vim.fn.matchstr(...)', s, conceal[0].pattern);
+    expect(await hit('- ( ) Call mum %#1a2b3c4d%')).toBe(' %#1a2b3c4d%');
+    expect(await hit('- ( ) Call mum {:work:}[work] %@1a2b3c4d%')).toBe(' %@1a2b3c4d%');
+    expect(await hit('- Work %@project%')).toBe(' %@project%');
+    expect(await hit('- ( ) 100% done %# not an id%')).toBe('');
     expect(await v.lua<number>('return vim.wo.conceallevel')).toBe(2);
     // A split window shows the same note: its own match (Neovim does not copy matches).
     await v.cmd('split');
     const inSplit = await v.lua<{ group: string; pattern: string }[]>('return vim.fn.getmatches()');
-    expect(inSplit.filter((m) => m.group === 'Conceal' && m.pattern.includes('%#'))).toHaveLength(1);
+    expect(inSplit.filter((m) => m.group === 'Conceal')).toHaveLength(1);
   });
 
   it(':Planager history lists the versions of the task under the cursor and r restores one', async () => {
