@@ -7,7 +7,6 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { planCommand } from '../../cli/plan.js';
 import { sync, Taskwarrior } from '../../sync/index.js';
 import { nvimEnv, startNvim, type Nvim } from '../helpers/nvim.js';
 import { ROOT } from '../helpers/shared.js';
@@ -25,22 +24,22 @@ afterEach(async () => {
 });
 
 describe('a mirror in Neovim', () => {
-  it('toggled done and written: Taskwarrior and the home line (its open buffer too) complete it', async () => {
+  it(':Planager plan daily, a mirror toggled done and written: Taskwarrior and the home line (its open buffer too) complete it; the home line reopened refreshes the mirror', async () => {
     const sb = twSandbox();
     const ws = mkdtempSync(join(tmpdir(), 'planager-e2e-mirror-'));
     writeFileSync(join(ws, 'work.norg'), '* Release\n  - (-) Review the pull request\n  - ( ) Cut the release\n');
     const env = nvimEnv(sb.env, sb.dir);
     const tw = new Taskwarrior({ env });
     expect((await sync({ workspace: ws, tw })).code).toBe(0);
-    const made = await planCommand('daily', { workspace: ws, json: true }, { tw });
-    expect(made.code).toBe(0);
-    const planPath = (JSON.parse(made.stdout!) as { path: string }).path;
-    expect(readFileSync(planPath, 'utf8')).toMatch(/^- \(-\) Review the pull request \{:.*\}\[work: Release\] %@[0-9a-f]{8}%$/m);
-
     const v = (vim = await startNvim(env));
     await v.lua("require('planager').setup({ workspaces = { ... } })", ws);
     await v.cmd(`edit ${join(ws, 'work.norg')}`);
-    await v.cmd(`edit ${planPath}`);
+    // The plan note made in Neovim, as a user starts the day.
+    await v.cmd('Planager plan daily');
+    await v.waitFor(async () => (await v.lines()).some((l) => l.includes('Review the pull request')));
+    const planPath = await v.lua<string>('return vim.api.nvim_buf_get_name(0)');
+    expect(planPath).toMatch(/journal\/\d{4}\/\d\d\/\d\d\.norg$/);
+    expect(readFileSync(planPath, 'utf8')).toMatch(/^- \(-\) Review the pull request \{:.*\}\[work: Release\] %@[0-9a-f]{8}%$/m);
     await v.waitFor(() => v.lua<boolean>("return require('planager.host').ready()"));
     const lines = await v.lines();
     const row = lines.findIndex((l) => l.includes('Review the pull request'));
@@ -69,5 +68,17 @@ describe('a mirror in Neovim', () => {
     expect(readFileSync(planPath, 'utf8')).toMatch(/^- \(x\) Review the pull request \{:.*\}\[work: Release\] %@[0-9a-f]{8}%$/m);
     expect(sb.exportAll().filter((t) => t.description === 'Review the pull request')).toHaveLength(1);
     expect(sb.exportAll().find((t) => t.description === 'Cut the release')!.status).toBe('pending');
+
+    // The other way: the home line reopened and written refreshes the open plan's mirror.
+    await v.cmd(`buffer ${join(ws, 'work.norg')}`);
+    const work = await v.lines();
+    const at = work.findIndex((l) => l.includes('Review the pull request'));
+    await v.nvim.request('nvim_buf_set_lines', [0, at, at + 1, false, [work[at].replace('- (x)', '- (-)')]]);
+    await v.cmd('write');
+    await v.waitFor(async () => review().status === 'pending' && !!review().start);
+    const planLines = () => v.lua<string[]>('return vim.api.nvim_buf_get_lines(vim.fn.bufnr(...), 0, -1, false)', planPath);
+    await v.waitFor(async () => (await planLines()).some((l) => /^- \(-\) Review the pull request \{/.test(l)));
+    expect(await v.lua<boolean>('return vim.bo[vim.fn.bufnr(...)].modified', planPath)).toBe(false);
+    expect(readFileSync(planPath, 'utf8')).toMatch(/^- \(-\) Review the pull request \{/m);
   });
 });
