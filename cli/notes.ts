@@ -5,8 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { extractObjects, type FileObjects } from '../graph/index.js';
-import { decodeUtf8, parse } from '../parser/index.js';
+import type { FileObjects } from '../graph/index.js';
+import { ParseCache } from './parsecache.js';
+import { decodeUtf8 } from '../parser/index.js';
 import { shortIds, withHomes, type PlanTask } from '../plan/index.js';
 import { allTasks, fromTw, listNorgFiles, parseTwDate, type Taskwarrior, type TwTask } from '../sync/index.js';
 
@@ -39,15 +40,21 @@ export async function readNoteTexts(dir: string, warnings: string[]): Promise<{ 
  */
 const parsed = new Map<string, { text: string; objects: FileObjects }>();
 
+/** Forget what this process parsed (the benchmark's way to measure a fresh command). */
+export function forgetParsed(): void {
+  parsed.clear();
+}
+
 /** Notes, parsed (a note whose text is the same as last time keeps its objects). */
 export async function readNotes(dir: string, warnings: string[]): Promise<Note[]> {
   const seen = new Set<string>();
+  const disk = new ParseCache(dir);
   const out = (await readNoteTexts(dir, warnings)).map((n) => {
     const key = join(dir, n.file);
     seen.add(key);
     const hit = parsed.get(key);
     if (hit && hit.text === n.text) return { ...n, objects: hit.objects };
-    const objects = extractObjects(parse(n.text), n.file);
+    const objects = disk.objects(n.file, n.text);
     parsed.set(key, { text: n.text, objects });
     return { ...n, objects };
   });
