@@ -11,6 +11,7 @@ import { setupCommand } from './setup.js';
 import { planCommand } from './plan.js';
 import { agendaCommand } from './agenda.js';
 import { captureCommand } from './capture.js';
+import { statsCommand } from './stats.js';
 import { installHook, Taskwarrior, uninstallHook } from '../sync/index.js';
 
 export const USAGE = `planager — keep norg notes and Taskwarrior in step
@@ -40,6 +41,9 @@ Usage:
                                              add a task line under the project's heading (created
                                              when missing) or to the inbox note (inbox.norg); the
                                              next sync creates the task
+  planager stats [--since YYYY-MM-DD] [--now ISO-TIME] [--workspace DIR] [--json]
+                                             habits (streaks, rates, strength), projects (done of
+                                             total, forecast) and days (done, planned, due met)
   planager setup [--yes]                     check the taskrc for Planager's UDAs (norgrecur, norgpriority)
                                              and the live-refresh hook; --yes declares the UDAs
   planager hook install|uninstall            live refresh: an on-exit hook that tells open Neovims
@@ -111,6 +115,15 @@ export async function run(argv: string[]): Promise<CommandResult> {
         }
         if (positionals.length > 1) return { code: 2, stderr: `planager plan: one kind only (got ${positionals.join(' ')})\n` };
         return await planCommand(positionals[0], values);
+      }
+      case 'stats': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { since: { type: 'string' }, now: { type: 'string' }, workspace: { type: 'string', short: 'w' }, json: { type: 'boolean' } },
+        });
+        if (positionals.length > 0) return { code: 2, stderr: `planager stats: unexpected "${positionals[0]}"\n` };
+        return await statsCommand(values);
       }
       case 'capture': {
         const { values, positionals } = parseArgs({

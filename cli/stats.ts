@@ -1,0 +1,108 @@
+/**
+ * `planager stats [--since D] [--now ISO-TIME] [--workspace DIR] [--json]`: habits (streaks,
+ * rates, strength), projects (done of total, forecast) and days (done, planned, due met and
+ * missed), from Taskwarrior's history and the daily plan notes. Reads Taskwarrior's data files
+ * (no `task` process; one export where there are none). Days are local days (`TZ` decides).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { extractObjects } from '../graph/index.js';
+import { extractMirrors, parse } from '../parser/index.js';
+import { addDays, dayOf, isError, isoDay, parseDay, pathOf, periodOf, type Day } from '../plan/index.js';
+import { dayFigures, habitFigures, parseRecurrence, projectFigures, type HabitFigures, type TrackTask } from '../plan/track/index.js';
+import { allTasks, parseTwDate, Taskwarrior, type TwTask } from '../sync/index.js';
+import type { CommandResult } from './result.js';
+import { findWorkspace } from './workspace.js';
+
+export interface StatsFlags {
+  since?: string;
+  now?: string;
+  workspace?: string;
+  json?: boolean;
+}
+
+const fail = (message: string): CommandResult => ({ code: 2, stderr: `planager stats: ${message}\n` });
+
+const dayOfTw = (s: string | undefined): Day | null => {
+  const d = parseTwDate(s);
+  return d ? dayOf(d) : null;
+};
+
+/** Habits: recurrence templates with a rhythm, done on the days their instances were completed. */
+export function habitsOf(tasks: readonly TwTask[], today: Day): HabitFigures[] {
+  const out: HabitFigures[] = [];
+  for (const t of tasks) {
+    if (t.status !== 'recurring' || typeof t.recur !== 'string') continue;
+    const rhythm = parseRecurrence(t.recur);
+    const anchor = dayOfTw(t.due) ?? dayOfTw(t.entry);
+    if (!rhythm || !anchor) continue;
+    const done = tasks
+      .filter((x) => x.parent === t.uuid && x.status === 'completed')
+      .map((x) => dayOfTw(x.end))
+      .filter((d): d is Day => d !== null);
+    out.push(habitFigures({ uuid: t.uuid, description: t.description, rhythm, anchor, done }, today));
+  }
+  return out.sort((a, b) => (a.description < b.description ? -1 : a.description > b.description ? 1 : 0));
+}
+
+function trackTask(t: TwTask): TrackTask {
+  return { uuid: t.uuid, description: t.description, status: t.status, project: t.project ?? null, end: dayOfTw(t.end), due: dayOfTw(t.due) };
+}
+
+/** What each day's plan note shows: its mirrors and its own task lines. */
+function plannedCounts(dir: string, since: Day, today: Day): Map<string, number> {
+  const out = new Map<string, number>();
+  for (let d = since; isoDay(d) <= isoDay(today); d = addDays(d, 1)) {
+    const path = join(dir, pathOf(periodOf('daily', d)));
+    if (!existsSync(path)) continue;
+    const tree = parse(readFileSync(path, 'utf8'));
+    out.set(isoDay(d), extractMirrors(tree).length + extractObjects(tree, 'plan.norg').tasks.length);
+  }
+  return out;
+}
+
+export async function statsCommand(flags: StatsFlags, deps: { tw?: Taskwarrior } = {}): Promise<CommandResult> {
+  const now = flags.now === undefined ? new Date() : new Date(flags.now);
+  if (Number.isNaN(now.getTime())) return fail(`--now: "${flags.now}" is not a time (write e.g. 2026-12-04T18:00:00)`);
+  const today = dayOf(now);
+  const since = flags.since === undefined ? addDays(today, -29) : parseDay(flags.since);
+  if (isError(since)) return fail(`--since: ${since.message}`);
+  const w = findWorkspace(flags.workspace);
+  if (!w.ok) return fail(w.message);
+  const read = await allTasks(deps.tw ?? new Taskwarrior(), now);
+  if (!read.ok) return fail(`reading Taskwarrior failed: ${read.error.message}`);
+  const tasks = read.value;
+  const result = {
+    today: isoDay(today),
+    habits: habitsOf(tasks, today),
+    projects: projectFigures(tasks.map(trackTask), today),
+    days: dayFigures(tasks.map(trackTask), since, today, plannedCounts(w.dir, since, today)),
+  };
+  if (flags.json) return { code: 0, stdout: `${JSON.stringify(result, null, 2)}\n` };
+  return { code: 0, stdout: formatStats(result) };
+}
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+const SPARK = '▁▂▃▄▅▆▇█';
+export const sparkline = (xs: readonly number[]) => xs.map((x) => SPARK[Math.min(7, Math.max(0, Math.floor(x * 8)))]).join('');
+
+export function formatStats(r: {
+  today: string;
+  habits: HabitFigures[];
+  projects: ReturnType<typeof projectFigures>;
+  days: ReturnType<typeof dayFigures>;
+}): string {
+  const out: string[] = [`Habits (${r.today})`];
+  if (r.habits.length === 0) out.push('  none (a habit is a recurring task: task add … recur:daily due:today)');
+  for (const h of r.habits)
+    out.push(
+      `  ${h.description}: streak ${h.streak} (best ${h.best}), 7 days ${pct(h.rate7)}, 30 days ${pct(h.rate30)}, strength ${pct(h.strength)} ${sparkline(h.recent)}`,
+    );
+  out.push('', 'Projects');
+  if (r.projects.length === 0) out.push('  none');
+  for (const p of r.projects)
+    out.push(`  ${p.project}: ${p.done}/${p.total} done, ${p.doneLast7} in 7 days${p.forecast ? `, done by ${p.forecast} at this rate` : ''}`);
+  out.push('', 'Days (done / planned, due met / missed)');
+  for (const d of r.days) if (d.done + d.planned + d.dueMet + d.dueMissed > 0) out.push(`  ${d.date}: ${d.done} / ${d.planned}, ${d.dueMet} / ${d.dueMissed}`);
+  return `${out.join('\n')}\n`;
+}
