@@ -440,6 +440,7 @@ const handlers: Record<string, Handler> = {
   // Planning sessions (rplugin/planning.ts, rplugin/taskedit.ts).
   plan: (kind: string, o: Parameters<typeof E.plan>[2] | null) => E.plan(editor(), kind, o ?? {}),
   agenda: (o: Parameters<typeof E.agendaView>[1] | null) => E.agendaView(editor(), o ?? {}),
+  stats: (path: string | null) => E.statsView(editor(), { path: path ?? undefined }),
   capture: (text: string, o: Parameters<typeof E.captureTask>[2] | null) =>
     E.captureTask(editor(), text, o ?? {}, (abs) => void pushFile(abs).catch((e) => log('ERROR', 'capture push', e))),
   task_edit: (lines: string[], line: number, change: EngineModule.TaskChange, want: EngineModule.Expected) => E.editHome(lines, line, change, want),

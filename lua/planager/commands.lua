@@ -199,6 +199,9 @@ H.subcommands = {
   log = function()
     views.activity()
   end,
+  stats = function()
+    views.stats()
+  end,
   plan = function(args)
     planning.plan(args[1], args[2])
   end,

@@ -164,6 +164,26 @@ function M.backups()
   H.scratch('planager://backups', lines)
 end
 
+--- Habits, projects and days (`planager stats`) for the current note's workspace, in a scratch
+--- buffer; `r` refreshes it.
+function M.stats()
+  local path = vim.api.nvim_buf_get_name(0)
+  local res, err = host.request('stats', path ~= '' and path or vim.NIL)
+  if not res then
+    return H.fail(err)
+  end
+  if not res.ok then
+    return H.fail(res.message)
+  end
+  local lines = { 'Planager stats for ' .. res.workspace .. '  (r refreshes, q closes)', '' }
+  vim.list_extend(lines, res.lines)
+  local buf = H.scratch('planager://stats', lines)
+  vim.keymap.set('n', 'r', function()
+    vim.cmd('close')
+    M.stats()
+  end, { buffer = buf, nowait = true })
+end
+
 --- The last 100 entries of the activity log (every value a sync overwrote), newest first.
 function M.activity()
   local res, err = host.request('activity', 100)
