@@ -12,6 +12,7 @@ import { planCommand } from './plan.js';
 import { agendaCommand } from './agenda.js';
 import { captureCommand } from './capture.js';
 import { statsCommand } from './stats.js';
+import { reportCommand } from './report.js';
 import { installHook, Taskwarrior, uninstallHook } from '../sync/index.js';
 
 export const USAGE = `planager — keep norg notes and Taskwarrior in step
@@ -44,6 +45,8 @@ Usage:
   planager stats [--since YYYY-MM-DD] [--now ISO-TIME] [--workspace DIR] [--json]
                                              habits (streaks, rates, strength), projects (done of
                                              total, forecast) and days (done, planned, due met)
+  planager report --html FILE [--since YYYY-MM-DD] [--now ISO-TIME] [--workspace DIR]
+                                             the tracking report: one self-contained page
   planager setup [--yes]                     check the taskrc for Planager's UDAs (norgrecur, norgpriority)
                                              and the live-refresh hook; --yes declares the UDAs
   planager hook install|uninstall            live refresh: an on-exit hook that tells open Neovims
@@ -124,6 +127,15 @@ export async function run(argv: string[]): Promise<CommandResult> {
         });
         if (positionals.length > 0) return { code: 2, stderr: `planager stats: unexpected "${positionals[0]}"\n` };
         return await statsCommand(values);
+      }
+      case 'report': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { html: { type: 'string' }, since: { type: 'string' }, now: { type: 'string' }, workspace: { type: 'string', short: 'w' } },
+        });
+        if (positionals.length > 0) return { code: 2, stderr: `planager report: unexpected "${positionals[0]}"\n` };
+        return await reportCommand(values);
       }
       case 'capture': {
         const { values, positionals } = parseArgs({

@@ -50,7 +50,7 @@ function trackTask(t: TwTask): TrackTask {
 }
 
 /** What each day's plan note shows: its mirrors and its own task lines. */
-function plannedCounts(dir: string, since: Day, today: Day): Map<string, number> {
+export function plannedCounts(dir: string, since: Day, today: Day): Map<string, number> {
   const out = new Map<string, number>();
   for (let d = since; isoDay(d) <= isoDay(today); d = addDays(d, 1)) {
     const path = join(dir, pathOf(periodOf('daily', d)));

@@ -1,4 +1,4 @@
-export { parseDay, isoDay, dayOf, addDays, startOf, isError, type Day, type PlanError } from './day.js';
+export { parseDay, isoDay, dayOf, addDays, compareDays, diffDays, startOf, isError, type Day, type PlanError } from './day.js';
 export { KINDS, parseKind, parseWeekStart, periodOf, previousPeriod, type Kind, type Period } from './period.js';
 export { DEFAULT_PATHS, FLAT_PATHS, pathOf, patternsWith, previousNote, isPlanPath, type PathPatterns } from './paths.js';
 export { BUILTIN_TEMPLATES, renderTemplate, templateView } from './template.js';

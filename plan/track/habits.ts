@@ -41,7 +41,8 @@ export interface HabitFigures {
   recent: number[];
 }
 
-const key = (d: Day) => d.y * 10000 + d.m * 100 + d.d;
+export const dayKey = (d: Day) => d.y * 10000 + d.m * 100 + d.d;
+const key = dayKey;
 
 /** The period a day falls in (−1 before the anchor, null for a weekend of a weekdays habit). */
 export function habitPeriod(r: Rhythm, anchor: Day, day: Day): number | null {
