@@ -9,5 +9,5 @@ export { extractObjects } from '../graph/index.js';
 export { parse } from '../parser/index.js';
 export { editsByLine, editsFromChanges } from './edits.js';
 export { agendaView, captureTask, plan } from './planning.js';
-export { statsView } from './stats.js';
+export { reportFile, statsView } from './stats.js';
 export { editHome, modifyTask, type Expected, type TaskChange } from './taskedit.js';

@@ -441,6 +441,7 @@ const handlers: Record<string, Handler> = {
   plan: (kind: string, o: Parameters<typeof E.plan>[2] | null) => E.plan(editor(), kind, o ?? {}),
   agenda: (o: Parameters<typeof E.agendaView>[1] | null) => E.agendaView(editor(), o ?? {}),
   stats: (path: string | null) => E.statsView(editor(), { path: path ?? undefined }),
+  report: (path: string | null, file: string) => E.reportFile(editor(), { path: path ?? undefined, file }),
   capture: (text: string, o: Parameters<typeof E.captureTask>[2] | null) =>
     E.captureTask(editor(), text, o ?? {}, (abs) => void pushFile(abs).catch((e) => log('ERROR', 'capture push', e))),
   task_edit: (lines: string[], line: number, change: EngineModule.TaskChange, want: EngineModule.Expected) => E.editHome(lines, line, change, want),

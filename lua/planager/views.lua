@@ -175,13 +175,39 @@ function M.stats()
   if not res.ok then
     return H.fail(res.message)
   end
-  local lines = { 'Planager stats for ' .. res.workspace .. '  (r refreshes, q closes)', '' }
+  local lines = { 'Planager stats for ' .. res.workspace .. '  (o opens the HTML report, r refreshes, q closes)', '' }
   vim.list_extend(lines, res.lines)
   local buf = H.scratch('planager://stats', lines)
   vim.keymap.set('n', 'r', function()
     vim.cmd('close')
     M.stats()
   end, { buffer = buf, nowait = true })
+  vim.keymap.set('n', 'o', function()
+    M.open_report(path ~= '' and path or nil)
+  end, { buffer = buf, nowait = true })
+end
+
+--- Write the HTML report (`planager report`) to the cache folder and open it in the browser:
+--- vim.ui.open where Neovim has it (0.10+), else xdg-open.
+---@param path? string a note of the workspace
+---@return string|nil file
+function M.open_report(path)
+  local file = vim.fn.stdpath('cache') .. '/planager/report.html'
+  local res, err = host.request('report', path or vim.NIL, file)
+  if not res then
+    return H.fail(err)
+  end
+  if not res.ok then
+    return H.fail(res.message)
+  end
+  if vim.ui.open then
+    vim.ui.open(res.file)
+  elseif vim.fn.executable('xdg-open') == 1 then
+    vim.fn.jobstart({ 'xdg-open', res.file }, { detach = true })
+  else
+    require('planager.rpc')._notify('info', 'report written to ' .. res.file .. ' (no xdg-open to open it)')
+  end
+  return res.file
 end
 
 --- The last 100 entries of the activity log (every value a sync overwrote), newest first.

@@ -3,7 +3,7 @@
  * buffer (real task, a daily habit done three days in a row).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -63,5 +63,12 @@ describe(':Planager stats', () => {
     await v.nvim.request('nvim_feedkeys', ['r', 'x', false]);
     await v.waitFor(async () => (await v.lua<string>('return vim.api.nvim_buf_get_name(0)')).includes('planager://stats'));
     expect((await v.lines()).join('\n')).toMatch(/Stretch: streak 3/);
+    // o writes the HTML report and opens it (the opener stubbed: no browser in a test).
+    await v.lua('vim.ui.open = function(p) vim.g.planager_opened = p end');
+    await v.nvim.request('nvim_feedkeys', ['o', 'x', false]);
+    await v.waitFor(async () => typeof (await v.lua('return vim.g.planager_opened')) === 'string');
+    const opened = await v.lua<string>('return vim.g.planager_opened');
+    expect(opened).toMatch(/planager\/report\.html$/);
+    expect(readFileSync(opened, 'utf8')).toMatch(/<figure data-chart="habit"><figcaption>Stretch: strength \d+%, streak 3/);
   });
 });
