@@ -9,7 +9,16 @@ import { join } from 'node:path';
 import { extractObjects } from '../graph/index.js';
 import { extractMirrors, parse } from '../parser/index.js';
 import { addDays, dayOf, isError, isoDay, parseDay, pathOf, periodOf, type Day } from '../plan/index.js';
-import { dayFigures, habitFigures, parseRecurrence, projectFigures, type HabitFigures, type TrackTask } from '../plan/track/index.js';
+import {
+  dayFigures,
+  habitFigures,
+  parseRecurrence,
+  projectFigures,
+  weekFigures,
+  type HabitFigures,
+  type TrackTask,
+  type WeekFigures,
+} from '../plan/track/index.js';
 import { allTasks, parseTwDate, Taskwarrior, type TwTask } from '../sync/index.js';
 import type { CommandResult } from './result.js';
 import { findWorkspace } from './workspace.js';
@@ -72,11 +81,13 @@ export async function statsCommand(flags: StatsFlags, deps: { tw?: Taskwarrior }
   const read = await allTasks(deps.tw ?? new Taskwarrior(), now);
   if (!read.ok) return fail(`reading Taskwarrior failed: ${read.error.message}`);
   const tasks = read.value;
+  const days = dayFigures(tasks.map(trackTask), since, today, plannedCounts(w.dir, since, today));
   const result = {
     today: isoDay(today),
     habits: habitsOf(tasks, today),
     projects: projectFigures(tasks.map(trackTask), today),
-    days: dayFigures(tasks.map(trackTask), since, today, plannedCounts(w.dir, since, today)),
+    days,
+    weeks: weekFigures(days),
   };
   if (flags.json) return { code: 0, stdout: `${JSON.stringify(result, null, 2)}\n` };
   return { code: 0, stdout: formatStats(result) };
@@ -91,6 +102,7 @@ export function formatStats(r: {
   habits: HabitFigures[];
   projects: ReturnType<typeof projectFigures>;
   days: ReturnType<typeof dayFigures>;
+  weeks: WeekFigures[];
 }): string {
   const out: string[] = [`Habits (${r.today})`];
   if (r.habits.length === 0) out.push('  none (a habit is a recurring task: task add … recur:daily due:today)');
@@ -104,5 +116,7 @@ export function formatStats(r: {
     out.push(`  ${p.project}: ${p.done}/${p.total} done, ${p.doneLast7} in 7 days${p.forecast ? `, done by ${p.forecast} at this rate` : ''}`);
   out.push('', 'Days (done / planned, due met / missed)');
   for (const d of r.days) if (d.done + d.planned + d.dueMet + d.dueMissed > 0) out.push(`  ${d.date}: ${d.done} / ${d.planned}, ${d.dueMet} / ${d.dueMissed}`);
+  out.push('', 'Weeks (done / planned, due met / missed)');
+  for (const w of r.weeks) out.push(`  ${w.week}: ${w.done} / ${w.planned}, ${w.dueMet} / ${w.dueMissed}`);
   return `${out.join('\n')}\n`;
 }

@@ -1,4 +1,4 @@
 export { parseRecurrence, type Rhythm } from './recur.js';
 export { dayKey, habitFigures, habitPeriod, strengthByDay, type HabitInput, type HabitFigures } from './habits.js';
-export { projectFigures, dayFigures, type TrackTask, type ProjectFigures, type DayFigures } from './progress.js';
+export { projectFigures, dayFigures, weekFigures, type TrackTask, type ProjectFigures, type DayFigures, type WeekFigures } from './progress.js';
 export { renderReport, type ReportData } from './report.js';

@@ -9,7 +9,7 @@
  *   shows (mirrors and task lines); `dueMet`, tasks due that day and done by its end;
  *   `dueMissed`, those due that day and done later or not at all (once the day is over).
  */
-import { addDays, compareDays, diffDays, isoDay, type Day } from '../day.js';
+import { addDays, compareDays, diffDays, isoDay, isoWeek, parseDay, pad, type Day } from '../day.js';
 
 export interface TrackTask {
   uuid: string;
@@ -85,6 +85,32 @@ export function dayFigures(tasks: readonly TrackTask[], since: Day, today: Day, 
     if (!f) continue;
     if (t.status === 'completed' && t.end && compareDays(t.end, t.due) <= 0) f.dueMet++;
     else if ((t.status === 'completed' && t.end && compareDays(t.end, t.due) > 0) || compareDays(t.due, today) < 0) f.dueMissed++;
+  }
+  return out;
+}
+
+export interface WeekFigures {
+  /** ISO 8601 week, `2026-W49`. */
+  week: string;
+  done: number;
+  planned: number;
+  dueMet: number;
+  dueMissed: number;
+}
+
+/** The days summed per ISO week (Monday first), in order. */
+export function weekFigures(days: readonly DayFigures[]): WeekFigures[] {
+  const out: WeekFigures[] = [];
+  for (const d of days) {
+    const day = parseDay(d.date) as Day;
+    const w = isoWeek(day);
+    const name = `${w.year}-W${pad(w.week)}`;
+    let f = out[out.length - 1];
+    if (!f || f.week !== name) out.push((f = { week: name, done: 0, planned: 0, dueMet: 0, dueMissed: 0 }));
+    f.done += d.done;
+    f.planned += d.planned;
+    f.dueMet += d.dueMet;
+    f.dueMissed += d.dueMissed;
   }
   return out;
 }

@@ -90,6 +90,8 @@ describe('planager stats', () => {
     ]);
     expect(out.days.find((d: { date: string }) => d.date === '2026-11-27')).toEqual({ date: '2026-11-27', done: 2, planned: 2, dueMet: 2, dueMissed: 0 });
     expect(out.days.find((d: { date: string }) => d.date === '2026-11-26')).toMatchObject({ dueMissed: 1 });
+    // Weeks sum the days (the 26th–28th are in ISO week 48).
+    expect(out.weeks).toEqual([{ week: '2026-W48', done: 3, planned: 2, dueMet: 3, dueMissed: 1 }]);
     const text = await statsCommand({ workspace: ws, now: new Date(2026, 10, 28, 9).toISOString() }, { tw: sb.tw });
     expect(text.stdout).toMatch(/Stretch: streak 3 \(best 4\), 7 days 71%, 30 days .*, strength \d+% [▁▂▃▄▅▆▇█]+/);
   });
