@@ -23,8 +23,9 @@ import {
   type PlanError,
   type PlanOptions,
   type PlanResult,
+  TaskIndex,
 } from '../plan/index.js';
-import { acquireLock, Taskwarrior, writeAtomic } from '../sync/index.js';
+import { acquireLock, recordPlanMirrors, Taskwarrior, unsentMirrors, writeAtomic } from '../sync/index.js';
 import { loadAll } from './notes.js';
 import type { CommandResult } from './result.js';
 import { findWorkspace } from './workspace.js';
@@ -78,6 +79,12 @@ export interface PreparedPlan {
   /** The same plan over another text of the note (it changed meanwhile). */
   compute(text: string | null): PlanResult | PlanError;
   warnings: string[];
+  /** The workspace-relative path (the state knows notes by it). */
+  rel: string;
+  /** Mirrors of the note showing an edit no sync has sent yet (left as they are). */
+  unsent: ReadonlySet<string>;
+  /** The task a mirror's marker names. */
+  uuidOf(id: string): string | null;
 }
 
 /**
@@ -113,8 +120,11 @@ export async function preparePlan(
   const ownText = readText(own);
   if (ownText !== null && typeof ownText === 'object') return no(ownText.error);
   const previous = where.previous ? (loaded.notes.find((n) => n.file === where.previous) ?? null) : null;
+  const unsent = await unsentMirrors(dir, where.path, existing);
+  const index = new TaskIndex(loaded.tasks);
   const compute = (text: string | null) =>
     planNote({
+      keep: unsent,
       period: where.period,
       path: where.path,
       existing: text,
@@ -125,7 +135,18 @@ export async function preparePlan(
     });
   const result = compute(existing);
   if (isError(result)) return no(result.message);
-  return { ok: true, dir, abs, existing, result, compute, warnings: loaded.warnings };
+  return {
+    ok: true,
+    dir,
+    abs,
+    existing,
+    result,
+    compute,
+    warnings: loaded.warnings,
+    rel: where.path,
+    unsent,
+    uuidOf: (id) => index.find(id)?.uuid ?? null,
+  };
 }
 
 /** Write a prepared plan's note when a byte changed, under the workspace lock; the result written. */
@@ -143,6 +164,7 @@ export async function writePlan(p: PreparedPlan): Promise<PlanResult | { message
     if (r.changed) {
       mkdirSync(dirname(p.abs), { recursive: true });
       await writeAtomic(p.abs, r.text);
+      await recordPlanMirrors(p.dir, p.rel, r.text, p.uuidOf, p.unsent);
     }
     return r;
   } finally {

@@ -32,9 +32,12 @@ export function showDate(t: Date): string {
 
 /** One line of text that reads back as itself: no line break, no id comment, no marker. */
 export function lineSafe(s: string): string {
-  return noteSafe(s)
-    .replace(/%@([0-9a-f]{4,32})%/g, '\\%@$1%')
-    .trim();
+  return (
+    noteSafe(s)
+      // As noteSafe does for ids: backslashes before a marker doubled, then the marker escaped.
+      .replace(/(\\*)%@([0-9a-f]{4,32})%/g, (_m, bs: string, id: string) => `${bs}${bs}\\%@${id}%`)
+      .trim()
+  );
 }
 
 /** The home as a norg link, relative to the plan note, or '' for a task only in Taskwarrior. */

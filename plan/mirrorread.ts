@@ -36,8 +36,19 @@ export interface MirrorLine {
   shown: Shown | null;
 }
 
-// A file link, with or without a label, ending the head (what homeLink writes, or a user's).
-const TRAILING_LINK = /\s*\{:[^{}\n]*\}(?:\[[^\]\n]*\])?\s*$/;
+// The home link mirror.ts `homeLink` writes at the end: `{:rel:* Title}[name: Title]` or
+// `{:rel:}[name]`, name the file's base name. Only that form is the link: a description of
+// its own that ends with a link (`read {:docs:}[the docs]`) keeps it.
+const TRAILING_LINK = /\s*\{:([^{}\n:]*):(?:(\*+) ([^{}\n]*))?\}\[([^\]\n]*)\]\s*$/;
+
+function homeLinkAt(body: string): number {
+  const m = TRAILING_LINK.exec(body);
+  if (!m) return -1;
+  const name = m[1]!.split('/').pop()!;
+  const title = m[3];
+  const label = m[4]!;
+  return label === (title !== undefined ? `${name}: ${title}` : name) ? m.index : -1;
+}
 
 export function readMirrors(text: string, tree?: Tree): MirrorLine[] {
   if (!text.includes('%@')) return [];
@@ -45,7 +56,8 @@ export function readMirrors(text: string, tree?: Tree): MirrorLine[] {
   for (const m of extractMirrors(tree ?? parse(text))) {
     const markerFrom = m.markerTo - m.id.length - 3;
     let body = text.slice(m.contentFrom, markerFrom).replace(/\s+$/, '');
-    body = body.replace(TRAILING_LINK, '');
+    const link = homeLinkAt(body);
+    if (link >= 0) body = body.slice(0, link);
     const headTo = m.contentFrom + body.length;
     out.push({ id: m.id, line: m.line, headFrom: m.contentFrom, headTo, shown: shownOfHead(body) });
   }

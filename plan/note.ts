@@ -43,6 +43,8 @@ export interface PlanInput {
   /** Every note of the workspace but plan notes, parsed (graph/ `extractObjects`). */
   projectNotes: readonly FileObjects[];
   previous: { text: string } | null;
+  /** Mirrors holding an edit no sync has sent yet (refresh.ts `keep`). */
+  keep?: ReadonlySet<string>;
 }
 
 export interface PlanResult {
@@ -87,6 +89,7 @@ export function planNote(input: PlanInput): PlanResult | PlanError {
     tasks: input.tasks,
     notes: input.projectNotes,
     carried: carriedFrom(input.previous, input.tasks),
+    keep: input.keep,
   });
   return {
     path: input.path,

@@ -25,6 +25,8 @@ export interface RefreshInput {
   notes: readonly FileObjects[];
   /** Uuids of the tasks the previous plan of this kind showed or held. */
   carried: ReadonlySet<string>;
+  /** Mirrors (by marker id) holding an edit no sync has sent yet: left as the user wrote them. */
+  keep?: ReadonlySet<string>;
 }
 
 export interface Refreshed {
@@ -83,7 +85,7 @@ export function refresh(input: RefreshInput): Refreshed {
     // A task Taskwarrior no longer has: its mirror stays as the user last saw it.
     if (!task) continue;
     shown.add(task.uuid);
-    specs.push(...minimal(text, m.contentFrom, m.markerTo, mirrorContent(task, file)));
+    if (!input.keep?.has(m.id)) specs.push(...minimal(text, m.contentFrom, m.markerTo, mirrorContent(task, file)));
     const s = sectionAt(m.lineStart);
     if (s && s.name !== 'projects') sections[s.name]!.push(task.uuid);
   }

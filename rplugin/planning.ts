@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { agendaTasks, agendaJson } from '../cli/agenda.js';
 import { captureOptions, captureSummary, prepareCapture, readDisk } from '../cli/capture.js';
 import { planSettings, planSummary, preparePlan, readText, writePlan, type PlanFlags } from '../cli/plan.js';
-import { acquireLock, writeAtomic, type Session } from '../sync/index.js';
+import { acquireLock, recordPlanMirrors, writeAtomic, type Session } from '../sync/index.js';
 import { agenda, agendaRows, emptyAgenda, type AgendaTask, type Kind } from '../plan/index.js';
 import { editsByLine, type NvimEdit } from './edits.js';
 
@@ -81,6 +81,18 @@ export async function plan(
   if (b) {
     const r = p.result;
     const change = r.changed ? { bufnr: b.bufnr, tick: b.tick, edits: editsByLine(bufferText(b), r.text.replace(/\n$/, '')) } : null;
+    // The buffer gets the text and Lua writes it; the sync that write starts must already know
+    // what the mirrors show (sync/planstate.ts).
+    if (change) {
+      const locked = await acquireLock(join(p.dir, '.planager'));
+      if (locked.ok) {
+        try {
+          await recordPlanMirrors(p.dir, p.rel, r.text, p.uuidOf, p.unsent);
+        } finally {
+          await locked.lock.release();
+        }
+      }
+    }
     return { ok: true, path: p.abs, summary: planSummary(r), warnings, change };
   }
   const r = await writePlan(p);

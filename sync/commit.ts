@@ -47,9 +47,11 @@ export class EarlyImport {
     const result = p.send(tasks, lines, onFeed);
     return { result, written: p.written() };
   }
-  cancel(): void {
-    this.pending?.cancel();
+  /** Settles once the unused import's `task` has exited. */
+  async cancel(): Promise<void> {
+    const p = this.pending;
     this.pending = null;
+    await p?.cancel();
   }
 }
 

@@ -110,7 +110,7 @@ export async function sync(opts: SyncOptions): Promise<SyncReport> {
       try {
         r = await attempt(opts, new Store(dir), emptyReport(!!opts.dryRun), early, staged, forceExport);
       } finally {
-        early.cancel();
+        await early.cancel();
         // Temp files an attempt staged and did not rename (it failed or threw).
         for (const s of staged) s.abort();
       }
@@ -187,6 +187,7 @@ async function attempt(
     now,
   };
   const scope = await chooseNotes(input, scan, index, twr, loaded);
+  report.warnings.push(...scope.mirrorWarnings);
   const id = await identifyFollowingMoves(input, scope, index, twr, notes, report);
   recoverLostShards(scope, index, id, twr, priorities);
   // A state file that could not be read: what it knew comes from a full export instead.

@@ -106,6 +106,8 @@ export function mirrorEdits(
   current: (uuid: string) => Shown | null,
   now: Date,
   warnings: string[],
+  /** Mirrors showing something that cannot be sent (an unreadable date, no text): left as the user wrote them. */
+  held: Set<string> = new Set(),
 ): Map<string, MirrorEdit> {
   const out = new Map<string, MirrorEdit>();
   for (const n of [...notes].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
@@ -117,11 +119,12 @@ export function mirrorEdits(
       const fields: MirrorEdit['fields'] = {};
       for (const f of changedFields(was, l.shown)) {
         const v = fieldValue(f, l.shown, now);
-        if (v === undefined) {
-          warnings.push(`${n.file}:${l.line}: cannot read the date "${l.shown[f]}" of a mirror; its task keeps its value`);
+        if (!v.ok) {
+          warnings.push(`${n.file}:${l.line}: ${v.why}`);
+          held.add(u);
           continue;
         }
-        (fields as Record<string, unknown>)[f] = v;
+        (fields as Record<string, unknown>)[f] = v.value;
       }
       if (Object.keys(fields).length === 0) return;
       const prev = out.get(u);
@@ -140,13 +143,19 @@ export function mirrorEdits(
   return out;
 }
 
-/** A shown field as the task's value; undefined for a date that cannot be read. */
-function fieldValue(f: ShownField, s: Shown, now: Date): unknown {
-  if (f !== 'due' && f !== 'scheduled') return s[f];
+/** A shown field as the task's value, or why it cannot be one (the mirror is then left as it is). */
+function fieldValue(f: ShownField, s: Shown, now: Date): { ok: true; value: unknown } | { ok: false; why: string } {
+  if (f === 'description' && s.description.trim() === '')
+    return { ok: false, why: 'a mirror with no text: its task keeps its description (write the text, or delete the line to drop the mirror)' };
+  if (f !== 'due' && f !== 'scheduled') return { ok: true, value: s[f] };
   const text = s[f];
-  if (text === null) return null;
+  if (text === null) return { ok: true, value: null };
   const d = resolveText(text, now);
-  return d ? d.toISOString() : undefined;
+  if (d) return { ok: true, value: d.toISOString() };
+  return {
+    ok: false,
+    why: `cannot read the date "${text}" of a mirror; its task keeps its value (dates read like a task line's: Fri 4th Dec 2026, 2026-12-04, tomorrow…)`,
+  };
 }
 
 /**

@@ -42,12 +42,12 @@ export async function loadMirrors(
   loaded: Loaded,
   inScope: (f: string) => boolean,
   extra: Set<string>,
-): Promise<{ notes: NoteMirrors[]; edits: Map<string, MirrorEdit>; tasks: Map<string, TwTask> }> {
+): Promise<{ notes: NoteMirrors[]; edits: Map<string, MirrorEdit>; tasks: Map<string, TwTask>; warnings: string[]; held: Set<string> }> {
   const known = new LazyUuids(() => Object.keys(index.where));
   const notes: NoteMirrors[] = [];
   for (const [f, n] of loaded.notes) if (inScope(f) && n.text.includes('%@')) notes.push(readNoteMirrors(f, n.text, loaded.mirrorBases.get(f), known));
   const tasks = tasksOnlyInTaskwarrior(input, index, notes, tw);
-  if (notes.length === 0) return { notes, edits: new Map(), tasks };
+  if (notes.length === 0) return { notes, edits: new Map(), tasks, warnings: [], held: new Set() };
   for (const n of notes) {
     for (const [i, l] of n.lines.entries()) {
       const u = n.uuids[i];
@@ -63,7 +63,9 @@ export async function loadMirrors(
     const now = tw.byUuid.get(u) ?? tasks.get(u);
     return last ? shownOfTw(last, input.priorities) : now ? shownOfTw(now, input.priorities) : null;
   };
-  const edits = mirrorEdits(notes, (f) => loaded.mirrorBases.get(f), current, input.now, []);
+  const warnings: string[] = [];
+  const held = new Set<string>();
+  const edits = mirrorEdits(notes, (f) => loaded.mirrorBases.get(f), current, input.now, warnings, held);
   for (const [u, e] of [...edits]) {
     const now = tw.byUuid.get(u) ?? tasks.get(u);
     const nowShown = now ? shownOfTw(now, input.priorities) : null;
@@ -90,7 +92,7 @@ export async function loadMirrors(
     if (home && input.pushes) extra.add(home);
     else if (!home && !tasks.has(u)) edits.delete(u);
   }
-  return { notes, edits, tasks };
+  return { notes, edits, tasks, warnings, held };
 }
 
 /** Mirrors naming tasks no note holds: their uuids and versions, from Taskwarrior's data files. */

@@ -82,7 +82,7 @@ export function planWrites(scope: Scope, id: Identity, rec: Reconciled, tw: TwRe
     for (const c of m.conflicts) report.conflicts.push({ uuid: m.uuid, id: m.id, ...c } as Conflict);
     planTask(m, scope, carried, rec, o, report, p);
   }
-  planMirrorOnly(scope, rec, o, report, p);
+  planMirrorOnly(scope, id, rec, o, report, p);
   planDeletions(scope, id, rec, tw, o, report, p);
   planAdditions(scope, rec, tw, id, o, p);
   for (const k of rec.deferredNote) {
@@ -205,6 +205,22 @@ function planTask(m: TaskMerge, scope: Scope, carried: Map<string, string>, rec:
     file = to.file;
   }
   const projectLost = m.merged.project !== n.project;
+  // An edited mirror spoke for the note: what of it the merge did not keep is logged with it.
+  if (m.side !== n && !m.isNew) {
+    const lost = diffFields(m.side, { ...m.merged, depends: m.side.depends });
+    if (Object.keys(lost).length > 0)
+      p.log.push({
+        time,
+        uuid: m.uuid,
+        id: m.id,
+        side: 'note',
+        action: winner === 'taskwarrior' ? 'conflict' : 'overwrite',
+        fields: lost,
+        version: m.side,
+        file: t.file,
+        note: 'a mirror edit',
+      });
+  }
   if ((changed || projectLost) && !m.isNew) {
     const lost = diffFields(n, { ...m.merged, depends: n.depends });
     if (Object.keys(lost).length > 0)
@@ -236,7 +252,7 @@ function planTask(m: TaskMerge, scope: Scope, carried: Map<string, string>, rec:
  * goes to Taskwarrior as it is (a field Taskwarrior changed too keeps Taskwarrior's value, and
  * the mirror's is logged; scope.ts sorted them out).
  */
-function planMirrorOnly(scope: Scope, rec: Reconciled, o: PlanOptions, report: SyncReport, p: WritePlan): void {
+function planMirrorOnly(scope: Scope, id: Identity, rec: Reconciled, o: PlanOptions, report: SyncReport, p: WritePlan): void {
   if (o.direction === 'pull') return;
   const time = o.now.toISOString();
   for (const [u, e] of scope.mirrorEdits) {
@@ -268,7 +284,29 @@ function planMirrorOnly(scope: Scope, rec: Reconciled, o: PlanOptions, report: S
     report.taskwarrior.updated.push(u);
     p.log.push({ time, uuid: u, id: shortId, side: 'taskwarrior', action: 'overwrite', fields: lost, version: twf, file: e.file, note: 'edited in a mirror' });
     if ((merged.status === 'done' || merged.status === 'cancelled') && twf.status !== merged.status) p.bulk++;
+    // Open again (a deleted task brought back from its mirror): it gets its line, as a task
+    // Taskwarrior adds does.
+    if (isOpen(merged.status) && !isOpen(twf.status) && addLine(scope, next, merged, id, o, p)) p.cache.set(u, next);
   }
+}
+
+const isOpen = (s: TaskStatus) => s !== 'done' && s !== 'cancelled';
+
+/** A line for a Taskwarrior task under the heading of its project (or the inbox), as planAdditions writes. */
+function addLine(scope: Scope, t: TwTask, f: Fields, id: Identity, o: PlanOptions, p: WritePlan): boolean {
+  const at = scope.homes.of(t.project ?? null) ?? scope.inbox;
+  if (!at || !scope.inScope(at.file) || !scope.loaded.notes.has(at.file)) return false;
+  const due = f.due ? formatDate(new Date(f.due), null, o.now) : null;
+  const sched = f.scheduled ? formatDate(new Date(f.scheduled), null, o.now) : null;
+  const short = id.uuids.get().shortId(t.uuid);
+  addEdit(p, at.file, {
+    op: 'add',
+    headingPath: at.path,
+    task: { status: f.status, description: f.description, priority: f.priority, due, start: sched, recurrence: f.recurrence, tags: f.tags, id: short },
+  });
+  const lineProject = scope.homes.of(t.project ?? null) ? f.project : scope.inboxProject;
+  p.tasks.set(t.uuid, { uuid: t.uuid, id: short, file: at.file, base: { ...f, project: lineProject, depends: [] }, dueText: due, scheduledText: sched });
+  return true;
 }
 
 /** Tasks a note in scope no longer has: the line was removed (or the note was). */

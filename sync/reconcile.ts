@@ -38,6 +38,8 @@ export interface TaskMerge {
   isNew: boolean;
   /** A copy of another note's line: its id is replaced by the new task's. */
   isCopy: boolean;
+  /** The note side the merge saw: `note` with an edited mirror's fields (mirrors.ts `overlay`). */
+  side: Fields;
 }
 
 export interface Reconciled {
@@ -210,6 +212,7 @@ function mergeOne(
     conflicts: r.conflicts,
     isNew,
     isCopy,
+    side,
   };
   // A pull gives a new line its id but leaves creating the task to the next push: the note
   // stays unseen so that push (or a full sync) looks at it again.

@@ -66,7 +66,7 @@ export function rerenderMirrors(
     return t ? fromTw(t, o.priorities) : null;
   };
   // A pull sends no mirror edit: those mirrors stay as the user left them, for the next push.
-  const keep = new Set(o.direction === 'pull' ? scope.mirrorEdits.keys() : []);
+  const keep = new Set([...(o.direction === 'pull' ? scope.mirrorEdits.keys() : []), ...scope.mirrorHeld]);
   for (const n of notes) {
     const change = byFile.get(n.file) ?? null;
     const text = change?.after ?? scope.loaded.notes.get(n.file)?.text ?? '';

@@ -141,6 +141,9 @@ export interface Scope {
   mirrorEdits: Map<string, MirrorEdit>;
   /** Taskwarrior's version of mirrored tasks no note holds (read from its data files). */
   mirrorTasks: Map<string, TwTask>;
+  /** Mirrors left as the user wrote them (an unreadable date, no text), and why. */
+  mirrorHeld: Set<string>;
+  mirrorWarnings: string[];
   /** The filter of the viewport holding this offset of a note, if any (its tasks take its project and tags). */
   viewAt(file: string, at: number): ViewFilter | null;
 }
@@ -154,10 +157,23 @@ export async function chooseNotes(input: ScopeInput, scan: NoteScan, index: Inde
   for (const f of scan.removed) await loaded.load(f);
   for (const f of notesOfChanged(tw.changed, index, scan.removed, inScope)) await loaded.load(f);
   for (const f of mirroring(tw.changed, scan, index, input.files)) if (extra.add(f) && existsSync(join(input.workspace, f))) await loaded.load(f);
-  const m = await loadMirrors(input, index, tw, loaded, inScope, extra);
+  let m = await loadMirrors(input, index, tw, loaded, inScope, extra);
+  // A task edited through a mirror is mirrored in other notes too: they show the edit this sync.
+  for (let round = 0; round < 3; round++) {
+    const more = mirroredElsewhere(m.edits.keys(), index, loaded, scan.removed);
+    if (more.length === 0) break;
+    for (const f of more) if (extra.add(f) && existsSync(join(input.workspace, f))) await loaded.load(f);
+    m = await loadMirrors(input, index, tw, loaded, inScope, extra);
+  }
   for (const f of idOwners(loaded, index, scan.removed)) await loaded.load(f);
   for (const f of linkTargets(loaded, index, scan.files)) await loaded.load(f);
   const homes = new Homes(index, loaded, scan.removed);
+  // A task no note holds, edited through its mirror: the note its project belongs in is loaded,
+  // so that a task brought back to life there gets its line (plan.ts `planMirrorOnly`).
+  for (const u of m.edits.keys()) {
+    const at = index.where[u] ? null : homes.of(m.tasks.get(u)?.project ?? null);
+    if (at && inScope(at.file) && existsSync(join(input.workspace, at.file))) await loaded.load(at.file);
+  }
   const candidates: TwTask[] = [];
   // Tasks no note could hold are looked at again when an inbox is named or a heading changed.
   const again = (index.unclaimed?.length ?? 0) > 0 && (!!input.inbox || headingsChanged(loaded, index)) ? unclaimedTasks(input, index, tw) : [];
@@ -178,6 +194,8 @@ export async function chooseNotes(input: ScopeInput, scan: NoteScan, index: Inde
     mirrors: m.notes,
     mirrorEdits: m.edits,
     mirrorTasks: m.tasks,
+    mirrorHeld: m.held,
+    mirrorWarnings: m.warnings,
     viewAt: viewsOf(loaded),
   };
 }
@@ -194,6 +212,15 @@ function viewsOf(loaded: Loaded): (file: string, at: number) => ViewFilter | nul
     const v = views.find((x) => at >= x.contentFrom && at < x.endLineStart);
     return v && !isFilterError(v.filter) ? v.filter : null;
   };
+}
+
+/** Notes the catalog says mirror one of these tasks, not loaded yet. */
+function mirroredElsewhere(uuids: Iterable<string>, index: Index, loaded: Loaded, removed: string[]): string[] {
+  const want = new Set(uuids);
+  const out: string[] = [];
+  if (want.size === 0) return out;
+  for (const [f, list] of Object.entries(index.mirrored ?? {})) if (!loaded.notes.has(f) && !removed.includes(f) && list.some((u) => want.has(u))) out.push(f);
+  return out;
 }
 
 /** Notes holding tasks Taskwarrior changed (in scope: the others wait, `unmerged`). */

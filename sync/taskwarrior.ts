@@ -90,7 +90,11 @@ export interface PendingImport {
    * sits on a full pipe until that work is done.
    */
   written(): Promise<void>;
-  cancel(): void;
+  /**
+   * Close it unused; settles once its `task` process has exited (a sync must not return with a
+   * `task` of its own still starting: the user's next command would run beside it).
+   */
+  cancel(): Promise<void>;
 }
 
 export class Taskwarrior {
@@ -282,7 +286,7 @@ export class Taskwarrior {
         return r.ok ? { ok: true, value: undefined } : r;
       },
       written: () => (used ? p.written : Promise.resolve()),
-      cancel: () => {
+      cancel: async () => {
         if (used) return;
         used = true;
         // Unused: it goes back to wait for the next push (a standby holds nothing).
@@ -291,7 +295,7 @@ export class Taskwarrior {
           return;
         }
         p.feed('');
-        void p.result;
+        await p.result;
       },
     };
   }
