@@ -12,7 +12,7 @@
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { stateDirOf, sync, uuidFromId, type SyncOptions, type SyncReport } from './engine.js';
-import { Store } from './store.js';
+import { type Shard, Store } from './store.js';
 import type { KnownTasks } from './prewrite.js';
 import { backup, listBackups, type BackupMode } from './backup.js';
 import { history, restore } from './history.js';
@@ -75,6 +75,13 @@ export class Session {
   private readonly parsed = new Map<string, Parsed & { clean: boolean }>();
   /** A one-line change worked out at BufWritePre, sent once the write is on disk. */
   private readonly prepushes = new Map<string, Prepush & { text: string }>();
+  /**
+   * The shards loadKnown parsed (after each sync), with the bytes they were parsed from: the
+   * fast push checks the shard on disk against Taskwarrior's version it planned from, and when
+   * the file holds the same bytes it need not parse it again. Parsing the 1,000-task shard
+   * (≈600 KB) was 4–9 ms of the ≈10 ms between the write and the import's input (bench nvim).
+   */
+  private readonly shards = new Map<string, { bytes: Buffer; shard: Shard }>();
 
   constructor(readonly config: SessionConfig) {
     this.tw = new Taskwarrior({ bin: config.task ?? 'task', env: config.env ?? process.env, timeoutMs: config.timeoutMs, standby: config.standby ?? true });
@@ -123,7 +130,9 @@ export class Session {
 
   private async loadKnown(workspace: string, rel: string): Promise<KnownTasks> {
     const store = new Store(this.stateDir(workspace));
-    const [index, shard] = await Promise.all([store.index(), store.shard(rel)]);
+    const [index, { bytes, shard }] = await Promise.all([store.index(), store.shardRead(rel)]);
+    if (bytes) this.shards.set(`${workspace}\0${rel}`, { bytes, shard });
+    else this.shards.delete(`${workspace}\0${rel}`);
     return { uuids: Object.keys(index.where), tasks: shard.tasks, cache: shard.cache };
   }
 
@@ -299,7 +308,10 @@ export class Session {
       // task after the plan was made: its basis must still be the version the state holds, and
       // no Taskwarrior change of it may be waiting to be merged.
       if (head.unmerged && pre.uuid in head.unmerged) return;
-      const shard = await store.shard(relative(workspace, abs).split(sep).join('/'));
+      const rel = relative(workspace, abs).split(sep).join('/');
+      const seen = this.shards.get(`${workspace}\0${rel}`);
+      const now = seen ? store.shardBytes(rel) : null;
+      const shard = seen && now && now.equals(seen.bytes) ? seen.shard : await store.shard(rel);
       const cached = shard.cache[pre.uuid];
       if (!cached || canon(cached) !== canon(pre.basis)) return;
       const importing = this.tw.startImport().send([pre.task]);
