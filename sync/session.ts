@@ -217,14 +217,15 @@ export class Session {
     if (!at) return null;
     const abs = resolve(path);
     const prev = this.parsed.get(abs);
-    const tree = !prev ? parse(text) : prev.text === text ? prev.tree : reparse(prev.tree, textChange(prev.text, text));
+    const change = prev && prev.text !== text ? textChange(prev.text, text) : undefined;
+    const tree = !prev ? parse(text) : change ? reparse(prev.tree, change) : prev.tree;
     const known = await this.known(at.workspace, at.rel);
     this.prepushes.delete(abs);
     // A one-line change to a synced task, on a text that needed no ids or derived statuses:
     // this one needs none either (no new line, no status that derives another), so the
     // whole-file pass is skipped and the change is sent as soon as the write is on disk.
     if (prev?.clean && this.config.standby !== false) {
-      const plan = planPrepush(at.rel, prev, { text, tree }, null, known, new Date());
+      const plan = planPrepush(at.rel, prev, { text, tree, change }, null, known, new Date());
       if (plan) {
         this.parsed.set(abs, { text, tree, clean: true });
         this.prepushes.set(abs, { ...plan, text });
@@ -234,7 +235,7 @@ export class Session {
     const p = prepareWrite(at.rel, text, known, { propagate: this.config.propagate }, tree);
     this.parsed.set(abs, { text, tree, clean: p.changes.empty });
     if (prev && p.changes.empty && this.config.standby !== false) {
-      const plan = planPrepush(at.rel, prev, { text, tree }, p.light, known, new Date());
+      const plan = planPrepush(at.rel, prev, { text, tree, change }, p.light, known, new Date());
       if (plan) this.prepushes.set(abs, { ...plan, text });
     }
     return p;
