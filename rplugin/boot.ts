@@ -143,7 +143,7 @@ function load(name: string): unknown {
  * (or after HANDOVER_MS when none come), gets the rest of stdin, in order, as if it had read it
  * all: what was not answered is pushed back onto stdin (Readable.unshift) before the neovim
  * client starts reading it. Measured with `npm run bench -- nvim-cold` (Node 20, this machine):
- * jobstart → first answer 1.6–1.8× a bare `node -e ''` before, 1.05–1.16× after; Node's own
+ * jobstart → first answer 1.6–1.8× a bare `node -e ''` before, 1.03–1.32× after (10 runs, median 1.13×); Node's own
  * start is ≈15.5 ms of it, from here to the answer ≈4.5 ms (stdin's socket, one read).
  */
 const HANDOVER_MS = 20;

@@ -5,8 +5,8 @@
  *
  * Why: loading dist/host-main.cjs (the neovim client and the RPC glue) took ≈10 ms of a ≈38 ms
  * jobstart → first answer, against ≈21 ms for a bare `node -e ''` (Node 20, this machine): 1.8×.
- * Answered from here, before that load: 1.05–1.16× (`npm run bench -- nvim-cold`); a script
- * that does nothing but answer (the floor) measured 1.00–1.05× in the same runs.
+ * Answered from here, before that load: 1.03–1.32×, median 1.13× over 10 runs (`npm run bench --
+ * nvim-cold`); a script that does nothing but answer (the floor) measured 1.00–1.05×.
  *
  * What it reads: whole msgpack values, one RPC message each; it decodes nothing but the
  * message's head (a request `[0, msgid, "ping", params]`). Anything it does not understand
