@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { attach } from 'neovim/lib/attach/attach.js';
 import type { Session, SessionConfig, SyncReport } from '../sync/index.js';
 import type * as EngineModule from './engine.js';
+import { pingAnswer } from './first.js';
 
 /**
  * The sync engine, the parser and the rest (rplugin/engine.ts, its own bundle) are loaded by
@@ -58,6 +59,16 @@ let unregister: (() => Promise<void>) | null = null;
 
 process.stdin.on('end', () => exit(0));
 process.stdin.on('close', () => exit(0));
+// A write to a pipe Neovim closed: it is gone, as when stdin ends. (The first bytes this bundle
+// writes, the client's nvim_get_api_info, can come after Neovim closed the channel: boot.ts
+// answered the ping before this bundle was loaded.)
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') exit(0);
+  else {
+    log('ERROR', 'stdout', e);
+    exit(1);
+  }
+});
 process.on('uncaughtException', (e) => {
   log('ERROR', 'uncaught', e);
   exit(1);
@@ -326,7 +337,7 @@ const EARLY = new Set(['ping', 'setup']);
 
 type Handler = (...args: never[]) => Promise<unknown> | unknown;
 const handlers: Record<string, Handler> = {
-  ping: () => ({ pid: process.pid, version: process.env.PLANAGER_VERSION ?? 'dev', node: process.version }),
+  ping: () => pingAnswer(),
   setup: async (config: SessionConfig & { hook?: boolean; pendingDir?: string; nvimPid?: number }) => {
     // After the answers to what came with this notification (a ping): loading the engine
     // takes a while, and the first answer need not wait for it.
@@ -453,20 +464,11 @@ const handlers: Record<string, Handler> = {
   },
 };
 
-let firstRequest = true;
 // Straight from the transport: the client holds what Neovim sends until its own
 // nvim_get_api_info has been answered and decoded (≈10 ms at start, and the first answer
 // waited for it). Calls into Neovim (lua()) still wait for the client's API, as before.
 const transport = (nvim as unknown as { transport: { on(ev: string, f: (...a: never[]) => void): void } }).transport;
 transport.on('request', (method: string, args: unknown[], resp: { send: (v: unknown, isError?: boolean) => void }) => {
-  if (firstRequest && process.env.PLANAGER_TIMING) {
-    const b = (globalThis as { __planagerBoot?: number[] }).__planagerBoot ?? [];
-    log(
-      'TIMING',
-      `start: boot ${b[0]?.toFixed(1)} ms, bundle ran ${b[1]?.toFixed(1)} ms, first request ${performance.now().toFixed(1)} ms after the process started`,
-    );
-  }
-  firstRequest = false;
   const h = handlers[method];
   if (!h) return resp.send(`planager: unknown request ${method}`, true);
   (EARLY.has(method) ? Promise.resolve() : ready)
@@ -488,5 +490,15 @@ transport.on('notification', (method: string, args: unknown[]) => {
       notify('error', `${method} failed: ${e instanceof Error ? e.message : String(e)} (details in ${LOG})`);
     });
 });
+
+if (process.env.PLANAGER_TIMING) {
+  // boot.ts's marks (ms since the process started): it began; the first ping was answered (by
+  // boot.ts, before this bundle was loaded); this bundle began loading, and had run.
+  setImmediate(() => {
+    const b = (globalThis as { __planagerBoot?: number[] }).__planagerBoot ?? [];
+    const f = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(1));
+    log('TIMING', `start: boot ${f(b[0])} ms, first ping answered ${f(b[2])} ms, bundle loaded ${f(b[1])}–${f(b[3])} ms after the process started`);
+  });
+}
 
 log('INFO', `started (node ${process.version})`);

@@ -43,13 +43,15 @@ const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.
 export function planPrepush(
   file: string,
   before: Parsed,
-  after: Parsed,
+  after: Parsed & { change?: TextChange },
   light: LightTask[] | null,
   state: KnownTasks,
   now: Date,
   priorities: PriorityMap = DEFAULT_PRIORITIES,
 ): Prepush | null {
-  const ch = textChange(before.text, after.text);
+  // The caller's change, when it has one (prewrite worked it out for the re-parse): on a
+  // 1,000-task note each textChange scans ≈40 KB, ≈0.25 ms (profiled), of a ≈1.4 ms prewrite.
+  const ch = after.change ?? textChange(before.text, after.text);
   // The re-parse kept every block but the edited one's neighbourhood: nothing else moved.
   if (after.tree.leaves.length !== before.tree.leaves.length || after.tree.stats.scanned > 3) return null;
   if (ch.from === ch.to && ch.insert === '') return null;

@@ -12,7 +12,7 @@
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { stateDirOf, sync, uuidFromId, type SyncOptions, type SyncReport } from './engine.js';
-import { Store } from './store.js';
+import { type Shard, Store } from './store.js';
 import type { KnownTasks } from './prewrite.js';
 import { backup, listBackups, type BackupMode } from './backup.js';
 import { history, restore } from './history.js';
@@ -75,6 +75,13 @@ export class Session {
   private readonly parsed = new Map<string, Parsed & { clean: boolean }>();
   /** A one-line change worked out at BufWritePre, sent once the write is on disk. */
   private readonly prepushes = new Map<string, Prepush & { text: string }>();
+  /**
+   * The shards loadKnown parsed (after each sync), with the bytes they were parsed from: the
+   * fast push checks the shard on disk against Taskwarrior's version it planned from, and when
+   * the file holds the same bytes it need not parse it again. Parsing the 1,000-task shard
+   * (≈600 KB) was 4–9 ms of the ≈10 ms between the write and the import's input (bench nvim).
+   */
+  private readonly shards = new Map<string, { bytes: Buffer; shard: Shard }>();
 
   constructor(readonly config: SessionConfig) {
     this.tw = new Taskwarrior({ bin: config.task ?? 'task', env: config.env ?? process.env, timeoutMs: config.timeoutMs, standby: config.standby ?? true });
@@ -123,7 +130,9 @@ export class Session {
 
   private async loadKnown(workspace: string, rel: string): Promise<KnownTasks> {
     const store = new Store(this.stateDir(workspace));
-    const [index, shard] = await Promise.all([store.index(), store.shard(rel)]);
+    const [index, { bytes, shard }] = await Promise.all([store.index(), store.shardRead(rel)]);
+    if (bytes) this.shards.set(`${workspace}\0${rel}`, { bytes, shard });
+    else this.shards.delete(`${workspace}\0${rel}`);
     return { uuids: Object.keys(index.where), tasks: shard.tasks, cache: shard.cache };
   }
 
@@ -208,14 +217,15 @@ export class Session {
     if (!at) return null;
     const abs = resolve(path);
     const prev = this.parsed.get(abs);
-    const tree = !prev ? parse(text) : prev.text === text ? prev.tree : reparse(prev.tree, textChange(prev.text, text));
+    const change = prev && prev.text !== text ? textChange(prev.text, text) : undefined;
+    const tree = !prev ? parse(text) : change ? reparse(prev.tree, change) : prev.tree;
     const known = await this.known(at.workspace, at.rel);
     this.prepushes.delete(abs);
     // A one-line change to a synced task, on a text that needed no ids or derived statuses:
     // this one needs none either (no new line, no status that derives another), so the
     // whole-file pass is skipped and the change is sent as soon as the write is on disk.
     if (prev?.clean && this.config.standby !== false) {
-      const plan = planPrepush(at.rel, prev, { text, tree }, null, known, new Date());
+      const plan = planPrepush(at.rel, prev, { text, tree, change }, null, known, new Date());
       if (plan) {
         this.parsed.set(abs, { text, tree, clean: true });
         this.prepushes.set(abs, { ...plan, text });
@@ -225,7 +235,7 @@ export class Session {
     const p = prepareWrite(at.rel, text, known, { propagate: this.config.propagate }, tree);
     this.parsed.set(abs, { text, tree, clean: p.changes.empty });
     if (prev && p.changes.empty && this.config.standby !== false) {
-      const plan = planPrepush(at.rel, prev, { text, tree }, p.light, known, new Date());
+      const plan = planPrepush(at.rel, prev, { text, tree, change }, p.light, known, new Date());
       if (plan) this.prepushes.set(abs, { ...plan, text });
     }
     return p;
@@ -310,7 +320,10 @@ export class Session {
       // task after the plan was made: its basis must still be the version the state holds, and
       // no Taskwarrior change of it may be waiting to be merged.
       if (head.unmerged && pre.uuid in head.unmerged) return;
-      const shard = await store.shard(relative(workspace, abs).split(sep).join('/'));
+      const rel = relative(workspace, abs).split(sep).join('/');
+      const seen = this.shards.get(`${workspace}\0${rel}`);
+      const now = seen ? store.shardBytes(rel) : null;
+      const shard = seen && now && now.equals(seen.bytes) ? seen.shard : await store.shard(rel);
       const cached = shard.cache[pre.uuid];
       if (!cached || canon(cached) !== canon(pre.basis)) return;
       const importing = this.tw.startImport().send([pre.task]);

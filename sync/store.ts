@@ -147,11 +147,25 @@ export class Store {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;
     }
+    return this.parse<T>(path, text);
+  }
+
+  private parse<T>(path: string, text: string): T | null {
     try {
       return JSON.parse(text) as T;
     } catch {
       if (!this.unreadable.includes(path)) this.unreadable.push(path);
       return null;
+    }
+  }
+
+  /** A file's bytes, or null when there is none. */
+  private bytes(path: string): Buffer | null {
+    try {
+      return readFileSync(path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
     }
   }
 
@@ -259,12 +273,22 @@ export class Store {
   }
 
   async shard(file: string): Promise<Shard> {
+    return (await this.shardRead(file)).shard;
+  }
+
+  /**
+   * A note's shard and the bytes it was parsed from (null: no file), for a caller that keeps
+   * both: the same bytes on disk later are the same shard (`shardBytes`), without parsing
+   * again (at 1,000 tasks the shard is ≈600 KB of JSON: 4–9 ms to parse).
+   */
+  async shardRead(file: string): Promise<{ bytes: Buffer | null; shard: Shard }> {
     const path = join(this.dir, 'shards', shardName(file));
-    const s = await this.read<Shard>(path);
-    if (!s) return { file, tasks: {}, cache: {} };
+    const bytes = this.bytes(path);
+    const s = bytes ? this.parse<Shard>(path, bytes.toString('utf8')) : null;
+    if (!s) return { bytes, shard: { file, tasks: {}, cache: {} } };
     if (s.file !== file) {
       this.bad(path);
-      return { file, tasks: {}, cache: {} };
+      return { bytes, shard: { file, tasks: {}, cache: {} } };
     }
     const tasks = this.entries<TaskState>(
       path,
@@ -285,7 +309,12 @@ export class Store {
       s.mirrors ?? {},
       (m) => isObj(m) && typeof m.id === 'string' && isObj(m.shown) && typeof m.shown.status === 'string' && typeof m.shown.description === 'string',
     );
-    return { file, tasks, cache, mirrors };
+    return { bytes, shard: { file, tasks, cache, mirrors } };
+  }
+
+  /** A note's shard file as it is on disk now (null: none). */
+  shardBytes(file: string): Buffer | null {
+    return this.bytes(join(this.dir, 'shards', shardName(file)));
   }
 
   /** Where a shard and the catalog are written (for a caller that stages the writes). */

@@ -171,6 +171,19 @@ describe('the Neovim plugin (headless Neovim, real task)', () => {
     expect(v.log()).not.toMatch(/ERROR/);
   });
 
+  it('pings answered before the bundle loads, and the messages that came with them handled after it, in order', async () => {
+    const v = await fresh(false);
+    // boot.ts answers the pings from stdin; setup (sent first) and status go to the client.
+    const r = await v.lua<[number, number, number, string]>(
+      "local h = require('planager.host'); h.stop(); h.ensure(); local a = h.request('ping'); local b = h.request('ping'); local s = h.request('status'); return { a.pid, b.pid, h.pid(), type(s) }",
+    );
+    expect(r[0]).toBe(r[2]);
+    expect(r[1]).toBe(r[2]);
+    expect(r[3]).toBe('table'); // status waits for setup: setup reached the client
+    await v.waitFor(async () => await v.lua<boolean>("return require('planager.host').ready()"));
+    expect(v.log()).not.toMatch(/ERROR/);
+  });
+
   it('many one-line edits are applied in runs of whole lines: same text, cursor kept, one undo step', async () => {
     const v = await fresh(false);
     const lines = ['* Head', ...Array.from({ length: 30 }, (_, i) => `  - ( ) Task ${i}`), '* Tail', '  - ( ) Last'];

@@ -27,6 +27,9 @@ async function write(s: Session, file: string, text: string): Promise<SyncReport
   return r!;
 }
 
+/** Taskwarrior 2.6's undo log: every version of every task it wrote, in order. */
+const undoText = (sb: TwSandbox) => readFileSync(join(sb.dir, 'data', 'undo.data'), 'utf8');
+
 const edit = (text: string, from: string, to: string) => {
   expect(text).toContain(from);
   return text.replace(from, to);
@@ -77,6 +80,34 @@ describe('the one-line write path (prepush)', () => {
     const t = sb.exportAll().find((x) => x.uuid === uuid)!;
     expect(t.description).toBe('task 1 edited');
     expect(t.priority).toBe('H');
+  });
+
+  it('checks the state on disk, not the copy the session parsed: a sync by another writer since is seen (no lost update)', async () => {
+    const { sb, file, s, ws } = await setup();
+    sessions.push(s);
+    // A field the note does not show, which an import of the whole task sets back.
+    const uuid = sb.exportAll().find((t) => t.description === 'task 1')!.uuid;
+    sb.task(uuid, 'modify', 'until:2030-01-01');
+    expect((await sync({ workspace: ws, tw: sb.tw })).code).toBe(0);
+    let text = readFileSync(file, 'utf8').replace(/\n$/, '');
+    text = edit(text, 'task 0', 'task 0 renamed');
+    await write(s, file, text);
+    await new Promise((r) => setTimeout(r, 50)); // the session has re-read (and kept) the state
+    // Another writer (the CLI) changes it and syncs: the stamp agrees again, the note is as it
+    // was, the shard on disk is not what the session parsed.
+    sb.task(uuid, 'modify', 'until:2031-01-01');
+    expect((await sync({ workspace: ws, tw: sb.tw })).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(text + '\n');
+    text = edit(text, 'task 1', 'task 1 edited');
+    const undoBefore = undoText(sb);
+    const old = /until:"(\d+)"/.exec(undoBefore)![0]; // 2030's value, as 2.6 stores it
+    await write(s, file, text);
+    const t = sb.exportAll().find((x) => x.uuid === uuid)! as { description: string; until?: string };
+    expect(t.description).toBe('task 1 edited');
+    expect(t.until?.slice(0, 4)).toBe('2031');
+    // And never set back on the way (a fast push from the session's stale copy would have
+    // imported 2030's value, which the full sync after it then undid).
+    expect(undoText(sb).slice(undoBefore.length)).not.toContain(old);
   });
 
   it('does not send what the file on disk does not hold (a write that failed or was changed)', async () => {
