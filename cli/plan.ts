@@ -23,6 +23,7 @@ import {
   type PlanError,
   type PlanOptions,
   type PlanResult,
+  type PlanTask,
 } from '../plan/index.js';
 import { acquireLock, Taskwarrior, writeAtomic } from '../sync/index.js';
 import { loadAll } from './notes.js';
@@ -78,6 +79,9 @@ export interface PreparedPlan {
   /** The same plan over another text of the note (it changed meanwhile). */
   compute(text: string | null): PlanResult | PlanError;
   warnings: string[];
+  /** The day the plan was asked for, and every task (for the schedule, cli/schedule.ts). */
+  day: Day;
+  tasks: readonly PlanTask[];
 }
 
 /**
@@ -125,7 +129,7 @@ export async function preparePlan(
     });
   const result = compute(existing);
   if (isError(result)) return no(result.message);
-  return { ok: true, dir, abs, existing, result, compute, warnings: loaded.warnings };
+  return { ok: true, dir, abs, existing, result, compute, warnings: loaded.warnings, day: settings.day, tasks: loaded.tasks };
 }
 
 /** Write a prepared plan's note when a byte changed, under the workspace lock; the result written. */
