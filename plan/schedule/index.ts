@@ -49,9 +49,10 @@ export function schedule(req: ScheduleRequest): Scheduled | PlanError {
   };
 }
 
-export { place, freeTime } from './place.js';
+export { place } from './place.js';
+export { freeTime } from './ranks.js';
 export { byUrgency } from './urgency.js';
 export { parseDuration, parseSpan, showSpan, clock, type Span } from './time.js';
-export { parseFrame, estimateOf, DEFAULT_PARAMS } from './inputs.js';
+export { parseFrame, estimateOf, DEFAULT_PARAMS } from './frame.js';
 export { parseBlockLine, blockLine } from './blockline.js';
 export type { Block, Candidate, FixedEvent, Frame, PinnedBlock, Placement, ScheduleInput, Unplaced } from './types.js';

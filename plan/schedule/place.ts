@@ -7,59 +7,10 @@
  * for them). Greedy first fit: a later, shorter task may take a gap an earlier one was too long for.
  * Pure and deterministic: ties are broken by uuid, nothing reads a clock.
  */
-import { showDuration, clock, type Span } from './time.js';
-import type { Block, Candidate, Placement, ScheduleInput, Unplaced } from './types.js';
-import { byUrgency, urgencyWhy } from './urgency.js';
-
-/** The hours minus every busy span, as sorted disjoint spans. */
-export function freeTime(hours: Span, busy: readonly Span[]): Span[] {
-  const cuts = busy.filter((b) => b.end > hours.start && b.start < hours.end).sort((a, b) => a.start - b.start || a.end - b.end);
-  const out: Span[] = [];
-  let at = hours.start;
-  for (const b of cuts) {
-    if (b.start > at) out.push({ start: at, end: Math.min(b.start, hours.end) });
-    at = Math.max(at, b.end);
-  }
-  if (at < hours.end) out.push({ start: at, end: hours.end });
-  return out;
-}
-
-/** A binary min-heap of ranks (indices into the urgency order). */
-class Ranks {
-  private readonly h: number[] = [];
-  get size(): number {
-    return this.h.length;
-  }
-  push(x: number): void {
-    const h = this.h;
-    h.push(x);
-    for (let i = h.length - 1; i > 0; ) {
-      const p = (i - 1) >> 1;
-      if (h[p] <= h[i]) break;
-      [h[p], h[i]] = [h[i], h[p]];
-      i = p;
-    }
-  }
-  pop(): number {
-    const h = this.h;
-    const top = h[0];
-    const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && h[l] < h[m]) m = l;
-        if (r < h.length && h[r] < h[m]) m = r;
-        if (m === i) break;
-        [h[m], h[i]] = [h[i], h[m]];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
+import type { Block, Placement, ScheduleInput, Unplaced } from './types.js';
+import { tryPlace } from './fit.js';
+import { freeTime, Ranks } from './ranks.js';
+import { byUrgency } from './urgency.js';
 
 export function place(input: ScheduleInput): Placement {
   const { frame } = input;
@@ -164,60 +115,3 @@ export function place(input: ScheduleInput): Placement {
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-function tryPlace(
-  c: Candidate,
-  rankOf: number,
-  free: Span[],
-  ends: ReadonlyMap<string, { end: number; description: string }>,
-  hours: Span,
-  deadline: { at: number; description: string } | null,
-  failedDep: (uuid: string) => string | null,
-): Block | string {
-  if (c.blocked) return c.blocked;
-  if (c.minutes === null) return c.estimateText;
-  if (c.minutes <= 0) return `its estimate is ${c.estimateText}: nothing to place`;
-  for (const d of c.after) {
-    const f = failedDep(d);
-    if (f !== null) return `it depends on "${f}", which is not placed`;
-  }
-  const need = c.minutes;
-  let earliest = hours.start;
-  let why = '';
-  if (c.earliest && c.earliest.at > earliest) (earliest = c.earliest.at), (why = `not before ${clock(c.earliest.at)} (${c.earliest.why})`);
-  for (const d of c.after) {
-    const e = ends.get(d);
-    if (e && e.end > earliest) (earliest = e.end), (why = `after "${e.description}", which it depends on`);
-  }
-  for (let k = 0; k < free.length; k++) {
-    const f = free[k];
-    const s = Math.max(f.start, earliest);
-    if (deadline && s + need > deadline.at) break;
-    if (s + need > f.end) continue;
-    const parts: Span[] = [];
-    if (s > f.start) parts.push({ start: f.start, end: s });
-    if (s + need < f.end) parts.push({ start: s + need, end: f.end });
-    free.splice(k, 1, ...parts);
-    // The constraint explains the start only when it, not the gap, set it.
-    let explained = earliest > f.start && why ? why : 'the earliest free time that holds it';
-    if (deadline) explained += `, before "${deadline.description}" (pinned at ${clock(deadline.at)}), which depends on it`;
-    const deps = c.after.map((d) => ends.get(d)?.description).filter((d): d is string => d !== undefined);
-    if (deps.length > 0 && !explained.startsWith('after')) explained += `, after ${deps.map((d) => `"${d}"`).join(', ')} (which it depends on)`;
-    return {
-      start: s,
-      end: s + need,
-      uuid: c.uuid,
-      id: c.id,
-      description: c.description,
-      pinned: false,
-      fixed: false,
-      why: [`${c.estimateText}`, `#${rankOf + 1} by urgency (${urgencyWhy(c)})`, explained],
-    };
-  }
-  if (deadline)
-    return `it needs ${showDuration(need)} and must end by ${clock(deadline.at)}, before "${deadline.description}" (pinned), which depends on it: no free time that long is left before then`;
-  if (need > hours.end - hours.start) return `it needs ${showDuration(need)}; the working hours are ${showDuration(hours.end - hours.start)}`;
-  const longest = free.reduce((m, f) => Math.max(m, f.end - f.start), 0);
-  if (longest < need) return `it needs ${showDuration(need)}; the longest free time left is ${longest === 0 ? 'none' : showDuration(longest)}`;
-  return `it needs ${showDuration(need)}; no free time that long is left${why ? ` ${why}` : ''}`;
-}

@@ -8,7 +8,7 @@ import { applyChanges, lineEnding } from '../../graph/index.js';
 import { homeLink, lineSafe } from '../mirror.js';
 import type { PlanTask } from '../tasks.js';
 import { blockLine } from './blockline.js';
-import { DEFAULT_PARAMS } from './inputs.js';
+import { DEFAULT_PARAMS } from './frame.js';
 import type { TagAt } from './note.js';
 import type { Block } from './types.js';
 
