@@ -12,6 +12,7 @@ import { benchBigNote } from './bignote.js';
 import { benchColdStart, benchNewNote, benchNvim } from './nvim.js';
 import { report } from './measure.js';
 import { benchPlan } from './plan.js';
+import { benchSchedule } from './schedule.js';
 
 function shared(): string | null {
   for (const c of [process.env.PLANAGER_SHARED, resolve('test', 'fixtures')]) if (c && existsSync(join(c, 'norg'))) return c;
@@ -27,6 +28,7 @@ if (want('graph')) benchGraph();
 if (want('sync')) await benchSync();
 if (want('sync') || want('bignote')) await benchBigNote();
 if (want('plan')) report('Planning sessions', await benchPlan());
+if (want('schedule')) report("The day's schedule", benchSchedule());
 if (want('nvim')) await benchNvim();
 // Parts of the Neovim benchmark on their own (`npm run bench -- nvim-new nvim-cold`).
 if (only.includes('nvim-new')) report('Neovim: a new note', await benchNewNote());
