@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../cli/main.js';
 import { scheduleCommand } from '../../../cli/schedule.js';
+import { sync } from '../../../sync/index.js';
 import { DAY, fixture, NOW, type Fixture } from './plan-fixture.js';
 
 const PATH = join('journal', '2026', '12', '04.norg');
@@ -76,6 +77,15 @@ describe('planager schedule over a fixture database', () => {
     expect(r.stdout).toContain('09:00-09:30  Pay the invoice');
     expect(readFileSync(join(f.ws, PATH)).equals(before)).toBe(true);
     expect(statSync(join(f.ws, PATH)).mtimeMs).toBe(mtime);
+  });
+
+  it('a sync leaves the schedule alone: blocks are neither tasks nor mirrors', async () => {
+    const before = f.read(PATH);
+    const count = f.sb.exportAll().length;
+    const r = await sync({ workspace: f.ws, tw: f.sb.tw });
+    expect(r.ok).toBe(true);
+    expect(f.read(PATH)).toBe(before);
+    expect(f.sb.exportAll()).toHaveLength(count);
   });
 
   it('a block moved in the note stays pinned, and the others fill around it; a fixed event and a user block are kept off', async () => {
