@@ -8,7 +8,7 @@ import { extractMirrors, extractTasks, type Tree } from '../../parser/index.js';
 import { compareDays, dayOf, type Day, type PlanError } from '../day.js';
 import { showDate } from '../mirror.js';
 import { TaskIndex, type PlanTask } from '../tasks.js';
-import { contentLines, findScheduleTags, type TagAt } from './note.js';
+import { contentLines, findScheduleTags, timedItems, type TagAt } from './note.js';
 import { parseBlockLine } from './blockline.js';
 import { estimateOf, parseFrame } from './frame.js';
 import { parseSpan } from './time.js';
@@ -45,6 +45,11 @@ export function readInputs(tree: Tree, day: Day, tasks: readonly PlanTask[]): Re
       if (s) fixed.push({ ...s, description: m[2] });
       else warnings.push(`line ${l.line}: "${m[1]}" is not HH:MM-HH:MM; not a fixed event`);
     }
+  }
+  for (const t of timedItems(tree)) {
+    const s = parseSpan(t.timestamp);
+    if (s) fixed.push({ ...s, description: t.description });
+    else warnings.push(`line ${t.line}: "@ ${t.timestamp}" is not HH:MM-HH:MM; not a fixed event`);
   }
   const shown: string[] = [];
   for (const t of extractTasks(tree)) {

@@ -3,6 +3,7 @@
  * derived blocks; its parameters are the working hours, breaks and default estimate) and
  * `|planager fixed` (fixed events written by hand), found as sections.ts finds the others.
  */
+import { STATUS_NAMES } from '../../parser/extension.js';
 import { walk, type Tree } from '../../parser/index.js';
 
 export interface TagAt {
@@ -56,4 +57,32 @@ export function contentLines(text: string, tag: TagAt, lineOf: (pos: number) => 
     .replace(/(\r\n|\r|\n)$/, '')
     .split(/\r\n|\r|\n/)
     .map((t, i) => ({ line: first + i, text: t }));
+}
+
+/**
+ * Items with a timestamp and no status, `- (@ 14:00-15:00) Dentist`: timed items that are not
+ * tasks (extractTasks takes those with a status).
+ */
+export function timedItems(tree: Tree): { line: number; timestamp: string; description: string }[] {
+  const out: { line: number; timestamp: string; description: string }[] = [];
+  walk(tree, (n, from) => {
+    if (n.kind === 'ranged_verbatim_tag' || n.kind === 'quote') return false;
+    if (n.kind === 'ranged_tag' && n.data?.type === 'tag' && INERT.has(n.data.name)) return false;
+    if (n.kind !== 'unordered_list' && n.kind !== 'ordered_list') return true;
+    const ext = n.children.find((c) => c.kind === 'detached_modifier_extension');
+    const stamp = ext?.children.find((c) => c.kind === 'timestamp');
+    if (!ext || !stamp || ext.children.some((c) => STATUS_NAMES[c.kind] !== undefined)) return true;
+    const data = stamp.children.find((c) => c.kind === 'timestamp_data')?.data;
+    const para = n.children.find((c) => c.kind === 'paragraph');
+    if (!data || data.type !== 'date') return true;
+    const text = para
+      ? tree.text
+          .slice(from + para.from, from + para.from + para.length)
+          .replace(/\s+/g, ' ')
+          .trim()
+      : '';
+    out.push({ line: tree.lines.lineAt(from) + 1, timestamp: data.text, description: text });
+    return true;
+  });
+  return out;
 }

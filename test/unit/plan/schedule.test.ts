@@ -177,6 +177,24 @@ describe('generating the schedule section', () => {
     expect(run(r.text, all).text).toBe(r.text);
   });
 
+  it('a timed item without a status is a fixed event too; the user’s lines in the section are kept byte for byte', () => {
+    const one = task(11, 'Write the report', { tags: ['estimate_1h'] });
+    const text = `${noteFor([one], '- (@ 09:00-09:45) Standup\n')}\n* Schedule\n  |planager schedule 09:00-12:00\n  - 11:00-12:00 Lunch with Sam\n    -- bring the book\n\t% a comment %\n  |end\n`;
+    const r = run(text, [one]);
+    expect(r.text).toContain(
+      [
+        '  |planager schedule 09:00-12:00',
+        '  - 09:00-09:45 Standup %fixed%',
+        `  - 09:45-10:45 Write the report %block ${one.id} 09:45-10:45%`,
+        '  - 11:00-12:00 Lunch with Sam',
+        '    -- bring the book',
+        '\t% a comment %',
+        '  |end',
+      ].join('\n'),
+    );
+    expect(run(r.text, [one]).text).toBe(r.text);
+  });
+
   it('a task scheduled at a time today starts no earlier; done, waiting and on-hold tasks are no candidates', () => {
     const call = task(8, 'Call the bank', { scheduled: new Date(2026, 11, 4, 15, 30) });
     const done = task(9, 'Done already', { status: 'done' });
