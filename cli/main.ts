@@ -36,6 +36,7 @@ Usage:
                                              open (create when missing) the plan note of the period,
                                              refresh its generated sections, print its path
   planager schedule [--date YYYY-MM-DD] [--workspace DIR] [--json] [--explain]
+                    [--templates DIR] [--path PATTERN]
                                              lay the day's tasks out in time blocks (the daily plan's
                                              |planager schedule section), around fixed events, breaks
                                              and pinned blocks; --explain says why each is where it is
@@ -121,7 +122,14 @@ export async function run(argv: string[]): Promise<CommandResult> {
         const { values, positionals } = parseArgs({
           args: rest,
           allowPositionals: true,
-          options: { date: { type: 'string', short: 'd' }, workspace: { type: 'string', short: 'w' }, json: { type: 'boolean' }, explain: { type: 'boolean' } },
+          options: {
+            date: { type: 'string', short: 'd' },
+            workspace: { type: 'string', short: 'w' },
+            json: { type: 'boolean' },
+            explain: { type: 'boolean' },
+            path: { type: 'string' },
+            templates: { type: 'string' },
+          },
         });
         if (positionals.length > 0) return { code: 2, stderr: `planager schedule: unexpected "${positionals[0]}" (--date for another day)\n` };
         return await scheduleCommand(values);

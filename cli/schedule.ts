@@ -1,5 +1,5 @@
 /**
- * `planager schedule [--date D] [--workspace DIR] [--json] [--explain]`: refresh the day's plan
+ * `planager schedule [--date D] [--workspace DIR] [--json] [--explain] [--path P] [--templates DIR]`: refresh the day's plan
  * note (as `planager plan daily`, creating it when missing), regenerate its `|planager
  * schedule` section and print the schedule. Reads the notes and Taskwarrior once, writes the
  * one note under the workspace lock, and only when a byte changed.
@@ -16,6 +16,9 @@ export interface ScheduleFlags {
   workspace?: string;
   json?: boolean;
   explain?: boolean;
+  /** As for `planager plan daily`: where the daily note is, and its template. */
+  path?: string;
+  templates?: string;
 }
 
 const fail = (message: string): CommandResult => ({ code: 2, stderr: `planager schedule: ${message}\n` });
@@ -80,7 +83,7 @@ function table(s: Scheduled): string {
 }
 
 export async function scheduleCommand(flags: ScheduleFlags, deps: Deps = {}): Promise<CommandResult> {
-  const p = await preparePlan('daily', { date: flags.date, workspace: flags.workspace }, deps);
+  const p = await preparePlan('daily', { date: flags.date, workspace: flags.workspace, path: flags.path, templates: flags.templates }, deps);
   if (!p.ok) return fail(p.message);
   const first = compute(p, p.existing);
   if (isError(first)) return fail(first.message);

@@ -30,6 +30,8 @@ export function readInputs(tree: Tree, day: Day, tasks: readonly PlanTask[]): Re
   const text = tree.text;
   const { tags, warnings } = findScheduleTags(tree);
   const section = tags.find((t) => t.name === 'schedule') ?? null;
+  for (const other of tags.filter((t) => t.name === 'schedule' && t !== section))
+    warnings.push(`line ${other.line}: a second |planager schedule; only the first (line ${section!.line}) is generated, this one is left as it is`);
   const frame = parseFrame(section ? section.params : [], section ? section.line : 0);
   if ('code' in frame) return frame;
   const lineOf = (p: number) => tree.lines.lineAt(p) + 1;

@@ -136,6 +136,13 @@ describe('planager schedule over a fixture database', () => {
     writeFileSync(abs, good);
   });
 
+  it('--path places the daily note as for planager plan daily', async () => {
+    const r = await scheduleCommand({ date: DAY, workspace: f.ws, path: 'days/{year}-{month}-{day}.norg' }, { tw: f.sb.tw, now: NOW });
+    expect(r.code).toBe(0);
+    expect(r.stdout!.split('\n')[0]).toBe(join(f.ws, 'days', '2026-12-04.norg'));
+    expect(f.read(join('days', '2026-12-04.norg'))).toContain('|planager schedule 09:00-17:00 break 12:00-13:00 estimate 30m\n');
+  });
+
   it('is in planager --help', async () => {
     expect((await run(['--help'])).stdout).toContain('planager schedule [--date YYYY-MM-DD] [--workspace DIR] [--json] [--explain]');
   });

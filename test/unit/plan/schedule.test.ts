@@ -195,6 +195,13 @@ describe('generating the schedule section', () => {
     expect(run(r.text, [one]).text).toBe(r.text);
   });
 
+  it('a second schedule section is left as it is, with a warning', () => {
+    const text = '|planager schedule 09:00-10:00\n|end\n\n|planager schedule 13:00-14:00\n- 13:00-13:30 x %block aaaaaaa1 13:00-13:30%\n|end\n';
+    const r = run(text, []);
+    expect(r.text).toBe(text);
+    expect(r.warnings).toEqual(['line 4: a second |planager schedule; only the first (line 1) is generated, this one is left as it is']);
+  });
+
   it('a task scheduled at a time today starts no earlier; done, waiting and on-hold tasks are no candidates', () => {
     const call = task(8, 'Call the bank', { scheduled: new Date(2026, 11, 4, 15, 30) });
     const done = task(9, 'Done already', { status: 'done' });
