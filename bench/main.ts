@@ -13,6 +13,7 @@ import { benchColdStart, benchNewNote, benchNvim, benchPlanOpen } from './nvim.j
 import { report } from './measure.js';
 import { benchPlan } from './plan.js';
 import { benchReport } from './report.js';
+import { benchSchedule } from './schedule.js';
 
 function shared(): string | null {
   for (const c of [process.env.PLANAGER_SHARED, resolve('test', 'fixtures')]) if (c && existsSync(join(c, 'norg'))) return c;
@@ -29,6 +30,7 @@ if (want('sync')) await benchSync();
 if (want('sync') || want('bignote')) await benchBigNote();
 if (want('plan')) report('Planning sessions', await benchPlan());
 if (want('report')) report('Tracking', await benchReport());
+if (want('schedule')) report("The day's schedule", benchSchedule());
 if (want('nvim')) await benchNvim();
 if (want('nvim') || only.includes('nvim-plan')) report('Neovim: a plan note', await benchPlanOpen());
 // Parts of the Neovim benchmark on their own (`npm run bench -- nvim-new nvim-cold`).

@@ -13,6 +13,7 @@ import { agendaCommand } from './agenda.js';
 import { captureCommand } from './capture.js';
 import { statsCommand } from './stats.js';
 import { reportCommand } from './report.js';
+import { scheduleCommand } from './schedule.js';
 import { installHook, Taskwarrior, uninstallHook } from '../sync/index.js';
 
 export const USAGE = `planager — keep norg notes and Taskwarrior in step
@@ -36,6 +37,11 @@ Usage:
                 [--week-start DAY] [--templates DIR] [--path PATTERN]
                                              open (create when missing) the plan note of the period,
                                              refresh its generated sections, print its path
+  planager schedule [--date YYYY-MM-DD] [--workspace DIR] [--json] [--explain]
+                    [--templates DIR] [--path PATTERN]
+                                             lay the day's tasks out in time blocks (the daily plan's
+                                             |planager schedule section), around fixed events, breaks
+                                             and pinned blocks; --explain says why each is where it is
   planager agenda [--week] [--date YYYY-MM-DD] [--workspace DIR] [--json]
                                              open tasks by date, overdue first (notes and Taskwarrior)
   planager capture TEXT… [--project P] [--inbox FILE] [--workspace DIR]
@@ -136,6 +142,22 @@ export async function run(argv: string[]): Promise<CommandResult> {
         });
         if (positionals.length > 0) return { code: 2, stderr: `planager report: unexpected "${positionals[0]}"\n` };
         return await reportCommand(values);
+      }
+      case 'schedule': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: {
+            date: { type: 'string', short: 'd' },
+            workspace: { type: 'string', short: 'w' },
+            json: { type: 'boolean' },
+            explain: { type: 'boolean' },
+            path: { type: 'string' },
+            templates: { type: 'string' },
+          },
+        });
+        if (positionals.length > 0) return { code: 2, stderr: `planager schedule: unexpected "${positionals[0]}" (--date for another day)\n` };
+        return await scheduleCommand(values);
       }
       case 'capture': {
         const { values, positionals } = parseArgs({

@@ -86,6 +86,9 @@ export function planTask(t: TwTask, id: string, now: Date): PlanTask {
     depends: f.depends,
     project: f.project,
     home: null,
+    tags: t.tags ?? [],
+    entry: parseTwDate(t.entry),
+    estimate: typeof t.estimate === 'string' ? t.estimate : typeof t.estimate === 'number' ? String(t.estimate) : null,
   };
 }
 

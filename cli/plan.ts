@@ -23,6 +23,7 @@ import {
   type PlanError,
   type PlanOptions,
   type PlanResult,
+  type PlanTask,
   TaskIndex,
 } from '../plan/index.js';
 import { acquireLock, recordPlanMirrors, Taskwarrior, unsentMirrors, writeAtomic } from '../sync/index.js';
@@ -85,6 +86,9 @@ export interface PreparedPlan {
   unsent: ReadonlySet<string>;
   /** The task a mirror's marker names. */
   uuidOf(id: string): string | null;
+  /** The day the plan was asked for, and every task (for the schedule, cli/schedule.ts). */
+  day: Day;
+  tasks: readonly PlanTask[];
 }
 
 /**
@@ -146,6 +150,8 @@ export async function preparePlan(
     rel: where.path,
     unsent,
     uuidOf: (id) => index.find(id)?.uuid ?? null,
+    day: settings.day,
+    tasks: loaded.tasks,
   };
 }
 

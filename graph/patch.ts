@@ -89,12 +89,14 @@ export function minimal(text: string, from: number, to: number, next: string): C
 
 /** Text safe to place inside one norg line: no line breaks, no look-alike id comment. */
 export function noteSafe(s: string): string {
-  return s
-    .replace(/\r\n|\r|\n/g, ' ')
-    .replace(/\u0000/g, '')
-    // Text that reads as an id comment is escaped; backslashes already before it are doubled
-    // first, or `\%#…%` (the literal text) would come out as an escaped backslash and a live id.
-    .replace(/(\\*)%#([0-9a-f]{4,32})%/g, (_m, bs: string, id: string) => `${bs}${bs}\\%#${id}%`);
+  return (
+    s
+      .replace(/\r\n|\r|\n/g, ' ')
+      .replace(/\u0000/g, '')
+      // Text that reads as an id comment is escaped; backslashes already before it are doubled
+      // first, or `\%#…%` (the literal text) would come out as an escaped backslash and a live id.
+      .replace(/(\\*)%#([0-9a-f]{4,32})%/g, (_m, bs: string, id: string) => `${bs}${bs}\\%#${id}%`)
+  );
 }
 
 const SIGIL: Record<'priority' | 'due' | 'start', string> = { priority: '#', due: '<', start: '>' };

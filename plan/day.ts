@@ -11,7 +11,7 @@ export interface Day {
 }
 
 export interface PlanError {
-  code: 'bad-date' | 'bad-kind' | 'bad-option' | 'bad-template';
+  code: 'bad-date' | 'bad-kind' | 'bad-option' | 'bad-template' | 'bad-schedule';
   message: string;
 }
 

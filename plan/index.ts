@@ -13,3 +13,4 @@ export { capture, captureTarget, type Captured } from './capture.js';
 export { parseFilter, matches, isFilterError, type ViewFilter, type FilterError, type Filterable } from './filter.js';
 export { findViews, fillView, type View, type FillInput, type Filled } from './views.js';
 export { readMirrors, mirrorHead, shownOf, changedFields, type Shown, type MirrorLine } from './mirrorread.js';
+export { schedule, showSpan, clock, type ScheduleRequest, type Scheduled } from './schedule/index.js';

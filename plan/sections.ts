@@ -44,6 +44,7 @@ export function findSections(tree: Tree): FoundSections {
     const line = tree.lines.lineAt(from) + 1;
     const name = n.data.params[0];
     if (name === 'view') return true; // a viewport (views.ts)
+    if (name === 'schedule' || name === 'fixed') return true; // the day's schedule (schedule/note.ts)
     const end = n.children.find((c) => c.kind === 'ranged_tag_end');
     if (!isSectionName(name)) warnings.push(`line ${line}: |planager ${name ?? ''} names no section (${SECTIONS.join(', ')}); left as it is`);
     else if (!end) warnings.push(`line ${line}: |planager ${name} has no |end; left as it is`);

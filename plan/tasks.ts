@@ -30,6 +30,12 @@ export interface PlanTask {
   depends: string[];
   project: string | null;
   home: Home | null;
+  /** Taskwarrior tags (the schedule reads `estimate_1h30`); absent where a caller has none. */
+  tags?: string[];
+  /** When the task was entered (the schedule's age order). */
+  entry?: Date | null;
+  /** The `estimate` UDA as Taskwarrior exports it (a duration, e.g. `PT1H30M`), if any. */
+  estimate?: string | null;
 }
 
 export function hexOf(uuid: string): string {

@@ -1,0 +1,97 @@
+/**
+ * `planager schedule [--date D] [--workspace DIR] [--json] [--explain] [--path P] [--templates DIR]`: refresh the day's plan
+ * note (as `planager plan daily`, creating it when missing), regenerate its `|planager
+ * schedule` section and print the schedule. Reads the notes and Taskwarrior once, writes the
+ * one note under the workspace lock, and only when a byte changed.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { clock, isError, isoDay, schedule, showSpan, type PlanError, type Scheduled } from '../plan/index.js';
+import { acquireLock, writeAtomic } from '../sync/index.js';
+import { preparePlan, readText, type Deps, type PreparedPlan } from './plan.js';
+import type { CommandResult } from './result.js';
+
+export interface ScheduleFlags {
+  date?: string;
+  workspace?: string;
+  json?: boolean;
+  explain?: boolean;
+  /** As for `planager plan daily`: where the daily note is, and its template. */
+  path?: string;
+  templates?: string;
+}
+
+const fail = (message: string): CommandResult => ({ code: 2, stderr: `planager schedule: ${message}\n` });
+
+interface Done {
+  text: string;
+  scheduled: Scheduled;
+  warnings: string[];
+  changed: boolean;
+}
+
+/** The plan refreshed, then its schedule regenerated, over one text of the note. */
+function compute(p: PreparedPlan, text: string | null): Done | PlanError {
+  const plan = p.compute(text);
+  if (isError(plan)) return plan;
+  const s = schedule({ file: plan.path, text: plan.text, day: p.day, tasks: p.tasks });
+  if (isError(s)) return s;
+  return { text: s.text, scheduled: s, warnings: [...plan.warnings, ...s.warnings], changed: text === null || s.text !== text };
+}
+
+async function write(p: PreparedPlan, first: Done): Promise<Done | { message: string }> {
+  if (!first.changed) return first;
+  const locked = await acquireLock(join(p.dir, '.planager'));
+  if (!locked.ok) return { message: locked.message };
+  try {
+    // The note may have been written meanwhile (a sync, an editor): schedule what is there now.
+    const now = readText(p.abs);
+    if (now !== null && typeof now === 'object') return { message: now.error };
+    const r = now === p.existing ? first : compute(p, now);
+    if (isError(r)) return r;
+    if (r.changed) {
+      mkdirSync(dirname(p.abs), { recursive: true });
+      await writeAtomic(p.abs, r.text);
+    }
+    return r;
+  } finally {
+    await locked.lock.release();
+  }
+}
+
+export function scheduleJson(date: string, s: Scheduled): string {
+  const out = {
+    date,
+    blocks: s.placement.blocks.map((b) => ({
+      start: clock(b.start),
+      end: clock(b.end),
+      uuid: b.uuid,
+      description: b.description,
+      pinned: b.pinned,
+      fixed: b.fixed,
+    })),
+    unplaced: s.placement.unplaced.map((u) => ({ uuid: u.uuid, description: u.description, reason: u.reason })),
+  };
+  return JSON.stringify(out, null, 2) + '\n';
+}
+
+function table(s: Scheduled): string {
+  const lines = s.placement.blocks.map((b) => `${showSpan(b)}  ${b.description}${b.fixed ? '  (fixed)' : b.pinned ? '  (pinned)' : ''}`);
+  if (lines.length === 0) lines.push('(no blocks)');
+  if (s.placement.unplaced.length > 0) lines.push(`not placed: ${s.placement.unplaced.length} (--explain says why)`);
+  return lines.join('\n') + '\n';
+}
+
+export async function scheduleCommand(flags: ScheduleFlags, deps: Deps = {}): Promise<CommandResult> {
+  const p = await preparePlan('daily', { date: flags.date, workspace: flags.workspace, path: flags.path, templates: flags.templates }, deps);
+  if (!p.ok) return fail(p.message);
+  const first = compute(p, p.existing);
+  if (isError(first)) return fail(first.message);
+  const r = await write(p, first);
+  if (!('text' in r)) return fail(r.message);
+  const warnings = [...p.warnings, ...r.warnings].map((x) => `planager schedule: ${x}\n`).join('') || undefined;
+  const date = isoDay(p.day);
+  if (flags.json) return { code: 0, stdout: scheduleJson(date, r.scheduled), stderr: warnings };
+  if (flags.explain) return { code: 0, stdout: `${p.abs}\n${r.scheduled.explanation}`, stderr: warnings };
+  return { code: 0, stdout: `${p.abs}\n${table(r.scheduled)}`, stderr: warnings };
+}
