@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { clock, isError, isoDay, schedule, showSpan, type PlanError, type Scheduled } from '../plan/index.js';
-import { acquireLock, writeAtomic } from '../sync/index.js';
+import { acquireLock, recordPlanMirrors, writeAtomic } from '../sync/index.js';
 import { preparePlan, readText, type Deps, type PreparedPlan } from './plan.js';
 import type { CommandResult } from './result.js';
 
@@ -52,6 +52,8 @@ async function write(p: PreparedPlan, first: Done): Promise<Done | { message: st
     if (r.changed) {
       mkdirSync(dirname(p.abs), { recursive: true });
       await writeAtomic(p.abs, r.text);
+      // The plan's mirrors were refreshed too: the sync must know what they show (sync/planstate.ts).
+      await recordPlanMirrors(p.dir, p.rel, r.text, p.uuidOf, p.unsent);
     }
     return r;
   } finally {
