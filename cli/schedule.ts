@@ -23,7 +23,7 @@ export interface ScheduleFlags {
 
 const fail = (message: string): CommandResult => ({ code: 2, stderr: `planager schedule: ${message}\n` });
 
-interface Done {
+export interface Done {
   text: string;
   scheduled: Scheduled;
   warnings: string[];
@@ -31,7 +31,7 @@ interface Done {
 }
 
 /** The plan refreshed, then its schedule regenerated, over one text of the note. */
-function compute(p: PreparedPlan, text: string | null): Done | PlanError {
+export function computeSchedule(p: PreparedPlan, text: string | null): Done | PlanError {
   const plan = p.compute(text);
   if (isError(plan)) return plan;
   const s = schedule({ file: plan.path, text: plan.text, day: p.day, tasks: p.tasks });
@@ -39,7 +39,7 @@ function compute(p: PreparedPlan, text: string | null): Done | PlanError {
   return { text: s.text, scheduled: s, warnings: [...plan.warnings, ...s.warnings], changed: text === null || s.text !== text };
 }
 
-async function write(p: PreparedPlan, first: Done): Promise<Done | { message: string }> {
+export async function writeSchedule(p: PreparedPlan, first: Done): Promise<Done | { message: string }> {
   if (!first.changed) return first;
   const locked = await acquireLock(join(p.dir, '.planager'));
   if (!locked.ok) return { message: locked.message };
@@ -47,7 +47,7 @@ async function write(p: PreparedPlan, first: Done): Promise<Done | { message: st
     // The note may have been written meanwhile (a sync, an editor): schedule what is there now.
     const now = readText(p.abs);
     if (now !== null && typeof now === 'object') return { message: now.error };
-    const r = now === p.existing ? first : compute(p, now);
+    const r = now === p.existing ? first : computeSchedule(p, now);
     if (isError(r)) return r;
     if (r.changed) {
       mkdirSync(dirname(p.abs), { recursive: true });
@@ -77,7 +77,7 @@ export function scheduleJson(date: string, s: Scheduled): string {
   return JSON.stringify(out, null, 2) + '\n';
 }
 
-function table(s: Scheduled): string {
+export function scheduleTable(s: Scheduled): string {
   const lines = s.placement.blocks.map((b) => `${showSpan(b)}  ${b.description}${b.fixed ? '  (fixed)' : b.pinned ? '  (pinned)' : ''}`);
   if (lines.length === 0) lines.push('(no blocks)');
   if (s.placement.unplaced.length > 0) lines.push(`not placed: ${s.placement.unplaced.length} (--explain says why)`);
@@ -87,13 +87,13 @@ function table(s: Scheduled): string {
 export async function scheduleCommand(flags: ScheduleFlags, deps: Deps = {}): Promise<CommandResult> {
   const p = await preparePlan('daily', { date: flags.date, workspace: flags.workspace, path: flags.path, templates: flags.templates }, deps);
   if (!p.ok) return fail(p.message);
-  const first = compute(p, p.existing);
+  const first = computeSchedule(p, p.existing);
   if (isError(first)) return fail(first.message);
-  const r = await write(p, first);
+  const r = await writeSchedule(p, first);
   if (!('text' in r)) return fail(r.message);
   const warnings = [...p.warnings, ...r.warnings].map((x) => `planager schedule: ${x}\n`).join('') || undefined;
   const date = isoDay(p.day);
   if (flags.json) return { code: 0, stdout: scheduleJson(date, r.scheduled), stderr: warnings };
   if (flags.explain) return { code: 0, stdout: `${p.abs}\n${r.scheduled.explanation}`, stderr: warnings };
-  return { code: 0, stdout: `${p.abs}\n${table(r.scheduled)}`, stderr: warnings };
+  return { code: 0, stdout: `${p.abs}\n${scheduleTable(r.scheduled)}`, stderr: warnings };
 }

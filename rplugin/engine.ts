@@ -8,6 +8,6 @@ export { installHook, registerHost, Session } from '../sync/index.js';
 export { extractObjects } from '../graph/index.js';
 export { parse } from '../parser/index.js';
 export { editsByLine, editsFromChanges } from './edits.js';
-export { agendaView, captureTask, plan } from './planning.js';
+export { agendaView, captureTask, plan, scheduleDay } from './planning.js';
 export { reportFile, statsView } from './stats.js';
 export { editHome, modifyTask, type Expected, type TaskChange } from './taskedit.js';

@@ -451,6 +451,7 @@ const handlers: Record<string, Handler> = {
   // Planning sessions (rplugin/planning.ts, rplugin/taskedit.ts).
   plan: (kind: string, o: Parameters<typeof E.plan>[2] | null) => E.plan(editor(), kind, o ?? {}),
   agenda: (o: Parameters<typeof E.agendaView>[1] | null) => E.agendaView(editor(), o ?? {}),
+  schedule: (o: Parameters<typeof E.scheduleDay>[1] | null) => E.scheduleDay(editor(), o ?? {}),
   stats: (path: string | null) => E.statsView(editor(), { path: path ?? undefined }),
   report: (path: string | null, file: string) => E.reportFile(editor(), { path: path ?? undefined, file }),
   capture: (text: string, o: Parameters<typeof E.captureTask>[2] | null) =>

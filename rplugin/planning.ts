@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { agendaTasks, agendaJson } from '../cli/agenda.js';
 import { captureOptions, captureSummary, prepareCapture, readDisk } from '../cli/capture.js';
 import { planSettings, planSummary, preparePlan, readText, writePlan, type PlanFlags } from '../cli/plan.js';
+import { computeSchedule, scheduleTable, writeSchedule } from '../cli/schedule.js';
 import { acquireLock, recordPlanMirrors, writeAtomic, type Session } from '../sync/index.js';
 import { agenda, agendaRows, emptyAgenda, type AgendaTask, type Kind } from '../plan/index.js';
 import { editsByLine, type NvimEdit } from './edits.js';
@@ -98,6 +99,47 @@ export async function plan(
   const r = await writePlan(p);
   if (!('text' in r)) return { ok: false, message: r.message };
   return { ok: true, path: p.abs, summary: planSummary(r), warnings, change: null };
+}
+
+/**
+ * `:Planager schedule [DATE]`: the day's plan note refreshed and its schedule section written
+ * (cli/schedule.ts), in its buffer when it is open (the answer carries the edits), else on disk.
+ */
+export async function scheduleDay(
+  e: Editor,
+  o: { date?: string | null; from?: string | null; plan?: PlanConfig | null },
+): Promise<Failed | { ok: true; path: string; lines: string[]; warnings: string[]; change: BufferChange | null }> {
+  const open = await e.buffers();
+  const openAt = (abs: string) => open.find((b) => b.path === abs);
+  const p = await preparePlan('daily', flagsOf(o.plan, workspaceOf(e, o.from), o.date), { tw: e.session.tw }, (abs) => {
+    const b = openAt(abs);
+    if (!b) return readText(abs);
+    if (b.lines.length === 1 && b.lines[0] === '') return null;
+    return `${bufferText(b)}\n`;
+  });
+  if (!p.ok) return p;
+  const first = computeSchedule(p, p.existing);
+  if ('code' in first) return { ok: false, message: first.message };
+  const b = openAt(p.abs);
+  const lines = scheduleTable(first.scheduled).replace(/\n$/, '').split('\n');
+  const warnings = [...p.warnings, ...first.warnings];
+  if (b) {
+    const change = first.changed ? { bufnr: b.bufnr, tick: b.tick, edits: editsByLine(bufferText(b), first.text.replace(/\n$/, '')) } : null;
+    if (change) {
+      const locked = await acquireLock(join(p.dir, '.planager'));
+      if (locked.ok) {
+        try {
+          await recordPlanMirrors(p.dir, p.rel, first.text, p.uuidOf, p.unsent);
+        } finally {
+          await locked.lock.release();
+        }
+      }
+    }
+    return { ok: true, path: p.abs, lines, warnings, change };
+  }
+  const r = await writeSchedule(p, first);
+  if (!('text' in r)) return { ok: false, message: r.message };
+  return { ok: true, path: p.abs, lines: scheduleTable(r.scheduled).replace(/\n$/, '').split('\n'), warnings: [...p.warnings, ...r.warnings], change: null };
 }
 
 export async function agendaView(e: Editor, o: { span?: string | null; date?: string | null; plan?: PlanConfig | null }) {

@@ -138,13 +138,80 @@ export function resolve(date: NorgDate, reference: Date): Date | null {
   return null;
 }
 
+/** `2026-12-05`, `2026-12-05 14:00`, `2026-12-05T14:00:30`: a local day (and time). */
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+
+function isoDate(text: string): Date | null {
+  const m = ISO_DATE.exec(text.trim());
+  if (!m) return null;
+  const [y, mo, d, h, mi, se] = [m[1], m[2], m[3], m[4] ?? '0', m[5] ?? '0', m[6] ?? '0'].map(Number) as number[];
+  const t = new Date(y!, mo! - 1, d!, h, mi, se);
+  // 2026-02-30 is no day: not read (the line keeps it, with a warning).
+  if (t.getFullYear() !== y || t.getMonth() !== mo! - 1 || t.getDate() !== d || h! > 23 || mi! > 59 || se! > 59) return null;
+  return t;
+}
+
+/**
+ * Taskwarrior's names for days a user types into a note (`today`, `tomorrow`, `yesterday`,
+ * `eod`, `sow`/`eow` for the ISO week, Monday first, as plans count weeks, `som`/`eom`,
+ * `soy`/`eoy`), read against the sync's clock. They name a different day each day, so a line
+ * holding one is rewritten with the date it named the first time it was read (isRelative).
+ */
+function synonym(text: string, now: Date): Date | null {
+  const w = text.trim().toLowerCase();
+  const day = (n: number) => new Date(now.getFullYear(), now.getMonth(), now.getDate() + n);
+  const end = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate(), 23, 59, 59);
+  const monday = day(-((now.getDay() + 6) % 7));
+  switch (w) {
+    case 'today':
+    case 'now':
+      return day(0);
+    case 'tomorrow':
+      return day(1);
+    case 'yesterday':
+      return day(-1);
+    case 'eod':
+      return end(day(0));
+    case 'sow':
+      return monday;
+    case 'eow':
+      return end(new Date(monday.getFullYear(), monday.getMonth(), monday.getDate() + 6));
+    case 'som':
+      return new Date(now.getFullYear(), now.getMonth(), 1);
+    case 'eom':
+      return end(new Date(now.getFullYear(), now.getMonth() + 1, 0));
+    case 'soy':
+      return new Date(now.getFullYear(), 0, 1);
+    case 'eoy':
+      return end(new Date(now.getFullYear(), 11, 31));
+    default:
+      return null;
+  }
+}
+
+/** A date text naming a day relative to today (a synonym): the line gets the date itself instead. */
+export function isRelative(text: string): boolean {
+  return synonym(text, new Date()) !== null;
+}
+
+/** The date forms a line may use, for the warnings about one that cannot be read. */
+export const DATE_FORMS = 'Fri 4th Dec 2026, 4 Dec 2026 14:00, 2026-12-04, 2026-12-04 14:00, today, tomorrow, eow, a weekday';
+
 export function resolveText(text: string, reference: Date): Date | null {
+  const iso = isoDate(text);
+  if (iso) return iso;
+  const syn = synonym(text, reference);
+  if (syn) return syn;
   const r = parseDate(text);
   if (!r.ok) return null;
   return resolve(r.value.start, reference);
 }
 
 export function matchesText(text: string, d: Date): boolean {
+  const iso = isoDate(text);
+  if (iso) return iso.getTime() === d.getTime();
+  // A synonym names another day tomorrow: it never stands for a stored date.
+  if (isRelative(text)) return false;
   const r = parseDate(text);
   return r.ok && matches(r.value.start, d);
 }
@@ -206,6 +273,13 @@ function styleOf(text: string): Style {
  * are added only when needed to name the same moment (a different year, a time of day).
  */
 export function formatDate(d: Date, like: string | null, reference: Date = new Date()): string {
+  // An ISO line stays ISO: `2026-12-05`, with ` HH:MM` when the moment is not midnight.
+  if (like && (isoDate(like) || ISO_DATE.test(like.trim()))) {
+    const p2 = (n: number) => String(n).padStart(2, '0');
+    const day = `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}`;
+    const secs = d.getSeconds() ? `:${p2(d.getSeconds())}` : '';
+    return d.getHours() || d.getMinutes() || d.getSeconds() ? `${day} ${p2(d.getHours())}:${p2(d.getMinutes())}${secs}` : day;
+  }
   const style = like ? styleOf(like) : DEFAULT_STYLE;
   const offset = zoneOffset(style.timezone ?? undefined);
   const p = partsOf(d, offset);

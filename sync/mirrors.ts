@@ -22,7 +22,7 @@
 import { ChangeSet, type ChangeSpec } from '@codemirror/state';
 import { applyChanges, lineEnding, minimal } from '../graph/index.js';
 import { changedFields, mirrorHead, readMirrors, shownOf, type MirrorLine, type Shown, type ShownField } from '../plan/mirrorread.js';
-import { resolveText } from './dates.js';
+import { DATE_FORMS, resolveText } from './dates.js';
 import type { LazyUuids } from './ids.js';
 import type { LogEntry } from './log.js';
 import { fromTw, type Fields, type PriorityMap } from './mapping.js';
@@ -154,7 +154,7 @@ function fieldValue(f: ShownField, s: Shown, now: Date): { ok: true; value: unkn
   if (d) return { ok: true, value: d.toISOString() };
   return {
     ok: false,
-    why: `cannot read the date "${text}" of a mirror; its task keeps its value (dates read like a task line's: Fri 4th Dec 2026, 2026-12-04, tomorrow…)`,
+    why: `cannot read the date "${text}" of a mirror; its task keeps its value (dates read: ${DATE_FORMS})`,
   };
 }
 

@@ -14,7 +14,7 @@
  */
 import type { TaskEdit } from '../graph/index.js';
 import type { TaskStatus } from '../parser/index.js';
-import { formatDate, matchesText } from './dates.js';
+import { formatDate, isRelative, matchesText } from './dates.js';
 import type { LogEntry } from './log.js';
 import { FIELD_NAMES, fromTw, sameValue, toTw, type Fields, type PriorityMap } from './mapping.js';
 import type { Direction } from './merge.js';
@@ -192,9 +192,13 @@ function planTask(m: TaskMerge, scope: Scope, carried: Map<string, string>, rec:
   if (m.merged.recurrence !== n.recurrence) (e.recurrence = m.merged.recurrence), (changed = true);
   if (m.merged.description !== n.description) (e.description = m.merged.description), (changed = true);
   if (m.merged.priority !== n.priority) (e.priority = m.merged.priority), (changed = true);
-  const dueText = m.merged.due !== n.due ? dateText(m.merged.due, t.due, o.now) : t.due;
+  // A synonym (`tomorrow`) is replaced by the date it named: tomorrow it would name another.
+  const dueText = m.merged.due !== n.due || (t.due && isRelative(t.due)) ? dateText(m.merged.due, t.due && isRelative(t.due) ? null : t.due, o.now) : t.due;
   if (dueText !== t.due) (e.due = dueText), (changed = true);
-  const schedText = m.merged.scheduled !== n.scheduled ? dateText(m.merged.scheduled, t.start, o.now) : t.start;
+  const schedText =
+    m.merged.scheduled !== n.scheduled || (t.start && isRelative(t.start))
+      ? dateText(m.merged.scheduled, t.start && isRelative(t.start) ? null : t.start, o.now)
+      : t.start;
   if (schedText !== t.start) (e.start = schedText), (changed = true);
   if (!sameValue(m.merged.tags, n.tags)) (e.tags = m.merged.tags), (changed = true);
   if (changed) addEdit(p, t.file, e);

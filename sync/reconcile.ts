@@ -11,7 +11,7 @@
 import type { TaskObject } from '../graph/index.js';
 import { propagateStatuses } from '../graph/index.js';
 import type { TaskStatus } from '../parser/index.js';
-import { matchesText, resolveText } from './dates.js';
+import { DATE_FORMS, matchesText, resolveText } from './dates.js';
 import type { Identity } from './identity.js';
 import type { LogEntry } from './log.js';
 import { fromTw, type Fields, type PriorityMap } from './mapping.js';
@@ -232,7 +232,7 @@ function noteFields(t: TaskObject, st: TaskState | undefined, twf: Fields | null
     if (!st && twIso && matchesText(text, new Date(twIso))) return twIso;
     const r = resolveText(text, now);
     if (!r) {
-      warnings.push(`${t.file}:${t.line}: cannot read the date "${text}"; Taskwarrior keeps its value`);
+      warnings.push(`${t.file}:${t.line}: cannot read the date "${text}"; Taskwarrior keeps its value (dates read: ${DATE_FORMS})`);
       return baseIso ?? twIso ?? null;
     }
     return r.toISOString();

@@ -202,6 +202,9 @@ H.subcommands = {
   stats = function()
     views.stats()
   end,
+  schedule = function(args)
+    planning.schedule(args[1])
+  end,
   plan = function(args)
     planning.plan(args[1], args[2])
   end,

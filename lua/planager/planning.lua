@@ -102,6 +102,28 @@ function M.plan(kind, date)
   rpc._notify('warn', 'the plan note changed while it was refreshed; run the command again')
 end
 
+--- Schedule the day (`planager schedule`): the daily plan note refreshed, its schedule section
+--- written (in its buffer when open), the note opened, and the blocks shown as a message.
+---@param date? string YYYY-MM-DD
+function M.schedule(date)
+  local opts = { date = date or vim.NIL, from = H.from(), plan = state.cfg.plan }
+  for _ = 1, 2 do
+    local res = H.answer(host.request('schedule', opts))
+    if not res then
+      return
+    end
+    local written = M.write_change(res.change)
+    if written ~= 'stale' then
+      local ok, e = pcall(vim.cmd, 'edit ' .. vim.fn.fnameescape(res.path))
+      if not ok then
+        return rpc._notify('error', tostring(e))
+      end
+      return rpc._notify('info', H.short(res.path) .. ' scheduled:\n' .. table.concat(res.lines, '\n'))
+    end
+  end
+  rpc._notify('warn', 'the plan note changed while it was scheduled; run the command again')
+end
+
 --- `--project P`, `--project=P` or `-p P` among the words, and the rest as the task's text.
 ---@param words string[]
 ---@return string text, string|nil project
