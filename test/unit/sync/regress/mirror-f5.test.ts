@@ -8,6 +8,9 @@
  * fields (TaskMerge.note, set in sync/reconcile.ts `mergeOne` before `overlay`), against the
  * merged version; the overlaid note side (`side`, with the mirror's fields) is not kept in the
  * TaskMerge, so a mirror value that loses a conflict is never logged.
+ *
+ * Minimal history (seed 12, shrunk): a note line with a due date; a one-note sync; plan daily;
+ * the mirror's text edited; `task modify description:…`; the final sync.
  */
 import { describe, expect, it } from 'vitest';
 import { planCommand } from '../../../../cli/plan.js';
