@@ -7,8 +7,7 @@
 import { join } from 'node:path';
 import { WorkspaceGraph } from '../../graph/index.js';
 import { fromTw, matchesText, parseTwDate, readLog, sync, type LogEntry, type TwTask } from '../../sync/index.js';
-import { FILES } from './history.js';
-import { UDA, type Field, type MTask, type World } from './world.js';
+import { readMirrorLines, STATUS_NAME, UDA, type Field, type MTask, type World } from './world.js';
 
 export interface TaskSnapshot {
   label: string;
@@ -24,9 +23,12 @@ export interface TaskSnapshot {
   everParent: boolean;
   twDeps: string[];
   depsTouchedByNote: boolean;
+  lastByMirror?: MTask['lastByMirror'];
 }
 
 export interface EndState {
+  /** Known findings the check looks past (World's `known`). */
+  known?: string[];
   notes: Record<string, string>;
   tw: TwTask[];
   log: LogEntry[];
@@ -37,7 +39,19 @@ export interface EndState {
 }
 
 export interface Failure {
-  kind: 'sync-failed' | 'not-idempotent' | 'disagree' | 'duplicate' | 'orphan-line' | 'missing' | 'lost' | 'resurrected' | 'unexpressible' | 'extra-task';
+  kind:
+    | 'sync-failed'
+    | 'not-idempotent'
+    | 'disagree'
+    | 'duplicate'
+    | 'orphan-line'
+    | 'missing'
+    | 'lost'
+    | 'resurrected'
+    | 'unexpressible'
+    | 'extra-task'
+    | 'mirror-stale'
+    | 'mirror-task';
   task?: string;
   message: string;
 }
@@ -54,20 +68,36 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
 const compact = (u: string) => u.replace(/-/g, '');
 
 export function snapshot(t: MTask): TaskSnapshot {
-  return { ...t, last: { note: { ...t.last.note }, taskwarrior: { ...t.last.taskwarrior } }, annotations: [...t.annotations], twDeps: [...t.twDeps] };
+  const { mirrorPending: _, ...rest } = t;
+  return {
+    ...rest,
+    last: { note: { ...t.last.note }, taskwarrior: { ...t.last.taskwarrior } },
+    annotations: [...t.annotations],
+    twDeps: [...t.twDeps],
+    lastByMirror: { ...t.lastByMirror },
+  };
 }
 
 /** The final full sync, the second one, and the end state as data. */
 export async function settle(w: World): Promise<EndState> {
-  const texts = () => Object.fromEntries(FILES.map((f) => [f, w.read(f)]));
+  const texts = () => Object.fromEntries(w.noteFiles().map((f) => [f, w.read(f)]));
   const r = await sync({ workspace: w.ws, tw: w.sb.tw, bulkMin: 1_000_000 });
   w.resolve();
   const notes = texts();
   const tw = w.sb.exportAll();
+  // A `task` the final sync started and closed unused may log itself after the sync returned
+  // (finding mirror-F2): wait for the log to be still, so it is not counted against the next.
+  for (let n = w.sb.calls().length, k = 0; k < 20; k++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const m = w.sb.calls().length;
+    if (m === n && k >= 2) break;
+    n = m;
+  }
   w.sb.resetCalls();
   const again = await sync({ workspace: w.ws, tw: w.sb.tw, bulkMin: 1_000_000 });
   const tw2 = w.sb.exportAll();
   return {
+    known: w.known,
     notes,
     tw,
     log: await readLog(join(w.ws, '.planager', 'activity.jsonl')),
@@ -125,6 +155,42 @@ export function check(s: EndState): Failure[] {
     diff('tags', [...l.tags].sort(), (tw.tags ?? []).filter((x) => !['recurring', 'onhold', 'uncertain', 'urgent'].includes(x)).sort());
     const due = parseTwDate(tw.due);
     if ((l.due === null) !== (due === null) || (l.due !== null && due && !matchesText(l.due, due))) diff('due', l.due, tw.due ?? null);
+  }
+
+  // 1b. Mirrors: none is a task (no id comment on a marked line), and after the final full sync
+  // each shows exactly what Taskwarrior has of its task (a task Taskwarrior lost is left alone).
+  for (const [f, text] of Object.entries(s.notes)) {
+    const raw = text.split('\n');
+    raw.forEach((l, i) => {
+      if (/%@[0-9a-f]+%/.test(l) && /%#[0-9a-f]+%/.test(l)) out.push({ kind: 'mirror-task', message: `${f}:${i + 1} is a mirror with a task id: ${l.trim()}` });
+    });
+    for (const m of readMirrorLines(f, text)) {
+      const hits = s.tw.filter((t) => compact(t.uuid).startsWith(m.id));
+      if (hits.length !== 1) continue;
+      const tw = hits[0];
+      const label = labelOf(tw.uuid);
+      const where = `${f}:${m.line + 1} (mirror of ${label}) ${raw[m.line].trim()}`;
+      const stale = (field: string, shown: unknown, t: unknown) =>
+        !same(shown, t) &&
+        out.push({ kind: 'mirror-stale', task: label, message: `${where}: ${field} shows ${JSON.stringify(shown)}, Taskwarrior has ${JSON.stringify(t)}` });
+      stale('status', STATUS_NAME[m.parts[0]] ?? m.parts[0], noteStatusOf(tw));
+      const pr = m.parts.slice(1).find((x) => x.trim().startsWith('#'));
+      stale(
+        'priority',
+        pr ? pr.trim().slice(1).trim() : null,
+        tw.priority ? (PRIORITY[tw.priority] ?? tw.priority) : ((tw.norgpriority as string | undefined) ?? null),
+      );
+      stale('description', m.text, tw.description);
+      const dueText = m.parts
+        .slice(1)
+        .find((x) => x.trim().startsWith('<'))
+        ?.trim()
+        .slice(1)
+        .trim();
+      const due = parseTwDate(tw.due);
+      if ((dueText === undefined) !== (due === null) || (dueText !== undefined && due && !matchesText(dueText, due)))
+        stale('due', dueText ?? null, tw.due ?? null);
+    }
   }
 
   // 2. Every live task is on a line; every task Taskwarrior holds is one the history made.
@@ -190,7 +256,9 @@ export function check(s: EndState): Failure[] {
         if (field === 'status' && m.everParent) continue;
         if (same(f[field], v)) continue;
         const logged = s.log.some((e) => e.uuid === m.uuid && field in e.fields && same((e.fields as Record<string, { lost: unknown }>)[field].lost, v));
-        if (!logged)
+        // mirror-F5: a mirror value that lost a conflict is not logged (the home line's is).
+        const f5 = side === 'note' && m.lastByMirror?.[field] && s.known?.includes('mirror-f5');
+        if (!logged && !f5)
           out.push({
             kind: 'lost',
             task: m.label,

@@ -43,6 +43,28 @@ export type TwStep =
   | { t: 'twDepends'; task: number; on: number }
   | { t: 'twUda'; task: number; word: number };
 
+/**
+ * Plan notes and their mirrors (issue 13: "edit mirrors and plan notes once they exist").
+ * `plan` runs `planager plan` (cli/plan.ts planCommand) for a fixed day with a fixed now;
+ * `mirrorEdit` changes what a mirror shows (an edit of its task); `mirrorDelete` removes a
+ * mirror line (changes no task); `syncPlan` is the one-note sync of a plan note (`:w`).
+ */
+export const PLAN_DAYS: { kind: 'daily' | 'weekly'; date: string }[] = [
+  { kind: 'daily', date: '2026-12-15' },
+  { kind: 'weekly', date: '2026-12-15' },
+  { kind: 'daily', date: '2026-12-31' },
+  // After every due date the history can draw: every open task with a due date is overdue.
+  { kind: 'daily', date: '2027-01-15' },
+];
+export type MirrorField = 'status' | 'priority' | 'due' | 'description';
+export type PlanStep =
+  | { t: 'plan'; which: number }
+  | { t: 'mirrorEdit'; mirror: number; field: MirrorField; value: number; days: number | null }
+  | { t: 'mirrorDelete'; mirror: number }
+  | { t: 'syncPlan'; plan: number; direction: 'pull' | 'push' | 'both' }
+  /** A task with a due date (so plans mirror it): a note line, or a `task add`. */
+  | { t: 'addDue'; side: 'note' | 'taskwarrior'; file: number; heading: number; word: number; project: number; days: number };
+
 export type ConflictStep = { t: 'conflict'; line: number; field: 'description' | 'priority' | 'due'; a: number; b: number; twLater: boolean };
 
 export type FaultKind =
@@ -78,7 +100,7 @@ export const FAULTS: FaultKind[] = [
 ];
 export type FaultStep = { t: 'fault'; kind: FaultKind; killAfterMs: number; file: number };
 
-export type Step = Sync | NoteStep | TwStep | ConflictStep | FaultStep;
+export type Step = Sync | NoteStep | TwStep | ConflictStep | FaultStep | PlanStep;
 
 export interface History {
   /** Lines written before anything else (the starting notes). */
@@ -98,6 +120,11 @@ export interface GenOptions {
    * one-note pull hides other notes' Taskwarrior tasks), to look past it; off by default.
    */
   firstSyncFull?: boolean;
+  /**
+   * Plan notes and mirror steps (default true). Off, histories are drawn exactly as before
+   * mirrors existed (the same seed gives the same history as then).
+   */
+  mirrors?: boolean;
 }
 
 const idx = fc.nat({ max: 1000 });
@@ -159,6 +186,41 @@ const conflictStep: fc.Arbitrary<ConflictStep> = fc.record({
   twLater: fc.boolean(),
 });
 
+const planStep: fc.Arbitrary<PlanStep> = fc.oneof(
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('plan' as const), which: fc.nat({ max: PLAN_DAYS.length - 1 }) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      t: fc.constant('mirrorEdit' as const),
+      mirror: idx,
+      field: fc.constantFrom('status' as const, 'priority' as const, 'due' as const, 'description' as const),
+      value: word,
+      days,
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('mirrorDelete' as const), mirror: idx }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('addDue' as const),
+      side: fc.constantFrom('note' as const, 'taskwarrior' as const),
+      file: fc.nat({ max: 1 }),
+      heading: fc.nat({ max: 1 }),
+      word,
+      project: fc.nat({ max: PROJECTS.length - 1 }),
+      days: fc.integer({ min: -5, max: 40 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('syncPlan' as const),
+      plan: fc.nat({ max: PLAN_DAYS.length - 1 }),
+      direction: fc.constantFrom('pull' as const, 'push' as const, 'both' as const),
+    }),
+  },
+);
+
 export function historyArb(o: GenOptions): fc.Arbitrary<History> {
   const faults = (o.faults ?? FAULTS).filter((f) => f !== 'none');
   const fault: fc.Arbitrary<FaultStep | null> =
@@ -176,12 +238,13 @@ export function historyArb(o: GenOptions): fc.Arbitrary<History> {
             }),
           },
         );
-  const step: fc.Arbitrary<Step> = fc.oneof(
-    { weight: 5, arbitrary: noteStep },
-    { weight: 5, arbitrary: twStep },
-    { weight: 3, arbitrary: syncStep },
-    { weight: 1, arbitrary: conflictStep },
-  );
+  const base = [
+    { weight: 5, arbitrary: noteStep as fc.Arbitrary<Step> },
+    { weight: 5, arbitrary: twStep as fc.Arbitrary<Step> },
+    { weight: 3, arbitrary: syncStep as fc.Arbitrary<Step> },
+    { weight: 1, arbitrary: conflictStep as fc.Arbitrary<Step> },
+  ];
+  const step: fc.Arbitrary<Step> = o.mirrors === false ? fc.oneof(...base) : fc.oneof(...base, { weight: 6, arbitrary: planStep as fc.Arbitrary<Step> });
   return fc
     .record({
       initial: fc.array(

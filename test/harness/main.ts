@@ -20,6 +20,10 @@ export interface HarnessOptions {
   shrinkMs: number;
   /** `--first-sync-full`: every history starts with a full sync (excludes finding F1). */
   firstSyncFull?: boolean;
+  /** `--no-mirrors`: no plan notes or mirror steps (histories drawn as before mirrors existed). */
+  mirrors?: boolean;
+  /** `--known a,b`: known findings the model looks past (see World). */
+  known?: string[];
   log?: (line: string) => void;
 }
 
@@ -37,6 +41,8 @@ export function parseArgs(argv: string[]): HarnessOptions {
     faults: faults === undefined ? FAULTS : faults === 'none' ? [] : (faults.split(',') as FaultKind[]),
     shrinkMs: Number(get('shrink-ms') ?? 120_000),
     firstSyncFull: argv.includes('--first-sync-full'),
+    mirrors: !argv.includes('--no-mirrors'),
+    known: get('known')?.split(',').filter(Boolean) ?? [],
   };
 }
 
@@ -59,16 +65,23 @@ export async function harness(o: HarnessOptions): Promise<Summary> {
   const t0 = Date.now();
   const results: RunResult[] = [];
   log(
-    `harness: ${o.runs} runs from seed ${o.seed}, up to ${o.maxSteps} steps, faults ${o.faults.join(',') || 'none'}${o.firstSyncFull ? ', --first-sync-full (F1 excluded)' : ''}; output in ${o.out}`,
+    `harness: ${o.runs} runs from seed ${o.seed}, up to ${o.maxSteps} steps, faults ${o.faults.join(',') || 'none'}${o.firstSyncFull ? ', --first-sync-full (F1 excluded)' : ''}${o.mirrors === false ? ', --no-mirrors' : ', plan notes and mirrors'}${o.known?.length ? `, known ${o.known.join(',')}` : ''}; output in ${o.out}`,
   );
   for (let i = 0; i < o.runs; i++) {
     const seed = o.seed + i;
-    const r = await runOne(i, seed, { maxSteps: o.maxSteps, faults: o.faults, shrinkMs: o.shrinkMs, firstSyncFull: o.firstSyncFull });
+    const r = await runOne(i, seed, {
+      maxSteps: o.maxSteps,
+      faults: o.faults,
+      shrinkMs: o.shrinkMs,
+      firstSyncFull: o.firstSyncFull,
+      mirrors: o.mirrors,
+      known: o.known,
+    });
     results.push(r);
     log(
       `run ${i} seed ${seed}: ${r.ok ? 'ok' : 'FAILED'} ${r.steps} steps, fault ${r.fault}, ${r.conflicts.length} conflicts, ${r.durationMs} ms` +
         (r.failure
-          ? `\n  minimal history (${r.failure.minimalSteps} steps, path ${r.path}, replay: --seed ${seed} --runs 1 --steps ${o.maxSteps}${o.faults.length === FAULTS.length ? '' : ` --faults ${o.faults.join(',') || 'none'}`}):\n${r.failure.records.map((x) => `    ${x.i}. ${JSON.stringify(x.step)} → ${x.note}`).join('\n')}\n  ${r.failure.failures.map((f) => `${f.kind}: ${f.message}`).join('\n  ')}\n  kept: ${r.failure.workspace} ${r.failure.taskdata}`
+          ? `\n  minimal history (${r.failure.minimalSteps} steps, path ${r.path}, replay: --seed ${seed} --runs 1 --steps ${o.maxSteps}${o.faults.length === FAULTS.length ? '' : ` --faults ${o.faults.join(',') || 'none'}`}${o.mirrors === false ? ' --no-mirrors' : ''}${o.firstSyncFull ? ' --first-sync-full' : ''}${o.known?.length ? ` --known ${o.known.join(',')}` : ''}):\n${r.failure.records.map((x) => `    ${x.i}. ${JSON.stringify(x.step)} → ${x.note}`).join('\n')}\n  ${r.failure.failures.map((f) => `${f.kind}: ${f.message}`).join('\n  ')}\n  kept: ${r.failure.workspace} ${r.failure.taskdata}`
           : '') +
         (r.error ? `\n  ${r.error}` : ''),
     );

@@ -59,9 +59,9 @@ export interface RunResult {
 }
 
 /** Executes one history in a fresh world; the world is removed unless `keep`. */
-export async function execute(h: History, keep = false): Promise<Execution> {
+export async function execute(h: History, keep = false, known: string[] = []): Promise<Execution> {
   const t0 = Date.now();
-  const w = new World();
+  const w = new World(known);
   let end: EndState | null = null;
   const failures: Failure[] = [];
   try {
@@ -92,6 +92,8 @@ export async function execute(h: History, keep = false): Promise<Execution> {
 export interface RunOptions extends GenOptions {
   /** Time allowed for shrinking a failure (ms). */
   shrinkMs?: number;
+  /** Known findings the model looks past (World's `known`). */
+  known?: string[];
 }
 
 export async function runOne(run: number, seed: number, o: RunOptions): Promise<RunResult> {
@@ -100,7 +102,7 @@ export async function runOne(run: number, seed: number, o: RunOptions): Promise<
   let minimal: Execution | null = null;
   let shrinks = 0;
   const prop = fc.asyncProperty(historyArb(o), async (h) => {
-    const ex = await execute(h, true);
+    const ex = await execute(h, true, o.known);
     first ??= ex;
     if (ex.failures.length === 0) {
       if (ex !== first) rmSync(ex.workspace, { recursive: true, force: true }), rmSync(ex.taskdata, { recursive: true, force: true });

@@ -20,10 +20,26 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { planCommand } from '../../cli/plan.js';
+import { showDate } from '../../plan/index.js';
 import { formatDate, sync, type SyncReport, type TwTask } from '../../sync/index.js';
 import { REAL_TASK, twSandbox, type TwSandbox } from '../helpers/tw.js';
-import { dueIso, FILES, HEADINGS, NOTE_STATUSES, PRIORITIES, PROJECTS, tagOf, wordOf, type FaultStep, type History, type Step } from './history.js';
+import {
+  dueIso,
+  FILES,
+  HEADINGS,
+  NOTE_STATUSES,
+  PLAN_DAYS,
+  PRIORITIES,
+  PROJECTS,
+  tagOf,
+  wordOf,
+  type FaultStep,
+  type History,
+  type PlanStep,
+  type Step,
+} from './history.js';
 import { blockEnd, endOfHeading, idOf, parseNote, printNote, setExtra, type Item, type Line } from './notes.js';
 
 export type Field = 'description' | 'status' | 'priority' | 'due';
@@ -51,6 +67,13 @@ export interface MTask {
   /** Dependencies set through `task` that the note never expressed. */
   twDeps: Set<string>;
   depsTouchedByNote: boolean;
+  /**
+   * Fields whose last note-side write is a mirror edit no push has carried yet, with the mirror
+   * (plan note and marker): deleting that mirror line takes the edit with it.
+   */
+  mirrorPending?: Map<Field, { file: string; id: string }>;
+  /** Whether the last note-side write of each field was a mirror edit. */
+  lastByMirror?: Partial<Record<Field, boolean>>;
 }
 
 export interface StepRecord {
@@ -70,6 +93,32 @@ export interface ConflictSeen {
   winner: string;
 }
 
+/**
+ * A mirror line as the harness reads it (its own reading, not the product's): prefix, the
+ * extension's parts, the text, and the link and marker after it, verbatim.
+ */
+export const MIRROR = /^(\s*-+ )\(([^)]*)\) (.*?)((?:\s*\{:[^{}\n]*\}(?:\[[^\]\n]*\])?)?\s*%@([0-9a-f]+)%\s*)$/;
+
+export interface MirrorAt {
+  file: string;
+  /** 0-based line in the note. */
+  line: number;
+  prefix: string;
+  parts: string[];
+  text: string;
+  tail: string;
+  id: string;
+}
+
+export function readMirrorLines(file: string, text: string): MirrorAt[] {
+  const out: MirrorAt[] = [];
+  text.split('\n').forEach((l, line) => {
+    const m = MIRROR.exec(l.replace(/\r$/, ''));
+    if (m) out.push({ file, line, prefix: m[1], parts: m[2].split('|'), text: m[3], tail: m[4], id: m[5] });
+  });
+  return out;
+}
+
 const ROOT = resolve(process.env.PLANAGER_ROOT ?? process.cwd());
 
 export class World {
@@ -78,9 +127,15 @@ export class World {
   tasks: MTask[] = [];
   records: StepRecord[] = [];
   conflicts: ConflictSeen[] = [];
+  /** Plan notes `planager plan` made, by PLAN_DAYS index (workspace-relative paths). */
+  plans = new Map<number, string>();
   private n = 0;
 
-  constructor() {
+  /**
+   * Known findings to look past (`--known`): `mirror-f1` (a re-run of `planager plan` rewrites
+   * mirrors holding unsent edits; the model then forgets those edits, as for a deleted mirror).
+   */
+  constructor(readonly known: string[] = []) {
     this.sb = twSandbox();
     // A foreign UDA the notes cannot express: Taskwarrior must keep it through every sync.
     appendFileSync(join(this.sb.dir, 'taskrc'), `uda.${UDA}.type=string\n`);
@@ -93,6 +148,21 @@ export class World {
 
   cleanup(): void {
     for (const d of [this.ws, this.sb.dir]) rmSync(d, { recursive: true, force: true });
+  }
+
+  /** Every note: the two project notes, then the plan notes made so far (in PLAN_DAYS order). */
+  noteFiles(): string[] {
+    return [...FILES, ...[...this.plans.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p)].filter((f) => existsSync(join(this.ws, f)));
+  }
+
+  /** Every mirror line of every plan note. */
+  mirrors(): MirrorAt[] {
+    return [...new Set(this.plans.values())].filter((f) => existsSync(join(this.ws, f))).flatMap((f) => readMirrorLines(f, this.read(f)));
+  }
+
+  /** The model task a mirror's marker names (a uuid prefix). */
+  taskOfMirror(id: string): MTask | undefined {
+    return this.tasks.find((t) => t.uuid && t.uuid.replace(/-/g, '').startsWith(id));
   }
 
   read(f: string): string {
@@ -148,9 +218,12 @@ export class World {
     }
   }
 
-  private noteWrite(t: MTask | undefined, field: Field, value: unknown): void {
+  private noteWrite(t: MTask | undefined, field: Field, value: unknown, mirror?: { file: string; id: string }): void {
     if (!t) return;
     t.last.note[field] = value;
+    if (mirror) (t.mirrorPending ??= new Map()).set(field, mirror);
+    else t.mirrorPending?.delete(field);
+    (t.lastByMirror ??= {})[field] = !!mirror;
     if (t.deletedBy === 'taskwarrior') t.touchedAfterDelete = true;
   }
 
@@ -228,6 +301,12 @@ export class World {
         return this.fault(s, rec);
       case 'conflict':
         return this.conflict(s);
+      case 'plan':
+      case 'mirrorEdit':
+      case 'mirrorDelete':
+      case 'syncPlan':
+      case 'addDue':
+        return this.planStep(s, rec);
     }
     if (s.t.startsWith('note')) return this.noteEdit(s as Exclude<Extract<Step, { t: `note${string}` }>, { t: 'noteAdd' }>);
     return this.twEdit(s as Exclude<Extract<Step, { t: `tw${string}` }>, never>);
@@ -424,6 +503,96 @@ export class World {
     }
   }
 
+  private async planStep(s: PlanStep, rec: StepRecord): Promise<string> {
+    switch (s.t) {
+      case 'addDue': {
+        if (s.side === 'taskwarrior') {
+          const a = this.twEdit({ t: 'twAdd', word: s.word, project: s.project, uda: false });
+          const known = this.tasks.filter((t) => t.uuid);
+          return `${a}; ${this.twEdit({ t: 'twDue', task: known.length - 1, days: s.days })}`;
+        }
+        const a = this.noteAdd({ t: 'noteAdd', file: s.file, heading: s.heading, word: s.word, status: 0, priority: 0 });
+        const t = this.tasks[this.tasks.length - 1];
+        const line = this.items().findIndex((x) => this.taskOfItem(x.it) === t);
+        return `${a}; ${this.noteEdit({ t: 'noteDue', line, days: s.days })}`;
+      }
+      case 'plan': {
+        const { kind, date } = PLAN_DAYS[s.which % PLAN_DAYS.length];
+        const now = new Date(`${date}T08:00:00`);
+        const at = this.plans.get(s.which % PLAN_DAYS.length);
+        if (at && this.known.includes('mirror-f1')) this.dropPending((p) => p.file === at);
+        const r = await planCommand(kind, { date, workspace: this.ws }, { tw: this.sb.tw, now });
+        if (r.code !== 0) throw new Error(`planager plan ${kind} --date ${date} failed: ${r.stderr}`);
+        const abs = (r.stdout ?? '').split('\n')[0];
+        const rel = relative(this.ws, abs);
+        this.plans.set(s.which % PLAN_DAYS.length, rel);
+        return `plan ${kind} ${date} → ${rel}: ${(r.stdout ?? '').split('\n')[1] ?? ''} (${readMirrorLines(rel, this.read(rel)).length} mirrors)`;
+      }
+      case 'syncPlan': {
+        const f = this.plans.get(s.plan % PLAN_DAYS.length);
+        if (!f) return 'no such plan note yet';
+        return this.runSync(rec, { files: [f], direction: s.direction });
+      }
+      case 'mirrorDelete': {
+        const all = this.mirrors();
+        if (all.length === 0) return 'no mirror';
+        const m = all[s.mirror % all.length];
+        const lines = this.read(m.file).split('\n');
+        const gone = lines.splice(m.line, 1)[0];
+        this.dropPending((p) => p.file === m.file && p.id === m.id);
+        this.write(m.file, lines.join('\n'));
+        return `delete mirror ${m.file}:${m.line + 1} of ${this.taskOfMirror(m.id)?.label ?? m.id}: ${gone.trim()}`;
+      }
+      case 'mirrorEdit': {
+        const all = this.mirrors();
+        if (all.length === 0) return 'no mirror';
+        const m = all[s.mirror % all.length];
+        const t = this.taskOfMirror(m.id);
+        const parts = [...m.parts];
+        let text = m.text;
+        let what: string;
+        switch (s.field) {
+          case 'status': {
+            const c = NOTE_STATUSES[s.value % NOTE_STATUSES.length];
+            parts[0] = c;
+            this.noteWrite(t, 'status', STATUS_NAME[c], m);
+            what = `status (${c})`;
+            break;
+          }
+          case 'priority': {
+            const pr = PRIORITIES[s.value % PRIORITIES.length];
+            const rest = parts.slice(1).filter((x) => !x.trim().startsWith('#'));
+            parts.splice(1, parts.length - 1, ...(pr ? [`# ${pr}`] : []), ...rest);
+            this.noteWrite(t, 'priority', pr, m);
+            what = `priority ${pr ?? 'none'}`;
+            break;
+          }
+          case 'due': {
+            const iso = s.days === null ? null : dueIso(s.days);
+            const rest = parts.slice(1).filter((x) => !x.trim().startsWith('<'));
+            const pri = rest.filter((x) => x.trim().startsWith('#'));
+            const other = rest.filter((x) => !x.trim().startsWith('#'));
+            parts.splice(1, parts.length - 1, ...pri, ...(iso ? [`< ${showDate(new Date(iso))}`] : []), ...other);
+            this.noteWrite(t, 'due', iso, m);
+            what = `due ${iso?.slice(0, 10) ?? 'none'}`;
+            break;
+          }
+          case 'description': {
+            text = this.desc(s.value);
+            this.noteWrite(t, 'description', text, m);
+            what = `text "${text}"`;
+            break;
+          }
+        }
+        const lines = this.read(m.file).split('\n');
+        const cr = lines[m.line].endsWith('\r') ? '\r' : '';
+        lines[m.line] = `${m.prefix}(${parts.join('|')}) ${text}${m.tail}${cr}`;
+        this.write(m.file, lines.join('\n'));
+        return `mirror ${m.file}:${m.line + 1} of ${t?.label ?? m.id}: ${what}`;
+      }
+    }
+  }
+
   /** The same field changed on both sides before a sync sees either. */
   private conflict(s: Extract<Step, { t: 'conflict' }>): string {
     const withId = this.items().filter((x) => idOf(x.it) && this.taskOfItem(x.it)?.uuid);
@@ -463,8 +632,21 @@ export class World {
       this.conflicts.push({ step: rec.i, uuid: c.uuid, id: c.id, field: c.field, note: c.note, taskwarrior: c.taskwarrior, winner: c.winner });
   }
 
+  /** Unsent mirror edits the user threw away (the mirror line deleted): the model forgets them. */
+  private dropPending(which: (p: { file: string; id: string }) => boolean): void {
+    for (const t of this.tasks)
+      for (const [f, p] of [...(t.mirrorPending ?? [])])
+        if (which(p)) {
+          delete t.last.note[f];
+          t.mirrorPending!.delete(f);
+        }
+  }
+
   async runSync(rec: StepRecord | null, o: { files?: string[]; direction?: 'pull' | 'push' | 'both' }): Promise<string> {
     const r = await sync({ workspace: this.ws, tw: this.sb.tw, ...o, bulkMin: 1_000_000 });
+    // A push that covered a plan note carried its mirror edits (or logged them as lost).
+    if (r.code === 0 && o.direction !== 'pull')
+      for (const t of this.tasks) for (const [f, p] of [...(t.mirrorPending ?? [])]) if (!o.files || o.files.includes(p.file)) t.mirrorPending!.delete(f);
     if (rec) this.keepReport(rec, r);
     this.resolve();
     return `${o.files?.join(',') ?? 'all'} ${o.direction ?? 'both'}: code ${r.code}${r.error ? ` (${r.error.code})` : ''}`;

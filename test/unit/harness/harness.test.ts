@@ -40,6 +40,40 @@ const HISTORY: History = {
   ],
 };
 
+/** A plan note made, its mirrors edited (status, priority, due, text) and one deleted, synced. */
+const MIRRORS: History = {
+  initial: [
+    { file: 0, heading: 0, word: 0, status: 2, priority: 0 },
+    { file: 1, heading: 1, word: 1, status: 3, priority: 1 },
+  ],
+  steps: [
+    { t: 'sync' },
+    { t: 'addDue', side: 'taskwarrior', file: 0, heading: 0, word: 2, project: 1, days: 3 },
+    { t: 'addDue', side: 'note', file: 1, heading: 0, word: 3, project: 0, days: 5 },
+    { t: 'sync' },
+    { t: 'plan', which: 3 },
+    { t: 'mirrorEdit', mirror: 0, field: 'status', value: 1, days: null },
+    { t: 'mirrorEdit', mirror: 1, field: 'priority', value: 2, days: null },
+    { t: 'syncPlan', plan: 3, direction: 'push' },
+    { t: 'mirrorEdit', mirror: 2, field: 'due', value: 0, days: 9 },
+    { t: 'mirrorEdit', mirror: 3, field: 'description', value: 4, days: null },
+    { t: 'sync' },
+    { t: 'plan', which: 1 },
+    { t: 'mirrorDelete', mirror: 0 },
+    { t: 'sync' },
+  ],
+};
+
+let mirrored: EndState | null = null;
+async function mirrorEnd(): Promise<EndState> {
+  if (mirrored) return structuredClone(mirrored);
+  const ex = await execute(MIRRORS);
+  expect(ex.failures).toEqual([]);
+  expect(ex.records.filter((r) => r.note?.startsWith('mirror journal/')).length, ex.records.map((r) => r.note).join('\n')).toBe(4);
+  mirrored = ex.end!;
+  return structuredClone(mirrored);
+}
+
 let planted: EndState | null = null;
 async function endState(): Promise<EndState> {
   if (planted) return structuredClone(planted);
@@ -60,6 +94,8 @@ describe('the sync harness', () => {
       maxSteps: 20,
       faults: ['kill', 'import-fail', 'import-crash', 'export-fail', 'corrupt-state', 'concurrent', 'readonly'],
       shrinkMs: 20_000,
+      // The histories of before mirrors (the same seeds draw the same histories as then).
+      mirrors: false,
       log: (l) => lines.push(l),
     });
     expect(s.failed, lines.join('\n')).toBe(0);
@@ -188,5 +224,23 @@ describe('the sync harness', () => {
     const kinds = check(s).map((f) => f.kind);
     expect(kinds).toContain('resurrected');
     expect(kinds).toContain('lost');
+  }, 60_000);
+
+  it('a history with plan notes and mirror edits holds; the checker catches a stale mirror and a mirror that became a task', async () => {
+    const s = await mirrorEnd();
+    const plan = Object.keys(s.notes).find((f) => f.startsWith('journal/') && s.notes[f].includes('%@'))!;
+    expect(plan).toBeDefined();
+    // A mirror showing another status than its task has.
+    const stale = structuredClone(s);
+    stale.notes[plan] = stale.notes[plan].replace(/^- \((.)/m, (_, c: string) => `- (${c === '?' ? '!' : '?'}`);
+    expect(check(stale).map((f) => f.kind)).toContain('mirror-stale');
+    // A mirror's text no longer its task's.
+    const text = structuredClone(s);
+    text.notes[plan] = text.notes[plan].replace(/^(- \([^)]*\) )(\S)/m, '$1X$2');
+    expect(check(text).map((f) => f.kind)).toContain('mirror-stale');
+    // A mirror with a task id of its own.
+    const task = structuredClone(s);
+    task.notes[plan] = task.notes[plan].replace(/ %@([0-9a-f]+)%$/m, ' %@$1% %#$1%');
+    expect(check(task).map((f) => f.kind)).toContain('mirror-task');
   }, 60_000);
 });
