@@ -164,12 +164,19 @@ async function attempt(
   const priorities = opts.priorities ?? DEFAULT_PRIORITIES;
   const notes = notesOf(opts, store.dir);
   const head = await store.head();
-  const scan = await notes.scan(head.notes, report.warnings);
+  let scan = await notes.scan(head.notes, report.warnings);
   if ('error' in scan) return fail(report, 'read-failed', scan.error);
   const stamp = await opts.tw.stamp();
   if (!forceExport && (await nothingToMerge(opts, store, head, scan, stamp))) return report;
   if ((scan.changed.length > 0 || scan.removed.length > 0) && direction !== 'pull' && !opts.dryRun) early.start();
   const index = await store.index(head);
+  // A catalog that could not be read knows no note: every note is read again, or the state
+  // this sync records would hold only the notes that changed (harness finding mirror-F11).
+  if (store.unreadable.includes(store.catalogPath())) {
+    const all = await notes.scan({}, report.warnings);
+    if ('error' in all) return fail(report, 'read-failed', all.error);
+    scan = all;
+  }
   const prevIntents = new Map((index.intents ?? []).map(([k, d]) => [k, deltaFromJson(d)] as const));
   const loaded = new Loaded(notes, store, scan);
   const read = forceExport ? { ...index, stamp: null } : index;

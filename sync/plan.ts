@@ -288,9 +288,9 @@ function planMirrorOnly(scope: Scope, id: Identity, rec: Reconciled, o: PlanOpti
     report.taskwarrior.updated.push(u);
     p.log.push({ time, uuid: u, id: shortId, side: 'taskwarrior', action: 'overwrite', fields: lost, version: twf, file: e.file, note: 'edited in a mirror' });
     if ((merged.status === 'done' || merged.status === 'cancelled') && twf.status !== merged.status) p.bulk++;
-    // Open again (a deleted task brought back from its mirror): it gets its line, as a task
-    // Taskwarrior adds does.
-    if (isOpen(merged.status) && !isOpen(twf.status) && addLine(scope, next, merged, id, o, p)) p.cache.set(u, next);
+    // No line holds it: where a note's heading holds its project, it gets one now, showing the
+    // edit (a task brought back from its mirror, or added in Taskwarrior since the last sync).
+    if (isOpen(merged.status) && addLine(scope, next, merged, id, o, p)) p.cache.set(u, next);
   }
 }
 

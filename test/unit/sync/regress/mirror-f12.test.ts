@@ -20,8 +20,8 @@ import { setup } from './util.js';
 const WEEKLY = 'journal/2026/2026-W51.norg';
 
 describe('harness mirror-F12: a home line deleted while a plan mirrors its task', () => {
-  // Fails on main (the task is pending again, on no line): it.fails until fixed.
-  it.fails('the task stays deleted after the full sync', async () => {
+  // fixed by planager plan recording its mirrors' baselines (sync/planstate.ts).
+  it('the task stays deleted after the full sync', async () => {
     const env = setup({ 'a.norg': '@document.meta\nproject: alpha\n@end\n\n* One\n  - (-) apple n1\n' });
     expect((await env.run()).code).toBe(0);
     const u = env.tw('apple n1').uuid;

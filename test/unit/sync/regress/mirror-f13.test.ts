@@ -20,8 +20,8 @@ import { settle, setup } from './util.js';
 const PLAN = 'journal/2026/12/31.norg';
 
 describe('harness mirror-F13: a plan made between a home edit and its push, then opened', () => {
-  // Fails on main (the mirror shows the old text for good): it.fails until fixed.
-  it.fails('the mirror shows the new text after the next full sync', async () => {
+  // fixed by planager plan recording its mirrors' baselines (sync/planstate.ts).
+  it('the mirror shows the new text after the next full sync', async () => {
     const env = setup({ 'a.norg': '@document.meta\nproject: alpha\n@end\n\n* One\n  - (-) apple n1\n' });
     expect((await env.run()).code).toBe(0);
     env.edit('a.norg', '- (-) apple n1', '- (-) joker n2');

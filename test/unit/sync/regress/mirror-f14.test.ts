@@ -19,8 +19,8 @@ import { settle, setup } from './util.js';
 const PLAN = 'journal/2026/12/15.norg';
 
 describe('harness mirror-F14: a mirror edit of a task the same sync places on a line', () => {
-  // Fails on main (line `( )`, Taskwarrior started): it.fails until fixed.
-  it.fails('the new line, the mirror and Taskwarrior all show the edit', async () => {
+  // fixed: a task with no line edited through its mirror gets its line showing the edit (sync/plan.ts planMirrorOnly).
+  it('the new line, the mirror and Taskwarrior all show the edit', async () => {
     const env = setup({ 'a.norg': '@document.meta\nproject: alpha\n@end\n\n* One\n' });
     expect((await env.run()).code).toBe(0);
     env.sb.task('add', 'apple n2', 'project:alpha.One', 'due:2026-12-01');
