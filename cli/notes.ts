@@ -92,7 +92,7 @@ export function planTask(t: TwTask, id: string, now: Date): PlanTask {
   };
 }
 
-export type Loaded = { ok: true; notes: Note[]; tasks: PlanTask[]; warnings: string[] } | { ok: false; message: string };
+export type Loaded = { ok: true; notes: Note[]; tasks: PlanTask[]; raw: TwTask[]; warnings: string[] } | { ok: false; message: string };
 
 /** The notes and every Taskwarrior task (one export), each task with its home line. */
 export async function loadAll(dir: string, tw: Taskwarrior, now: Date): Promise<Loaded> {
@@ -103,5 +103,5 @@ export async function loadAll(dir: string, tw: Taskwarrior, now: Date): Promise<
     planTasks(exported.value, now),
     notes.map((n) => n.objects),
   );
-  return { ok: true, notes, tasks, warnings };
+  return { ok: true, notes, tasks, raw: exported.value, warnings };
 }

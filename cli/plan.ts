@@ -26,7 +26,10 @@ import {
   type PlanTask,
   TaskIndex,
 } from '../plan/index.js';
-import { acquireLock, recordPlanMirrors, Taskwarrior, unsentMirrors, writeAtomic } from '../sync/index.js';
+import { lineSafe } from '../plan/mirror.js';
+import { projectFigures } from '../plan/track/index.js';
+import { acquireLock, parseTwDate, recordPlanMirrors, Taskwarrior, unsentMirrors, writeAtomic, type TwTask } from '../sync/index.js';
+import { habitsOf, sparkline } from './stats.js';
 import { loadAll } from './notes.js';
 import type { CommandResult } from './result.js';
 import { findWorkspace } from './workspace.js';
@@ -126,9 +129,12 @@ export async function preparePlan(
   const previous = where.previous ? (loaded.notes.find((n) => n.file === where.previous) ?? null) : null;
   const unsent = await unsentMirrors(dir, where.path, existing);
   const index = new TaskIndex(loaded.tasks);
+  // Weekly, monthly and review notes show the habits and the projects that moved (plan/track).
+  const stats = kind === 'daily' ? [] : statsLines(loaded.raw, dayOf(now));
   const compute = (text: string | null) =>
     planNote({
       keep: unsent,
+      stats,
       period: where.period,
       path: where.path,
       existing: text,
@@ -153,6 +159,26 @@ export async function preparePlan(
     day: settings.day,
     tasks: loaded.tasks,
   };
+}
+
+/** The stats section's lines: each habit, then each project that had a task done in the last 7 days. */
+export function statsLines(raw: readonly TwTask[], today: Day): string[] {
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  const habits = habitsOf(raw, today).map(
+    (h) => `${lineSafe(h.description)}: streak ${h.streak} (best ${h.best}), 7 days ${pct(h.rate7)}, strength ${pct(h.strength)} ${sparkline(h.recent)}`,
+  );
+  const track = raw.map((t) => ({
+    uuid: t.uuid,
+    description: t.description,
+    status: t.status,
+    project: t.project ?? null,
+    end: t.end ? dayOf(parseTwDate(t.end) ?? new Date(0)) : null,
+    due: t.due ? dayOf(parseTwDate(t.due) ?? new Date(0)) : null,
+  }));
+  const projects = projectFigures(track, today)
+    .filter((p) => p.doneLast7 > 0)
+    .map((p) => `${lineSafe(p.project)}: ${p.done} of ${p.total} done, ${p.doneLast7} this week${p.forecast ? `, done by ${p.forecast} at this rate` : ''}`);
+  return [...habits, ...projects];
 }
 
 /** Write a prepared plan's note when a byte changed, under the workspace lock; the result written. */

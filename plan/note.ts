@@ -45,6 +45,8 @@ export interface PlanInput {
   previous: { text: string } | null;
   /** Mirrors holding an edit no sync has sent yet (refresh.ts `keep`). */
   keep?: ReadonlySet<string>;
+  /** The stats section's lines (refresh.ts `stats`). */
+  stats?: readonly string[];
 }
 
 export interface PlanResult {
@@ -90,6 +92,7 @@ export function planNote(input: PlanInput): PlanResult | PlanError {
     notes: input.projectNotes,
     carried: carriedFrom(input.previous, input.tasks),
     keep: input.keep,
+    stats: input.stats,
   });
   return {
     path: input.path,

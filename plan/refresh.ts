@@ -27,6 +27,8 @@ export interface RefreshInput {
   carried: ReadonlySet<string>;
   /** Mirrors (by marker id) holding an edit no sync has sent yet: left as the user wrote them. */
   keep?: ReadonlySet<string>;
+  /** The stats section's lines (the caller works them out from the history: plan/track). */
+  stats?: readonly string[];
 }
 
 export interface Refreshed {
@@ -58,6 +60,27 @@ function linesIn(text: string, from: number, to: number): Line[] {
 }
 
 const indentAt = (text: string, at: number) => /^[ \t]*/.exec(text.slice(at, at + 200))![0];
+
+/** Marks the lines of the stats section: derived, replaced at each refresh (the others stay). */
+export const STATS_MARKER = '%@stats%';
+
+/**
+ * A derived section's lines (those ending with the marker) made to be `want`: a line still
+ * wanted stays where it is, the others go, the missing ones are added before `|end`.
+ */
+function derived(text: string, s: Section, want: readonly string[], specs: ChangeSpec[], add: (at: number, line: string) => void): void {
+  const nl = lineEnding(text);
+  const wanted = new Set(want);
+  const have = new Set<string>();
+  for (const l of linesIn(text, s.contentFrom, s.endLineStart)) {
+    const m = /^[ \t]*-+[ \t]+(.*\S)[ \t]*$/.exec(l.text);
+    if (!m || !m[1]!.endsWith(STATS_MARKER)) continue;
+    if (wanted.has(m[1]!) && !have.has(m[1]!)) have.add(m[1]!);
+    else specs.push({ from: l.from, to: l.next });
+  }
+  const indent = indentAt(text, s.endLineStart);
+  for (const line of want) if (!have.has(line)) add(s.endLineStart, `${indent}- ${line}${nl}`);
+}
 
 export function refresh(input: RefreshInput): Refreshed {
   const { text, file } = input;
@@ -117,6 +140,17 @@ export function refresh(input: RefreshInput): Refreshed {
     const indent = indentAt(text, projects.endLineStart);
     for (const line of want.keys()) if (!have.has(line)) add(projects.endLineStart, `${indent}- ${line}${nl}`);
     sections.projects = [...want.values()];
+  }
+  const stats = first.get('stats');
+  if (stats) {
+    derived(
+      text,
+      stats,
+      (input.stats ?? []).map((l) => `${l} ${STATS_MARKER}`),
+      specs,
+      add,
+    );
+    sections.stats = [...(input.stats ?? [])];
   }
   for (const [at, lines] of inserts) specs.push({ from: at, insert: lines.join('') });
 

@@ -11,7 +11,7 @@
  */
 import { walk, type Tree } from '../parser/index.js';
 
-export const SECTIONS = ['overdue', 'due', 'scheduled', 'started', 'waiting', 'completed', 'carried', 'projects'] as const;
+export const SECTIONS = ['overdue', 'due', 'scheduled', 'started', 'waiting', 'completed', 'carried', 'projects', 'stats'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface Section {

@@ -18,7 +18,7 @@ import type { Period } from './period.js';
 import type { SectionName } from './sections.js';
 import type { PlanTask } from './tasks.js';
 
-export type TaskSection = Exclude<SectionName, 'projects'>;
+export type TaskSection = Exclude<SectionName, 'projects' | 'stats'>;
 
 const ORDER: TaskSection[] = ['overdue', 'due', 'scheduled', 'started', 'waiting', 'completed', 'carried'];
 

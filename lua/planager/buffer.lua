@@ -150,7 +150,7 @@ function M.conceal(win)
   local function add()
     -- One match for ids (%#…%), mirror markers (%@…%) and the project marker: each matchadd
     -- is part of what opening a note blocks.
-    vim.fn.matchadd('Conceal', [[\s\?%\%(#\x\{4,32}\|@\x\{4,32}\|@project\)%]], 10, -1, { conceal = '' })
+    vim.fn.matchadd('Conceal', [[\s\?%\%(#\x\{4,32}\|@\x\{4,32}\|@project\|@stats\)%]], 10, -1, { conceal = '' })
     if vim.api.nvim_get_option_value('conceallevel', { scope = 'local' }) == 0 then
       vim.api.nvim_set_option_value('conceallevel', 2, { scope = 'local' })
     end

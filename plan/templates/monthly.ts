@@ -25,4 +25,7 @@ title: {{title}}
 
 * Projects with no next action
 {{projects}}
+
+* Habits and progress
+{{stats}}
 `;

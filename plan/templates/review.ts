@@ -25,4 +25,7 @@ title: {{title}}
 
 * Carried over from the last review
 {{carried}}
+
+* Habits and progress
+{{stats}}
 `;
