@@ -9,6 +9,7 @@
  * the note by another editor part-way through.
  */
 import { execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +34,16 @@ function child(env: Env): Promise<{ code: number | null; out: string }> {
     p.stderr.on('data', (d) => (out += d));
     p.on('close', (code) => resolve({ code, out }));
   });
+}
+
+/** The undo.data entries of one task (its last 12 transactions), for a failure's message. */
+function history(env: Env, u: string): string {
+  const undo = readFileSync(join(env.sb.dir, 'data', 'undo.data'), 'utf8').split('---\n');
+  return undo
+    .filter((t) => t.includes(u))
+    .slice(-12)
+    .map((t) => t.replace(/description:"[^"]*" /, '').slice(0, 400))
+    .join('---\n');
 }
 
 describe('case 5: concurrent syncs and a `task` writer', () => {
@@ -102,7 +113,9 @@ describe('case 5: concurrent syncs and a `task` writer', () => {
         expect(note, `round ${round}: ${d}`).toContain(`(x) ${d} %#${short(uuid.get(d)!)}%`);
       }
       for (const [d, tags] of tagsWritten) {
-        for (const tag of tags) expect(tw.get(d)?.tags ?? [], `round ${round}: ${d}`).toContain(tag);
+        const have = tw.get(d)?.tags ?? [];
+        // When one is missing, say what undo.data recorded for the task (who wrote what, in order).
+        for (const tag of tags) if (!have.includes(tag)) expect(have, `round ${round}: ${d}\n${history(env, uuid.get(d)!)}`).toContain(tag);
       }
       for (const d of added) {
         expect(tw.get(d)?.status, `round ${round}: ${d}`).toBe('pending');
