@@ -13,6 +13,7 @@ import { agendaCommand } from './agenda.js';
 import { captureCommand } from './capture.js';
 import { statsCommand } from './stats.js';
 import { reportCommand } from './report.js';
+import { remindCommand } from './remind.js';
 import { scheduleCommand } from './schedule.js';
 import { installHook, Taskwarrior, uninstallHook } from '../sync/index.js';
 
@@ -53,6 +54,9 @@ Usage:
                                              total, forecast) and days (done, planned, due met)
   planager report --html FILE [--since YYYY-MM-DD] [--now ISO-TIME] [--workspace DIR]
                                              the tracking report: one self-contained page
+  planager remind [--now ISO-TIME] [--ntfy URL] [--desktop] [--lead 15m] [--workspace DIR]
+                                             send the reminders due since the last run (schedule
+                                             blocks' starts and ends, due dates): run it every minute
   planager setup [--yes]                     check the taskrc for Planager's UDAs (norgrecur, norgpriority)
                                              and the live-refresh hook; --yes declares the UDAs
   planager hook install|uninstall            live refresh: an on-exit hook that tells open Neovims
@@ -158,6 +162,21 @@ export async function run(argv: string[]): Promise<CommandResult> {
         });
         if (positionals.length > 0) return { code: 2, stderr: `planager schedule: unexpected "${positionals[0]}" (--date for another day)\n` };
         return await scheduleCommand(values);
+      }
+      case 'remind': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: {
+            now: { type: 'string' },
+            ntfy: { type: 'string' },
+            desktop: { type: 'boolean' },
+            lead: { type: 'string' },
+            workspace: { type: 'string', short: 'w' },
+          },
+        });
+        if (positionals.length > 0) return { code: 2, stderr: `planager remind: unexpected "${positionals[0]}"\n` };
+        return await remindCommand(values);
       }
       case 'capture': {
         const { values, positionals } = parseArgs({

@@ -1,0 +1,143 @@
+/**
+ * `planager remind [--now ISO-TIME] [--ntfy URL] [--desktop] [--lead 15m] [--workspace DIR]`:
+ * sends the reminders that fell due since the last run (plan/remind): the starts and ends of
+ * the day's schedule blocks, and due dates a lead time ahead. Made to run every minute (cron, a
+ * systemd user timer): each reminder goes out once, a run after the machine slept sends what
+ * it missed (up to a day late), and one a channel failed to deliver is sent again next run.
+ *
+ * Channels: the output (always), ntfy (one HTTP POST per reminder to the topic URL, with
+ * `$PLANAGER_NTFY_TOKEN` as a bearer token when set), the desktop (`notify-send`, run without
+ * a shell). The record (`.planager/reminders.json`) is written atomically under the workspace
+ * lock, so two runs at once never send one twice. Reads Taskwarrior's data files: no `task`.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { addDays, dayOf, isoDay, pathOf, periodOf, type Day } from '../plan/index.js';
+import { blocksOf, dueReminders, type DueTask, type Reminder } from '../plan/remind/index.js';
+import { parseDuration } from '../plan/schedule/index.js';
+import { acquireLock, allTasks, parseTwDate, Taskwarrior, writeAtomic } from '../sync/index.js';
+import type { CommandResult } from './result.js';
+import { findWorkspace } from './workspace.js';
+
+const run = promisify(execFile);
+
+export interface RemindFlags {
+  now?: string;
+  ntfy?: string;
+  desktop?: boolean;
+  lead?: string;
+  workspace?: string;
+}
+
+interface Record_ {
+  version: 1;
+  /** Reminders up to this moment were looked at (and sent, or failed and are looked at again). */
+  last: string | null;
+  sent: Record<string, string>;
+}
+
+const fail = (message: string): CommandResult => ({ code: 2, stderr: `planager remind: ${message}\n` });
+
+function readRecord(path: string): Record_ {
+  try {
+    const r = JSON.parse(readFileSync(path, 'utf8')) as Record_;
+    if (r.version === 1 && typeof r.sent === 'object' && r.sent !== null) return r;
+  } catch {
+    // none yet, or damaged: start afresh (at worst a reminder of the last minutes goes again)
+  }
+  return { version: 1, last: null, sent: {} };
+}
+
+/** The schedule section's lines of a day's plan note ([] when there is none). */
+function scheduleLines(dir: string, day: Day): string[] {
+  const path = join(dir, pathOf(periodOf('daily', day)));
+  if (!existsSync(path)) return [];
+  const lines = readFileSync(path, 'utf8').split(/\r?\n/);
+  const at = lines.findIndex((l) => /^\s*\|planager schedule\b/.test(l));
+  if (at < 0) return [];
+  const end = lines.findIndex((l, i) => i > at && /^\s*\|end\s*$/.test(l));
+  return lines.slice(at + 1, end < 0 ? undefined : end);
+}
+
+export type Sender = (r: Reminder) => Promise<string | null>;
+
+/** The channels asked for; each resolves to null when delivered, else what went wrong. */
+function channels(flags: RemindFlags, env: NodeJS.ProcessEnv): Sender[] {
+  const out: Sender[] = [];
+  if (flags.ntfy) {
+    const url = flags.ntfy;
+    out.push(async (r) => {
+      try {
+        const headers: Record<string, string> = { Title: r.title.replace(/[^\x20-\x7e]/g, '?'), Tags: r.kind === 'due' ? 'alarm_clock' : 'calendar' };
+        if (env.PLANAGER_NTFY_TOKEN) headers.Authorization = `Bearer ${env.PLANAGER_NTFY_TOKEN}`;
+        const res = await fetch(url, { method: 'POST', body: r.body, headers, signal: AbortSignal.timeout(10_000) });
+        return res.ok ? null : `ntfy answered ${res.status}`;
+      } catch (e) {
+        return `ntfy unreachable (${(e as Error).message})`;
+      }
+    });
+  }
+  if (flags.desktop) {
+    out.push(async (r) => {
+      try {
+        await run('notify-send', ['--app-name=Planager', r.title, r.body], { env, timeout: 10_000 });
+        return null;
+      } catch (e) {
+        return `notify-send failed (${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not installed: Debian package libnotify-bin' : (e as Error).message})`;
+      }
+    });
+  }
+  return out;
+}
+
+export async function remindCommand(flags: RemindFlags, deps: { tw?: Taskwarrior; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
+  const now = flags.now === undefined ? new Date() : new Date(flags.now);
+  if (Number.isNaN(now.getTime())) return fail(`--now: "${flags.now}" is not a time`);
+  const lead = flags.lead === undefined ? 15 : parseDuration(flags.lead);
+  if (lead === null) return fail(`--lead: "${flags.lead}" is not a duration (e.g. 15m, 1h)`);
+  const w = findWorkspace(flags.workspace);
+  if (!w.ok) return fail(w.message);
+  const state = join(w.dir, '.planager');
+  const locked = await acquireLock(state);
+  if (!locked.ok) return fail(locked.message);
+  try {
+    const recordPath = join(state, 'reminders.json');
+    const record = readRecord(recordPath);
+    // A first run looks back a few minutes only: it is not a backlog of everything past.
+    const from = record.last ? new Date(record.last) : new Date(now.getTime() - 5 * 60_000);
+    const today = dayOf(now);
+    const days = isoDay(dayOf(from)) === isoDay(today) ? [today] : [addDays(today, -1), today];
+    const blocks = days.flatMap((d) => blocksOf(scheduleLines(w.dir, d), d));
+    const read = await allTasks(deps.tw ?? new Taskwarrior(), now);
+    if (!read.ok) return fail(`reading Taskwarrior failed: ${read.error.message}`);
+    const tasks: DueTask[] = read.value
+      .filter((t) => t.status === 'pending' || t.status === 'waiting')
+      .map((t) => ({ uuid: t.uuid, description: t.description, due: parseTwDate(t.due) }))
+      .filter((t): t is DueTask => t.due !== null);
+    const due = dueReminders({ blocks, tasks, lead: lead * 60_000, from, to: now, sent: new Set(Object.keys(record.sent)) });
+    const send = channels(flags, deps.env ?? process.env);
+    const lines: string[] = [];
+    const problems: string[] = [];
+    let retryFrom: Date | null = null;
+    for (const r of due) {
+      const errors = (await Promise.all(send.map((s) => s(r)))).filter((e): e is string => e !== null);
+      lines.push(`${r.at.toISOString()} ${r.title}${errors.length ? '  (not delivered: sent again next run)' : ''}`);
+      if (errors.length === 0) record.sent[r.key] = now.toISOString();
+      else {
+        problems.push(...errors.map((e) => `${r.title}: ${e}`));
+        if (!retryFrom || r.at < retryFrom) retryFrom = r.at;
+      }
+    }
+    // What failed is looked at again: the window starts just before the first of them.
+    record.last = (retryFrom ? new Date(retryFrom.getTime() - 1) : now).toISOString();
+    const week = now.getTime() - 7 * 24 * 3600_000;
+    for (const [k, at] of Object.entries(record.sent)) if (new Date(at).getTime() < week) delete record.sent[k];
+    await writeAtomic(recordPath, JSON.stringify(record));
+    const stderr = problems.map((p) => `planager remind: ${p}\n`).join('') || undefined;
+    return { code: problems.length > 0 ? 2 : 0, stdout: lines.length ? `${lines.join('\n')}\n` : '', stderr };
+  } finally {
+    await locked.lock.release();
+  }
+}
