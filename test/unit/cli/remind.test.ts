@@ -71,7 +71,7 @@ describe('planager remind', () => {
     // The machine sleeps from 10:31 to 15:10: the due reminder (11:45), the dentist's start and end.
     const r4 = await remind(at(15, 10));
     expect(got.slice(2).map((g) => g.title)).toEqual(['Due 12:00: Pay the invoice', 'Now: Dentist', 'Done? Dentist']);
-    expect(r4.stdout.trim().split('\n')).toHaveLength(3);
+    expect((r4.stdout ?? '').trim().split('\n')).toHaveLength(3);
     expect((await remind(at(15, 11))).stdout).toBe('');
     expect(sb.calls()).toEqual([]);
   });
