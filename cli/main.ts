@@ -38,7 +38,7 @@ Usage:
                 [--week-start DAY] [--templates DIR] [--path PATTERN]
                                              open (create when missing) the plan note of the period,
                                              refresh its generated sections, print its path
-  planager schedule [--date YYYY-MM-DD] [--workspace DIR] [--json] [--explain]
+  planager schedule [--date YYYY-MM-DD] [--workspace DIR] [--json] [--explain] [--ics FILE]
                     [--templates DIR] [--path PATTERN]
                                              lay the day's tasks out in time blocks (the daily plan's
                                              |planager schedule section), around fixed events, breaks
@@ -156,6 +156,7 @@ export async function run(argv: string[]): Promise<CommandResult> {
             workspace: { type: 'string', short: 'w' },
             json: { type: 'boolean' },
             explain: { type: 'boolean' },
+            ics: { type: 'string' },
             path: { type: 'string' },
             templates: { type: 'string' },
           },

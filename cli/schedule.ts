@@ -7,6 +7,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { clock, isError, isoDay, schedule, showSpan, type PlanError, type Scheduled } from '../plan/index.js';
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { blocksOf } from '../plan/remind/index.js';
+import { scheduleIcs } from '../plan/remind/ics.js';
 import { acquireLock, recordPlanMirrors, writeAtomic } from '../sync/index.js';
 import { preparePlan, readText, type Deps, type PreparedPlan } from './plan.js';
 import type { CommandResult } from './result.js';
@@ -19,6 +23,8 @@ export interface ScheduleFlags {
   /** As for `planager plan daily`: where the daily note is, and its template. */
   path?: string;
   templates?: string;
+  /** Also write the day's blocks as an iCalendar file (plan/remind/ics.ts). */
+  ics?: string;
 }
 
 const fail = (message: string): CommandResult => ({ code: 2, stderr: `planager schedule: ${message}\n` });
@@ -93,6 +99,24 @@ export async function scheduleCommand(flags: ScheduleFlags, deps: Deps = {}): Pr
   if (!('text' in r)) return fail(r.message);
   const warnings = [...p.warnings, ...r.warnings].map((x) => `planager schedule: ${x}\n`).join('') || undefined;
   const date = isoDay(p.day);
+  if (flags.ics) {
+    const lines = r.text.split(/\r?\n/);
+    const at = lines.findIndex((l) => /^\s*\|planager schedule\b/.test(l));
+    const end = lines.findIndex((l, i) => i > at && /^\s*\|end\s*$/.test(l));
+    const blocks = at < 0 ? [] : blocksOf(lines.slice(at + 1, end < 0 ? undefined : end), p.day);
+    const uid = (text: string) => `${date}-${createHash('sha1').update(text).digest('hex').slice(0, 12)}@planager`;
+    try {
+      await writeAtomic(
+        resolve(flags.ics),
+        scheduleIcs(
+          blocks.map((b) => ({ ...b, uid: uid(b.text) })),
+          new Date(),
+        ),
+      );
+    } catch (e) {
+      return fail(`cannot write ${flags.ics}: ${(e as Error).message}`);
+    }
+  }
   if (flags.json) return { code: 0, stdout: scheduleJson(date, r.scheduled), stderr: warnings };
   if (flags.explain) return { code: 0, stdout: `${p.abs}\n${r.scheduled.explanation}`, stderr: warnings };
   return { code: 0, stdout: `${p.abs}\n${scheduleTable(r.scheduled)}`, stderr: warnings };
