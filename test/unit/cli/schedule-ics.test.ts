@@ -3,7 +3,7 @@
  * with ical.js (one VEVENT per block, a VALARM each, stable UIDs), and RFC 5545's rules checked
  * byte for byte: CRLF, lines folded at 75 octets, text escaped.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ICAL from 'ical.js';
