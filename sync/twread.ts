@@ -111,7 +111,9 @@ async function exportSide(
   // A database with no task yet (its first sync, usually) has nothing to export.
   const exporting = emptyByStamp(stamp) ? null : tw.export();
   await whileExporting();
-  const e = exporting ? await exporting : { ok: true as const, value: [] as TwTask[] };
+  let e = exporting ? await exporting : { ok: true as const, value: [] as TwTask[] };
+  if (!e.ok) return e.error;
+  e = await completeExport(tw, index, e.value);
   if (!e.ok) return e.error;
   const r: TwRead = {
     source: 'export',
@@ -137,6 +139,27 @@ async function exportSide(
   r.taskLines = taskLines(tw.dataDir());
   if (index.undoSize !== undefined) repairLost(r, tail.latest, warnings);
   return r;
+}
+
+/**
+ * An export that lacks tasks the state knows, while Taskwarrior's files hold them, was read
+ * while another `task` rewrote the files (2.6 does so without a lock readers respect: seen under
+ * load, a whole pending.data missing): exported again, and what is still missing taken from the
+ * files. Only a task in neither is gone (purged).
+ */
+async function completeExport(tw: Taskwarrior, index: Index, first: TwTask[]): Promise<{ ok: true; value: TwTask[] } | { ok: false; error: TwError }> {
+  let list = first;
+  for (let attempt = 0; ; attempt++) {
+    const have = new Set(list.map((t) => t.uuid));
+    const missing = Object.keys(index.where).filter((u) => !have.has(u));
+    if (missing.length === 0) return { ok: true, value: list };
+    const there = storedVersions(tw.dataDir(), missing);
+    if (there.size === 0) return { ok: true, value: list };
+    if (attempt === 2) return { ok: true, value: [...list, ...there.values()] };
+    const again = await tw.export();
+    if (!again.ok) return again;
+    list = again.value;
+  }
 }
 
 /** An export by uuid, and what changed since each task was last merged (gone ones included). */
