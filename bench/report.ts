@@ -78,6 +78,20 @@ export async function benchReport(n = 10000, rounds = 5): Promise<Row[]> {
     if (r === 0) continue;
     reports.push(rep), exports.push(exp), stats.push(sta);
   }
+  // `planager remind` with nothing due, as cron runs it, against a bare `node -e ''`.
+  const cli = join(process.cwd(), 'dist', 'cli.js');
+  const reminds: number[] = [];
+  const bares: number[] = [];
+  const nowArg = new Date(now.getTime() + 3600_000).toISOString();
+  for (let r = 0; r < 7; r++) {
+    let t1 = performance.now();
+    execFileSync(process.execPath, [cli, 'remind', '--workspace', ws, '--now', nowArg], { env: s.env });
+    const d = performance.now() - t1;
+    t1 = performance.now();
+    execFileSync(process.execPath, ['-e', ''], { env: s.env });
+    const b = performance.now() - t1;
+    if (r > 0) reminds.push(d), bares.push(b);
+  }
   const size = statSync(file).size;
   rmSync(s.dir, { recursive: true, force: true });
   const floor = median(exports);
@@ -89,6 +103,14 @@ export async function benchReport(n = 10000, rounds = 5): Promise<Row[]> {
       ratio: median(reports) / floor,
       target: '≤ 1.5×',
       pass: median(reports) / floor <= 1.5,
+    },
+    {
+      name: 'planager remind with nothing due, as a command (no task process: the data files)',
+      value: ms(median(reminds)),
+      baseline: `node -e '' ${ms(median(bares))}`,
+      ratio: median(reminds) / median(bares),
+      target: '≤ 1.5×',
+      pass: median(reminds) / median(bares) <= 1.5,
     },
     {
       name: `planager stats on the same database (${statProcs} task process)`,

@@ -11,7 +11,8 @@
  * lock, so two runs at once never send one twice. Reads Taskwarrior's data files: no `task`.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { addDays, dayOf, isoDay, pathOf, periodOf, type Day } from '../plan/index.js';
@@ -24,6 +25,7 @@ import { findWorkspace } from './workspace.js';
 const run = promisify(execFile);
 
 export interface RemindFlags {
+  'install-timer'?: boolean;
   now?: string;
   ntfy?: string;
   desktop?: boolean;
@@ -92,7 +94,46 @@ function channels(flags: RemindFlags, env: NodeJS.ProcessEnv): Sender[] {
   return out;
 }
 
+/**
+ * `--install-timer`: a systemd user service and timer that run this command every minute, in
+ * `$XDG_CONFIG_HOME/systemd/user` (else `~/.config/systemd/user`). Written, never enabled: the
+ * output says how.
+ */
+export async function installTimer(flags: RemindFlags, env: NodeJS.ProcessEnv, dir: string): Promise<CommandResult> {
+  const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
+  const units = join(base, 'systemd', 'user');
+  const args = [
+    process.argv[1] ?? 'planager',
+    'remind',
+    '--workspace',
+    dir,
+    ...(flags.ntfy ? ['--ntfy', flags.ntfy] : []),
+    ...(flags.desktop ? ['--desktop'] : []),
+    ...(flags.lead ? ['--lead', flags.lead] : []),
+  ];
+  const quote = (a: string) => (/^[A-Za-z0-9_./:=@%+-]+$/.test(a) ? a : `"${a.replace(/(["\\$`])/g, '\\$1')}"`);
+  const service = `[Unit]\nDescription=Planager reminders for ${dir}\n\n[Service]\nType=oneshot\nExecStart=${[process.execPath, ...args].map(quote).join(' ')}\n`;
+  const timer =
+    '[Unit]\nDescription=Planager reminders, every minute\n\n[Timer]\nOnCalendar=*-*-* *:*:00\nPersistent=true\n\n[Install]\nWantedBy=timers.target\n';
+  try {
+    mkdirSync(units, { recursive: true });
+    await writeAtomic(join(units, 'planager-remind.service'), service);
+    await writeAtomic(join(units, 'planager-remind.timer'), timer);
+  } catch (e) {
+    return fail(`cannot write the units in ${units}: ${(e as Error).message}`);
+  }
+  return {
+    code: 0,
+    stdout: `wrote ${join(units, 'planager-remind.service')}\nwrote ${join(units, 'planager-remind.timer')}\nenable them with:\n  systemctl --user daemon-reload\n  systemctl --user enable --now planager-remind.timer\n`,
+  };
+}
+
 export async function remindCommand(flags: RemindFlags, deps: { tw?: Taskwarrior; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
+  if (flags['install-timer']) {
+    const w = findWorkspace(flags.workspace);
+    if (!w.ok) return fail(w.message);
+    return installTimer(flags, deps.env ?? process.env, w.dir);
+  }
   const now = flags.now === undefined ? new Date() : new Date(flags.now);
   if (Number.isNaN(now.getTime())) return fail(`--now: "${flags.now}" is not a time`);
   const lead = flags.lead === undefined ? 15 : parseDuration(flags.lead);

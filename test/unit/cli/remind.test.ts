@@ -4,7 +4,7 @@
  * slept sends what fell due meanwhile; no `task` process. ntfy is an HTTP server on 127.0.0.1
  * that records what it receives. Real task for the due dates.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +74,18 @@ describe('planager remind', () => {
     expect((r4.stdout ?? '').trim().split('\n')).toHaveLength(3);
     expect((await remind(at(15, 11))).stdout).toBe('');
     expect(sb.calls()).toEqual([]);
+  });
+
+  it('--install-timer writes a service and a timer in the config folder given, and enables nothing', async () => {
+    const ws = mkdtempSync(join(tmpdir(), 'planager-remind-t-'));
+    mkdirSync(join(ws, '.planager'));
+    const config = mkdtempSync(join(tmpdir(), 'planager-xdg-'));
+    const r = await remindCommand({ workspace: ws, 'install-timer': true, ntfy: 'https://ntfy.example/my topic' }, { env: { XDG_CONFIG_HOME: config } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/systemctl --user enable --now planager-remind\.timer/);
+    const service = readFileSync(join(config, 'systemd', 'user', 'planager-remind.service'), 'utf8');
+    expect(service).toMatch(/^ExecStart=.* remind --workspace .* --ntfy "https:\/\/ntfy\.example\/my topic"$/m);
+    expect(readFileSync(join(config, 'systemd', 'user', 'planager-remind.timer'), 'utf8')).toMatch(/OnCalendar=\*-\*-\* \*:\*:00/);
   });
 
   it('reads block lines and keeps the window', () => {
