@@ -344,6 +344,23 @@ function planDeletions(scope: Scope, id: Identity, rec: Reconciled, tw: TwRead, 
       file: st.file,
       note: 'line removed from the note',
     });
+    // Its mirror was edited in the same sync: the removal wins, the edit is kept in the log.
+    const me = scope.mirrorEdits.get(st.uuid);
+    if (me) {
+      const fields: LogEntry['fields'] = {};
+      for (const [k, v] of Object.entries(me.fields)) (fields as Record<string, unknown>)[k] = { lost: v, kept: (f as unknown as Record<string, unknown>)[k] };
+      p.log.push({
+        time: o.now.toISOString(),
+        uuid: st.uuid,
+        id: st.id,
+        side: 'note',
+        action: 'conflict',
+        fields,
+        version: { ...f, ...me.fields } as Fields,
+        file: me.file,
+        note: 'a mirror edit of a task whose line was removed in the same sync',
+      });
+    }
     p.bulk++;
     p.cache.set(st.uuid, cancelled);
   }
