@@ -54,7 +54,7 @@ Usage:
                                              total, forecast) and days (done, planned, due met)
   planager report --html FILE [--since YYYY-MM-DD] [--now ISO-TIME] [--workspace DIR]
                                              the tracking report: one self-contained page
-  planager remind [--now ISO-TIME] [--ntfy URL] [--desktop] [--lead 15m] [--workspace DIR] [--install-timer]
+  planager remind [--now ISO-TIME] [--ntfy URL] [--desktop] [--neovim] [--lead 15m] [--workspace DIR] [--install-timer]
                                              send the reminders due since the last run (schedule
                                              blocks' starts and ends, due dates): run it every minute
   planager setup [--yes]                     check the taskrc for Planager's UDAs (norgrecur, norgpriority)
@@ -172,6 +172,7 @@ export async function run(argv: string[]): Promise<CommandResult> {
             now: { type: 'string' },
             ntfy: { type: 'string' },
             desktop: { type: 'boolean' },
+            neovim: { type: 'boolean' },
             lead: { type: 'string' },
             workspace: { type: 'string', short: 'w' },
           },

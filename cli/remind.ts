@@ -18,7 +18,7 @@ import { promisify } from 'node:util';
 import { addDays, dayOf, isoDay, pathOf, periodOf, type Day } from '../plan/index.js';
 import { blocksOf, dueReminders, type DueTask, type Reminder } from '../plan/remind/index.js';
 import { parseDuration } from '../plan/schedule/index.js';
-import { acquireLock, allTasks, parseTwDate, Taskwarrior, writeAtomic } from '../sync/index.js';
+import { acquireLock, allTasks, messageEditors, parseTwDate, Taskwarrior, writeAtomic } from '../sync/index.js';
 import type { CommandResult } from './result.js';
 import { findWorkspace } from './workspace.js';
 
@@ -29,6 +29,8 @@ export interface RemindFlags {
   now?: string;
   ntfy?: string;
   desktop?: boolean;
+  /** Show each reminder in the running Neovims (vim.notify, through the live-refresh signal). */
+  neovim?: boolean;
   lead?: string;
   workspace?: string;
 }
@@ -81,6 +83,17 @@ function channels(flags: RemindFlags, env: NodeJS.ProcessEnv): Sender[] {
       }
     });
   }
+  if (flags.neovim) {
+    out.push(async (r) => {
+      try {
+        // No Neovim open is no failure: the reminder reached every editor there is.
+        await messageEditors(`${r.title}\n${r.body}`, env);
+        return null;
+      } catch (e) {
+        return `the message for Neovim could not be written (${(e as Error).message})`;
+      }
+    });
+  }
   if (flags.desktop) {
     out.push(async (r) => {
       try {
@@ -109,6 +122,7 @@ export async function installTimer(flags: RemindFlags, env: NodeJS.ProcessEnv, d
     dir,
     ...(flags.ntfy ? ['--ntfy', flags.ntfy] : []),
     ...(flags.desktop ? ['--desktop'] : []),
+    ...(flags.neovim ? ['--neovim'] : []),
     ...(flags.lead ? ['--lead', flags.lead] : []),
   ];
   const quote = (a: string) => (/^[A-Za-z0-9_./:=@%+-]+$/.test(a) ? a : `"${a.replace(/(["\\$`])/g, '\\$1')}"`);

@@ -10,4 +10,5 @@ export { parse } from '../parser/index.js';
 export { editsByLine, editsFromChanges } from './edits.js';
 export { agendaView, captureTask, plan, scheduleDay } from './planning.js';
 export { reportFile, statsView } from './stats.js';
+export { unreadMessages } from '../sync/messages.js';
 export { editHome, modifyTask, type Expected, type TaskChange } from './taskedit.js';

@@ -222,6 +222,12 @@ function scheduleRefresh(): void {
   }, 15);
 }
 
+/** Reminders (`planager remind --neovim`) left for the open Neovims: shown once each here. */
+const shownMessages = new Set<string>();
+async function showMessages(): Promise<void> {
+  for (const m of await E.unreadMessages(shownMessages).catch(() => [] as string[])) notify('info', m);
+}
+
 /** Where Lua records a write until its push is confirmed (see lua/planager/pending.lua). */
 let pendingDir: string | null = null;
 /** The pid of the Neovim this host serves (its pending entries' tokens start with it). */
@@ -346,7 +352,10 @@ const handlers: Record<string, Handler> = {
     session = new Session(config);
     pendingDir = config.pendingDir ?? null;
     ownPid = config.nvimPid ?? null;
-    unregister = await registerHost(() => scheduleRefresh());
+    unregister = await registerHost(() => {
+      scheduleRefresh();
+      void showMessages();
+    });
     await pushPending().catch((e) => log('ERROR', 'pending pushes', e));
     markReady();
     // Ready: for :checkhealth and the tests (the write path never waits for it).

@@ -13,5 +13,6 @@ export { uuidFromId } from './engine.js';
 export { Session, type SessionConfig, type Status, type Located } from './session.js';
 export { installHook, uninstallHook, registerHost, registryDir, hooksDir, hookScript, registeredHosts, HOOK_NAME } from './hook.js';
 export { allTasks } from './alltasks.js';
+export { messageEditors, messagesDir, unreadMessages } from './messages.js';
 export { recordPlanMirrors, unsentMirrors } from './planstate.js';
 export { Store, type SyncState, type TaskState, type Index, type Shard } from './store.js';
