@@ -295,7 +295,10 @@ export class Taskwarrior {
           return;
         }
         p.feed('');
-        await p.result;
+        // An empty import exits at once; never wait long for it (a sync holds the lock here).
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([p.result, new Promise((r) => (timer = setTimeout(r, 2000)))]);
+        clearTimeout(timer);
       },
     };
   }

@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 describe('planager remind --neovim', () => {
-  it('shows a block start in every open Neovim, once', async () => {
+  it('shows a block start in every open Neovim, once', { timeout: 60_000 }, async () => {
     const sb = twSandbox();
     const ws = mkdtempSync(join(tmpdir(), 'planager-e2e-remind-'));
     mkdirSync(join(ws, '.planager'));
