@@ -13,7 +13,7 @@ import { agendaCommand } from './agenda.js';
 import { captureCommand } from './capture.js';
 import { statsCommand } from './stats.js';
 import { reportCommand } from './report.js';
-import { remindCommand } from './remind.js';
+import { remindCli } from './remind.js';
 import { scheduleCommand } from './schedule.js';
 import { installHook, Taskwarrior, uninstallHook } from '../sync/index.js';
 
@@ -164,22 +164,8 @@ export async function run(argv: string[]): Promise<CommandResult> {
         if (positionals.length > 0) return { code: 2, stderr: `planager schedule: unexpected "${positionals[0]}" (--date for another day)\n` };
         return await scheduleCommand(values);
       }
-      case 'remind': {
-        const { values, positionals } = parseArgs({
-          args: rest,
-          allowPositionals: true,
-          options: {
-            now: { type: 'string' },
-            ntfy: { type: 'string' },
-            desktop: { type: 'boolean' },
-            neovim: { type: 'boolean' },
-            lead: { type: 'string' },
-            workspace: { type: 'string', short: 'w' },
-          },
-        });
-        if (positionals.length > 0) return { code: 2, stderr: `planager remind: unexpected "${positionals[0]}"\n` };
-        return await remindCommand(values);
-      }
+      case 'remind':
+        return await remindCli(rest);
       case 'capture': {
         const { values, positionals } = parseArgs({
           args: rest,

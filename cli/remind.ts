@@ -14,7 +14,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { addDays, dayOf, isoDay, pathOf, periodOf, type Day } from '../plan/index.js';
 import { blocksOf, dueReminders, type DueTask, type Reminder } from '../plan/remind/index.js';
 import { parseDuration } from '../plan/schedule/index.js';
@@ -140,6 +140,34 @@ export async function installTimer(flags: RemindFlags, env: NodeJS.ProcessEnv, d
     code: 0,
     stdout: `wrote ${join(units, 'planager-remind.service')}\nwrote ${join(units, 'planager-remind.timer')}\nenable them with:\n  systemctl --user daemon-reload\n  systemctl --user enable --now planager-remind.timer\n`,
   };
+}
+
+/** `planager remind …` from its words (main.ts, and bin.ts's fast path for it). */
+export async function remindCli(args: string[]): Promise<CommandResult> {
+  let parsed: ReturnType<typeof parseRemindArgs>;
+  try {
+    parsed = parseRemindArgs(args);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  if (parsed.positionals.length > 0) return fail(`unexpected "${parsed.positionals[0]}"`);
+  return remindCommand(parsed.values);
+}
+
+function parseRemindArgs(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      now: { type: 'string' },
+      ntfy: { type: 'string' },
+      desktop: { type: 'boolean' },
+      neovim: { type: 'boolean' },
+      lead: { type: 'string' },
+      workspace: { type: 'string', short: 'w' },
+      'install-timer': { type: 'boolean' },
+    },
+  });
 }
 
 export async function remindCommand(flags: RemindFlags, deps: { tw?: Taskwarrior; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { remindCommand } from '../../../cli/remind.js';
+import { remindCli, remindCommand } from '../../../cli/remind.js';
 import { blocksOf, dueReminders } from '../../../plan/remind/index.js';
 import { twSandbox } from '../../helpers/tw.js';
 
@@ -86,6 +86,24 @@ describe('planager remind', () => {
     const service = readFileSync(join(config, 'systemd', 'user', 'planager-remind.service'), 'utf8');
     expect(service).toMatch(/^ExecStart=.* remind --workspace .* --ntfy "https:\/\/ntfy\.example\/my topic"$/m);
     expect(readFileSync(join(config, 'systemd', 'user', 'planager-remind.timer'), 'utf8')).toMatch(/OnCalendar=\*-\*-\* \*:\*:00/);
+  });
+
+  it('the command line takes --install-timer and rejects an unknown word', async () => {
+    const ws = mkdtempSync(join(tmpdir(), 'planager-remind-c-'));
+    mkdirSync(join(ws, '.planager'));
+    const config = mkdtempSync(join(tmpdir(), 'planager-xdg-'));
+    const old = process.env.XDG_CONFIG_HOME;
+    process.env.XDG_CONFIG_HOME = config;
+    try {
+      const ok = await remindCli(['--install-timer', '--workspace', ws, '--desktop']);
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(readFileSync(join(config, 'systemd', 'user', 'planager-remind.service'), 'utf8')).toMatch(/ --desktop$/m);
+    } finally {
+      if (old === undefined) delete process.env.XDG_CONFIG_HOME;
+      else process.env.XDG_CONFIG_HOME = old;
+    }
+    expect((await remindCli(['--bogus'])).code).toBe(2);
+    expect((await remindCli(['stray'])).code).toBe(2);
   });
 
   it('reads block lines and keeps the window', () => {
