@@ -183,7 +183,8 @@ export async function remindCommand(flags: RemindFlags, deps: { tw?: Taskwarrior
   const w = findWorkspace(flags.workspace);
   if (!w.ok) return fail(w.message);
   const state = join(w.dir, '.planager');
-  const locked = await acquireLock(state);
+  // Its own lock, not the sync's: a reminder never waits behind a sync (nor holds one up).
+  const locked = await acquireLock(join(state, 'remind'));
   if (!locked.ok) return fail(locked.message);
   try {
     const recordPath = join(state, 'reminders.json');

@@ -20,7 +20,10 @@ function chromium(args: string[]): { stdout: string; stderr: string } {
   const r = spawnSync('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--enable-logging=stderr', '--v=0', '--hide-scrollbars', ...args], {
     encoding: 'utf8',
     timeout: 60_000,
-    env: { ...process.env, HOME: mkdtempSync(join(tmpdir(), 'planager-chromium-')) },
+    env: (() => {
+      const home = mkdtempSync(join(tmpdir(), 'planager-chromium-'));
+      return { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache') };
+    })(),
   });
   return { stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
