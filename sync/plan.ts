@@ -296,10 +296,13 @@ function planMirrorOnly(scope: Scope, id: Identity, rec: Reconciled, o: PlanOpti
 
 const isOpen = (s: TaskStatus) => s !== 'done' && s !== 'cancelled';
 
-/** A line for a Taskwarrior task under the heading of its project (or the inbox), as planAdditions writes. */
-function addLine(scope: Scope, t: TwTask, f: Fields, id: Identity, o: PlanOptions, p: WritePlan): boolean {
+/**
+ * A line for a Taskwarrior task under the heading of its project (or the inbox), showing `f`.
+ * `loadedOnly`: only into a note this sync loaded (a mirror's task: its home may not be).
+ */
+function addLine(scope: Scope, t: TwTask, f: Fields, id: Identity, o: PlanOptions, p: WritePlan, loadedOnly = true): boolean {
   const at = scope.homes.of(t.project ?? null) ?? scope.inbox;
-  if (!at || !scope.inScope(at.file) || !scope.loaded.notes.has(at.file)) return false;
+  if (!at || !scope.inScope(at.file) || (loadedOnly && !scope.loaded.notes.has(at.file))) return false;
   const due = f.due ? formatDate(new Date(f.due), null, o.now) : null;
   const sched = f.scheduled ? formatDate(new Date(f.scheduled), null, o.now) : null;
   const short = id.uuids.get().shortId(t.uuid);
@@ -308,6 +311,8 @@ function addLine(scope: Scope, t: TwTask, f: Fields, id: Identity, o: PlanOption
     headingPath: at.path,
     task: { status: f.status, description: f.description, priority: f.priority, due, start: sched, recurrence: f.recurrence, tags: f.tags, id: short },
   });
+  // The base is what the line will say: a project no heading holds (the inbox's tasks) stays
+  // Taskwarrior's, and the line's own project is what the note expresses.
   const lineProject = scope.homes.of(t.project ?? null) ? f.project : scope.inboxProject;
   p.tasks.set(t.uuid, { uuid: t.uuid, id: short, file: at.file, base: { ...f, project: lineProject, depends: [] }, dueText: due, scheduledText: sched });
   return true;
@@ -372,21 +377,6 @@ function planAdditions(scope: Scope, rec: Reconciled, tw: TwRead, id: Identity, 
   const noted = new Set(id.keyToUuid.values());
   for (const t of scope.candidates) {
     if (scope.loaded.known.has(t.uuid) || rec.merges.has(t.uuid) || noted.has(t.uuid) || p.tasks.has(t.uuid)) continue;
-    const at = scope.homes.of(t.project ?? null) ?? scope.inbox;
-    if (!at || !scope.inScope(at.file)) continue;
-    const f = fromTw(t, o.priorities);
-    const due = f.due ? formatDate(new Date(f.due), null, o.now) : null;
-    const sched = f.scheduled ? formatDate(new Date(f.scheduled), null, o.now) : null;
-    const short = id.uuids.get().shortId(t.uuid);
-    addEdit(p, at.file, {
-      op: 'add',
-      headingPath: at.path,
-      task: { status: f.status, description: f.description, priority: f.priority, due, start: sched, recurrence: f.recurrence, tags: f.tags, id: short },
-    });
-    // The base is what the line will say: a project no heading holds (the inbox's tasks) stays
-    // Taskwarrior's, and the line's own project is what the note expresses.
-    const lineProject = scope.homes.of(t.project ?? null) ? f.project : scope.inboxProject;
-    p.tasks.set(t.uuid, { uuid: t.uuid, id: short, file: at.file, base: { ...f, project: lineProject, depends: [] }, dueText: due, scheduledText: sched });
-    p.cache.set(t.uuid, t);
+    if (addLine(scope, t, fromTw(t, o.priorities), id, o, p, false)) p.cache.set(t.uuid, t);
   }
 }
