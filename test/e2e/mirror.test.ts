@@ -1,22 +1,14 @@
-/**
- * A mirror toggled in a plan note in real Neovim: `:w` completes the task in Taskwarrior and
- * its home line, in the home note's open buffer as on disk (issue 15). Real task, real nvim.
- */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sync, Taskwarrior } from '../../sync/index.js';
-import { nvimEnv, startNvim, type Nvim } from '../helpers/nvim.js';
-import { ROOT } from '../helpers/shared.js';
+import { ensureHostBuilt, nvimEnv, startNvim, type Nvim } from '../helpers/nvim.js';
 import { twSandbox } from '../helpers/tw.js';
 
 let vim: Nvim | null = null;
 
-beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist', 'host.cjs'))) execFileSync(process.execPath, ['scripts/build.mjs', '--no-types'], { cwd: ROOT });
-});
+beforeAll(ensureHostBuilt);
 
 afterEach(async () => {
   if (vim) await vim.quit();

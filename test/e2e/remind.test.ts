@@ -1,22 +1,14 @@
-/**
- * `planager remind --neovim`: a reminder reaches every open Neovim as a notification (through
- * the live-refresh signal and a message file), once each. Real Neovim, real task.
- */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { remindCommand } from '../../cli/remind.js';
 import { messageEditors } from '../../sync/index.js';
-import { nvimEnv, startNvim, type Nvim } from '../helpers/nvim.js';
-import { ROOT } from '../helpers/shared.js';
+import { ensureHostBuilt, nvimEnv, startNvim, type Nvim } from '../helpers/nvim.js';
 import { twSandbox } from '../helpers/tw.js';
 
 const vims: Nvim[] = [];
-beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist', 'host.cjs'))) execFileSync(process.execPath, ['scripts/build.mjs', '--no-types'], { cwd: ROOT });
-});
+beforeAll(ensureHostBuilt);
 afterEach(async () => {
   for (const v of vims.splice(0)) await v.quit();
 });

@@ -1,21 +1,13 @@
-/**
- * `:Planager schedule` in real Neovim: the day's plan note gets its schedule section, in the
- * open buffer (written) when the note is open. Real task.
- */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sync, Taskwarrior } from '../../sync/index.js';
-import { nvimEnv, startNvim, type Nvim } from '../helpers/nvim.js';
-import { ROOT } from '../helpers/shared.js';
+import { ensureHostBuilt, nvimEnv, startNvim, type Nvim } from '../helpers/nvim.js';
 import { twSandbox } from '../helpers/tw.js';
 
 let vim: Nvim | null = null;
-beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist', 'host.cjs'))) execFileSync(process.execPath, ['scripts/build.mjs', '--no-types'], { cwd: ROOT });
-});
+beforeAll(ensureHostBuilt);
 afterEach(async () => {
   if (vim) await vim.quit();
   vim = null;

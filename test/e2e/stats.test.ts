@@ -3,19 +3,16 @@
  * buffer (real task, a daily habit done three days in a row).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sync, Taskwarrior, twDate } from '../../sync/index.js';
-import { nvimEnv, startNvim, type Nvim } from '../helpers/nvim.js';
-import { ROOT } from '../helpers/shared.js';
+import { ensureHostBuilt, nvimEnv, startNvim, type Nvim } from '../helpers/nvim.js';
 import { REAL_TASK, twSandbox } from '../helpers/tw.js';
 
 let vim: Nvim | null = null;
-beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist', 'host.cjs'))) execFileSync(process.execPath, ['scripts/build.mjs', '--no-types'], { cwd: ROOT });
-});
+beforeAll(ensureHostBuilt);
 afterEach(async () => {
   if (vim) await vim.quit();
   vim = null;

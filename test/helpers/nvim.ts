@@ -3,7 +3,8 @@
  * no user config (-u NONE), and every XDG folder, HOME, TASKRC and TASKDATA in the test's
  * sandbox. Driven through the neovim client.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 import { join } from 'node:path';
@@ -90,4 +91,9 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The host's bundles, built once if a test run starts without them (Neovim starts dist/host.cjs). */
+export function ensureHostBuilt(): void {
+  if (!existsSync(join(ROOT, 'dist', 'host.cjs'))) execFileSync(process.execPath, ['scripts/build.mjs', '--no-types'], { cwd: ROOT });
 }
