@@ -4,9 +4,10 @@
  * mirror is rewritten `( |< Thu 24th Dec 2026 09:30)`: the date form the user typed is not
  * kept, while the same date typed on a home line stays ISO (sync/dates.ts: "An ISO line stays
  * ISO"). The home line, which had no date, gets the long form too.
- * Suspected root cause: the mirror rewrite (sync/mirrors.ts, rendering a mirror from the
- * merged task) formats the date without the mirror's own previous text as `like` for
- * sync/dates.ts formatting, so the ISO form is lost.
+ * Suspected root cause: plan/mirror.ts showDate, which renders every mirror's date, has one
+ * form (`Thu 24th Dec 2026 09:30`) and no `like` (the mirror's previous text), unlike
+ * sync/dates.ts formatDate ("An ISO line stays ISO"); the home line, which had no date, takes
+ * the mirror's parsed value and is formatted without an ISO `like` either.
  *
  * Minimal history: a note with a task; a full sync; a viewport in the note showing it (or a
  * plan's mirror); the mirror's date set to `2026-12-24 09:30`; a full sync.
