@@ -65,6 +65,21 @@ export type PlanStep =
   /** A task with a due date (so plans mirror it): a note line, or a `task add`. */
   | { t: 'addDue'; side: 'note' | 'taskwarrior'; file: number; heading: number; word: number; project: number; days: number };
 
+/**
+ * Viewports, dates and the day's schedule (round 2): `viewAdd` appends a viewport with one of
+ * VIEW_FILTERS to the viewport note (VIEW_NOTE; its mirrors are edited by mirrorEdit and
+ * mirrorDelete like a plan's); `dateWord` writes a due date as an ISO date or a Taskwarrior
+ * synonym on a note line or a mirror (the sync runs at `now` = the history's clock, SYNC_NOW);
+ * `schedule` runs `planager schedule` twice on the daily plan of 2026-12-15 (the second run
+ * must change no byte).
+ */
+export const VIEW_NOTE = 'v.norg';
+export const VIEW_FILTERS = ['project:alpha.One', 'project:beta +red', '+blue', 'project:alpha -green', 'project:alpha.Two +red -blue'];
+export const DATE_WORDS = ['2026-12-20', '2026-12-21 14:00', 'tomorrow', 'eow', 'today'] as const;
+/** The clock of every sync a history runs (so a synonym names one date). */
+export const SYNC_NOW = '2026-12-10T10:00:00';
+export type ViewStep = { t: 'viewAdd'; filter: number } | { t: 'dateWord'; on: 'note' | 'mirror'; target: number; word: number } | { t: 'schedule' };
+
 export type ConflictStep = { t: 'conflict'; line: number; field: 'description' | 'priority' | 'due'; a: number; b: number; twLater: boolean };
 
 export type FaultKind =
@@ -100,7 +115,7 @@ export const FAULTS: FaultKind[] = [
 ];
 export type FaultStep = { t: 'fault'; kind: FaultKind; killAfterMs: number; file: number };
 
-export type Step = Sync | NoteStep | TwStep | ConflictStep | FaultStep | PlanStep;
+export type Step = Sync | NoteStep | TwStep | ConflictStep | FaultStep | PlanStep | ViewStep;
 
 export interface History {
   /** Lines written before anything else (the starting notes). */
@@ -125,6 +140,8 @@ export interface GenOptions {
    * mirrors existed (the same seed gives the same history as then).
    */
   mirrors?: boolean;
+  /** Viewport, date-word and schedule steps (default true; off with mirrors off). */
+  views?: boolean;
 }
 
 const idx = fc.nat({ max: 1000 });
@@ -221,6 +238,20 @@ const planStep: fc.Arbitrary<PlanStep> = fc.oneof(
   },
 );
 
+const viewStep: fc.Arbitrary<ViewStep> = fc.oneof(
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('viewAdd' as const), filter: fc.nat({ max: VIEW_FILTERS.length - 1 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant('dateWord' as const),
+      on: fc.constantFrom('note' as const, 'mirror' as const),
+      target: idx,
+      word: fc.nat({ max: DATE_WORDS.length - 1 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constant({ t: 'schedule' as const }) },
+);
+
 export function historyArb(o: GenOptions): fc.Arbitrary<History> {
   const faults = (o.faults ?? FAULTS).filter((f) => f !== 'none');
   const fault: fc.Arbitrary<FaultStep | null> =
@@ -244,7 +275,12 @@ export function historyArb(o: GenOptions): fc.Arbitrary<History> {
     { weight: 3, arbitrary: syncStep as fc.Arbitrary<Step> },
     { weight: 1, arbitrary: conflictStep as fc.Arbitrary<Step> },
   ];
-  const step: fc.Arbitrary<Step> = o.mirrors === false ? fc.oneof(...base) : fc.oneof(...base, { weight: 6, arbitrary: planStep as fc.Arbitrary<Step> });
+  const step: fc.Arbitrary<Step> =
+    o.mirrors === false
+      ? fc.oneof(...base)
+      : o.views === false
+        ? fc.oneof(...base, { weight: 6, arbitrary: planStep as fc.Arbitrary<Step> })
+        : fc.oneof(...base, { weight: 6, arbitrary: planStep as fc.Arbitrary<Step> }, { weight: 3, arbitrary: viewStep as fc.Arbitrary<Step> });
   return fc
     .record({
       initial: fc.array(

@@ -22,6 +22,8 @@ export interface HarnessOptions {
   firstSyncFull?: boolean;
   /** `--no-mirrors`: no plan notes or mirror steps (histories drawn as before mirrors existed). */
   mirrors?: boolean;
+  /** `--no-views`: no viewport, date-word or schedule steps (histories drawn as before round 2). */
+  views?: boolean;
   /** `--known a,b`: known findings the model looks past (see World). */
   known?: string[];
   log?: (line: string) => void;
@@ -42,6 +44,7 @@ export function parseArgs(argv: string[]): HarnessOptions {
     shrinkMs: Number(get('shrink-ms') ?? 120_000),
     firstSyncFull: argv.includes('--first-sync-full'),
     mirrors: !argv.includes('--no-mirrors'),
+    views: !argv.includes('--no-views'),
     known: get('known')?.split(',').filter(Boolean) ?? [],
   };
 }
@@ -75,13 +78,14 @@ export async function harness(o: HarnessOptions): Promise<Summary> {
       shrinkMs: o.shrinkMs,
       firstSyncFull: o.firstSyncFull,
       mirrors: o.mirrors,
+      views: o.views,
       known: o.known,
     });
     results.push(r);
     log(
       `run ${i} seed ${seed}: ${r.ok ? 'ok' : 'FAILED'} ${r.steps} steps, fault ${r.fault}, ${r.conflicts.length} conflicts, ${r.durationMs} ms` +
         (r.failure
-          ? `\n  minimal history (${r.failure.minimalSteps} steps, path ${r.path}, replay: --seed ${seed} --runs 1 --steps ${o.maxSteps}${o.faults.length === FAULTS.length ? '' : ` --faults ${o.faults.join(',') || 'none'}`}${o.mirrors === false ? ' --no-mirrors' : ''}${o.firstSyncFull ? ' --first-sync-full' : ''}${o.known?.length ? ` --known ${o.known.join(',')}` : ''}):\n${r.failure.records.map((x) => `    ${x.i}. ${JSON.stringify(x.step)} → ${x.note}`).join('\n')}\n  ${r.failure.failures.map((f) => `${f.kind}: ${f.message}`).join('\n  ')}\n  kept: ${r.failure.workspace} ${r.failure.taskdata}`
+          ? `\n  minimal history (${r.failure.minimalSteps} steps, path ${r.path}, replay: --seed ${seed} --runs 1 --steps ${o.maxSteps}${o.faults.length === FAULTS.length ? '' : ` --faults ${o.faults.join(',') || 'none'}`}${o.mirrors === false ? ' --no-mirrors' : ''}${o.views === false ? ' --no-views' : ''}${o.firstSyncFull ? ' --first-sync-full' : ''}${o.known?.length ? ` --known ${o.known.join(',')}` : ''}):\n${r.failure.records.map((x) => `    ${x.i}. ${JSON.stringify(x.step)} → ${x.note}`).join('\n')}\n  ${r.failure.failures.map((f) => `${f.kind}: ${f.message}`).join('\n  ')}\n  kept: ${r.failure.workspace} ${r.failure.taskdata}`
           : '') +
         (r.error ? `\n  ${r.error}` : ''),
     );

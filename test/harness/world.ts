@@ -22,6 +22,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { planCommand } from '../../cli/plan.js';
+import { scheduleCommand } from '../../cli/schedule.js';
 import { showDate } from '../../plan/index.js';
 import { formatDate, sync, type SyncReport, type TwTask } from '../../sync/index.js';
 import { REAL_TASK, twSandbox, type TwSandbox } from '../helpers/tw.js';
@@ -39,6 +40,11 @@ import {
   type History,
   type PlanStep,
   type Step,
+  type ViewStep,
+  DATE_WORDS,
+  SYNC_NOW,
+  VIEW_FILTERS,
+  VIEW_NOTE,
 } from './history.js';
 import { blockEnd, endOfHeading, idOf, parseNote, printNote, setExtra, type Item, type Line } from './notes.js';
 
@@ -121,6 +127,23 @@ export function readMirrorLines(file: string, text: string): MirrorAt[] {
 
 const ROOT = resolve(process.env.PLANAGER_ROOT ?? process.cwd());
 
+/** The moment a date word names at SYNC_NOW (Thursday 2026-12-10 10:00, local time). */
+export function dateWordIso(word: (typeof DATE_WORDS)[number]): string {
+  const at = (d: number, h = 0, m = 0, sec = 0) => new Date(2026, 11, d, h, m, sec).toISOString();
+  switch (word) {
+    case '2026-12-20':
+      return at(20);
+    case '2026-12-21 14:00':
+      return at(21, 14);
+    case 'today':
+      return at(10);
+    case 'tomorrow':
+      return at(11);
+    case 'eow':
+      return at(13, 23, 59, 59);
+  }
+}
+
 export class World {
   sb: TwSandbox;
   ws: string;
@@ -129,6 +152,9 @@ export class World {
   conflicts: ConflictSeen[] = [];
   /** Plan notes `planager plan` made, by PLAN_DAYS index (workspace-relative paths). */
   plans = new Map<number, string>();
+  /** What a step itself saw go wrong (a schedule that a second run changes), for check. */
+  issues: { kind: 'schedule-unstable' | 'schedule-failed'; message: string }[] = [];
+  private lastCode = 0;
   private n = 0;
 
   /**
@@ -152,12 +178,12 @@ export class World {
 
   /** Every note: the two project notes, then the plan notes made so far (in PLAN_DAYS order). */
   noteFiles(): string[] {
-    return [...FILES, ...[...this.plans.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p)].filter((f) => existsSync(join(this.ws, f)));
+    return [...FILES, VIEW_NOTE, ...[...this.plans.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p)].filter((f) => existsSync(join(this.ws, f)));
   }
 
   /** Every mirror line of every plan note. */
   mirrors(): MirrorAt[] {
-    return [...new Set(this.plans.values())].filter((f) => existsSync(join(this.ws, f))).flatMap((f) => readMirrorLines(f, this.read(f)));
+    return [...new Set([...this.plans.values(), VIEW_NOTE])].filter((f) => existsSync(join(this.ws, f))).flatMap((f) => readMirrorLines(f, this.read(f)));
   }
 
   /** The model task a mirror's marker names (a uuid prefix). */
@@ -307,6 +333,10 @@ export class World {
       case 'syncPlan':
       case 'addDue':
         return this.planStep(s, rec);
+      case 'viewAdd':
+      case 'dateWord':
+      case 'schedule':
+        return this.viewStep(s, rec);
     }
     if (s.t.startsWith('note')) return this.noteEdit(s as Exclude<Extract<Step, { t: `note${string}` }>, { t: 'noteAdd' }>);
     return this.twEdit(s as Exclude<Extract<Step, { t: `tw${string}` }>, never>);
@@ -593,6 +623,82 @@ export class World {
     }
   }
 
+  /** Viewports, date words, the day's schedule (history.ts ViewStep). */
+  private async viewStep(s: ViewStep, rec: StepRecord): Promise<string> {
+    switch (s.t) {
+      case 'viewAdd': {
+        const f = VIEW_FILTERS[s.filter % VIEW_FILTERS.length];
+        const p = join(this.ws, VIEW_NOTE);
+        const before = existsSync(p) ? this.read(VIEW_NOTE) : '';
+        this.write(VIEW_NOTE, `${before}* View ${f}\n|planager view ${f}\n|end\n\n`);
+        return `viewport ${f} in ${VIEW_NOTE}`;
+      }
+      case 'schedule': {
+        const date = '2026-12-15';
+        const now = new Date(`${date}T08:00:00`);
+        const at = this.plans.get(0);
+        if (at && this.known.includes('mirror-f1')) this.dropPending((p) => p.file === at);
+        const r1 = await scheduleCommand({ date, workspace: this.ws }, { tw: this.sb.tw, now });
+        if (r1.code !== 0) {
+          this.issues.push({ kind: 'schedule-failed', message: `step ${rec.i}: planager schedule: ${r1.stderr}` });
+          return `schedule failed: ${r1.stderr}`;
+        }
+        const rel = join('journal', '2026', '12', '15.norg');
+        this.plans.set(0, rel);
+        const first = this.read(rel);
+        const r2 = await scheduleCommand({ date, workspace: this.ws }, { tw: this.sb.tw, now });
+        const second = this.read(rel);
+        if (r2.code !== 0 || first !== second)
+          this.issues.push({
+            kind: 'schedule-unstable',
+            message: `step ${rec.i}: a second planager schedule (code ${r2.code}) changed ${rel}:\n--- first\n${first}\n--- second\n${second}`,
+          });
+        return `schedule ${date}: ${(r1.stdout ?? '').split('\n').length - 1} lines, second run ${first === second ? 'same' : 'CHANGED'}`;
+      }
+      case 'dateWord': {
+        const word = DATE_WORDS[s.word % DATE_WORDS.length];
+        const iso = dateWordIso(word);
+        let file: string;
+        let where: string;
+        if (s.on === 'note') {
+          const pick = this.pickItem(s.target);
+          if (!pick) return 'no line';
+          const t = this.taskOfItem(pick.it);
+          setExtra(pick.it, '<', word);
+          this.write(pick.file, printNote(pick.lines));
+          this.noteWrite(t, 'due', iso);
+          file = pick.file;
+          where = `${pick.file} "${pick.it.description}" (${t?.label ?? 'new'})`;
+        } else {
+          const all = this.mirrors();
+          if (all.length === 0) return 'no mirror';
+          const m = all[s.target % all.length];
+          const t = this.taskOfMirror(m.id);
+          const parts = [...m.parts];
+          const rest = parts.slice(1).filter((x) => !x.trim().startsWith('<'));
+          const pri = rest.filter((x) => x.trim().startsWith('#'));
+          const other = rest.filter((x) => !x.trim().startsWith('#'));
+          parts.splice(1, parts.length - 1, ...pri, `< ${word}`, ...other);
+          this.noteWrite(t, 'due', iso, m);
+          const lines = this.read(m.file).split('\n');
+          const cr = lines[m.line].endsWith('\r') ? '\r' : '';
+          lines[m.line] = `${m.prefix}(${parts.join('|')}) ${m.text}${m.tail}${cr}`;
+          this.write(m.file, lines.join('\n'));
+          file = m.file;
+          where = `mirror ${m.file}:${m.line + 1} of ${t?.label ?? m.id}`;
+        }
+        // Typed and written (:w) at the history's clock, so a synonym names one date.
+        const r = await this.runSync(rec, { files: [file], direction: 'push', now: new Date(SYNC_NOW) });
+        if (this.lastCode !== 0) {
+          // The sync did not read it: the user corrects the word to the date it meant.
+          const text = this.read(file);
+          this.write(file, text.replace(`< ${word}`, `< ${formatDate(new Date(iso), null, new Date(iso))}`));
+        }
+        return `due "${word}" (${iso.slice(0, 16)}) on ${where}; ${r}`;
+      }
+    }
+  }
+
   /** The same field changed on both sides before a sync sees either. */
   private conflict(s: Extract<Step, { t: 'conflict' }>): string {
     const withId = this.items().filter((x) => idOf(x.it) && this.taskOfItem(x.it)?.uuid);
@@ -642,8 +748,10 @@ export class World {
         }
   }
 
-  async runSync(rec: StepRecord | null, o: { files?: string[]; direction?: 'pull' | 'push' | 'both' }): Promise<string> {
-    const r = await sync({ workspace: this.ws, tw: this.sb.tw, ...o, bulkMin: 1_000_000 });
+  async runSync(rec: StepRecord | null, o: { files?: string[]; direction?: 'pull' | 'push' | 'both'; now?: Date }): Promise<string> {
+    const { now, ...rest } = o;
+    const r = await sync({ workspace: this.ws, tw: this.sb.tw, ...rest, ...(now ? { now: () => now } : {}), bulkMin: 1_000_000 });
+    this.lastCode = r.code;
     // A push that covered a plan note carried its mirror edits (or logged them as lost).
     if (r.code === 0 && o.direction !== 'pull')
       for (const t of this.tasks) for (const [f, p] of [...(t.mirrorPending ?? [])]) if (!o.files || o.files.includes(p.file)) t.mirrorPending!.delete(f);

@@ -244,3 +244,38 @@ describe('the sync harness', () => {
     expect(check(task).map((f) => f.kind)).toContain('mirror-task');
   }, 60_000);
 });
+
+/** Round 2: a viewport, a synonym typed on a line and on a viewport mirror, the day's schedule. */
+const VIEWS: History = {
+  initial: [
+    { file: 0, heading: 0, word: 0, status: 0, priority: 0 },
+    { file: 0, heading: 1, word: 1, status: 0, priority: 0 },
+  ],
+  steps: [
+    { t: 'viewAdd', filter: 0 },
+    { t: 'sync' },
+    { t: 'dateWord', on: 'note', target: 1, word: 2 },
+    { t: 'dateWord', on: 'mirror', target: 0, word: 1 },
+    { t: 'schedule' },
+    { t: 'sync' },
+  ],
+};
+
+describe('the harness: viewports, date words and the schedule (round 2)', () => {
+  it('a history with a viewport, date words and a schedule holds; the checker catches a wrong viewport and an unstable schedule', async () => {
+    const ex = await execute(VIEWS);
+    expect(ex.failures, JSON.stringify(ex.failures)).toEqual([]);
+    const s = ex.end!;
+    const v = s.notes['v.norg'];
+    expect(v).toMatch(/\|planager view project:alpha\.One\n- \(.*\) apple n1 .*%@[0-9a-f]+%\n\|end/);
+    // The synonym was replaced by the date it named at the history's clock (SYNC_NOW).
+    expect(s.tw.find((t) => t.description === 'bread n2')?.due).toBe(new Date(2026, 11, 11).toISOString().replace(/[-:]|\.\d+/g, ''));
+    expect(s.tw.find((t) => t.description === 'apple n1')?.due).toBe(new Date(2026, 11, 21, 14).toISOString().replace(/[-:]|\.\d+/g, ''));
+    // A viewport missing a matching task, and one showing a task that does not match.
+    const missing = { ...s, notes: { ...s.notes, 'v.norg': v.replace(/^- .*%@[0-9a-f]+%\n/m, '') } };
+    expect(check(missing).map((f) => f.kind)).toContain('viewport');
+    const extra = { ...s, notes: { ...s.notes, 'v.norg': v.replace('|planager view project:alpha.One', '|planager view project:beta') } };
+    expect(check(extra).map((f) => f.kind)).toContain('viewport');
+    expect(check({ ...s, issues: [{ kind: 'schedule-unstable', message: 'x' }] }).map((f) => f.kind)).toContain('schedule-unstable');
+  }, 60_000);
+});
