@@ -69,6 +69,8 @@ export interface FillInput {
   matching: readonly PlanTask[];
   /** Whether a task is known (a mirror of an unknown task is never removed). */
   known: (uuid: string) => boolean;
+  /** Tasks whose mirror holds an edit not sent yet: it stays, matching or not. */
+  unsent?: ReadonlySet<string>;
   nl: string;
 }
 
@@ -88,7 +90,8 @@ export function fillView(i: FillInput): Filled {
   for (const m of i.mirrors) {
     if (m.lineFrom < view.contentFrom || m.lineFrom >= view.endLineStart || !m.uuid) continue;
     // A task shown twice keeps its first mirror; one no longer matching goes.
-    if ((i.known(m.uuid) && !want.has(m.uuid)) || shown.has(m.uuid)) specs.push({ from: m.lineFrom, to: m.lineNext });
+    const stale = i.known(m.uuid) && !want.has(m.uuid) && !i.unsent?.has(m.uuid);
+    if (stale || shown.has(m.uuid)) specs.push({ from: m.lineFrom, to: m.lineNext });
     shown.add(m.uuid);
   }
   const indent = /^[ \t]*/.exec(i.text.slice(view.endLineStart, view.endLineStart + 200))![0];

@@ -53,7 +53,9 @@ export function rerenderMirrors(
   o: { priorities: PriorityMap; direction: Direction; dataDir: string; now: Date; lineOf: (uuid: string) => TaskObject | undefined },
   warnings: string[],
 ): NoteChange[] {
-  const filled = fillViews(scope, plan, changes, o);
+  // A pull sends no mirror edit: those mirrors stay as the user left them, for the next push.
+  const keep = new Set([...(o.direction === 'pull' ? scope.mirrorEdits.keys() : []), ...scope.mirrorHeld]);
+  const filled = fillViews(scope, plan, changes, o, keep);
   warnings.push(...filled.warnings);
   plan.viewNotes = filled.viewNotes;
   const notes = [...scope.mirrors];
@@ -65,8 +67,13 @@ export function rerenderMirrors(
     const t = imported.get(u) ?? plan.cache.get(u) ?? tw.byUuid.get(u) ?? scope.loaded.knownCache.get(u) ?? scope.mirrorTasks.get(u);
     return t ? fromTw(t, o.priorities) : null;
   };
-  // A pull sends no mirror edit: those mirrors stay as the user left them, for the next push.
-  const keep = new Set([...(o.direction === 'pull' ? scope.mirrorEdits.keys() : []), ...scope.mirrorHeld]);
+  // Their notes are not recorded as read, or the next sync would find nothing changed and never
+  // send the edit (harness finding round2-F9).
+  if (o.direction === 'pull')
+    for (const e of scope.mirrorEdits.values()) {
+      plan.deferredFiles.add(e.file);
+      for (const l of e.lost) plan.deferredFiles.add(l.file);
+    }
   for (const n of notes) {
     const change = byFile.get(n.file) ?? null;
     const text = change?.after ?? scope.loaded.notes.get(n.file)?.text ?? '';

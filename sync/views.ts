@@ -34,6 +34,8 @@ export function fillViews(
   plan: WritePlan,
   changes: NoteChange[],
   o: { dataDir: string; priorities: PriorityMap; now: Date; lineOf: (uuid: string) => TaskObject | undefined },
+  /** Tasks whose mirrors hold an edit this sync does not send (a pull): never removed. */
+  unsent: ReadonlySet<string> = new Set(),
 ): ViewFill {
   const out: ViewFill = { changes, added: new Map(), viewNotes: new Set(), warnings: [] };
   const byFile = new Map(changes.map((c) => [c.file, c]));
@@ -95,7 +97,7 @@ export function fillViews(
           continue;
         matching.push(planTask(t, ids.get(t.uuid)!, f, scope, plan, o));
       }
-      const r = fillView({ file: n.file, text, view, mirrors, tasksInside: inside, matching, known: (u) => tasks.has(u), nl });
+      const r = fillView({ file: n.file, text, view, mirrors, tasksInside: inside, matching, known: (u) => tasks.has(u), unsent, nl });
       if (r.specs.length === 0) continue;
       text = applyChanges(text, ChangeSet.of(r.specs as ChangeSpec[], text.length, nl));
       for (const [k, v] of r.added) added.set(k, v);

@@ -20,7 +20,7 @@ import { describe, expect, it } from 'vitest';
 import { expectLogged, setup, sleep } from './util.js';
 
 describe('round2-F8: an edited viewport mirror whose task is done, then a pull', () => {
-  it.fails('keeps the edit: it reaches Taskwarrior or the log', async () => {
+  it('keeps the edit: it reaches Taskwarrior or the log', async () => {
     const env = setup({
       'a.norg': '@document.meta\nproject: alpha\n@end\n\n* One\n  - ( ) apple\n',
       'v.norg': '* V\n|planager view project:alpha\n|end\n',

@@ -25,7 +25,7 @@ import { setup } from './util.js';
 const PLAN = 'journal/2026/12/15.norg';
 
 describe('round2-F9: a plan mirror edited, then pulled, then pushed', () => {
-  it.fails('sends the edit at the push', async () => {
+  it('sends the edit at the push', async () => {
     const env = setup({ 'b.norg': '@document.meta\nproject: beta\n@end\n\n* One\n' });
     env.sb.task('add', 'apple', 'project:beta.One', 'due:2026-12-01');
     const r = await planCommand('daily', { date: '2026-12-15', workspace: env.ws }, { tw: env.sb.tw, now: new Date('2026-12-15T08:00:00') });
