@@ -4,18 +4,22 @@
  * sync fills viewports from what it already read. Pure.
  *
  * Read: `project:P` (P and its subprojects, as Taskwarrior's project match at the dots),
- * `+tag`, `-tag`, `status:pending|waiting|completed|deleted` (default: pending and waiting),
- * `priority:H|M|L` (empty: none), `due.before:D`, `due.after:D` (`YYYY-MM-DD`), and bare words
+ * `project:` alone for none, `+tag`, `-tag`, `status:pending|waiting|completed|deleted` (default:
+ * pending and waiting), `priority:H|M|L` (empty: none), `due.before:D`, `due.after:D` (`YYYY-MM-DD`), and bare words
  * (the description holds them, ignoring case). Anything else (`or`, parentheses, other
  * attributes) is an error naming the word: such a viewport is left as it is, never guessed.
+ * Terms all hold, as Taskwarrior ANDs them: `project:A project:B` matches no task (a repeated
+ * term was once read as the last one alone, round2-F2).
  */
 
 export interface ViewFilter {
-  project: string | null;
+  /** Each must hold: a project and its subprojects; null: no project. */
+  projects: (string | null)[];
   tags: string[];
   notTags: string[];
   statuses: string[];
-  priority: string | null | undefined;
+  /** Each must hold; null: no priority. */
+  priorities: (string | null)[];
   dueBefore: number | null;
   dueAfter: number | null;
   words: string[];
@@ -38,7 +42,7 @@ export interface Filterable {
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export function parseFilter(words: readonly string[]): ViewFilter | FilterError {
-  const f: ViewFilter = { project: null, tags: [], notTags: [], statuses: [], priority: undefined, dueBefore: null, dueAfter: null, words: [] };
+  const f: ViewFilter = { projects: [], tags: [], notTags: [], statuses: [], priorities: [], dueBefore: null, dueAfter: null, words: [] };
   for (const w of words) {
     if (w === '') continue;
     if (/^\+[^\s+-]\S*$/.test(w)) f.tags.push(w.slice(1));
@@ -47,12 +51,12 @@ export function parseFilter(words: readonly string[]): ViewFilter | FilterError 
       const at = w.indexOf(':');
       const key = w.slice(0, at);
       const value = w.slice(at + 1);
-      if (key === 'project' || key === 'pro' || key === 'proj') f.project = value || null;
+      if (key === 'project' || key === 'pro' || key === 'proj') f.projects.push(value || null);
       else if (key === 'status') {
         if (!['pending', 'waiting', 'completed', 'deleted'].includes(value))
           return { message: `status:${value}: a viewport reads pending, waiting, completed or deleted` };
         f.statuses.push(value);
-      } else if (key === 'priority' || key === 'pri') f.priority = value === '' ? null : value;
+      } else if (key === 'priority' || key === 'pri') f.priorities.push(value === '' ? null : value);
       else if (key === 'due.before' || key === 'due.after') {
         const m = DAY.exec(value);
         if (!m) return { message: `${w}: a viewport reads dates as YYYY-MM-DD` };
@@ -74,12 +78,18 @@ export function isFilterError(x: ViewFilter | FilterError): x is FilterError {
 
 export function matches(f: ViewFilter, t: Filterable): boolean {
   if (!f.statuses.includes(t.status)) return false;
-  if (f.project !== null && !(t.project === f.project || (t.project ?? '').startsWith(`${f.project}.`))) return false;
+  if (!f.projects.every((p) => inProject(p, t.project ?? null))) return false;
   const tags = t.tags ?? [];
   if (!f.tags.every((x) => tags.includes(x)) || f.notTags.some((x) => tags.includes(x))) return false;
-  if (f.priority !== undefined && (t.priority ?? null) !== f.priority) return false;
+  if (!f.priorities.every((p) => (t.priority ?? null) === p)) return false;
   if (f.dueBefore !== null && !(t.due != null && t.due < f.dueBefore)) return false;
   if (f.dueAfter !== null && !(t.due != null && t.due > f.dueAfter)) return false;
   const d = t.description.toLowerCase();
   return f.words.every((w) => d.includes(w));
+}
+
+/** Taskwarrior's project match: the project or one under it at a dot; null matches no project. */
+function inProject(want: string | null, project: string | null): boolean {
+  if (want === null) return project === null || project === '';
+  return project === want || (project ?? '').startsWith(`${want}.`);
 }

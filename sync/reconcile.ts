@@ -11,6 +11,7 @@
 import type { TaskObject } from '../graph/index.js';
 import { propagateStatuses } from '../graph/index.js';
 import type { TaskStatus } from '../parser/index.js';
+import type { ViewFilter } from '../plan/index.js';
 import { DATE_FORMS, matchesText, resolveText } from './dates.js';
 import type { Identity } from './identity.js';
 import type { LogEntry } from './log.js';
@@ -251,10 +252,16 @@ function noteFields(t: TaskObject, st: TaskState | undefined, twf: Fields | null
     scheduled: date(t.start, st?.scheduledText, st?.base.scheduled, twf?.scheduled),
     // A line inside a viewport takes the project and tags its filter states (as taskwiki does).
     tags: [...new Set([...t.tags, ...(view?.tags ?? [])])].sort(),
-    project: view?.project ?? (t.project || null),
+    project: viewProject(view) ?? (t.project || null),
     depends: deps,
     recurrence: t.recurrence,
   };
+}
+
+/** The project a viewport's filter gives its lines: its one named project (`project:` alone, or two, give none). */
+function viewProject(view: ViewFilter | null | undefined): string | null {
+  const named = new Set((view?.projects ?? []).filter((p): p is string => p !== null));
+  return named.size === 1 && !view?.projects.includes(null) ? [...named][0]! : null;
 }
 
 /**

@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { setup } from './util.js';
 
 describe('round2-F1: a viewport filtered on `project:` (no project)', () => {
-  it.fails('shows only the tasks without a project', async () => {
+  it('shows only the tasks without a project', async () => {
     const env = setup({
       'a.norg': '@document.meta\nproject: alpha\n@end\n\n* One\n  - ( ) apple\n  - ( ) pear\n',
       'v.norg': '* Unfiled\n|planager view project:\n|end\n',
