@@ -373,7 +373,10 @@ export function extractObjects(tree: Tree, file: string, focus?: number, keyByFi
 function valueSpan(text: string, from: number, to: number): Span | null {
   let f = from + 1;
   while (f < to && /\s/.test(text[f])) f++;
-  return f < to ? { from: f, to } : null;
+  // Trailing space too: `( |# A )` is priority A (round2-F6: it was "A ", other text).
+  let t = to;
+  while (t > f && /\s/.test(text[t - 1])) t--;
+  return f < t ? { from: f, to: t } : null;
 }
 
 /** The whole lines of the weak carryover tags standing right before a node (its own `+tag`s). */

@@ -74,7 +74,11 @@ export function agendaRows(a: Agenda): AgendaRow[] {
       out.push({ text: h, entry: null });
       heading = h;
     }
-    const when = e.overdue ? showDate(e.date) : e.date.getHours() || e.date.getMinutes() ? showDate(e.date).slice(-5) : '';
+    const when = e.overdue
+      ? showDate(e.date)
+      : e.date.getHours() || e.date.getMinutes() || e.date.getSeconds()
+        ? showDate(e.date).split(' ').pop()!.slice(0, 5)
+        : '';
     const mark = `(${STATUS_CHAR[e.task.status]}${e.task.priority ? `|# ${e.task.priority}` : ''})`;
     out.push({ text: `  ${when ? when + '  ' : ''}${e.field.padEnd(9)} ${mark} ${e.task.description}  ${where(e.task)}`, entry: i });
   });

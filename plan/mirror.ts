@@ -23,11 +23,28 @@ function ordinal(n: number): string {
   return `${n}${['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`;
 }
 
-/** `Fri 4th Dec 2026`, with `10:00` when the moment is not local midnight (sync's new-date style). */
-export function showDate(t: Date): string {
-  const day = `${cap(WEEKDAY_NAMES[(t.getDay() + 6) % 7])} ${ordinal(t.getDate())} ${cap(MONTH_NAMES[t.getMonth()])} ${t.getFullYear()}`;
-  if (t.getHours() === 0 && t.getMinutes() === 0) return day;
-  return `${day} ${String(t.getHours()).padStart(2, '0')}:${String(t.getMinutes()).padStart(2, '0')}`;
+/** The date texts a mirror showed: a new date keeps their form (ISO stays ISO, round2-F4). */
+export interface DateLike {
+  due?: string | null;
+  scheduled?: string | null;
+}
+
+const ISO_LIKE = /^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$/;
+const p2 = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * `Fri 4th Dec 2026`, with `10:00` when the moment is not local midnight and `10:00:30` when it
+ * has seconds (sync's new-date style: a mirror must read back as its task's exact moment,
+ * round2-F7); `2026-12-04 10:00` when the mirror showed an ISO date (`like`).
+ */
+export function showDate(t: Date, like?: string | null): string {
+  const time =
+    t.getHours() || t.getMinutes() || t.getSeconds() ? `${p2(t.getHours())}:${p2(t.getMinutes())}${t.getSeconds() ? `:${p2(t.getSeconds())}` : ''}` : '';
+  const day =
+    like && ISO_LIKE.test(like.trim())
+      ? `${t.getFullYear()}-${p2(t.getMonth() + 1)}-${p2(t.getDate())}`
+      : `${cap(WEEKDAY_NAMES[(t.getDay() + 6) % 7])} ${ordinal(t.getDate())} ${cap(MONTH_NAMES[t.getMonth()])} ${t.getFullYear()}`;
+  return time ? `${day} ${time}` : day;
 }
 
 /** One line of text that reads back as itself: no line break, no id comment, no marker. */
@@ -53,11 +70,11 @@ export function homeLink(t: PlanTask, planFile: string): string {
 }
 
 /** What a mirror line holds after its prefix (`- `): extension, text, link, marker. */
-export function mirrorContent(t: PlanTask, planFile: string): string {
+export function mirrorContent(t: PlanTask, planFile: string, like: DateLike = {}): string {
   const parts = [STATUS_CHAR[t.status]];
   if (t.priority) parts.push(`# ${lineSafe(t.priority).replace(/[|)]/g, ' ')}`);
-  if (t.due) parts.push(`< ${showDate(t.due)}`);
-  if (t.scheduled) parts.push(`> ${showDate(t.scheduled)}`);
+  if (t.due) parts.push(`< ${showDate(t.due, like.due)}`);
+  if (t.scheduled) parts.push(`> ${showDate(t.scheduled, like.scheduled)}`);
   const text = [lineSafe(t.description), homeLink(t, planFile)].filter(Boolean).join(' ');
   return `(${parts.join('|')}) ${text ? text + ' ' : ''}%@${t.id}%`;
 }

@@ -9,7 +9,7 @@
  */
 import { extractObjects } from '../graph/index.js';
 import { extractMirrors, parse, type TaskStatus, type Tree } from '../parser/index.js';
-import { mirrorContent } from './mirror.js';
+import { mirrorContent, type DateLike } from './mirror.js';
 import type { PlanTask } from './tasks.js';
 
 /** The fields a mirror shows, as text (dates as written: a change of the text is the edit). */
@@ -73,14 +73,14 @@ export function shownOfHead(head: string): Shown | null {
 }
 
 /** The head a mirror of this task writes (mirror.ts's format, without link and marker). */
-export function mirrorHead(t: Pick<PlanTask, 'status' | 'priority' | 'due' | 'scheduled' | 'description'>): string {
-  const full = mirrorContent({ ...t, uuid: '', id: '0', waiting: false, end: null, depends: [], project: null, home: null }, 'x.norg');
+export function mirrorHead(t: Pick<PlanTask, 'status' | 'priority' | 'due' | 'scheduled' | 'description'>, like: DateLike = {}): string {
+  const full = mirrorContent({ ...t, uuid: '', id: '0', waiting: false, end: null, depends: [], project: null, home: null }, 'x.norg', like);
   return full.slice(0, full.length - ' %@0%'.length).replace(/\s+$/, '');
 }
 
 /** What a mirror of this task shows once written. */
-export function shownOf(t: Pick<PlanTask, 'status' | 'priority' | 'due' | 'scheduled' | 'description'>): Shown | null {
-  return shownOfHead(mirrorHead(t));
+export function shownOf(t: Pick<PlanTask, 'status' | 'priority' | 'due' | 'scheduled' | 'description'>, like: DateLike = {}): Shown | null {
+  return shownOfHead(mirrorHead(t, like));
 }
 
 /** The fields two readings differ in. */

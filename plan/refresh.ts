@@ -9,6 +9,7 @@ import { ChangeSet, type ChangeSpec } from '@codemirror/state';
 import { applyChanges, extractObjects, lineEnding, minimal, type FileObjects } from '../graph/index.js';
 import { extractMirrors, parse } from '../parser/index.js';
 import { mirrorContent } from './mirror.js';
+import { shownOfHead } from './mirrorread.js';
 import type { Period } from './period.js';
 import { PROJECT_MARKER, projectLine, stalledProjects } from './projects.js';
 import { findSections, type Section, type SectionName } from './sections.js';
@@ -108,7 +109,8 @@ export function refresh(input: RefreshInput): Refreshed {
     // A task Taskwarrior no longer has: its mirror stays as the user last saw it.
     if (!task) continue;
     shown.add(task.uuid);
-    if (!input.keep?.has(m.id)) specs.push(...minimal(text, m.contentFrom, m.markerTo, mirrorContent(task, file)));
+    const like = shownOfHead(text.slice(m.contentFrom, m.markerTo)) ?? {};
+    if (!input.keep?.has(m.id)) specs.push(...minimal(text, m.contentFrom, m.markerTo, mirrorContent(task, file, like)));
     const s = sectionAt(m.lineStart);
     if (s && s.name !== 'projects') sections[s.name]!.push(task.uuid);
   }

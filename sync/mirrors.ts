@@ -210,9 +210,9 @@ export function rerender(
       bases[u] = { id: l.id, shown: l.shown };
       return;
     }
-    const head = mirrorHead(taskOfFields(v));
+    const head = mirrorHead(taskOfFields(v), l.shown);
     specs.push(...minimal(text, l.headFrom, l.headTo, head));
-    bases[u] = { id: l.id, shown: shownOf(taskOfFields(v)) ?? l.shown };
+    bases[u] = { id: l.id, shown: shownOf(taskOfFields(v), l.shown) ?? l.shown };
   });
   if (specs.length === 0) return { change, bases };
   const next = applyChanges(text, ChangeSet.of(specs, text.length, lineEnding(text)));

@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { setup } from './util.js';
 
 describe('round2-F4: an ISO date typed on a mirror', () => {
-  it.fails('stays ISO on the mirror', async () => {
+  it('stays ISO on the mirror', async () => {
     const env = setup({ 'a.norg': '@document.meta\nproject: alpha\n@end\n\n* One\n  - ( ) apple\n\n* View\n|planager view apple\n|end\n' });
     expect((await env.run()).code).toBe(0);
     expect((await env.run()).code).toBe(0);

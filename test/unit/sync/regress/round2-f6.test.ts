@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { setup } from './util.js';
 
 describe('round2-F6: a priority followed by a space', () => {
-  it.fails('is priority A (Taskwarrior H)', async () => {
+  it('is priority A (Taskwarrior H)', async () => {
     const env = setup({ 'a.norg': '* One\n  - ( |# A ) apple\n' });
     expect((await env.run()).code).toBe(0);
     expect(env.tw('apple').priority).toBe('H');
