@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveFile, WorkspaceGraph } from '../graph/index.js';
+import { extractObjects, resolveFile, WorkspaceGraph, type FileObjects } from '../graph/index.js';
 import { parse } from '../parser/index.js';
 import { findViews, isFilterError, type View, type ViewFilter } from '../plan/index.js';
 import { LazyUuids } from './ids.js';
@@ -62,6 +62,23 @@ export class Loaded {
 
   tasksOf(file: string) {
     return this.graph.objects(file)?.tasks ?? [];
+  }
+
+  private readonly peeked = new Map<string, FileObjects | null>();
+
+  /**
+   * A note's objects, read from disk if this sync did not load it (not put in scope): a
+   * viewport's mirror links to its task's home heading wherever that note is (round2-F3/F5:
+   * a one-note or an unchanged-home sync wrote mirrors without the link).
+   */
+  objectsOf(file: string): FileObjects | null {
+    const own = this.graph.objects(file);
+    if (own) return own;
+    if (!this.peeked.has(file)) {
+      const n = this.source.load(file);
+      this.peeked.set(file, n ? extractObjects(parse(n.text), file) : null);
+    }
+    return this.peeked.get(file)!;
   }
 }
 
@@ -146,6 +163,8 @@ export interface Scope {
   mirrorWarnings: string[];
   /** The filter of the viewport holding this offset of a note, if any (its tasks take its project and tags). */
   viewAt(file: string, at: number): ViewFilter | null;
+  /** The note holding a task's line at the last sync (the catalog), loaded or not. */
+  homeOf(uuid: string): string | undefined;
 }
 
 /** Load the notes a sync involves, in order: each step may need what the earlier ones loaded. */
@@ -197,6 +216,7 @@ export async function chooseNotes(input: ScopeInput, scan: NoteScan, index: Inde
     mirrorHeld: m.held,
     mirrorWarnings: m.warnings,
     viewAt: viewsOf(loaded),
+    homeOf: (u) => index.where[u],
   };
 }
 

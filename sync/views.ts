@@ -142,9 +142,9 @@ function planTask(
   o: { now: Date; lineOf: (uuid: string) => TaskObject | undefined },
 ): PlanTask {
   const now = o.now;
-  const st = plan.tasks.get(t.uuid) ?? scope.loaded.known.get(t.uuid);
+  const st = plan.tasks.get(t.uuid) ?? scope.loaded.known.get(t.uuid) ?? unloadedHome(scope, t.uuid);
   // The line this sync merged (a new line has no id in the graph yet), else the one with its id.
-  const obj = o.lineOf(t.uuid) ?? (st ? scope.loaded.graph.objects(st.file)?.tasks.find((x) => x.id === st.id) : undefined);
+  const obj = o.lineOf(t.uuid) ?? (st ? scope.loaded.objectsOf(st.file)?.tasks.find((x) => x.id === st.id) : undefined);
   const wait = parseTwDate(typeof t.wait === 'string' ? t.wait : undefined);
   return {
     uuid: t.uuid,
@@ -167,4 +167,13 @@ function planTask(
         }
       : null,
   };
+}
+
+/** The home of a task whose note this sync did not load: the catalog's note, the line whose id names it. */
+function unloadedHome(scope: Scope, uuid: string): { file: string; id: string } | undefined {
+  const file = scope.homeOf(uuid);
+  if (!file) return undefined;
+  const hex = uuid.replace(/-/g, '');
+  const line = scope.loaded.objectsOf(file)?.tasks.find((x) => x.id !== null && hex.startsWith(x.id));
+  return line?.id ? { file, id: line.id } : undefined;
 }

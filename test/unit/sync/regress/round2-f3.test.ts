@@ -17,7 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { setup } from './util.js';
 
 describe('round2-F3: a viewport filled by a one-note sync', () => {
-  it.fails('holds mirrors with their link, as a full sync writes them', async () => {
+  it('holds mirrors with their link, as a full sync writes them', async () => {
     const env = setup({ 'a.norg': '@document.meta\nproject: alpha\n@end\n\n* One\n  - ( ) pear\n' });
     expect((await env.run()).code).toBe(0);
     env.write('v.norg', '* View\n|planager view pear\n|end\n');

@@ -22,7 +22,7 @@ import { setup } from './util.js';
 const PLAN = 'journal/2026/12/15.norg';
 
 describe('round2-F5: a viewport in a plan note', () => {
-  it.fails('holds mirrors with their link to the home line', async () => {
+  it('holds mirrors with their link to the home line', async () => {
     const env = setup({ 'a.norg': '@document.meta\nproject: alpha\n@end\n\n* One\n  - ( ) apple\n' });
     expect((await env.run()).code).toBe(0);
     mkdirSync(join(env.ws, 'journal', '2026', '12'), { recursive: true });
