@@ -19,6 +19,7 @@ import { addDays, dayOf, isoDay, pathOf, periodOf, type Day } from '../plan/inde
 import { blocksOf, dueReminders, type DueTask, type Reminder } from '../plan/remind/index.js';
 import { parseDuration } from '../plan/schedule/index.js';
 import { acquireLock, allTasks, messageEditors, parseTwDate, Taskwarrior, writeAtomic } from '../sync/index.js';
+import { localDay, quietKey, stampOf, type Quiet } from './quiet.js';
 import type { CommandResult } from './result.js';
 import { findWorkspace } from './workspace.js';
 
@@ -40,6 +41,8 @@ interface Record_ {
   /** Reminders up to this moment were looked at (and sent, or failed and are looked at again). */
   last: string | null;
   sent: Record<string, string>;
+  /** How long the next runs have provably nothing to send (quiet.ts). */
+  quiet?: Quiet;
 }
 
 const fail = (message: string): CommandResult => ({ code: 2, stderr: `planager remind: ${message}\n` });
@@ -63,6 +66,17 @@ function scheduleLines(dir: string, day: Day): string[] {
   if (at < 0) return [];
   const end = lines.findIndex((l, i) => i > at && /^\s*\|end\s*$/.test(l));
   return lines.slice(at + 1, end < 0 ? undefined : end);
+}
+
+/** Every file a run reads, stamped (quiet.ts): Taskwarrior's data and rc files, the days' plan notes. */
+function quietFiles(dir: string, days: Day[], tw: Taskwarrior, env: NodeJS.ProcessEnv): [string, string | null][] {
+  const data = tw.dataDir();
+  const paths = [
+    ...['pending.data', 'completed.data', 'undo.data', 'taskchampion.sqlite3'].map((f) => join(data, f)),
+    env.TASKRC || join(env.HOME || homedir(), '.taskrc'),
+    ...days.map((d) => join(dir, pathOf(periodOf('daily', d)))),
+  ];
+  return paths.map((p) => [p, stampOf(p)]);
 }
 
 export type Sender = (r: Reminder) => Promise<string | null>;
@@ -151,7 +165,7 @@ export async function remindCli(args: string[]): Promise<CommandResult> {
     return fail((e as Error).message);
   }
   if (parsed.positionals.length > 0) return fail(`unexpected "${parsed.positionals[0]}"`);
-  return remindCommand(parsed.values);
+  return remindCommand(parsed.values, { quietKey: quietKey(args, process.env) });
 }
 
 function parseRemindArgs(args: string[]) {
@@ -170,7 +184,11 @@ function parseRemindArgs(args: string[]) {
   });
 }
 
-export async function remindCommand(flags: RemindFlags, deps: { tw?: Taskwarrior; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
+export async function remindCommand(
+  flags: RemindFlags,
+  /** `quietKey`: the command line's (quiet.ts); without it no quiet record is kept. */
+  deps: { tw?: Taskwarrior; env?: NodeJS.ProcessEnv; quietKey?: string } = {},
+): Promise<CommandResult> {
   if (flags['install-timer']) {
     const w = findWorkspace(flags.workspace);
     if (!w.ok) return fail(w.message);
@@ -194,7 +212,10 @@ export async function remindCommand(flags: RemindFlags, deps: { tw?: Taskwarrior
     const today = dayOf(now);
     const days = isoDay(dayOf(from)) === isoDay(today) ? [today] : [addDays(today, -1), today];
     const blocks = days.flatMap((d) => blocksOf(scheduleLines(w.dir, d), d));
-    const read = await allTasks(deps.tw ?? new Taskwarrior(), now);
+    const tw = deps.tw ?? new Taskwarrior();
+    // Stamped before reading: a write during the read changes the stamp, and the next run reads again.
+    const stamps = quietFiles(w.dir, days, tw, deps.env ?? process.env);
+    const read = await allTasks(tw, now);
     if (!read.ok) return fail(`reading Taskwarrior failed: ${read.error.message}`);
     const tasks: DueTask[] = read.value
       .filter((t) => t.status === 'pending' || t.status === 'waiting')
@@ -218,6 +239,12 @@ export async function remindCommand(flags: RemindFlags, deps: { tw?: Taskwarrior
     record.last = (retryFrom ? new Date(retryFrom.getTime() - 1) : now).toISOString();
     const week = now.getTime() - 7 * 24 * 3600_000;
     for (const [k, at] of Object.entries(record.sent)) if (new Date(at).getTime() < week) delete record.sent[k];
+    delete record.quiet;
+    if (deps.quietKey && problems.length === 0 && existsSync(join(tw.dataDir(), 'pending.data'))) {
+      const next = dueReminders({ blocks, tasks, lead: lead * 60_000, from: now, to: new Date(now.getTime() + 24 * 3600_000), sent: new Set(Object.keys(record.sent)) })[0];
+      const until = next?.at ?? new Date(now.getTime() + 24 * 3600_000);
+      record.quiet = { key: deps.quietKey, day: localDay(now), until: until.toISOString(), files: stamps };
+    }
     await writeAtomic(recordPath, JSON.stringify(record));
     const stderr = problems.map((p) => `planager remind: ${p}\n`).join('') || undefined;
     return { code: problems.length > 0 ? 2 : 0, stdout: lines.length ? `${lines.join('\n')}\n` : '', stderr };

@@ -6,6 +6,11 @@
  * A reminder's key names it for good (kind, task or block, moment), so the record of keys sent
  * makes each go out exactly once, however often or late the caller runs: a machine that slept
  * through a block's start sends it when it wakes (within `maxLate`), never twice.
+ *
+ * A reminder holds until the moment it is about: a block's start until the block ends, a due
+ * date's until the task is due, a block's end at its moment. So a task added at 09:01 due at
+ * 09:10 (its 15-minute lead fell at 08:55, before the last run) is still reminded, and so is a
+ * block written into the plan once it has begun.
  */
 
 export interface ScheduledBlock {
@@ -24,6 +29,8 @@ export interface Reminder {
   key: string;
   at: Date;
   kind: 'start' | 'end' | 'due';
+  /** Still worth sending until this moment (at least `at`). */
+  until: Date;
   title: string;
   body: string;
 }
@@ -33,7 +40,7 @@ export interface RemindInput {
   tasks: readonly DueTask[];
   /** How long before a due date its reminder goes (ms). */
   lead: number;
-  /** The window: reminders at moments in (from, to]. */
+  /** The window: reminders at moments up to `to` that still hold after `from`. */
   from: Date;
   to: Date;
   sent: ReadonlySet<string>;
@@ -47,8 +54,15 @@ export function dueReminders(i: RemindInput): Reminder[] {
   const all: Reminder[] = [];
   for (const b of i.blocks) {
     const span = `${hhmm(b.start)}–${hhmm(b.end)}`;
-    all.push({ key: `start:${b.start.toISOString()}:${b.text}`, at: b.start, kind: 'start', title: `Now: ${b.text}`, body: `${span} ${b.text}` });
-    all.push({ key: `end:${b.end.toISOString()}:${b.text}`, at: b.end, kind: 'end', title: `Done? ${b.text}`, body: `${span} ${b.text} ends now` });
+    all.push({ key: `start:${b.start.toISOString()}:${b.text}`, at: b.start, kind: 'start', until: b.end, title: `Now: ${b.text}`, body: `${span} ${b.text}` });
+    all.push({
+      key: `end:${b.end.toISOString()}:${b.text}`,
+      at: b.end,
+      kind: 'end',
+      until: b.end,
+      title: `Done? ${b.text}`,
+      body: `${span} ${b.text} ends now`,
+    });
   }
   for (const t of i.tasks) {
     const at = new Date(t.due.getTime() - i.lead);
@@ -56,13 +70,14 @@ export function dueReminders(i: RemindInput): Reminder[] {
       key: `due:${t.uuid}:${t.due.toISOString()}`,
       at,
       kind: 'due',
+      until: t.due > at ? t.due : at,
       title: `Due ${hhmm(t.due)}: ${t.description}`,
       body: `${t.description} is due at ${hhmm(t.due)}`,
     });
   }
   const oldest = i.to.getTime() - (i.maxLate ?? 24 * 3600_000);
   return all
-    .filter((r) => r.at.getTime() > Math.max(i.from.getTime(), oldest) && r.at.getTime() <= i.to.getTime() && !i.sent.has(r.key))
+    .filter((r) => r.until.getTime() > Math.max(i.from.getTime(), oldest) && r.at.getTime() <= i.to.getTime() && !i.sent.has(r.key))
     .sort((a, b) => a.at.getTime() - b.at.getTime() || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 

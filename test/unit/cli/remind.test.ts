@@ -113,8 +113,12 @@ describe('planager remind', () => {
       d: 4,
     });
     expect(blocks).toEqual([{ start: new Date(2026, 11, 4, 9), end: new Date(2026, 11, 4, 10, 30), text: 'Cut it' }]);
-    const r = dueReminders({ blocks, tasks: [], lead: 0, from: new Date(2026, 11, 4, 9), to: new Date(2026, 11, 4, 11), sent: new Set() });
-    // (from, to]: the start at exactly `from` was the last run's.
-    expect(r.map((x) => x.kind)).toEqual(['end']);
+    const window = { blocks, tasks: [], lead: 0, from: new Date(2026, 11, 4, 9, 10), to: new Date(2026, 11, 4, 11) };
+    // A start the last run sent is not sent again; one it did not know of (the block written
+    // since) still holds while the block runs; an end holds at its moment only.
+    const started = dueReminders({ ...window, sent: new Set() });
+    expect(started.map((x) => x.kind)).toEqual(['start', 'end']);
+    expect(dueReminders({ ...window, sent: new Set([started[0]!.key]) }).map((x) => x.kind)).toEqual(['end']);
+    expect(dueReminders({ ...window, from: new Date(2026, 11, 4, 10, 30), sent: new Set() })).toEqual([]);
   });
 });

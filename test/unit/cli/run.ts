@@ -25,9 +25,10 @@ function newest(dir: string): number {
 export function assertBuilt(): void {
   let built = 0;
   try {
-    built = statSync(CLI).mtimeMs;
+    // The entry and the CLI it loads (dist/main.js) are built together: the older counts.
+    built = Math.min(statSync(CLI).mtimeMs, statSync(join(ROOT, 'dist', 'main.js')).mtimeMs);
   } catch {
-    throw new Error(`${CLI} is missing: run npm run build first`);
+    throw new Error(`${CLI} or dist/main.js is missing: run npm run build first`);
   }
   const src = Math.max(...['cli', 'sync', 'parser', 'graph', 'plan'].map((d) => newest(join(ROOT, d))));
   if (src > built) throw new Error(`${CLI} is older than the sources: run npm run build first`);
