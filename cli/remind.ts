@@ -16,7 +16,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { addDays, dayOf, isoDay, pathOf, periodOf, type Day } from '../plan/index.js';
-import { blocksOf, dueReminders, type DueTask, type Reminder } from '../plan/remind/index.js';
+import { blocksOf, dueReminders, type DueTask, type Reminder, type ScheduledBlock } from '../plan/remind/index.js';
 import { parseDuration } from '../plan/schedule/index.js';
 import { acquireLock, allTasks, messageEditors, parseTwDate, Taskwarrior, writeAtomic } from '../sync/index.js';
 import { localDay, quietKey, stampOf, type Quiet } from './quiet.js';
@@ -77,6 +77,17 @@ function quietFiles(dir: string, days: Day[], tw: Taskwarrior, env: NodeJS.Proce
     ...days.map((d) => join(dir, pathOf(periodOf('daily', d)))),
   ];
   return paths.map((p) => [p, stampOf(p)]);
+}
+
+/** The quiet record after a run that sent everything: nothing is due before the next reminder. */
+function quietUntil(
+  key: string,
+  i: { blocks: ScheduledBlock[]; tasks: DueTask[]; lead: number; now: Date; sent: Record<string, string> },
+  files: [string, string | null][],
+): Quiet {
+  const day = new Date(i.now.getTime() + 24 * 3600_000);
+  const next = dueReminders({ blocks: i.blocks, tasks: i.tasks, lead: i.lead, from: i.now, to: day, sent: new Set(Object.keys(i.sent)) })[0];
+  return { key, day: localDay(i.now), until: (next?.at ?? day).toISOString(), files };
 }
 
 export type Sender = (r: Reminder) => Promise<string | null>;
@@ -239,12 +250,10 @@ export async function remindCommand(
     record.last = (retryFrom ? new Date(retryFrom.getTime() - 1) : now).toISOString();
     const week = now.getTime() - 7 * 24 * 3600_000;
     for (const [k, at] of Object.entries(record.sent)) if (new Date(at).getTime() < week) delete record.sent[k];
-    delete record.quiet;
-    if (deps.quietKey && problems.length === 0 && existsSync(join(tw.dataDir(), 'pending.data'))) {
-      const next = dueReminders({ blocks, tasks, lead: lead * 60_000, from: now, to: new Date(now.getTime() + 24 * 3600_000), sent: new Set(Object.keys(record.sent)) })[0];
-      const until = next?.at ?? new Date(now.getTime() + 24 * 3600_000);
-      record.quiet = { key: deps.quietKey, day: localDay(now), until: until.toISOString(), files: stamps };
-    }
+    record.quiet =
+      deps.quietKey && problems.length === 0 && existsSync(join(tw.dataDir(), 'pending.data'))
+        ? quietUntil(deps.quietKey, { blocks, tasks, lead: lead * 60_000, now, sent: record.sent }, stamps)
+        : undefined;
     await writeAtomic(recordPath, JSON.stringify(record));
     const stderr = problems.map((p) => `planager remind: ${p}\n`).join('') || undefined;
     return { code: problems.length > 0 ? 2 : 0, stdout: lines.length ? `${lines.join('\n')}\n` : '', stderr };
