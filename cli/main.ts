@@ -54,9 +54,10 @@ Usage:
                                              total, forecast) and days (done, planned, due met)
   planager report --html FILE [--since YYYY-MM-DD] [--now ISO-TIME] [--workspace DIR]
                                              the tracking report: one self-contained page
-  planager remind [--now ISO-TIME] [--ntfy URL] [--desktop] [--neovim] [--lead 15m] [--workspace DIR] [--install-timer]
+  planager remind [--now ISO-TIME] [--ntfy URL] [--desktop] [--neovim] [--lead 15m] [--workspace DIR] [--install-timer] [--watch]
                                              send the reminders due since the last run (schedule
                                              blocks' starts and ends, due dates): run it every minute
+                                             (--watch: keep running, a run each minute)
   planager setup [--yes]                     check the taskrc for Planager's UDAs (norgrecur, norgpriority)
                                              and the live-refresh hook; --yes declares the UDAs
   planager hook install|uninstall            live refresh: an on-exit hook that tells open Neovims

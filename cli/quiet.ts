@@ -49,7 +49,7 @@ export function localDay(d: Date): string {
 export function quietRemind(args: readonly string[], env: NodeJS.ProcessEnv): boolean {
   if (args[0] !== 'remind') return false;
   const rest = args.slice(1);
-  if (rest.some((a) => a === '--install-timer' || a === '--help' || a === '-h')) return false;
+  if (rest.some((a) => a === '--install-timer' || a === '--watch' || a === '--help' || a === '-h')) return false;
   let now = new Date();
   const at = rest.findIndex((a) => a === '--now' || a.startsWith('--now='));
   if (at >= 0) {

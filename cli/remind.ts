@@ -1,5 +1,5 @@
 /**
- * `planager remind [--now ISO-TIME] [--ntfy URL] [--desktop] [--lead 15m] [--workspace DIR]`:
+ * `planager remind [--now ISO-TIME] [--ntfy URL] [--desktop] [--lead 15m] [--workspace DIR] [--watch]`:
  * sends the reminders that fell due since the last run (plan/remind): the starts and ends of
  * the day's schedule blocks, and due dates a lead time ahead. Made to run every minute (cron, a
  * systemd user timer): each reminder goes out once, a run after the machine slept sends what
@@ -176,7 +176,40 @@ export async function remindCli(args: string[]): Promise<CommandResult> {
     return fail((e as Error).message);
   }
   if (parsed.positionals.length > 0) return fail(`unexpected "${parsed.positionals[0]}"`);
-  return remindCommand(parsed.values, { quietKey: quietKey(args, process.env) });
+  const { watch, ...flags } = parsed.values;
+  if (watch) {
+    if (flags.now !== undefined || flags['install-timer']) return fail('--watch runs on the clock: it takes no --now and no --install-timer');
+    return watchReminders(flags);
+  }
+  return remindCommand(flags, { quietKey: quietKey(args, process.env) });
+}
+
+/**
+ * `--watch`: a run at every minute's start until SIGINT or SIGTERM, each run's lines printed as
+ * they come (for a terminal or a service of its own instead of a timer). A failed channel is
+ * reported and retried at the next minute, as with a timer. `PLANAGER_REMIND_EVERY_MS` shortens
+ * the minute (tests).
+ */
+async function watchReminders(flags: RemindFlags): Promise<CommandResult> {
+  // What a retry cannot mend is refused at once, not printed every minute.
+  if (flags.lead !== undefined && parseDuration(flags.lead) === null) return fail(`--lead: "${flags.lead}" is not a duration (e.g. 15m, 1h)`);
+  const w = findWorkspace(flags.workspace);
+  if (!w.ok) return fail(w.message);
+  const every = Number(process.env.PLANAGER_REMIND_EVERY_MS) || 60_000;
+  let stop: () => void = () => {};
+  const stopped = new Promise<'stop'>((r) => (stop = () => r('stop')));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  for (;;) {
+    const r = await remindCommand({ ...flags, workspace: w.dir });
+    if (r.stdout) process.stdout.write(r.stdout);
+    if (r.stderr) process.stderr.write(r.stderr);
+    let timer: NodeJS.Timeout | undefined;
+    const tick = new Promise<'tick'>((r) => (timer = setTimeout(() => r('tick'), every - (Date.now() % every))));
+    const why = await Promise.race([tick, stopped]);
+    clearTimeout(timer);
+    if (why === 'stop') return { code: 0 };
+  }
 }
 
 function parseRemindArgs(args: string[]) {
@@ -191,6 +224,7 @@ function parseRemindArgs(args: string[]) {
       lead: { type: 'string' },
       workspace: { type: 'string', short: 'w' },
       'install-timer': { type: 'boolean' },
+      watch: { type: 'boolean' },
     },
   });
 }
