@@ -256,7 +256,8 @@ export async function remindCommand(
     const from = record.last ? new Date(record.last) : new Date(now.getTime() - 5 * 60_000);
     const today = dayOf(now);
     const days = isoDay(dayOf(from)) === isoDay(today) ? [today] : [addDays(today, -1), today];
-    const blocks = days.flatMap((d) => blocksOf(scheduleLines(w.dir, d), d));
+    // A block marked done reminds of nothing more.
+    const blocks = days.flatMap((d) => blocksOf(scheduleLines(w.dir, d), d)).filter((b) => !b.done);
     const tw = deps.tw ?? new Taskwarrior();
     // Stamped before reading: a write during the read changes the stamp, and the next run reads again.
     const stamps = quietFiles(w.dir, days, tw, deps.env ?? process.env);

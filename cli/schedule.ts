@@ -11,7 +11,8 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { blocksOf } from '../plan/remind/index.js';
 import { scheduleIcs } from '../plan/remind/ics.js';
-import { acquireLock, recordPlanMirrors, writeAtomic } from '../sync/index.js';
+import { acquireLock, recordPlanMirrors, Taskwarrior, writeAtomic } from '../sync/index.js';
+import { saveBlockRecord, sendBlockEdits } from './blockedits.js';
 import { preparePlan, readText, type Deps, type PreparedPlan } from './plan.js';
 import type { CommandResult } from './result.js';
 
@@ -37,15 +38,15 @@ export interface Done {
 }
 
 /** The plan refreshed, then its schedule regenerated, over one text of the note. */
-export function computeSchedule(p: PreparedPlan, text: string | null): Done | PlanError {
+export function computeSchedule(p: PreparedPlan, text: string | null, removed: ReadonlySet<string> = new Set()): Done | PlanError {
   const plan = p.compute(text);
   if (isError(plan)) return plan;
-  const s = schedule({ file: plan.path, text: plan.text, day: p.day, tasks: p.tasks });
+  const s = schedule({ file: plan.path, text: plan.text, day: p.day, tasks: p.tasks, removed });
   if (isError(s)) return s;
   return { text: s.text, scheduled: s, warnings: [...plan.warnings, ...s.warnings], changed: text === null || s.text !== text };
 }
 
-export async function writeSchedule(p: PreparedPlan, first: Done): Promise<Done | { message: string }> {
+export async function writeSchedule(p: PreparedPlan, first: Done, removed: ReadonlySet<string> = new Set()): Promise<Done | { message: string }> {
   if (!first.changed) return first;
   const locked = await acquireLock(join(p.dir, '.planager'));
   if (!locked.ok) return { message: locked.message };
@@ -53,7 +54,7 @@ export async function writeSchedule(p: PreparedPlan, first: Done): Promise<Done 
     // The note may have been written meanwhile (a sync, an editor): schedule what is there now.
     const now = readText(p.abs);
     if (now !== null && typeof now === 'object') return { message: now.error };
-    const r = now === p.existing ? first : computeSchedule(p, now);
+    const r = now === p.existing ? first : computeSchedule(p, now, removed);
     if (isError(r)) return r;
     if (r.changed) {
       mkdirSync(dirname(p.abs), { recursive: true });
@@ -91,13 +92,26 @@ export function scheduleTable(s: Scheduled): string {
 }
 
 export async function scheduleCommand(flags: ScheduleFlags, deps: Deps = {}): Promise<CommandResult> {
-  const p = await preparePlan('daily', { date: flags.date, workspace: flags.workspace, path: flags.path, templates: flags.templates }, deps);
+  const tw = deps.tw ?? new Taskwarrior();
+  const prepare = () => preparePlan('daily', { date: flags.date, workspace: flags.workspace, path: flags.path, templates: flags.templates }, { ...deps, tw });
+  let p = await prepare();
   if (!p.ok) return fail(p.message);
-  const first = computeSchedule(p, p.existing);
+  // What the user changed in the section goes to Taskwarrior first; the plan is then read again.
+  const sent = await sendBlockEdits(p, tw);
+  if (sent.report.length > 0) {
+    p = await prepare();
+    if (!p.ok) return fail(p.message);
+  }
+  const removed = new Set(sent.edits.removed);
+  const first = computeSchedule(p, p.existing, removed);
   if (isError(first)) return fail(first.message);
-  const r = await writeSchedule(p, first);
+  const r = await writeSchedule(p, first, removed);
   if (!('text' in r)) return fail(r.message);
-  const warnings = [...p.warnings, ...r.warnings].map((x) => `planager schedule: ${x}\n`).join('') || undefined;
+  const unsaved = await saveBlockRecord(p, r.text, sent);
+  const warnings =
+    [...p.warnings, ...r.warnings, ...sent.problems, ...(unsaved ? [unsaved] : [])].map((x) => `planager schedule: ${x}\n`).join('') || undefined;
+  const code = sent.problems.length > 0 ? 2 : 0;
+  const tasks = sent.report.map((l) => `taskwarrior: ${l}\n`).join('');
   const date = isoDay(p.day);
   if (flags.ics) {
     const lines = r.text.split(/\r?\n/);
@@ -117,7 +131,7 @@ export async function scheduleCommand(flags: ScheduleFlags, deps: Deps = {}): Pr
       return fail(`cannot write ${flags.ics}: ${(e as Error).message}`);
     }
   }
-  if (flags.json) return { code: 0, stdout: scheduleJson(date, r.scheduled), stderr: warnings };
-  if (flags.explain) return { code: 0, stdout: `${p.abs}\n${r.scheduled.explanation}`, stderr: warnings };
-  return { code: 0, stdout: `${p.abs}\n${scheduleTable(r.scheduled)}`, stderr: warnings };
+  if (flags.json) return { code, stdout: scheduleJson(date, r.scheduled), stderr: tasks + (warnings ?? '') || undefined };
+  if (flags.explain) return { code, stdout: `${p.abs}\n${r.scheduled.explanation}${tasks}`, stderr: warnings };
+  return { code, stdout: `${p.abs}\n${scheduleTable(r.scheduled)}${tasks}`, stderr: warnings };
 }

@@ -18,7 +18,7 @@
  * between files instead of keeping it in one place.
  */
 import { STATUS_NAMES } from '../parser/extension.js';
-import { ID_COMMENT, MIRROR_COMMENT, walk, type LinkTarget, type SyntaxNode, type TaskStatus, type Tree } from '../parser/index.js';
+import { holdsNoTasks, ID_COMMENT, MIRROR_COMMENT, walk, type LinkTarget, type SyntaxNode, type TaskStatus, type Tree } from '../parser/index.js';
 import { describe } from '../parser/describe.js';
 import { hashJoined } from './hash.js';
 
@@ -152,7 +152,6 @@ function unqualified(key: string | null): string | null {
   return at < 0 ? key : key.slice(0, at);
 }
 
-const INERT = new Set(['example', 'comment']);
 /** The heading path of what stands under no heading (shared, so never to be mutated). */
 const NO_TITLES: string[] = Object.freeze([]) as unknown as string[];
 
@@ -342,7 +341,7 @@ export function extractObjects(tree: Tree, file: string, focus?: number, keyByFi
         return false;
       }
       case 'ranged_tag':
-        return !(n.data?.type === 'tag' && INERT.has(n.data.name));
+        return !holdsNoTasks(n.data);
       case 'quote':
         return false;
       case 'generic_list': {
@@ -459,7 +458,7 @@ export function lightTasks(tree: Tree, file: string): LightTask[] {
       case 'quote':
         return false;
       case 'ranged_tag':
-        return !(n.data?.type === 'tag' && INERT.has(n.data.name));
+        return !holdsNoTasks(n.data);
       case 'heading':
       case 'unordered_list':
       case 'ordered_list': {

@@ -12,6 +12,7 @@
  * - A mirror line (its text holds `%@1a2b3c4d%` and no id comment; plan/ writes them) is not a
  *   task: it shows one whose home is another line.
  */
+import { holdsNoTasks } from './inert.js';
 import { describe, ID_COMMENT } from './describe.js';
 import { STATUS_NAMES } from './extension.js';
 
@@ -47,7 +48,6 @@ export interface TaskItem {
 }
 
 /** Ranged tags whose content is not live text. */
-const INERT_TAGS = new Set(['example', 'comment']);
 
 interface ItemFrame {
   line: number;
@@ -86,7 +86,7 @@ export function extractTasks(tree: Tree): TaskItem[] {
     switch (n.kind) {
       case 'ranged_tag': {
         const d = n.data;
-        if (d && d.type === 'tag' && INERT_TAGS.has(d.name)) return false;
+        if (holdsNoTasks(d)) return false;
         return true;
       }
       case 'ranged_verbatim_tag':

@@ -8,3 +8,4 @@ export { parseLinkTarget } from './inline.js';
 export { parseMeta } from './meta.js';
 export { LineIndex, utf8Length, decodeUtf8, type Decoded } from './lines.js';
 export type { SyntaxNode, NodeKind, NodeData, Diagnostic, LinkTarget, MetaValue } from './types.js';
+export { isInertTag, holdsNoTasks } from './inert.js';

@@ -3,6 +3,7 @@
  * no id comment. They show a task whose home is another line (plan/ writes them), so every
  * extraction skips them as tasks; this one finds them, for plan/ to refresh them in place.
  */
+import { holdsNoTasks } from './inert.js';
 import { describe } from './describe.js';
 import { STATUS_NAMES } from './extension.js';
 import type { TaskStatus } from './extract.js';
@@ -22,15 +23,13 @@ export interface MirrorItem {
   markerTo: number;
 }
 
-const INERT_TAGS = new Set(['example', 'comment']);
-
 export function extractMirrors(tree: Tree): MirrorItem[] {
   const text = tree.text;
   const out: MirrorItem[] = [];
   walk(tree, (n, from) => {
     switch (n.kind) {
       case 'ranged_tag':
-        return !(n.data?.type === 'tag' && INERT_TAGS.has(n.data.name));
+        return !holdsNoTasks(n.data);
       case 'ranged_verbatim_tag':
       case 'quote':
         return false;

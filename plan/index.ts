@@ -14,3 +14,4 @@ export { parseFilter, matches, isFilterError, type ViewFilter, type FilterError,
 export { findViews, fillView, type View, type FillInput, type Filled } from './views.js';
 export { readMirrors, mirrorHead, shownOf, changedFields, type Shown, type MirrorLine } from './mirrorread.js';
 export { schedule, showSpan, clock, type ScheduleRequest, type Scheduled } from './schedule/index.js';
+export { blockEdits, dayRecord, recordKey, sectionOf, type BlockEdits, type DayRecord, type TaskWrite } from './schedule/index.js';

@@ -9,7 +9,7 @@
  * whose content is verbatim), so Neorg renders the mirrors inside as todo items, and the tag
  * lines mark where Planager may add lines. Everything else inside is the user's.
  */
-import { walk, type Tree } from '../parser/index.js';
+import { isInertTag, walk, type Tree } from '../parser/index.js';
 
 export const SECTIONS = ['overdue', 'due', 'scheduled', 'started', 'waiting', 'completed', 'carried', 'projects', 'stats'] as const;
 export type SectionName = (typeof SECTIONS)[number];
@@ -27,8 +27,6 @@ export interface FoundSections {
   warnings: string[];
 }
 
-const INERT = new Set(['example', 'comment']);
-
 export function isSectionName(s: string | undefined): s is SectionName {
   return s !== undefined && (SECTIONS as readonly string[]).includes(s);
 }
@@ -39,7 +37,7 @@ export function findSections(tree: Tree): FoundSections {
   walk(tree, (n, from) => {
     if (n.kind === 'ranged_verbatim_tag' || n.kind === 'quote') return false;
     if (n.kind !== 'ranged_tag' || n.data?.type !== 'tag') return true;
-    if (INERT.has(n.data.name)) return false;
+    if (isInertTag(n.data)) return false;
     if (n.data.name !== 'planager') return true;
     const line = tree.lines.lineAt(from) + 1;
     const name = n.data.params[0];

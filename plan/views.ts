@@ -12,7 +12,7 @@
  * lines of tasks that no longer match. The user's other lines inside stay. Pure.
  */
 import type { ChangeSpec } from '@codemirror/state';
-import { walk, type Tree } from '../parser/index.js';
+import { isInertTag, walk, type Tree } from '../parser/index.js';
 import { isFilterError, parseFilter, type FilterError, type ViewFilter } from './filter.js';
 import { mirrorContent } from './mirror.js';
 import type { MirrorLine } from './mirrorread.js';
@@ -27,8 +27,6 @@ export interface View {
   endLineStart: number;
 }
 
-const INERT = new Set(['example', 'comment']);
-
 /** Words of a filter: quoted phrases kept whole (the tag's parameters split them at spaces). */
 function filterWords(params: readonly string[]): string[] {
   const out: string[] = [];
@@ -41,7 +39,7 @@ export function findViews(tree: Tree): View[] {
   walk(tree, (n, from) => {
     if (n.kind === 'ranged_verbatim_tag' || n.kind === 'quote') return false;
     if (n.kind !== 'ranged_tag' || n.data?.type !== 'tag') return true;
-    if (INERT.has(n.data.name)) return false;
+    if (isInertTag(n.data)) return false;
     if (n.data.name !== 'planager' || n.data.params[0] !== 'view') return true;
     const end = n.children.find((c) => c.kind === 'ranged_tag_end');
     const line = tree.lines.lineAt(from) + 1;

@@ -11,6 +11,7 @@ import { agendaTasks, agendaJson } from '../cli/agenda.js';
 import { captureOptions, captureSummary, prepareCapture, readDisk } from '../cli/capture.js';
 import { planSettings, planSummary, preparePlan, readText, writePlan, type PlanFlags } from '../cli/plan.js';
 import { computeSchedule, scheduleTable, writeSchedule } from '../cli/schedule.js';
+import { saveBlockRecord, sendBlockEdits } from '../cli/blockedits.js';
 import { acquireLock, recordPlanMirrors, writeAtomic, type Session } from '../sync/index.js';
 import { agenda, agendaRows, emptyAgenda, type AgendaTask, type Kind } from '../plan/index.js';
 import { editsByLine, type NvimEdit } from './edits.js';
@@ -111,35 +112,51 @@ export async function scheduleDay(
 ): Promise<Failed | { ok: true; path: string; lines: string[]; warnings: string[]; change: BufferChange | null }> {
   const open = await e.buffers();
   const openAt = (abs: string) => open.find((b) => b.path === abs);
-  const p = await preparePlan('daily', flagsOf(o.plan, workspaceOf(e, o.from), o.date), { tw: e.session.tw }, (abs) => {
-    const b = openAt(abs);
-    if (!b) return readText(abs);
-    if (b.lines.length === 1 && b.lines[0] === '') return null;
-    return `${bufferText(b)}\n`;
-  });
+  const prepare = () =>
+    preparePlan('daily', flagsOf(o.plan, workspaceOf(e, o.from), o.date), { tw: e.session.tw }, (abs) => {
+      const b = openAt(abs);
+      if (!b) return readText(abs);
+      if (b.lines.length === 1 && b.lines[0] === '') return null;
+      return `${bufferText(b)}\n`;
+    });
+  let p = await prepare();
   if (!p.ok) return p;
-  const first = computeSchedule(p, p.existing);
+  // The section's edits (a moved block, one marked done, one deleted) reach Taskwarrior first.
+  const sent = await sendBlockEdits(p, e.session.tw);
+  if (sent.report.length > 0) {
+    p = await prepare();
+    if (!p.ok) return p;
+  }
+  const removed = new Set(sent.edits.removed);
+  const first = computeSchedule(p, p.existing, removed);
   if ('code' in first) return { ok: false, message: first.message };
   const b = openAt(p.abs);
-  const lines = scheduleTable(first.scheduled).replace(/\n$/, '').split('\n');
-  const warnings = [...p.warnings, ...first.warnings];
+  const lines = [...scheduleTable(first.scheduled).replace(/\n$/, '').split('\n'), ...sent.report.map((l) => `taskwarrior: ${l}`)];
+  const warnings = [...p.warnings, ...first.warnings, ...sent.problems];
   if (b) {
     const change = first.changed ? { bufnr: b.bufnr, tick: b.tick, edits: editsByLine(bufferText(b), first.text.replace(/\n$/, '')) } : null;
-    if (change) {
-      const locked = await acquireLock(join(p.dir, '.planager'));
-      if (locked.ok) {
-        try {
-          await recordPlanMirrors(p.dir, p.rel, first.text, p.uuidOf, p.unsent);
-        } finally {
-          await locked.lock.release();
-        }
+    const locked = await acquireLock(join(p.dir, '.planager'));
+    if (locked.ok) {
+      try {
+        if (change) await recordPlanMirrors(p.dir, p.rel, first.text, p.uuidOf, p.unsent);
+        const unsaved = await saveBlockRecord(p, first.text, sent);
+        if (unsaved) warnings.push(unsaved);
+      } finally {
+        await locked.lock.release();
       }
     }
     return { ok: true, path: p.abs, lines, warnings, change };
   }
-  const r = await writeSchedule(p, first);
+  const r = await writeSchedule(p, first, removed);
   if (!('text' in r)) return { ok: false, message: r.message };
-  return { ok: true, path: p.abs, lines: scheduleTable(r.scheduled).replace(/\n$/, '').split('\n'), warnings: [...p.warnings, ...r.warnings], change: null };
+  const unsaved = await saveBlockRecord(p, r.text, sent);
+  return {
+    ok: true,
+    path: p.abs,
+    lines: [...scheduleTable(r.scheduled).replace(/\n$/, '').split('\n'), ...sent.report.map((l) => `taskwarrior: ${l}`)],
+    warnings: [...p.warnings, ...r.warnings, ...sent.problems, ...(unsaved ? [unsaved] : [])],
+    change: null,
+  };
 }
 
 export async function agendaView(e: Editor, o: { span?: string | null; date?: string | null; plan?: PlanConfig | null }) {

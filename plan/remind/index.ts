@@ -17,6 +17,8 @@ export interface ScheduledBlock {
   start: Date;
   end: Date;
   text: string;
+  /** Marked done `(x)`: no reminder is sent for it (a calendar still shows it). */
+  done?: boolean;
 }
 
 export interface DueTask {
@@ -88,16 +90,16 @@ export function dueReminders(i: RemindInput): Reminder[] {
 export function blocksOf(lines: readonly string[], day: { y: number; m: number; d: number }): ScheduledBlock[] {
   const out: ScheduledBlock[] = [];
   for (const l of lines) {
-    const m = /^[ \t]*-[ \t]+(\d\d):(\d\d)-(\d\d):(\d\d)[ \t]+(.*?)[ \t]*$/.exec(l);
+    const m = /^[ \t]*-[ \t]+(?:\(([^()]*)\)[ \t]+)?(\d\d):(\d\d)-(\d\d):(\d\d)[ \t]+(.*?)[ \t]*$/.exec(l);
     if (!m) continue;
-    const text = m[5]!
+    const text = m[6]!
       .replace(/[ \t]*%[^%]*%$/, '')
       .replace(/[ \t]*\{[^{}]*\}(\[[^\]]*\])?$/, '')
       .trim();
     const at = (h: string, mi: string) => new Date(day.y, day.m - 1, day.d, Number(h), Number(mi));
-    const start = at(m[1]!, m[2]!);
-    const end = at(m[3]!, m[4]!);
-    if (end > start && text) out.push({ start, end, text });
+    const start = at(m[2]!, m[3]!);
+    const end = at(m[4]!, m[5]!);
+    if (end > start && text) out.push({ start, end, text, ...(m[1] === 'x' ? { done: true } : {}) });
   }
   return out;
 }

@@ -12,30 +12,37 @@
  * pinned. A block without a marker is the user's own (pinned, no task). `%fixed%` marks a
  * fixed event shown for reading; it is derived from its source every time. The marker is not
  * the mirror marker `%@id%`: a block is no mirror, and a plan refresh never rewrites it.
+ *
+ * A block may carry a todo status, `- (x) 09:00-10:30 …` (Neorg's toggle adds one): `(x)` is
+ * done — the block stays where it is, its line kept as written, and its task is marked done
+ * (edits.ts). Any other status reads as none.
  */
 import { parseSpan, showSpan, type Span } from './time.js';
 
-export type BlockLine = { kind: 'derived' } | { kind: 'pinned'; span: Span; id: string | null; text: string } | { kind: 'bad'; message: string };
+export type BlockLine =
+  | { kind: 'derived'; id: string | null }
+  | { kind: 'pinned'; span: Span; id: string | null; text: string; done: boolean }
+  | { kind: 'bad'; message: string };
 
-const LINE = /^[ \t]*-[ \t]+(\d\d:\d\d-\d\d:\d\d)(?:[ \t]+(.*?))?[ \t]*$/;
+const LINE = /^[ \t]*-[ \t]+(?:\(([^()]*)\)[ \t]+)?(\d\d:\d\d-\d\d:\d\d)(?:[ \t]+(.*?))?[ \t]*$/;
 const MARK = /[ \t]*%block ([0-9a-f]{4,32}) (pinned|\d\d:\d\d-\d\d:\d\d)%$/;
 
 /** A block, or null for a line that is not one (the user's note, kept). */
 export function parseBlockLine(line: string): BlockLine | null {
   const m = LINE.exec(line);
   if (!m) return null;
-  const span = parseSpan(m[1]);
-  if (!span) return { kind: 'bad', message: `"${m[1]}" is not a time range of the day (HH:MM-HH:MM, end after start)` };
-  let rest = m[2] ?? '';
-  if (/(^|[ \t])%fixed%$/.test(rest)) return { kind: 'derived' };
+  const span = parseSpan(m[2]);
+  if (!span) return { kind: 'bad', message: `"${m[2]}" is not a time range of the day (HH:MM-HH:MM, end after start)` };
+  const done = m[1] === 'x';
+  let rest = m[3] ?? '';
+  if (/(^|[ \t])%fixed%$/.test(rest)) return { kind: 'derived', id: null };
   const mark = MARK.exec(rest);
-  if (!mark) return { kind: 'pinned', span, id: null, text: rest };
+  if (!mark) return { kind: 'pinned', span, id: null, text: rest, done };
   rest = rest.slice(0, mark.index);
-  if (mark[2] !== 'pinned' && mark[2] === m[1]) return { kind: 'derived' };
-  return { kind: 'pinned', span, id: mark[1], text: rest.replace(/[ \t]*\{[^}]*\}(\[[^\]]*\])?$/, '') };
+  if (!done && mark[2] !== 'pinned' && mark[2] === m[2]) return { kind: 'derived', id: mark[1] };
+  return { kind: 'pinned', span, id: mark[1], text: rest.replace(/[ \t]*\{[^}]*\}(\[[^\]]*\])?$/, ''), done };
 }
 
-/** A block's line, after its indent. `link` is the task's home link ('' for none). */
 export function blockLine(b: { start: number; end: number; description: string; id: string | null; pinned: boolean; fixed: boolean }, link: string): string {
   const span = showSpan(b);
   const text = [b.description, link].filter(Boolean).join(' ');

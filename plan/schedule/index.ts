@@ -19,6 +19,8 @@ export interface ScheduleRequest {
   text: string;
   day: Day;
   tasks: readonly PlanTask[];
+  /** Tasks whose block the user deleted from this day: left out (plan/schedule/edits.ts). */
+  removed?: ReadonlySet<string>;
 }
 
 export interface Scheduled {
@@ -32,10 +34,16 @@ export interface Scheduled {
   warnings: string[];
 }
 
+const REMOVED = 'its block was deleted from this day (the task was unscheduled); schedule it for this day again to have it placed';
+
 export function schedule(req: ScheduleRequest): Scheduled | PlanError {
-  const read = readInputs(parse(req.text), req.day, req.tasks);
+  const read = readInputs(parse(req.text), req.day, req.tasks, req.removed);
   if ('code' in read) return read;
-  const placement = place(read.input);
+  const placed = place(read.input);
+  const placement = {
+    ...placed,
+    unplaced: [...placed.unplaced, ...read.removed.map((t) => ({ uuid: t.uuid, id: t.id, description: t.description, reason: REMOVED }))],
+  };
   const byUuid = new Map(req.tasks.map((t) => [t.uuid, t]));
   const w = writeSection(req.text, read.section, sectionLines(placement.blocks, read.kept, byUuid, req.file));
   return {
@@ -55,4 +63,5 @@ export { byUrgency } from './urgency.js';
 export { parseDuration, parseSpan, showSpan, clock, type Span } from './time.js';
 export { parseFrame, estimateOf, DEFAULT_PARAMS } from './frame.js';
 export { parseBlockLine, blockLine } from './blockline.js';
+export { blockEdits, dayRecord, recordKey, sectionOf, type BlockEdits, type DayRecord, type TaskWrite } from './edits.js';
 export type { Block, Candidate, FixedEvent, Frame, PinnedBlock, Placement, ScheduleInput, Unplaced } from './types.js';

@@ -20,13 +20,15 @@ export interface ReadInputs {
   section: TagAt | null;
   /** Lines of the section that are no block: the user's, kept after the blocks. */
   kept: string[];
+  /** Tasks that would be candidates but whose block the user deleted from this day (edits.ts). */
+  removed: PlanTask[];
   warnings: string[];
 }
 
 const isOpen = (t: PlanTask) => t.status !== 'done' && t.status !== 'cancelled';
 const inside = (pos: number, tags: readonly TagAt[]) => tags.some((g) => pos >= g.contentFrom && pos < g.endLineStart);
 
-export function readInputs(tree: Tree, day: Day, tasks: readonly PlanTask[]): ReadInputs | PlanError {
+export function readInputs(tree: Tree, day: Day, tasks: readonly PlanTask[], removed: ReadonlySet<string> = new Set()): ReadInputs | PlanError {
   const text = tree.text;
   const { tags, warnings } = findScheduleTags(tree);
   const section = tags.find((t) => t.name === 'schedule') ?? null;
@@ -94,15 +96,17 @@ export function readInputs(tree: Tree, day: Day, tasks: readonly PlanTask[]): Re
       id: task ? task.id : null,
       description: task ? task.description : b.text,
       raw: l.text,
+      ...(b.done ? { done: true } : {}),
       after: task ? [...task.depends].sort() : [],
     });
   }
 
   const pinnedUuids = new Set(pinned.map((p) => p.uuid).filter((u): u is string => u !== null));
-  const chosen = [...new Set(shown)].map((u) => byUuid.get(u)!).filter((t) => isOpen(t) && t.status !== 'onhold' && !t.waiting && !pinnedUuids.has(t.uuid));
+  const open = [...new Set(shown)].map((u) => byUuid.get(u)!).filter((t) => isOpen(t) && t.status !== 'onhold' && !t.waiting && !pinnedUuids.has(t.uuid));
+  const chosen = open.filter((t) => !removed.has(t.uuid));
   const chosenUuids = new Set(chosen.map((t) => t.uuid));
   const candidates = chosen.map((t) => candidate(t, day, frame, byUuid, chosenUuids, pinnedUuids));
-  return { input: { frame, fixed, pinned, candidates }, section, kept, warnings };
+  return { input: { frame, fixed, pinned, candidates }, section, kept, removed: open.filter((t) => removed.has(t.uuid)), warnings };
 }
 
 const isOpenStatus = (s: string) => s !== 'done' && s !== 'cancelled';

@@ -4,7 +4,7 @@
  * `|planager fixed` (fixed events written by hand), found as sections.ts finds the others.
  */
 import { STATUS_NAMES } from '../../parser/extension.js';
-import { walk, type Tree } from '../../parser/index.js';
+import { isInertTag, walk, type Tree } from '../../parser/index.js';
 
 export interface TagAt {
   name: 'schedule' | 'fixed';
@@ -16,15 +16,13 @@ export interface TagAt {
   endLineStart: number;
 }
 
-const INERT = new Set(['example', 'comment']);
-
 export function findScheduleTags(tree: Tree): { tags: TagAt[]; warnings: string[] } {
   const tags: TagAt[] = [];
   const warnings: string[] = [];
   walk(tree, (n, from) => {
     if (n.kind === 'ranged_verbatim_tag' || n.kind === 'quote') return false;
     if (n.kind !== 'ranged_tag' || n.data?.type !== 'tag') return true;
-    if (INERT.has(n.data.name)) return false;
+    if (isInertTag(n.data)) return false;
     if (n.data.name !== 'planager') return true;
     const name = n.data.params[0];
     if (name !== 'schedule' && name !== 'fixed') return true;
@@ -67,7 +65,7 @@ export function timedItems(tree: Tree): { line: number; timestamp: string; descr
   const out: { line: number; timestamp: string; description: string }[] = [];
   walk(tree, (n, from) => {
     if (n.kind === 'ranged_verbatim_tag' || n.kind === 'quote') return false;
-    if (n.kind === 'ranged_tag' && n.data?.type === 'tag' && INERT.has(n.data.name)) return false;
+    if (n.kind === 'ranged_tag' && isInertTag(n.data)) return false;
     if (n.kind !== 'unordered_list' && n.kind !== 'ordered_list') return true;
     const ext = n.children.find((c) => c.kind === 'detached_modifier_extension');
     const stamp = ext?.children.find((c) => c.kind === 'timestamp');

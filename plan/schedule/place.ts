@@ -81,6 +81,7 @@ export function place(input: ScheduleInput): Placement {
       fixed: false,
       why: ['pinned: its times were set in the note'],
       raw: p.raw,
+      ...(p.done ? { done: true } : {}),
     });
   const unplaced = new Map<number, Unplaced>();
   const done = order.map(() => false);

@@ -22,8 +22,9 @@ export function sectionLines(blocks: readonly Block[], kept: readonly string[], 
   const out: SectionLine[] = [];
   for (const b of blocks) {
     const task = b.uuid ? tasks.get(b.uuid) : undefined;
-    // A pinned block no task stands behind is the user's line, byte for byte.
-    if (b.pinned && !task && b.raw !== undefined) out.push({ text: b.raw, verbatim: true });
+    // A pinned block no task stands behind is the user's line, byte for byte; so is one marked
+    // done (its mark is the user's, and its task left the candidates).
+    if (b.pinned && (!task || b.done) && b.raw !== undefined) out.push({ text: b.raw, verbatim: true });
     else out.push({ text: blockLine({ ...b, description: lineSafe(b.description) }, task ? homeLink(task, file) : ''), verbatim: false });
   }
   return [...out, ...kept.map((k) => ({ text: k, verbatim: true }))];

@@ -23,8 +23,10 @@ export interface PinnedBlock extends Span {
   /** The task's short id, or null for a block of the user's own. */
   id: string | null;
   description: string;
-  /** The line as the user wrote it, written back as it is when no task stands behind it. */
+  /** The line as the user wrote it, written back as it is when no task stands behind it, or it is done. */
   raw: string;
+  /** Marked done `(x)` in the note. */
+  done?: boolean;
   /** Uuids of the tasks its task depends on: those placed today must end before it starts. */
   after?: string[];
 }
@@ -66,8 +68,9 @@ export interface Block extends Span {
   fixed: boolean;
   /** Why it is where it is (explain). */
   why: string[];
-  /** A pinned block's own line, for a block no task stands behind. */
+  /** A pinned block's own line, for a block no task stands behind (or one marked done). */
   raw?: string;
+  done?: boolean;
 }
 
 export interface Unplaced {
