@@ -108,7 +108,10 @@ describe('editing the schedule reaches Taskwarrior', () => {
 
 /** Taskwarrior's export form of a local time. */
 function twLocal(y: number, mo: number, d: number, h: number, mi: number): string {
-  return new Date(y, mo - 1, d, h, mi).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return new Date(y, mo - 1, d, h, mi)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 describe('blockEdits, the rule alone', () => {
