@@ -35,5 +35,16 @@ describe(':Planager schedule', () => {
     await v.cmd('Planager schedule 2026-12-04');
     expect(readFileSync(path, 'utf8')).toBe(text);
     expect(await v.lua<boolean>('return vim.bo.modified')).toBe(false);
+
+    // A block marked done in the buffer (as Neorg's toggle writes it), then :Planager schedule:
+    // the task is done in Taskwarrior and the line stays as written.
+    const lines = await v.lines();
+    const at = lines.findIndex((l) => /^- \d\d:\d\d-\d\d:\d\d Cut the release .*%block /.test(l));
+    expect(at).toBeGreaterThan(-1);
+    const marked = lines[at].replace(/^- /, '- (x) ');
+    await v.lua('vim.api.nvim_buf_set_lines(0, ..., ... + 1, false, { select(3, ...) })', at, at, marked);
+    await v.cmd('Planager schedule 2026-12-04');
+    await v.waitFor(() => sb.exportAll().find((t) => t.description === 'Cut the release')?.status === 'completed');
+    expect(await v.lines()).toContain(marked);
   });
 });
