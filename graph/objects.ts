@@ -91,6 +91,8 @@ export interface ProjectObject {
   /** Indentation of the heading line itself. */
   indent: string;
   taskKey: string | null;
+  /** The heading's `+goal 20` / `+goal 2026-12-31` carryover tag's parameters (plan/track), if any. */
+  goal: string | null;
 }
 
 export interface FileObjects {
@@ -237,6 +239,7 @@ export function extractObjects(tree: Tree, file: string, focus?: number, keyByFi
         itemIndent: firstItemIndent(text, n, from),
         indent: text.slice(lineStart, prefixFrom),
         taskKey: null,
+        goal: goalOf(n),
       });
     }
     let key: string | null = null;
@@ -396,6 +399,15 @@ function tagLinesOf(text: string, n: SyntaxNode, from: number): { name: string; 
     }
   }
   return out;
+}
+
+/** A heading's goal: the parameters of its `+goal …` (or `#goal …`) carryover tag. */
+function goalOf(n: SyntaxNode): string | null {
+  for (const c of n.children) {
+    if (c.kind !== 'weak_carryover_set' && c.kind !== 'strong_carryover_set') continue;
+    for (const t of c.children) if (t.data?.type === 'tag' && t.data.name === 'goal') return t.data.params.join(' ').trim() || null;
+  }
+  return null;
 }
 
 function carryTags(n: SyntaxNode, setKind: 'weak_carryover_set' | 'strong_carryover_set'): string[] {

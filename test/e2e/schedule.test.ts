@@ -44,7 +44,7 @@ describe(':Planager schedule', () => {
     const marked = lines[at].replace(/^- /, '- (x) ');
     await v.lua('vim.api.nvim_buf_set_lines(0, ..., ... + 1, false, { select(3, ...) })', at, at, marked);
     await v.cmd('Planager schedule 2026-12-04');
-    await v.waitFor(() => sb.exportAll().find((t) => t.description === 'Cut the release')?.status === 'completed');
+    await v.waitFor(async () => sb.exportAll().find((t) => t.description === 'Cut the release')?.status === 'completed');
     expect(await v.lines()).toContain(marked);
   });
 });
