@@ -27,9 +27,9 @@ import {
   TaskIndex,
 } from '../plan/index.js';
 import { lineSafe } from '../plan/mirror.js';
-import { projectFigures } from '../plan/track/index.js';
+import { projectFigures, type Goal, type GoalFigures } from '../plan/track/index.js';
 import { acquireLock, parseTwDate, recordPlanMirrors, Taskwarrior, unsentMirrors, writeAtomic, type TwTask } from '../sync/index.js';
-import { habitsOf, sparkline } from './stats.js';
+import { goalsOf, habitsOf, sparkline } from './stats.js';
 import { loadAll } from './notes.js';
 import type { CommandResult } from './result.js';
 import { findWorkspace } from './workspace.js';
@@ -130,7 +130,7 @@ export async function preparePlan(
   const unsent = await unsentMirrors(dir, where.path, existing);
   const index = new TaskIndex(loaded.tasks);
   // Weekly, monthly and review notes show the habits and the projects that moved (plan/track).
-  const stats = kind === 'daily' ? [] : statsLines(loaded.raw, dayOf(now));
+  const stats = kind === 'daily' ? [] : statsLines(loaded.raw, dayOf(now), goalsOf(loaded.notes, loaded.warnings));
   const compute = (text: string | null) =>
     planNote({
       keep: unsent,
@@ -162,7 +162,7 @@ export async function preparePlan(
 }
 
 /** The stats section's lines: each habit, then each project that had a task done in the last 7 days. */
-export function statsLines(raw: readonly TwTask[], today: Day): string[] {
+export function statsLines(raw: readonly TwTask[], today: Day, goals: ReadonlyMap<string, Goal> = new Map()): string[] {
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   const habits = habitsOf(raw, today).map(
     (h) => `${lineSafe(h.description)}: streak ${h.streak} (best ${h.best}), 7 days ${pct(h.rate7)}, strength ${pct(h.strength)} ${sparkline(h.recent)}`,
@@ -175,9 +175,13 @@ export function statsLines(raw: readonly TwTask[], today: Day): string[] {
     end: t.end ? dayOf(parseTwDate(t.end) ?? new Date(0)) : null,
     due: t.due ? dayOf(parseTwDate(t.due) ?? new Date(0)) : null,
   }));
-  const projects = projectFigures(track, today)
-    .filter((p) => p.doneLast7 > 0)
-    .map((p) => `${lineSafe(p.project)}: ${p.done} of ${p.total} done, ${p.doneLast7} this week${p.forecast ? `, done by ${p.forecast} at this rate` : ''}`);
+  const goal = (g: GoalFigures | undefined) => (g ? `, goal ${g.target}: ${pct(g.progress)}${g.onTrack === false ? ' (behind)' : ''}` : '');
+  const projects = projectFigures(track, today, goals)
+    .filter((p) => p.doneLast7 > 0 || p.goal)
+    .map(
+      (p) =>
+        `${lineSafe(p.project)}: ${p.done} of ${p.total} done, ${p.doneLast7} this week${p.forecast ? `, done by ${p.forecast} at this rate` : ''}${goal(p.goal)}`,
+    );
   return [...habits, ...projects];
 }
 

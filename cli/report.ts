@@ -7,10 +7,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { addDays, compareDays, dayOf, diffDays, isError, isoDay, parseDay, type Day } from '../plan/index.js';
-import { dayFigures, dayKey, parseRecurrence, renderReport, strengthByDay, type ReportData } from '../plan/track/index.js';
+import { dayFigures, dayKey, parseRecurrence, renderReport, strengthByDay, type Goal, type ReportData } from '../plan/track/index.js';
 import { allTasks, parseTwDate, Taskwarrior, writeAtomic, type TwTask } from '../sync/index.js';
 import type { CommandResult } from './result.js';
-import { habitsOf, plannedCounts } from './stats.js';
+import { readNotes } from './notes.js';
+import { goalsOf, habitsOf, plannedCounts } from './stats.js';
 import { findWorkspace } from './workspace.js';
 
 export interface ReportFlags {
@@ -35,7 +36,14 @@ function sample(xs: number[], max = 120): number[] {
   return out;
 }
 
-export function reportData(tasks: readonly TwTask[], from: Day, to: Day, planned: ReadonlyMap<string, number>, title: string): ReportData {
+export function reportData(
+  tasks: readonly TwTask[],
+  from: Day,
+  to: Day,
+  planned: ReadonlyMap<string, number>,
+  title: string,
+  goals: ReadonlyMap<string, Goal> = new Map(),
+): ReportData {
   const counted = tasks.filter((t) => t.status !== 'deleted' && t.status !== 'recurring');
   const completions = new Map<string, number>();
   for (const t of counted) {
@@ -76,9 +84,15 @@ export function reportData(tasks: readonly TwTask[], from: Day, to: Day, planned
     let sum = 0;
     return xs.slice(0, n).map((x) => (sum += x));
   };
-  const projects = [...adds.keys()]
-    .sort()
-    .map((project) => ({ project, done: sample(running(adds.get(project)!.done)), total: sample(running(adds.get(project)!.total)) }));
+  const projects = [...adds.keys()].sort().map((project) => {
+    const goal = goals.get(project);
+    return {
+      project,
+      done: sample(running(adds.get(project)!.done)),
+      total: sample(running(adds.get(project)!.total)),
+      ...(goal ? { goal: 'count' in goal ? { count: goal.count } : { date: isoDay(goal.date) } } : {}),
+    };
+  });
   const track = counted.map((t) => ({
     uuid: t.uuid,
     description: t.description,
@@ -102,7 +116,9 @@ export async function reportCommand(flags: ReportFlags, deps: { tw?: Taskwarrior
   if (!w.ok) return fail(w.message);
   const read = await allTasks(deps.tw ?? new Taskwarrior(), now);
   if (!read.ok) return fail(`reading Taskwarrior failed: ${read.error.message}`);
-  const html = renderReport(reportData(read.value, from, to, plannedCounts(w.dir, from, to), 'Planager report'));
+  const warnings: string[] = [];
+  const goals = goalsOf(await readNotes(w.dir, warnings), warnings);
+  const html = renderReport(reportData(read.value, from, to, plannedCounts(w.dir, from, to), 'Planager report', goals));
   const out = resolve(flags.html);
   try {
     mkdirSync(dirname(out), { recursive: true });
@@ -110,5 +126,5 @@ export async function reportCommand(flags: ReportFlags, deps: { tw?: Taskwarrior
   } catch (e) {
     return fail(`cannot write ${out}: ${(e as Error).message}`);
   }
-  return { code: 0, stdout: `${out}\n` };
+  return { code: 0, stdout: `${out}\n`, stderr: warnings.map((x) => `planager report: ${x}\n`).join('') || undefined };
 }

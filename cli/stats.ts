@@ -12,15 +12,18 @@ import { addDays, dayOf, isError, isoDay, parseDay, pathOf, periodOf, type Day }
 import {
   dayFigures,
   habitFigures,
+  parseGoal,
   parseRecurrence,
   projectFigures,
   weekFigures,
+  type Goal,
   type HabitFigures,
   type TrackTask,
   type WeekFigures,
 } from '../plan/track/index.js';
 import { allTasks, parseTwDate, Taskwarrior, type TwTask } from '../sync/index.js';
 import type { CommandResult } from './result.js';
+import { readNotes, type Note } from './notes.js';
 import { findWorkspace } from './workspace.js';
 
 export interface StatsFlags {
@@ -58,6 +61,25 @@ function trackTask(t: TwTask): TrackTask {
   return { uuid: t.uuid, description: t.description, status: t.status, project: t.project ?? null, end: dayOfTw(t.end), due: dayOfTw(t.due) };
 }
 
+/**
+ * The goals the notes' headings state (`+goal 20`, `+goal 2026-12-31`), by the project the
+ * heading is home to (the sync's naming: the note's base project and the titles, dot-joined).
+ * The first heading of a project that states one counts; one that reads as neither a count nor
+ * a date is named in a warning.
+ */
+export function goalsOf(notes: readonly Pick<Note, 'file' | 'objects'>[], warnings: string[]): Map<string, Goal> {
+  const out = new Map<string, Goal>();
+  for (const n of notes)
+    for (const p of n.objects.projects) {
+      if (p.goal === null) continue;
+      const project = [n.objects.baseProject, ...p.path.map((t) => t.replace(/\./g, '_'))].filter(Boolean).join('.');
+      const goal = parseGoal(p.goal);
+      if (!goal) warnings.push(`${n.file}: the goal of "${p.title}" (+goal ${p.goal}) is neither a count (+goal 20) nor a date (+goal 2026-12-31)`);
+      else if (!out.has(project)) out.set(project, goal);
+    }
+  return out;
+}
+
 /** What each day's plan note shows: its mirrors and its own task lines. */
 export function plannedCounts(dir: string, since: Day, today: Day): Map<string, number> {
   const out = new Map<string, number>();
@@ -81,19 +103,35 @@ export async function statsCommand(flags: StatsFlags, deps: { tw?: Taskwarrior }
   const read = await allTasks(deps.tw ?? new Taskwarrior(), now);
   if (!read.ok) return fail(`reading Taskwarrior failed: ${read.error.message}`);
   const tasks = read.value;
+  const warnings: string[] = [];
+  const goals = goalsOf(await readNotes(w.dir, warnings), warnings);
   const days = dayFigures(tasks.map(trackTask), since, today, plannedCounts(w.dir, since, today));
   const result = {
     today: isoDay(today),
     habits: habitsOf(tasks, today),
-    projects: projectFigures(tasks.map(trackTask), today),
+    projects: projectFigures(tasks.map(trackTask), today, goals),
     days,
     weeks: weekFigures(days),
   };
-  if (flags.json) return { code: 0, stdout: `${JSON.stringify(result, null, 2)}\n` };
-  return { code: 0, stdout: formatStats(result) };
+  const stderr = warnings.map((x) => `planager stats: ${x}\n`).join('') || undefined;
+  if (flags.json) return { code: 0, stdout: `${JSON.stringify(result, null, 2)}\n`, stderr };
+  return { code: 0, stdout: formatStats(result), stderr };
 }
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+/** A project's figures in words: done of total, the week, the 8-week trend, the goal. */
+export function projectLine(p: ReturnType<typeof projectFigures>[number]): string {
+  const top = Math.max(1, ...p.trend);
+  const parts = [`${p.done}/${p.total} done`, `${p.doneLast7} in 7 days`, `8 weeks ${sparkline(p.trend.map((x) => x / top))}`];
+  const g = p.goal;
+  if (g) {
+    const when = g.by ? `, reached by ${g.by} at this rate` : '';
+    const track = g.onTrack === null ? '' : g.onTrack ? ' (on track)' : ' (behind)';
+    parts.push(`goal ${g.target}: ${pct(g.progress)}${when}${track}`);
+  } else if (p.forecast) parts.push(`done by ${p.forecast} at this rate`);
+  return parts.join(', ');
+}
 const SPARK = '▁▂▃▄▅▆▇█';
 export const sparkline = (xs: readonly number[]) => xs.map((x) => SPARK[Math.min(7, Math.max(0, Math.floor(x * 8)))]).join('');
 
@@ -112,8 +150,7 @@ export function formatStats(r: {
     );
   out.push('', 'Projects');
   if (r.projects.length === 0) out.push('  none');
-  for (const p of r.projects)
-    out.push(`  ${p.project}: ${p.done}/${p.total} done, ${p.doneLast7} in 7 days${p.forecast ? `, done by ${p.forecast} at this rate` : ''}`);
+  for (const p of r.projects) out.push(`  ${p.project}: ${projectLine(p)}`);
   out.push('', 'Days (done / planned, due met / missed)');
   for (const d of r.days) if (d.done + d.planned + d.dueMet + d.dueMissed > 0) out.push(`  ${d.date}: ${d.done} / ${d.planned}, ${d.dueMet} / ${d.dueMissed}`);
   out.push('', 'Weeks (done / planned, due met / missed)');

@@ -4,7 +4,13 @@
  *
  * - A project's figures count its tasks and those of its subprojects (`Home` holds
  *   `Home.Kitchen`), deleted ones and recurrence templates left out; `forecast` is the day the
- *   rest would be done at the rate of the last 28 days (none without a completion in them).
+ *   rest would be done at the rate of the last 28 days (none without a completion in them);
+ *   `trend`, the tasks done in each of the last 8 weeks (7-day spans ending today, oldest first).
+ * - A goal, written on the project's heading as a carryover tag: `+goal 20` (20 tasks done) or
+ *   `+goal 2026-12-31` (everything done by then). `progress` is done of the target (a count
+ *   goal) or of the total (a date goal), in [0, 1]; `by` the day the target is reached at the
+ *   recent rate; `onTrack` whether that is on or before the goal's date (a count goal has none;
+ *   null when there is no recent rate to tell).
  * - A day's `done` counts tasks completed that day; `planned`, the tasks its daily plan note
  *   shows (mirrors and task lines); `dueMet`, tasks due that day and done by its end;
  *   `dueMissed`, those due that day and done later or not at all (once the day is over).
@@ -28,6 +34,36 @@ export interface ProjectFigures {
   doneLast7: number;
   /** YYYY-MM-DD, or null when nothing was done in the last 28 days (or nothing is left). */
   forecast: string | null;
+  /** Done in each of the last 8 weeks, oldest first. */
+  trend: number[];
+  goal?: GoalFigures;
+}
+
+export type Goal = { count: number } | { date: Day };
+
+export interface GoalFigures {
+  /** As written: `20`, or `2026-12-31`. */
+  target: string;
+  progress: number;
+  /** When the target is reached at the recent rate (null: no recent rate, or reached). */
+  by: string | null;
+  onTrack: boolean | null;
+}
+
+/** A goal's parameters (`20`, `2026-12-31`), or null when they are neither. */
+export function parseGoal(s: string): Goal | null {
+  if (/^\d+$/.test(s) && Number(s) > 0) return { count: Number(s) };
+  const d = parseDay(s);
+  return 'code' in d ? null : { date: d };
+}
+
+function goalFigures(goal: Goal, done: number, total: number, rate: number, today: Day): GoalFigures {
+  const target = 'count' in goal ? goal.count : total;
+  const left = Math.max(0, target - done);
+  const by = left === 0 ? null : rate > 0 ? addDays(today, Math.ceil(left / rate)) : null;
+  const progress = target === 0 ? 1 : Math.min(1, done / target);
+  if ('count' in goal) return { target: String(goal.count), progress, by: by && isoDay(by), onTrack: null };
+  return { target: isoDay(goal.date), progress, by: by && isoDay(by), onTrack: left === 0 ? true : by ? compareDays(by, goal.date) <= 0 : null };
 }
 
 export interface DayFigures {
@@ -40,7 +76,7 @@ export interface DayFigures {
 
 const counted = (t: TrackTask) => t.status !== 'deleted' && t.status !== 'recurring';
 
-export function projectFigures(tasks: readonly TrackTask[], today: Day): ProjectFigures[] {
+export function projectFigures(tasks: readonly TrackTask[], today: Day, goals: ReadonlyMap<string, Goal> = new Map()): ProjectFigures[] {
   const names = new Set<string>();
   for (const t of tasks) {
     if (!counted(t) || !t.project) continue;
@@ -54,12 +90,16 @@ export function projectFigures(tasks: readonly TrackTask[], today: Day): Project
     const within = (n: number) => done.filter((t) => t.end && diffDays(today, t.end) >= 0 && diffDays(today, t.end) < n).length;
     const left = mine.length - done.length;
     const rate = within(28) / 28;
+    const between = (from: number, to: number) => done.filter((t) => t.end && diffDays(today, t.end) >= from && diffDays(today, t.end) < to).length;
+    const goal = goals.get(p);
     out.push({
       project: p,
       done: done.length,
       total: mine.length,
       doneLast7: within(7),
       forecast: left > 0 && rate > 0 ? isoDay(addDays(today, Math.ceil(left / rate))) : null,
+      trend: [7, 6, 5, 4, 3, 2, 1, 0].map((w) => between(w * 7, w * 7 + 7)),
+      ...(goal ? { goal: goalFigures(goal, done.length, mine.length, rate, today) } : {}),
     });
   }
   return out;

@@ -21,7 +21,8 @@ export interface ReportData {
   completions: ReadonlyMap<string, number>;
   habits: { description: string; streak: number; best: number; strength: number; series: readonly number[] }[];
   /** Per project, for each day from `from`: tasks done by then, and tasks there were by then. */
-  projects: { project: string; done: readonly number[]; total: readonly number[] }[];
+  /** `goal`: the heading's `+goal` (a count draws a line at it; a date is said in the caption). */
+  projects: { project: string; done: readonly number[]; total: readonly number[]; goal?: { count: number } | { date: string } }[];
   days: readonly DayFigures[];
 }
 
@@ -54,7 +55,7 @@ h1{font-size:1.5rem;margin:0}h2{font-size:1.15rem;margin:1.6rem 0 .5rem}.range{c
 svg{width:100%;height:auto;display:block}svg.natural{width:auto;max-width:100%}figure{margin:0 0 1rem}figcaption{font-size:.9rem;margin-bottom:.2rem}
 .l0{fill:#ebedf0}.l1{fill:#c6e48b}.l2{fill:#7bc96f}.l3{fill:#239a3b}.l4{fill:#196127}
 .line{fill:none;stroke:#2b6cb0;stroke-width:2}.total{fill:none;stroke:#999;stroke-width:1.5;stroke-dasharray:4 3}
-.done{fill:none;stroke:#239a3b;stroke-width:2}.bp{fill:#bcd}.bd{fill:#239a3b}.axis{stroke:#ccc}
+.done{fill:none;stroke:#239a3b;stroke-width:2}.bp{fill:#bcd}.bd{fill:#239a3b}.axis{stroke:#ccc}.goal{stroke:#d97706;stroke-width:1.5;stroke-dasharray:6 3}
 text{font-size:10px;fill:#555}@media print{body{margin:0;max-width:none}section{break-inside:avoid}}`;
 
 function section(title: string, inner: string): string {
@@ -100,9 +101,13 @@ function habitChart(h: ReportData['habits'][number]): string {
 function burnup(p: ReportData['projects'][number]): string {
   const w = 600;
   const hgt = 80;
-  const max = Math.max(1, ...p.total);
+  const count = p.goal && 'count' in p.goal ? p.goal.count : null;
+  const max = Math.max(1, count ?? 0, ...p.total);
   const last = (xs: readonly number[]) => xs[xs.length - 1] ?? 0;
-  return `<figure data-chart="burnup"><figcaption>${esc(p.project)}: ${last(p.done)} of ${last(p.total)} done</figcaption><svg viewBox="0 0 ${w} ${hgt}" role="img" aria-label="${esc(p.project)}"><line class="axis" x1="0" y1="${hgt}" x2="${w}" y2="${hgt}"/>${polyline(p.total, w, hgt, max, 'total', max)}${polyline(p.done, w, hgt, max, 'done', max)}</svg></figure>`;
+  const goal = p.goal ? ` — goal: ${'count' in p.goal ? `${p.goal.count} done` : `all done by ${esc(p.goal.date)}`}` : '';
+  const y = count === null ? 0 : hgt - (count / max) * hgt;
+  const line = count === null ? '' : `<line class="goal" data-goal="${count}" x1="0" y1="${y.toFixed(1)}" x2="${w}" y2="${y.toFixed(1)}"/>`;
+  return `<figure data-chart="burnup"><figcaption>${esc(p.project)}: ${last(p.done)} of ${last(p.total)} done${goal}</figcaption><svg viewBox="0 0 ${w} ${hgt}" role="img" aria-label="${esc(p.project)}"><line class="axis" x1="0" y1="${hgt}" x2="${w}" y2="${hgt}"/>${line}${polyline(p.total, w, hgt, max, 'total', max)}${polyline(p.done, w, hgt, max, 'done', max)}</svg></figure>`;
 }
 
 function plannedDone(days: readonly DayFigures[]): string {

@@ -62,6 +62,7 @@ describe('planager report --html in Chromium', () => {
     execFileSync(REAL_TASK, ['rc.confirmation=off', 'rc.verbose=nothing', 'rc.recurrence=off', 'import', '-'], { env: sb.env, input: JSON.stringify(tasks) });
     mkdirSync(join(ws, 'journal', '2026', '11'), { recursive: true });
     writeFileSync(join(ws, 'journal', '2026', '11', '12.norg'), '- ( ) Shed 3 %@cccccccc%\n- ( ) Sweep\n');
+    writeFileSync(join(ws, 'home.norg'), '+goal 8\n* Home\n');
     const file = join(ws, 'report.html');
     sb.resetCalls();
     const r = await reportCommand({ html: file, workspace: ws, since: '2026-11-01', now: new Date(2026, 10, 14, 20).toISOString() }, { tw: sb.tw });
@@ -95,6 +96,8 @@ describe('planager report --html in Chromium', () => {
     expect(d).toMatch(/class="line" points="[^"]+" data-points="14"/);
     expect(d.match(/data-chart="burnup"/g)).toHaveLength(3); // Home, Home.Garden, Home.Shed
     expect(d).toMatch(/Home\.Shed: 4 of 4 done/);
+    // The heading's +goal 8: said in the caption, drawn as a line across the burn-up.
+    expect(d).toMatch(/<figcaption>Home: \d+ of \d+ done — goal: 8 done<\/figcaption><svg[^>]*><line class="axis"[^>]*><\/line><line class="goal" data-goal="8"/);
     const planned = /<figure data-chart="planned">(.*?)<\/figure>/s.exec(d)![1]!;
     expect(planned).toContain('data-date="2026-11-12" data-planned="2" data-done="1"');
   });

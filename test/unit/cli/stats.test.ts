@@ -85,8 +85,8 @@ describe('planager stats', () => {
     for (const v of [1, 1, 1, 1, 0, 1, 1, 1, 0]) s = s * m + v * (1 - m);
     expect(h.strength).toBeCloseTo(s, 12);
     expect(out.projects).toEqual([
-      { project: 'Home', done: 1, total: 2, doneLast7: 1, forecast: '2026-12-26' },
-      { project: 'Home.Garden', done: 0, total: 1, doneLast7: 0, forecast: null },
+      { project: 'Home', done: 1, total: 2, doneLast7: 1, forecast: '2026-12-26', trend: [0, 0, 0, 0, 0, 0, 0, 1] },
+      { project: 'Home.Garden', done: 0, total: 1, doneLast7: 0, forecast: null, trend: [0, 0, 0, 0, 0, 0, 0, 0] },
     ]);
     expect(out.days.find((d: { date: string }) => d.date === '2026-11-27')).toEqual({ date: '2026-11-27', done: 2, planned: 2, dueMet: 2, dueMissed: 0 });
     expect(out.days.find((d: { date: string }) => d.date === '2026-11-26')).toMatchObject({ dueMissed: 1 });
@@ -94,6 +94,27 @@ describe('planager stats', () => {
     expect(out.weeks).toEqual([{ week: '2026-W48', done: 3, planned: 2, dueMet: 3, dueMissed: 1 }]);
     const text = await statsCommand({ workspace: ws, now: new Date(2026, 10, 28, 9).toISOString() }, { tw: sb.tw });
     expect(text.stdout).toMatch(/Stretch: streak 3 \(best 4\), 7 days 71%, 30 days .*, strength \d+% [▁▂▃▄▅▆▇█]+/);
+  });
+
+  it('a goal written on the project heading: +goal N (done of N) and +goal DATE (on track or behind)', async () => {
+    const { sb, ws } = world();
+    writeFileSync(join(ws, 'home.norg'), '@document.meta\nproject: Home\n@end\n+goal 4\n* Garden\n+goal soon\n* Shed\n');
+    const now = new Date(2026, 10, 28, 9).toISOString();
+    writeFileSync(join(ws, 'all.norg'), '+goal 2026-11-30\n* Home\n');
+    const r = await statsCommand({ workspace: ws, json: true, now }, { tw: sb.tw });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout!);
+    // Home: 1 of 2 done, 1 in the last 28 days: the other takes 28 days, after the 30th.
+    expect(out.projects.find((p: { project: string }) => p.project === 'Home').goal).toEqual({
+      target: '2026-11-30',
+      progress: 0.5,
+      by: '2026-12-26',
+      onTrack: false,
+    });
+    expect(out.projects.find((p: { project: string }) => p.project === 'Home.Garden').goal).toEqual({ target: '4', progress: 0, by: null, onTrack: null });
+    expect(r.stderr).toMatch(/home\.norg: the goal of "Shed" \(\+goal soon\) is neither a count/);
+    const text = await statsCommand({ workspace: ws, now }, { tw: sb.tw });
+    expect(text.stdout).toMatch(/Home: 1\/2 done, 1 in 7 days, 8 weeks [▁█]{8}, goal 2026-11-30: 50%, reached by 2026-12-26 at this rate \(behind\)/);
   });
 
   it('a completion near midnight counts on the day of the zone it is read in', () => {

@@ -5,8 +5,18 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, type Day } from '../../../plan/day.js';
-import { dayFigures, habitFigures, parseRecurrence, projectFigures, strengthByDay, type Rhythm, type TrackTask } from '../../../plan/track/index.js';
+import { addDays, isoDay, type Day } from '../../../plan/day.js';
+import {
+  dayFigures,
+  habitFigures,
+  parseRecurrence,
+  parseGoal,
+  projectFigures,
+  strengthByDay,
+  type Goal,
+  type Rhythm,
+  type TrackTask,
+} from '../../../plan/track/index.js';
 
 const D0: Day = { y: 2026, m: 11, d: 2 }; // a Monday
 const day = (n: number) => addDays(D0, n);
@@ -140,9 +150,26 @@ describe('projects and days', () => {
   ];
   it('count subprojects in their parent and forecast from the last 28 days', () => {
     expect(projectFigures(tasks, day(27))).toEqual([
-      { project: 'Home', done: 2, total: 4, doneLast7: 1, forecast: '2026-12-27' },
-      { project: 'Home.Kitchen', done: 2, total: 3, doneLast7: 1, forecast: '2026-12-13' },
+      { project: 'Home', done: 2, total: 4, doneLast7: 1, forecast: '2026-12-27', trend: [0, 0, 0, 0, 0, 0, 1, 1] },
+      { project: 'Home.Kitchen', done: 2, total: 3, doneLast7: 1, forecast: '2026-12-13', trend: [0, 0, 0, 0, 0, 0, 1, 1] },
     ]);
+  });
+  it('goals: a count (done of it, when reached) and a date (done of all, on track or behind)', () => {
+    expect(parseGoal('20')).toEqual({ count: 20 });
+    expect(parseGoal('2026-12-31')).toEqual({ date: { y: 2026, m: 12, d: 31 } });
+    expect(parseGoal('0')).toBeNull();
+    expect(parseGoal('soon')).toBeNull();
+    const goals = new Map<string, Goal>([
+      ['Home.Kitchen', { count: 4 }],
+      ['Home', { date: day(30) }],
+    ]);
+    const [home, kitchen] = projectFigures(tasks, day(27), goals);
+    // 2 done in the last 28 days: 2 more take 28 days.
+    expect(kitchen.goal).toEqual({ target: '4', progress: 0.5, by: isoDay(day(55)), onTrack: null });
+    expect(home.goal).toEqual({ target: isoDay(day(30)), progress: 0.5, by: isoDay(day(55)), onTrack: false });
+    expect(projectFigures(tasks, day(27), new Map([['Home', { date: day(60) }]]))[0].goal?.onTrack).toBe(true);
+    // Reached: no date to reach it by, and on track.
+    expect(projectFigures(tasks, day(27), new Map([['Home', { count: 2 }]]))[0].goal).toEqual({ target: '2', progress: 1, by: null, onTrack: null });
   });
   it('days: done, planned, due met and missed', () => {
     const f = dayFigures(tasks, day(24), day(27), new Map([['2026-11-27', 4]]));
