@@ -97,7 +97,9 @@ describe('planager report --html in Chromium', () => {
     expect(d.match(/data-chart="burnup"/g)).toHaveLength(3); // Home, Home.Garden, Home.Shed
     expect(d).toMatch(/Home\.Shed: 4 of 4 done/);
     // The heading's +goal 8: said in the caption, drawn as a line across the burn-up.
-    expect(d).toMatch(/<figcaption>Home: \d+ of \d+ done — goal: 8 done<\/figcaption><svg[^>]*><line class="axis"[^>]*><\/line><line class="goal" data-goal="8"/);
+    expect(d).toMatch(
+      /<figcaption>Home: \d+ of \d+ done — goal: 8 done<\/figcaption><svg[^>]*><line class="axis"[^>]*><\/line><line class="goal" data-goal="8"/,
+    );
     const planned = /<figure data-chart="planned">(.*?)<\/figure>/s.exec(d)![1]!;
     expect(planned).toContain('data-date="2026-11-12" data-planned="2" data-done="1"');
   });
