@@ -15,6 +15,7 @@ import { statsCommand } from './stats.js';
 import { reportCommand } from './report.js';
 import { remindCli } from './remind.js';
 import { scheduleCommand } from './schedule.js';
+import { mergeDriverCommand } from './mergedriver.js';
 import { installHook, Taskwarrior, uninstallHook } from '../sync/index.js';
 
 export const USAGE = `planager — keep norg notes and Taskwarrior in step
@@ -60,6 +61,9 @@ Usage:
   planager setup [--yes]                     check the taskrc for Planager's UDAs (norgrecur, norgpriority)
                                              and the live-refresh hook; --yes declares the UDAs
   planager hook install|uninstall            live refresh: an on-exit hook that tells open Neovims
+  planager merge-driver BASE OURS THEIRS PATH
+                                             git's merge driver for notes (%O %A %B %P): tasks merged
+                                             per field, text per line, never conflict markers
   planager help, -h, --help                  this text
   planager --version, -V                     the version
 
@@ -166,6 +170,8 @@ export async function run(argv: string[]): Promise<CommandResult> {
       }
       case 'remind':
         return await remindCli(rest);
+      case 'merge-driver':
+        return await mergeDriverCommand(rest);
       case 'capture': {
         const { values, positionals } = parseArgs({
           args: rest,
