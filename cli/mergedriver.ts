@@ -97,8 +97,7 @@ function report(m: NoteMerge, path: string): string {
 
 export async function mergeDriverCommand(args: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<CommandResult> {
   const [basePath, oursPath, theirsPath, path = oursPath] = args;
-  if (!basePath || !oursPath || !theirsPath)
-    return { code: 2, stderr: 'planager merge-driver: needs BASE OURS THEIRS [PATH] (git passes %O %A %B %P)\n' };
+  if (!basePath || !oursPath || !theirsPath) return { code: 2, stderr: 'planager merge-driver: needs BASE OURS THEIRS [PATH] (git passes %O %A %B %P)\n' };
   try {
     const [base, ours, theirs] = await Promise.all([basePath, oursPath, theirsPath].map((p) => readFile(p, 'utf8')));
     const now = new Date();
