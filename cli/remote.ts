@@ -27,7 +27,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { listNorgFiles, type SyncReport } from '../sync/index.js';
+import { listNorgFiles, loadState, type SyncReport } from '../sync/index.js';
 import { currentBranch, findGit, type GitDirs, readRef, upstreamOf } from '../sync/gitrefs.js';
 import type { CommandResult } from './result.js';
 import { configuredDriver, hasAttribute } from './remotesetup.js';
@@ -117,6 +117,8 @@ interface Ctx {
   /** The upstream branch as the remote names it (`refs/heads/main`). */
   ref: string;
   lines: string[];
+  /** Tasks the merge kept with an edit although another device deleted them (notemerge.ts). */
+  undelete: string[];
   state: RemoteState;
 }
 
@@ -135,8 +137,17 @@ async function commitNotes(c: Ctx, message: string): Promise<void> {
     c.lines.push('notes: nothing new to commit');
     return;
   }
-  // A note that vanished and was never committed is nothing to commit.
-  const tracked = gone.length ? (await run('git', ['ls-files', '-z', '--', ...gone], c.ws)).stdout.split('\0').filter(Boolean) : [];
+  // A note that vanished counts if git had it (in the last commit: a `git mv` already took it
+  // out of the index; or only in the index); one never committed is nothing to commit.
+  const tracked = gone.length
+    ? [
+        ...new Set(
+          [await run('git', ['ls-tree', '-z', '--name-only', 'HEAD', '--', ...gone], c.ws), await run('git', ['ls-files', '-z', '--', ...gone], c.ws)].flatMap(
+            (r) => r.stdout.split('\0').filter(Boolean),
+          ),
+        ),
+      ]
+    : [];
   if (present.length) {
     const add = await run('git', ['add', '--', ...present], c.ws);
     if (!add.ok) fail(c, 'commit', lastLine(add.stderr), 'fix what git says, then run planager sync --remote again');
@@ -191,7 +202,11 @@ async function fetchAndMerge(c: Ctx): Promise<void> {
       'a file other than a note conflicts, or the work tree has uncommitted changes git would overwrite: commit or stash them, then run planager sync --remote again',
     );
   }
-  for (const l of m.stderr.split('\n').filter((x) => x.startsWith('planager merge'))) c.lines.push(`  ${l}`);
+  for (const l of m.stderr.split('\n').filter((x) => x.startsWith('planager merge'))) {
+    c.lines.push(`  ${l}`);
+    const kept = /task ([0-9a-f]+) was deleted on one side and edited on the other/.exec(l);
+    if (kept) c.undelete.push(kept[1]);
+  }
   c.lines.push(`git: merged ${c.tracking.replace('refs/remotes/', '')} (${theirs.slice(0, 7)})`);
   c.state.stamps = await stampsOf(c.ws);
 }
@@ -205,7 +220,25 @@ async function taskSync(c: Ctx, when: string): Promise<void> {
       lastLine(r.stderr || r.stdout),
       'check the server and the taskd.* settings (task diagnostics); a device that never synced runs `task sync init` once; then run planager sync --remote again',
     );
-  c.lines.push(`task sync${when}: ${lastLine(r.stderr + '\n' + r.stdout).replace(/\s+/g, ' ')}`);
+  // "Sync successful.  No changes." goes to stderr, after "Syncing with HOST" on stdout.
+  c.lines.push(`task sync${when}: ${(lastLine(r.stderr) || lastLine(r.stdout)).replace(/\s+/g, ' ')}`);
+}
+
+/**
+ * The notes kept a task one device deleted and another edited (the edit wins: notemerge.ts);
+ * the deletion reached this Taskwarrior through taskd (or was made here): bring the task back,
+ * so the sync that follows sends the edit to a live task and every device ends the same.
+ */
+async function undelete(c: Ctx): Promise<void> {
+  if (c.undelete.length === 0) return;
+  const state = await loadState(join(c.ws, '.planager')).catch(() => null);
+  const byId = new Map(Object.values(state?.tasks ?? {}).map((t) => [t.id, t.uuid]));
+  for (const id of c.undelete) {
+    const uuid = byId.get(id);
+    if (!uuid) continue;
+    const r = await run('task', ['rc.confirmation=off', 'rc.verbose=nothing', uuid, 'status:deleted', 'modify', 'status:pending', 'end:'], c.ws);
+    if (r.ok) c.lines.push(`taskwarrior: task ${id} back to pending (edited on one device, deleted on another: the edit wins)`);
+  }
 }
 
 async function push(c: Ctx): Promise<void> {
@@ -241,7 +274,7 @@ export async function remoteSyncCommand(flags: CommonFlags): Promise<CommandResu
   } catch {
     // First run: every note counts as changed; committing unchanged text is a no-op.
   }
-  const c: Ctx = { ws, g, branch, remote: up.remote, tracking: up.tracking, ref: up.ref, lines: [], state };
+  const c: Ctx = { ws, g, branch, remote: up.remote, tracking: up.tracking, ref: up.ref, lines: [], state, undelete: [] };
   const server = taskdServer();
   const host = hostname() || 'this device';
   try {
@@ -249,6 +282,7 @@ export async function remoteSyncCommand(flags: CommonFlags): Promise<CommandResu
     await fetchAndMerge(c);
     if (server) await taskSync(c, '');
     else c.lines.push('task sync: no server in the taskrc (taskd.server), skipped');
+    await undelete(c);
     let report: SyncReport | null = null;
     const s = await syncCommand({ ...flags, json: false }, (r) => {
       report = r;
