@@ -10,7 +10,7 @@
  * - ours: the note's mtime in the work tree (the file as it was before the merge: the last
  *   time this device wrote it);
  * - theirs: $PLANAGER_MERGE_THEIRS_TIME (seconds since the epoch), which `planager sync
- *   --remote` sets to the incoming commit's time before it merges;
+ *   --remote` sets to the incoming commit's author time before it merges (its notes commits are dated when the newest note was written);
  * - without that variable (a plain `git pull` by hand) the incoming version wins: it is the
  *   one the other devices already have, so fewer devices change.
  * The value that lost, with the whole version it belonged to, goes into this workspace's
@@ -42,7 +42,7 @@ export function preferredSide(path: string, env: NodeJS.ProcessEnv, cwd: string)
 }
 
 /** The version a lost line stood for: the last synced fields, with what the line says over them. */
-function versionOf(line: string, base: Fields | undefined, now: Date): Fields {
+export function versionOf(line: string, base: Fields | undefined, now: Date): Fields {
   const t = extractTasks(parse(line))[0];
   const f: Fields = base
     ? { ...base }
@@ -87,7 +87,7 @@ function report(m: NoteMerge, path: string): string {
   const out: string[] = [];
   for (const c of m.tasks)
     out.push(
-      `planager merge ${path}: task ${c.id}: ${c.conflicts.map((x) => x.field).join(', ')} changed on both sides; kept the ${c.loser === 'ours' ? 'incoming' : "this device's"} (newer) value; the other is in the history (planager history ${c.id})`,
+      `planager merge ${path}: task ${c.id}: ${c.conflicts.map((x) => x.field).join(', ')} changed on both sides; kept ${c.loser === 'ours' ? 'the incoming' : "this device's"} (newer) value; the other is in the history (planager history ${c.id})`,
     );
   for (const id of m.keptOverDelete) out.push(`planager merge ${path}: task ${id} was deleted on one side and edited on the other: kept with the edit`);
   for (const c of m.textConflicts)
@@ -108,4 +108,53 @@ export async function mergeDriverCommand(args: string[], env: NodeJS.ProcessEnv 
   } catch (e) {
     return { code: 2, stderr: `planager merge-driver: ${(e as Error).message}\n` };
   }
+}
+
+/** The task lines of a note by id (the line holding the id comment). */
+function taskLinesOf(text: string): Map<string, string> {
+  const lines = text.split('\n');
+  const out = new Map<string, string>();
+  for (const t of extractTasks(parse(text))) if (t.id && lines[t.line - 1]?.includes(`%#${t.id}%`)) out.set(t.id, lines[t.line - 1]);
+  return out;
+}
+
+/**
+ * A merge that changed a task line of this device's note (the other device's edit came in)
+ * overwrote this device's value: it goes into the log as a sync's overwrite does, so the
+ * device whose value lost can see and restore it. Lines the driver already logged as a
+ * conflict (`skip`) are not logged twice.
+ */
+export async function logIncoming(
+  workspace: string,
+  before: Map<string, string>,
+  after: (file: string) => string | null,
+  skip: Set<string>,
+  what: string,
+  now = new Date(),
+): Promise<number> {
+  const stateDir = join(workspace, '.planager');
+  const entries: LogEntry[] = [];
+  let state: Awaited<ReturnType<typeof loadState>> | null | undefined;
+  for (const [file, text] of before) {
+    const next = after(file);
+    if (next === null || next === text) continue;
+    const was = taskLinesOf(text);
+    for (const [id, line] of taskLinesOf(next)) {
+      const old = was.get(id);
+      if (old === undefined || old === line || skip.has(id)) continue;
+      if (state === undefined) state = await loadState(stateDir).catch(() => null);
+      const st = Object.values(state?.tasks ?? {}).find((t) => t.id === id);
+      const lost = versionOf(old, st?.base, now);
+      const kept = versionOf(line, st?.base, now);
+      const fields = Object.fromEntries(
+        (Object.keys(lost) as (keyof Fields)[])
+          .filter((k) => JSON.stringify(lost[k]) !== JSON.stringify(kept[k]))
+          .map((k) => [k, { lost: lost[k], kept: kept[k] }]),
+      );
+      if (Object.keys(fields).length === 0) continue;
+      entries.push({ time: now.toISOString(), uuid: st?.uuid ?? id, id, side: 'note', action: 'overwrite', fields, version: lost, file, note: what });
+    }
+  }
+  await appendLog(join(stateDir, 'activity.jsonl'), entries);
+  return entries.length;
 }

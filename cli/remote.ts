@@ -30,6 +30,7 @@ import { dirname, join } from 'node:path';
 import { listNorgFiles, loadState, type SyncReport } from '../sync/index.js';
 import { currentBranch, findGit, type GitDirs, readRef, upstreamOf } from '../sync/gitrefs.js';
 import type { CommandResult } from './result.js';
+import { logIncoming } from './mergedriver.js';
 import { configuredDriver, hasAttribute } from './remotesetup.js';
 import { taskrcPath } from './setup.js';
 import { type CommonFlags, syncCommand } from './sync.js';
@@ -129,6 +130,17 @@ function fail(c: Ctx, what: string, why: string, fix: string): never {
   throw new StepFailed(what);
 }
 
+/**
+ * The author date of a notes commit is when the newest of its notes was written (not when the
+ * commit is made): the merge driver on another device compares it with its own note's mtime,
+ * to let the newer edit win.
+ */
+function authorEnv(ws: string, paths: string[]): NodeJS.ProcessEnv {
+  let newest = 0;
+  for (const p of paths) newest = Math.max(newest, statSync(join(ws, p), { throwIfNoEntry: false })?.mtimeMs ?? 0);
+  return newest > 0 ? { ...process.env, GIT_AUTHOR_DATE: `@${Math.floor(newest / 1000)} +0000` } : process.env;
+}
+
 /** Commits the notes whose stamps moved; returns the stamps now committed. */
 async function commitNotes(c: Ctx, message: string): Promise<void> {
   const now = await stampsOf(c.ws);
@@ -157,7 +169,7 @@ async function commitNotes(c: Ctx, message: string): Promise<void> {
     : ['-c', 'user.name=Planager', '-c', `user.email=planager@${hostname() || 'localhost'}`];
   const paths = [...present, ...tracked];
   if (paths.length) {
-    const r = await run('git', [...ident, 'commit', '-q', '--no-verify', '-m', message, '--', ...paths], c.ws);
+    const r = await run('git', [...ident, 'commit', '-q', '--no-verify', '-m', message, '--', ...paths], c.ws, authorEnv(c.ws, present));
     // Stamps moved but the text is what git has: nothing to commit, which is fine.
     if (!r.ok && !/nothing (added )?to commit|no changes added/.test(r.stdout + r.stderr))
       fail(c, 'commit', lastLine(r.stderr || r.stdout), 'fix what git says, then run planager sync --remote again');
@@ -183,9 +195,12 @@ async function fetchAndMerge(c: Ctx): Promise<void> {
       'the notes merge driver is not set up here',
       'run planager remote setup --yes (git would otherwise write conflict markers into notes)',
     );
-  const t = await run('git', ['log', '-1', '--format=%ct', theirs], c.ws);
+  const t = await run('git', ['log', '-1', '--format=%at', theirs], c.ws);
   const env = { ...process.env, PLANAGER_MERGE_THEIRS_TIME: t.stdout.trim() };
   const ident = (await run('git', ['config', 'user.email'], c.ws)).stdout.trim() ? [] : ['-c', 'user.name=Planager', '-c', 'user.email=planager@localhost'];
+  // This device's notes as they were: what the merge overwrites goes into the log (below).
+  const before = new Map<string, string>();
+  for (const p of await listNorgFiles(c.ws)) before.set(p, readFileSync(join(c.ws, p), 'utf8'));
   const m = await run(
     'git',
     [...ident, 'merge', '--no-edit', '--no-verify', '-m', `planager: merge ${c.tracking.replace('refs/remotes/', '')}`, theirs],
@@ -202,12 +217,26 @@ async function fetchAndMerge(c: Ctx): Promise<void> {
       'a file other than a note conflicts, or the work tree has uncommitted changes git would overwrite: commit or stash them, then run planager sync --remote again',
     );
   }
+  const conflicted = new Set<string>();
   for (const l of m.stderr.split('\n').filter((x) => x.startsWith('planager merge'))) {
     c.lines.push(`  ${l}`);
+    const both = /task ([0-9a-f]+): .* changed on both sides/.exec(l);
+    if (both) conflicted.add(both[1]);
     const kept = /task ([0-9a-f]+) was deleted on one side and edited on the other/.exec(l);
     if (kept) c.undelete.push(kept[1]);
   }
-  c.lines.push(`git: merged ${c.tracking.replace('refs/remotes/', '')} (${theirs.slice(0, 7)})`);
+  const from = c.tracking.replace('refs/remotes/', '');
+  const read = (p: string): string | null => {
+    try {
+      return readFileSync(join(c.ws, p), 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  const logged = await logIncoming(c.ws, before, read, conflicted, `replaced by the merge of ${from} (${theirs.slice(0, 7)})`);
+  c.lines.push(
+    `git: merged ${from} (${theirs.slice(0, 7)})${logged ? `; ${logged} task line${logged === 1 ? '' : 's'} changed, the old values in the history` : ''}`,
+  );
   c.state.stamps = await stampsOf(c.ws);
 }
 

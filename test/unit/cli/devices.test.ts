@@ -110,6 +110,26 @@ describe.skipIf(!HAVE_TASKD)(`three devices through git and taskd${TASKD_SKIP ? 
     expect(h.stdout).toContain('Buy oat milk');
   });
 
+  it('the newer edit merged on the device that made it: the other device finds its lost value in its own history', async () => {
+    const [a, b] = await household(['laptop', 'desk']);
+    a.write('week.norg', a.read('week.norg').replace('Buy milk', 'Buy soy milk'));
+    age(a, 'week.norg', 120);
+    await syncOk(a); // the laptop's older edit reaches the remote first
+    // Taskwarrior's `modified` (what the two-way sync compares) has one-second resolution: the
+    // desk's edit comes a second later, as a person's would.
+    await new Promise((r) => setTimeout(r, 1100));
+    b.write('week.norg', b.read('week.norg').replace('Buy milk', 'Buy oat milk'));
+    const out = await syncOk(b);
+    expect(out).toMatch(/description changed on both sides; kept this device's \(newer\) value/);
+    const back = await syncOk(a);
+    expect(back).toMatch(/git: merged origin\/main \([0-9a-f]+\); 1 task line changed, the old values in the history/);
+    for (const d of [a, b]) expect(d.read('week.norg')).toMatch(/- \( \) Buy oat milk %#/);
+    expect(tasksOf(b)).toEqual(tasksOf(a));
+    const id = /Buy oat milk %#([0-9a-f]+)%/.exec(a.read('week.norg'))![1];
+    expect((await a.planager('history', id)).stdout).toContain('Buy soy milk');
+    expect((await b.planager('history', id)).stdout).toContain('Buy soy milk');
+  });
+
   it('one deletes a task while the other edits it: the edit wins, on every device', async () => {
     const [a, b] = await household(['laptop', 'desk']);
     a.write('week.norg', a.read('week.norg').replace(/ {2}- \( \) Buy milk %#[0-9a-f]+%\n/, ''));
