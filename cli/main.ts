@@ -15,6 +15,9 @@ import { statsCommand } from './stats.js';
 import { reportCommand } from './report.js';
 import { remindCli } from './remind.js';
 import { scheduleCommand } from './schedule.js';
+import { mergeDriverCommand } from './mergedriver.js';
+import { remoteSyncCommand } from './remote.js';
+import { remoteSetupCommand } from './remotesetup.js';
 import { installHook, Taskwarrior, uninstallHook } from '../sync/index.js';
 
 export const USAGE = `planager — keep norg notes and Taskwarrior in step
@@ -22,6 +25,12 @@ export const USAGE = `planager — keep norg notes and Taskwarrior in step
 Usage:
   planager sync [--workspace DIR] [--dry-run] [--json] [--force] [--inbox FILE] [--backup state|workspace|off]
                                              two-way sync of every *.norg under DIR with Taskwarrior
+  planager sync --remote [--workspace DIR] [--force]
+                                             several devices: commit the notes, git fetch and merge the
+                                             upstream, task sync (when the taskrc has taskd.server),
+                                             sync, commit, task sync, git push; one line per step
+  planager remote setup [--yes]              write .gitattributes (*.norg merge=planager) and this
+                                             repository's git config for the notes' merge driver
   planager pull FILE / planager push FILE    one file, one direction
   planager tasks [FILE…] [--workspace DIR] [--json]
                                              list the tasks written in norg files (no FILE: every note of the workspace)
@@ -61,6 +70,9 @@ Usage:
   planager setup [--yes]                     check the taskrc for Planager's UDAs (norgrecur, norgpriority)
                                              and the live-refresh hook; --yes declares the UDAs
   planager hook install|uninstall            live refresh: an on-exit hook that tells open Neovims
+  planager merge-driver BASE OURS THEIRS PATH
+                                             git's merge driver for notes (%O %A %B %P): tasks merged
+                                             per field, text per line, never conflict markers
   planager help, -h, --help                  this text
   planager --version, -V                     the version
 
@@ -167,6 +179,8 @@ export async function run(argv: string[]): Promise<CommandResult> {
       }
       case 'remind':
         return await remindCli(rest);
+      case 'merge-driver':
+        return await mergeDriverCommand(rest);
       case 'capture': {
         const { values, positionals } = parseArgs({
           args: rest,
@@ -194,9 +208,10 @@ export async function run(argv: string[]): Promise<CommandResult> {
             'backup-commit': { type: 'string' },
             'state-dir': { type: 'string' },
             version: { type: 'string' },
+            remote: { type: 'boolean' },
           },
         });
-        if (cmd === 'sync') return await syncCommand(values);
+        if (cmd === 'sync') return await (values.remote ? remoteSyncCommand(values) : syncCommand(values));
         if (cmd === 'pull' || cmd === 'push') return await fileCommand(cmd, positionals, values);
         if (cmd === 'history') return await historyCommand(positionals[0], values);
         if (cmd === 'restore') return await restoreCommand(positionals[0], positionals[1], values);
@@ -205,6 +220,15 @@ export async function run(argv: string[]): Promise<CommandResult> {
       case 'setup': {
         const { values } = parseArgs({ args: rest, allowPositionals: false, options: { yes: { type: 'boolean', short: 'y', default: false } } });
         return await setupCommand(values.yes ?? false);
+      }
+      case 'remote': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { yes: { type: 'boolean', short: 'y' }, workspace: { type: 'string', short: 'w' } },
+        });
+        if (positionals[0] !== 'setup' || positionals.length > 1) return { code: 2, stderr: 'planager remote: setup [--yes] (then planager sync --remote)\n' };
+        return await remoteSetupCommand(values);
       }
       case 'hook': {
         const tw = new Taskwarrior();

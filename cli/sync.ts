@@ -60,7 +60,7 @@ function human(r: SyncReport, verb: string): string {
   return lines.join('\n') + '\n';
 }
 
-async function runSync(flags: CommonFlags, extra: Partial<SyncOptions>, verb: string): Promise<CommandResult> {
+async function runSync(flags: CommonFlags, extra: Partial<SyncOptions>, verb: string, onReport?: (r: SyncReport) => void): Promise<CommandResult> {
   const mode = backupMode(flags);
   if (typeof mode === 'object') return { code: 2, stderr: `planager ${verb}: ${mode.error}\n` };
   let workspace = extra.workspace;
@@ -88,6 +88,7 @@ async function runSync(flags: CommonFlags, extra: Partial<SyncOptions>, verb: st
     ...extra,
   };
   const r = await sync(opts);
+  onReport?.(r);
   let backupNote = '';
   if (r.ok && r.changed && !r.dryRun && mode !== 'off') {
     const ready = mode === 'workspace' ? await prepareWorkspaceBackup(workspace, stateDirOf(opts)) : null;
@@ -107,8 +108,8 @@ async function runSync(flags: CommonFlags, extra: Partial<SyncOptions>, verb: st
   return r.ok ? { code: 0, stdout: text } : { code: r.code, stderr: text };
 }
 
-export function syncCommand(flags: CommonFlags): Promise<CommandResult> {
-  return runSync(flags, {}, 'sync');
+export function syncCommand(flags: CommonFlags, onReport?: (r: SyncReport) => void): Promise<CommandResult> {
+  return runSync(flags, {}, 'sync', onReport);
 }
 
 export async function fileCommand(verb: 'pull' | 'push', files: string[], flags: CommonFlags): Promise<CommandResult> {
