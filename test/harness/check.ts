@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { WorkspaceGraph } from '../../graph/index.js';
 import { fromTw, matchesText, parseTwDate, readLog, sync, type LogEntry, type TwTask } from '../../sync/index.js';
+import { adoptInstances, afterSync, foreignOfAll, pickForeign, type Round3Issue } from './round3.js';
 import { readMirrorLines, STATUS_NAME, UDA, type Field, type MTask, type World } from './world.js';
 
 export interface TaskSnapshot {
@@ -24,6 +25,8 @@ export interface TaskSnapshot {
   twDeps: string[];
   depsTouchedByNote: boolean;
   lastByMirror?: MTask['lastByMirror'];
+  recurParent?: boolean;
+  foreign?: Record<string, unknown>;
 }
 
 export interface EndState {
@@ -56,7 +59,9 @@ export interface Failure {
     | 'mirror-task'
     | 'viewport'
     | 'schedule-unstable'
-    | 'schedule-failed';
+    | 'schedule-failed'
+    | Round3Issue
+    | 'restore';
   task?: string;
   message: string;
 }
@@ -86,8 +91,10 @@ export function snapshot(t: MTask): TaskSnapshot {
 /** The final full sync, the second one, and the end state as data. */
 export async function settle(w: World): Promise<EndState> {
   const texts = () => Object.fromEntries(w.noteFiles().map((f) => [f, w.read(f)]));
-  const r = await sync({ workspace: w.ws, tw: w.sb.tw, bulkMin: 1_000_000 });
-  w.resolve();
+  let r = await finalSync(w);
+  // Taskwarrior makes the next instance of a recurring task when one is done (at the export
+  // after the sync): the user's next sync shows it, so it is part of settling.
+  for (let k = 0; k < 3 && r.code === 0 && adoptInstances(w) > 0; k++) r = await finalSync(w);
   const notes = texts();
   const tw = w.sb.exportAll();
   // A `task` the final sync started and closed unused may log itself after the sync returned
@@ -117,6 +124,14 @@ export async function settle(w: World): Promise<EndState> {
       twSame: JSON.stringify(tw2.map((t) => [t.uuid, t.modified, t.status])) === JSON.stringify(tw.map((t) => [t.uuid, t.modified, t.status])),
     },
   };
+}
+
+async function finalSync(w: World): Promise<Awaited<ReturnType<typeof sync>>> {
+  const before = foreignOfAll(w);
+  const r = await sync({ workspace: w.ws, tw: w.sb.tw, bulkMin: 1_000_000 });
+  afterSync(w, null, r, before, true);
+  w.resolve();
+  return r;
 }
 
 /** Whether a task matches a viewport filter of the forms the harness writes (project:, +tag, -tag). */
@@ -217,6 +232,14 @@ export function check(s: EndState): Failure[] {
     diff('tags', [...l.tags].sort(), (tw.tags ?? []).filter((x) => !['recurring', 'onhold', 'uncertain', 'urgent'].includes(x)).sort());
     const due = parseTwDate(tw.due);
     if ((l.due === null) !== (due === null) || (l.due !== null && due && !matchesText(l.due, due))) diff('due', l.due, tw.due ?? null);
+    // What the line's subtasks and links express is among Taskwarrior's depends (round 3).
+    const twDeps = new Set(fromTw(tw).depends);
+    for (const k of g.dependencies(l.key)) {
+      const d = lines.find((x) => x.key === k);
+      const u = d?.id ? s.tw.find((x) => compact(x.uuid).startsWith(d.id!))?.uuid : undefined;
+      if (u && u !== tw.uuid && !twDeps.has(u))
+        out.push({ kind: 'disagree', task: label, message: `${label} depends: ${where} expresses ${labelOf(u)} ("${d!.description}"), Taskwarrior's depends lack it` });
+    }
   }
 
   // 1b. Mirrors: none is a task (no id comment on a marked line), and after the final full sync
@@ -301,6 +324,12 @@ export function check(s: EndState): Failure[] {
         kind: 'unexpressible',
         task: m.label,
         message: `${m.label} annotations: expected ${JSON.stringify(m.annotations)}, Taskwarrior has ${JSON.stringify(ann)}`,
+      });
+    if (m.foreign && !same(pickForeign(tw), m.foreign))
+      out.push({
+        kind: 'unexpressible',
+        task: m.label,
+        message: `${m.label} what the notes cannot express: after the last task step Taskwarrior had ${JSON.stringify(m.foreign)}, at the end ${JSON.stringify(pickForeign(tw))}`,
       });
     if (!same(tw[UDA] ?? null, m.uda))
       out.push({

@@ -96,7 +96,9 @@ export type FaultKind =
   | 'slow'
   | 'task-loop'
   | 'symlink'
-  | 'bad-utf8';
+  | 'bad-utf8'
+  | 'enospc'
+  | 'delete-state';
 export const FAULTS: FaultKind[] = [
   'none',
   'import-fail',
@@ -112,10 +114,44 @@ export const FAULTS: FaultKind[] = [
   'task-loop',
   'symlink',
   'bad-utf8',
+  'enospc',
+  'delete-state',
 ];
+/** The faults of before round 3 (a history drawn with `round3: false` draws only these). */
+export const FAULTS_BEFORE_ROUND3 = FAULTS.slice(0, FAULTS.indexOf('enospc'));
 export type FaultStep = { t: 'fault'; kind: FaultKind; killAfterMs: number; file: number };
 
-export type Step = Sync | NoteStep | TwStep | ConflictStep | FaultStep | PlanStep | ViewStep;
+/**
+ * Round 3: what the notes cannot express, set through `task` (wait, until, a recurring task,
+ * denotate, foreign UDAs of other types); the clock moved (the notes' edit times and the
+ * sync's `now` skewed against Taskwarrior's `modified`, so a conflict is decided by time);
+ * note edits the earlier rounds lacked (a copied line with its id, reordered siblings, links,
+ * prose outside task lines).
+ */
+/** `wait:` values: one after any clock a run meets, one before it (TW 2.6 keeps it pending), none. */
+export const WAITS = ['2030-01-01', '2026-01-01', null] as const;
+/** `until:` values after any clock a run meets (a past one makes Taskwarrior delete the task). */
+export const UNTILS = ['2030-06-01', '2031-01-01', null] as const;
+export const RECURS = ['weekly', 'monthly'] as const;
+/** Due dates of recurring tasks: far enough ahead that Taskwarrior makes one instance only. */
+export const RECUR_BASE = Date.UTC(2030, 0, 1);
+/** Clock skews of the notes' side against Taskwarrior, in seconds. */
+export const SKEWS = [0, -3600, -90, 90, 3600] as const;
+export const LINKS = ['{* Two}', '{:b:}', '{:a:* One}', '{:b:* Two}'] as const;
+export const PROSE = ['Some prose.', '// a comment line', '  indented text', 'Notes: see {:b:}.', ''] as const;
+export type Round3Step =
+  | { t: 'twWait'; task: number; which: number }
+  | { t: 'twUntil'; task: number; which: number }
+  | { t: 'twRecur'; word: number; project: number; period: number; days: number }
+  | { t: 'twDenotate'; task: number; which: number }
+  | { t: 'twForeign'; task: number; kind: 'date' | 'numeric'; value: number }
+  | { t: 'clock'; skew: number }
+  | { t: 'noteCopy'; line: number; file: number; heading: number }
+  | { t: 'noteReorder'; line: number }
+  | { t: 'noteLink'; line: number; link: number | null }
+  | { t: 'noteProse'; file: number; heading: number; text: number };
+
+export type Step = Sync | NoteStep | TwStep | ConflictStep | FaultStep | PlanStep | ViewStep | Round3Step;
 
 export interface History {
   /** Lines written before anything else (the starting notes). */
@@ -142,6 +178,8 @@ export interface GenOptions {
   mirrors?: boolean;
   /** Viewport, date-word and schedule steps (default true; off with mirrors off). */
   views?: boolean;
+  /** Round-3 steps and faults (default true; off with mirrors or views off: histories as before). */
+  round3?: boolean;
 }
 
 const idx = fc.nat({ max: 1000 });
@@ -179,6 +217,34 @@ const twStep: fc.Arbitrary<TwStep> = fc.oneof(
   fc.record({ t: fc.constant('twAnnotate' as const), task: idx, word }),
   fc.record({ t: fc.constant('twDepends' as const), task: idx, on: idx }),
   fc.record({ t: fc.constant('twUda' as const), task: idx, word }),
+);
+
+const round3Step: fc.Arbitrary<Round3Step> = fc.oneof(
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('twWait' as const), task: idx, which: fc.nat({ max: WAITS.length - 1 }) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('twUntil' as const), task: idx, which: fc.nat({ max: UNTILS.length - 1 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('twRecur' as const),
+      word,
+      project: fc.nat({ max: PROJECTS.length - 1 }),
+      period: fc.nat({ max: RECURS.length - 1 }),
+      days: fc.nat({ max: 60 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('twDenotate' as const), task: idx, which: idx }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ t: fc.constant('twForeign' as const), task: idx, kind: fc.constantFrom('date' as const, 'numeric' as const), value: fc.nat({ max: 99 }) }),
+  },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('clock' as const), skew: fc.nat({ max: SKEWS.length - 1 }) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('noteCopy' as const), line: idx, file: fc.nat({ max: 1 }), heading: fc.nat({ max: 1 }) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('noteReorder' as const), line: idx }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('noteLink' as const), line: idx, link: fc.option(fc.nat({ max: LINKS.length - 1 }), { nil: null }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ t: fc.constant('noteProse' as const), file: fc.nat({ max: 1 }), heading: fc.nat({ max: 1 }), text: fc.nat({ max: PROSE.length - 1 }) }),
+  },
 );
 
 const syncStep: fc.Arbitrary<Sync> = fc.oneof(
@@ -253,7 +319,8 @@ const viewStep: fc.Arbitrary<ViewStep> = fc.oneof(
 );
 
 export function historyArb(o: GenOptions): fc.Arbitrary<History> {
-  const faults = (o.faults ?? FAULTS).filter((f) => f !== 'none');
+  const round3 = o.round3 !== false && o.mirrors !== false && o.views !== false;
+  const faults = (o.faults ?? FAULTS).filter((f) => f !== 'none' && (round3 || FAULTS_BEFORE_ROUND3.includes(f)));
   const fault: fc.Arbitrary<FaultStep | null> =
     faults.length === 0
       ? fc.constant(null)
@@ -280,7 +347,14 @@ export function historyArb(o: GenOptions): fc.Arbitrary<History> {
       ? fc.oneof(...base)
       : o.views === false
         ? fc.oneof(...base, { weight: 6, arbitrary: planStep as fc.Arbitrary<Step> })
-        : fc.oneof(...base, { weight: 6, arbitrary: planStep as fc.Arbitrary<Step> }, { weight: 3, arbitrary: viewStep as fc.Arbitrary<Step> });
+        : round3
+          ? fc.oneof(
+              ...base,
+              { weight: 6, arbitrary: planStep as fc.Arbitrary<Step> },
+              { weight: 3, arbitrary: viewStep as fc.Arbitrary<Step> },
+              { weight: 6, arbitrary: round3Step as fc.Arbitrary<Step> },
+            )
+          : fc.oneof(...base, { weight: 6, arbitrary: planStep as fc.Arbitrary<Step> }, { weight: 3, arbitrary: viewStep as fc.Arbitrary<Step> });
   return fc
     .record({
       initial: fc.array(

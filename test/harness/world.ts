@@ -38,6 +38,8 @@ import {
   wordOf,
   type FaultStep,
   type History,
+  type NoteStep,
+  type TwStep,
   type PlanStep,
   type Step,
   type ViewStep,
@@ -46,6 +48,19 @@ import {
   VIEW_FILTERS,
   VIEW_NOTE,
 } from './history.js';
+import {
+  adoptInstances,
+  afterSync,
+  foreignOfAll,
+  forgetExpectation,
+  FOREIGN_UDAS,
+  newRound3State,
+  noteWritten,
+  round3Fault,
+  round3Step,
+  snapForeign,
+  type Round3Issue,
+} from './round3.js';
 import { blockEnd, endOfHeading, idOf, parseNote, printNote, setExtra, type Item, type Line } from './notes.js';
 
 export type Field = 'description' | 'status' | 'priority' | 'due';
@@ -80,6 +95,10 @@ export interface MTask {
   mirrorPending?: Map<Field, { file: string; id: string }>;
   /** Whether the last note-side write of each field was a mirror edit. */
   lastByMirror?: Partial<Record<Field, boolean>>;
+  /** A recurring parent (Taskwarrior's template of a `recur:` task; on no line). */
+  recurParent?: boolean;
+  /** What the notes cannot express, as Taskwarrior had it after the last `task` step (round3.ts FOREIGN). */
+  foreign?: Record<string, unknown>;
 }
 
 export interface StepRecord {
@@ -153,9 +172,11 @@ export class World {
   /** Plan notes `planager plan` made, by PLAN_DAYS index (workspace-relative paths). */
   plans = new Map<number, string>();
   /** What a step itself saw go wrong (a schedule that a second run changes), for check. */
-  issues: { kind: 'schedule-unstable' | 'schedule-failed'; message: string }[] = [];
-  private lastCode = 0;
-  private n = 0;
+  issues: { kind: 'schedule-unstable' | 'schedule-failed' | Round3Issue; message: string }[] = [];
+  lastCode = 0;
+  n = 0;
+  /** Round 3: the clock, the recurring tasks, the prose each note must keep (round3.ts). */
+  r3 = newRound3State();
 
   /**
    * Known findings to look past (`--known`): `mirror-f1` (a re-run of `planager plan` rewrites
@@ -164,11 +185,11 @@ export class World {
   constructor(readonly known: string[] = []) {
     this.sb = twSandbox();
     // A foreign UDA the notes cannot express: Taskwarrior must keep it through every sync.
-    appendFileSync(join(this.sb.dir, 'taskrc'), `uda.${UDA}.type=string\n`);
+    appendFileSync(join(this.sb.dir, 'taskrc'), `uda.${UDA}.type=string\n${FOREIGN_UDAS.map(([n, t]) => `uda.${n}.type=${t}\n`).join('')}`);
     this.ws = mkdtempSync(join(tmpdir(), 'planager-harness-ws-'));
     for (const [i, f] of FILES.entries()) {
       const base = i === 0 ? 'alpha' : 'beta';
-      writeFileSync(join(this.ws, f), ['@document.meta', `project: ${base}`, '@end', '', ...HEADINGS.flatMap((h) => [`* ${h}`, '']), ''].join('\n'));
+      this.write(f, ['@document.meta', `project: ${base}`, '@end', '', ...HEADINGS.flatMap((h) => [`* ${h}`, '']), ''].join('\n'));
     }
   }
 
@@ -195,12 +216,13 @@ export class World {
     return readFileSync(join(this.ws, f), 'utf8');
   }
 
-  private write(f: string, text: string): void {
+  write(f: string, text: string): void {
     writeFileSync(join(this.ws, f), text);
+    noteWritten(this, f, text);
     // Note edits get distinct mtimes from Taskwarrior's `modified` (one-second resolution).
   }
 
-  private desc(word: number): string {
+  desc(word: number): string {
     return `${wordOf(word)} n${++this.n}`;
   }
 
@@ -244,32 +266,40 @@ export class World {
     }
   }
 
-  private noteWrite(t: MTask | undefined, field: Field, value: unknown, mirror?: { file: string; id: string }): void {
+  noteWrite(t: MTask | undefined, field: Field, value: unknown, mirror?: { file: string; id: string }): void {
     if (!t) return;
     t.last.note[field] = value;
     if (mirror) (t.mirrorPending ??= new Map()).set(field, mirror);
     else t.mirrorPending?.delete(field);
     (t.lastByMirror ??= {})[field] = !!mirror;
     if (t.deletedBy === 'taskwarrior') t.touchedAfterDelete = true;
+    forgetExpectation(this, t, field);
   }
 
-  private twWrite(t: MTask, field: Field, value: unknown): void {
+  twWrite(t: MTask, field: Field, value: unknown): void {
     t.last.taskwarrior[field] = value;
     if (t.deletedBy === 'note') t.touchedAfterDelete = true;
+    forgetExpectation(this, t, field);
   }
 
-  private pickItem(n: number): { file: string; lines: Line[]; i: number; it: Item } | null {
+  pickItem(n: number): { file: string; lines: Line[]; i: number; it: Item } | null {
     const all = this.items();
     return all.length === 0 ? null : all[n % all.length];
   }
 
-  private pickTw(n: number): MTask | null {
-    const known = this.tasks.filter((t) => t.uuid);
+  /** The tasks a `task` step may pick: every one Taskwarrior holds but a recurring parent (no line shows it). */
+  twKnown(): MTask[] {
+    return this.tasks.filter((t) => t.uuid && !t.recurParent);
+  }
+
+  pickTw(n: number): MTask | null {
+    const known = this.twKnown();
     return known.length === 0 ? null : known[n % known.length];
   }
 
-  private task(...args: string[]): void {
-    execFileSync(REAL_TASK, ['rc.confirmation=off', 'rc.verbose=nothing', 'rc.bulk=0', ...args], { env: this.sb.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  task(...args: string[]): void {
+    // recurrence.confirmation=no: an edit of a recurring instance changes that instance only.
+    execFileSync(REAL_TASK, ['rc.confirmation=off', 'rc.verbose=nothing', 'rc.bulk=0', 'rc.recurrence.confirmation=no', ...args], { env: this.sb.env, stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
   addInitial(h: History): void {
@@ -311,6 +341,7 @@ export class World {
     const rec: StepRecord = { i, step: s };
     this.records.push(rec);
     rec.note = await this.exec(s, rec);
+    if (s.t !== 'twRecur') adoptInstances(this);
   }
 
   private async exec(s: Step, rec: StepRecord): Promise<string> {
@@ -337,12 +368,23 @@ export class World {
       case 'dateWord':
       case 'schedule':
         return this.viewStep(s, rec);
+      case 'twWait':
+      case 'twUntil':
+      case 'twRecur':
+      case 'twDenotate':
+      case 'twForeign':
+      case 'clock':
+      case 'noteCopy':
+      case 'noteReorder':
+      case 'noteLink':
+      case 'noteProse':
+        return round3Step(this, s, rec);
     }
-    if (s.t.startsWith('note')) return this.noteEdit(s as Exclude<Extract<Step, { t: `note${string}` }>, { t: 'noteAdd' }>);
-    return this.twEdit(s as Exclude<Extract<Step, { t: `tw${string}` }>, never>);
+    if (s.t.startsWith('note')) return this.noteEdit(s as Exclude<NoteStep, { t: 'noteAdd' }>);
+    return this.twEdit(s as TwStep);
   }
 
-  private noteEdit(s: Exclude<Extract<Step, { t: `note${string}` }>, { t: 'noteAdd' }>): string {
+  noteEdit(s: Exclude<NoteStep, { t: 'noteAdd' }>): string {
     const p = this.pickItem(s.line);
     if (!p) return 'no line';
     const { file, lines, i, it } = p;
@@ -350,6 +392,8 @@ export class World {
     const who = `${t?.label ?? '?'} (${file}:${it.description})`;
     switch (s.t) {
       case 'noteDesc': {
+        // A link dropped with the old text takes the dependency it expressed.
+        if (t && it.description.includes('{')) t.depsTouchedByNote = true;
         const d = this.desc(s.word);
         it.description = d;
         if (t) t.noteDesc = d;
@@ -440,7 +484,23 @@ export class World {
     return `${s.t} ${who}`;
   }
 
-  private twEdit(s: Extract<Step, { t: `tw${string}` }>): string {
+  twEdit(s: TwStep): string {
+    let out: string;
+    try {
+      out = this.twEdit1(s);
+    } catch (e) {
+      // Taskwarrior refuses some edits of a recurring task (its due date cannot go): the
+      // user's command failed and changed nothing, so the model takes nothing from it.
+      const why = String((e as { stderr?: Buffer }).stderr ?? '');
+      if (!/recurring/i.test(why)) throw e;
+      out = `refused: ${why.trim().slice(0, 80)}`;
+    }
+    // What the notes cannot express, as Taskwarrior has it after this edit (round3.ts).
+    snapForeign(this);
+    return out;
+  }
+
+  private twEdit1(s: TwStep): string {
     if (s.t === 'twAdd') {
       const uuid = randomUUID();
       const d = this.desc(s.word);
@@ -538,7 +598,7 @@ export class World {
       case 'addDue': {
         if (s.side === 'taskwarrior') {
           const a = this.twEdit({ t: 'twAdd', word: s.word, project: s.project, uda: false });
-          const known = this.tasks.filter((t) => t.uuid);
+          const known = this.twKnown();
           return `${a}; ${this.twEdit({ t: 'twDue', task: known.length - 1, days: s.days })}`;
         }
         const a = this.noteAdd({ t: 'noteAdd', file: s.file, heading: s.heading, word: s.word, status: 0, priority: 0 });
@@ -718,11 +778,14 @@ export class World {
         : s.field === 'priority'
           ? { t: 'twPriority', task: 0, priority: ((s.a + 1) % 3) + 1 }
           : { t: 'twDue', task: 0, days: (s.a % 30) + 1 };
-    const known = this.tasks.filter((x) => x.uuid);
+    const known = this.twKnown();
     (tw as { task: number }).task = known.indexOf(t);
     const order = s.twLater ? [note, tw] : [tw, note];
     const out: string[] = [];
     for (const x of order) out.push(x.t.startsWith('note') ? this.noteEdit(x as never) : this.twEdit(x as never));
+    // The notes' clock skewed (round3.ts): the newer side is known, and must win.
+    if (Math.abs(this.r3.skew) >= 90)
+      this.r3.expect.push({ uuid: t.uuid!, field: s.field, winner: this.r3.skew > 0 ? 'note' : 'taskwarrior', step: this.records.length - 1, skew: this.r3.skew });
     return `conflict on ${t.label} ${s.field}: ${out.join('; ')}`;
   }
 
@@ -739,7 +802,7 @@ export class World {
   }
 
   /** Unsent mirror edits the user threw away (the mirror line deleted): the model forgets them. */
-  private dropPending(which: (p: { file: string; id: string }) => boolean): void {
+  dropPending(which: (p: { file: string; id: string }) => boolean): void {
     for (const t of this.tasks)
       for (const [f, p] of [...(t.mirrorPending ?? [])])
         if (which(p)) {
@@ -750,8 +813,12 @@ export class World {
 
   async runSync(rec: StepRecord | null, o: { files?: string[]; direction?: 'pull' | 'push' | 'both'; now?: Date }): Promise<string> {
     const { now, ...rest } = o;
-    const r = await sync({ workspace: this.ws, tw: this.sb.tw, ...rest, ...(now ? { now: () => now } : {}), bulkMin: 1_000_000 });
+    const before = foreignOfAll(this);
+    const skew = this.r3.skew * 1000;
+    const clock = now ? { now: () => now } : skew ? { now: () => new Date(Date.now() + skew) } : {};
+    const r = await sync({ workspace: this.ws, tw: this.sb.tw, ...rest, ...clock, bulkMin: 1_000_000 });
     this.lastCode = r.code;
+    afterSync(this, rec, r, before, !o.files && (o.direction ?? 'both') === 'both');
     // A push that covered a plan note carried its mirror edits (or logged them as lost).
     if (r.code === 0 && o.direction !== 'pull')
       for (const t of this.tasks) for (const [f, p] of [...(t.mirrorPending ?? [])]) if (!o.files || o.files.includes(p.file)) t.mirrorPending!.delete(f);
@@ -852,13 +919,17 @@ export class World {
       }
       case 'task-loop': {
         // Outside `task annotate` calls while the sync reads and writes: each must survive.
+        // (The per-sync check of foreign fields cannot tell these from the sync's own writes.)
+        this.r3.outsideEdits = true;
         const running = this.runSync(rec, {});
         const done: string[] = [];
         for (let k = 0; k < 4; k++) {
           await new Promise((r) => setTimeout(r, 2 + ((s.killAfterMs >> k) % 9)));
           done.push(this.twEdit({ t: 'twAnnotate', task: s.killAfterMs + k, word: k }));
         }
-        return `task-loop (${done.join('; ')}) during a sync: ${await running}`;
+        const out = await running;
+        this.r3.outsideEdits = false;
+        return `task-loop (${done.join('; ')}) during a sync: ${out}`;
       }
       case 'symlink': {
         // A note that is a symlink to a file elsewhere (dotfiles): written through, never replaced.
@@ -886,6 +957,9 @@ export class World {
         if (!kept) throw new Error(`a sync rewrote ${f}, which held bytes that are not UTF-8`);
         return `${f} with bytes that are not UTF-8: ${out}; repaired after`;
       }
+      case 'enospc':
+      case 'delete-state':
+        return round3Fault(this, s, rec);
       case 'corrupt-state': {
         const dir = join(this.ws, '.planager');
         const files = existsSync(dir) ? listFiles(dir).filter((x) => !x.includes('activity') && !x.includes('backup') && !x.includes('.git')) : [];
@@ -898,13 +972,13 @@ export class World {
   }
 
   /** A note edit and a Taskwarrior edit of different synced tasks (if there are). */
-  private dirty(file: string): void {
+  dirty(file: string): void {
     const all = this.items();
     const here = all.map((x, k) => [x, k] as const).filter(([x]) => x.file === file && idOf(x.it));
     if (here.length > 0) this.noteEdit({ t: 'noteDesc', line: here[0][1], word: 7 });
     // A Taskwarrior change the sync must write into this note (a read-only note then matters).
     const other = here.length > 0 ? this.taskOfItem(here[Math.min(1, here.length - 1)][0].it) : undefined;
-    const known = this.tasks.filter((t) => t.uuid);
+    const known = this.twKnown();
     if (other?.uuid) this.twEdit({ t: 'twPriority', task: known.indexOf(other), priority: 1 + (here.length % 3) });
     else if (known.length > 0) this.twEdit({ t: 'twAnnotate', task: known.length - 1, word: 3 });
   }
