@@ -402,7 +402,7 @@ export function storedByPrefix(dataDir: string, prefixes: Iterable<string>): Map
 
 /** Every task pending.data (and completed.data when asked) holds now: what a viewport filters. */
 export function allStored(dataDir: string, completed: boolean): TwTask[] {
-  const out: TwTask[] = [];
+  const out: TwTask[] = completed ? [] : reopened(dataDir);
   for (const name of completed ? ['pending.data', 'completed.data'] : ['pending.data']) {
     let text: string;
     try {
@@ -414,6 +414,29 @@ export function allStored(dataDir: string, completed: boolean): TwTask[] {
       if (!line.startsWith('[')) continue;
       const t = parseFF4(line);
       if (t) out.push(t);
+    }
+  }
+  return out;
+}
+
+/**
+ * Open tasks still in completed.data: a completed task made pending again by a write with
+ * rc.gc=off (Planager's imports) stays there until the next gc moves it back (measured on 2.6).
+ * Found by searching the bytes, so the usual file of finished tasks is not parsed.
+ */
+function reopened(dataDir: string): TwTask[] {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(join(dataDir, 'completed.data'));
+  } catch {
+    return [];
+  }
+  const out: TwTask[] = [];
+  for (const status of ['pending', 'waiting']) {
+    const needle = ` status:"${status}"`;
+    for (let at = buf.indexOf(needle); at >= 0; at = buf.indexOf(needle, buf.indexOf(10, at) < 0 ? buf.length : buf.indexOf(10, at))) {
+      const t = parseFF4(lineAt(buf, at));
+      if (t && t.status === status) out.push(t);
     }
   }
   return out;
