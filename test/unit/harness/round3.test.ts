@@ -3,6 +3,9 @@
  * harness shrank it to, marked `it.fails` until the product is fixed (then it flips, and the
  * marker goes). Each test says the seed and command that found it.
  */
+import { execFileSync } from 'node:child_process';
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { setup } from '../sync/regress/util.js';
 
@@ -22,5 +25,27 @@ describe('harness round 3 findings', () => {
     env.write('v.norg', '* View\n|planager view project:alpha\n|end\n');
     expect((await env.run()).code).toBe(0);
     expect(shown(env.read('v.norg'), env.tw('apple').uuid)).toBe(1);
+  });
+
+  // chattr +i is what makes a note read-only for root (the harness's readonly fault).
+  const root = process.getuid?.() === 0;
+  it.runIf(root).fails('round3-f2: a sync that cannot write a note leaves a viewport mirror of a task that does not exist', async () => {
+    // `npm run harness -- --runs 20 --seed 400 --steps 40`, seed 401 (fault readonly), 3 steps.
+    const env = setup({ 'a.norg': A(' '), 'v.norg': '* View\n|planager view project:alpha.One\n|end\n' });
+    const a = join(env.ws, 'a.norg');
+    chmodSync(a, 0o444);
+    execFileSync('chattr', ['+i', a]);
+    try {
+      await env.run();
+    } finally {
+      execFileSync('chattr', ['-i', a]);
+      chmodSync(a, 0o644);
+    }
+    expect((await env.run()).code).toBe(0);
+    const all = env.sb.exportAll();
+    const ids = [...env.read('v.norg').matchAll(/%@([0-9a-f]+)%/g)].map((m) => m[1]);
+    // Every mirror names a task Taskwarrior holds, and the one task is shown once.
+    for (const id of ids) expect(all.filter((t) => t.uuid.replace(/-/g, '').startsWith(id)), `mirror %@${id}%`).toHaveLength(1);
+    expect(ids).toHaveLength(1);
   });
 });
