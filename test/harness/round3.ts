@@ -351,7 +351,10 @@ async function enospc(w: World, s: FaultStep, rec: StepRecord): Promise<string> 
       const now = existsSync(join(w.ws, f)) ? w.read(f) : null;
       // A note is its old text or a whole new one, never cut short.
       if (now === null || (now !== text && now.length < text.length / 2))
-        w.issues.push({ kind: 'enospc-damage', message: `step ${rec.i}: after a sync on a full disk ${f} is ${now === null ? 'gone' : `cut to ${now.length} bytes (was ${text.length})`}` });
+        w.issues.push({
+          kind: 'enospc-damage',
+          message: `step ${rec.i}: after a sync on a full disk ${f} is ${now === null ? 'gone' : `cut to ${now.length} bytes (was ${text.length})`}`,
+        });
     }
     rmSync(join(w.ws, '.fill'), { force: true });
     rmSync(keep, { recursive: true, force: true });

@@ -45,7 +45,11 @@ describe('harness round 3 findings', () => {
     const all = env.sb.exportAll();
     const ids = [...env.read('v.norg').matchAll(/%@([0-9a-f]+)%/g)].map((m) => m[1]);
     // Every mirror names a task Taskwarrior holds, and the one task is shown once.
-    for (const id of ids) expect(all.filter((t) => t.uuid.replace(/-/g, '').startsWith(id)), `mirror %@${id}%`).toHaveLength(1);
+    for (const id of ids)
+      expect(
+        all.filter((t) => t.uuid.replace(/-/g, '').startsWith(id)),
+        `mirror %@${id}%`,
+      ).toHaveLength(1);
     expect(ids).toHaveLength(1);
   });
 });
