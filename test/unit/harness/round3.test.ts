@@ -68,4 +68,25 @@ describe('harness round 3 findings', () => {
     expect((await env.run()).code).toBe(0);
     expect(env.read('b.norg')).toMatch(/- \( [^)]*\) joker %#[0-9a-f]+%/);
   });
+
+  it.runIf(root).fails('round3-f4: a first sync refused on a full disk (fs-enospc) leaves a deleted copy of the new task in Taskwarrior', async () => {
+    // `npm run harness -- --runs 60 --seed 9000 --steps 40`, seed 9006 (fault enospc), 1 step.
+    const env = setup({});
+    // The workspace on a tmpfs with 16 KB left (room for the state's first files, not for the note's write).
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', env.ws]);
+    try {
+      env.write('a.norg', A(' '));
+      try {
+        execFileSync('sh', ['-c', `head -c 49152 /dev/zero > "${join(env.ws, '.fill')}"`], { stdio: 'ignore' });
+      } catch {
+        // Full.
+      }
+      const r = await env.run();
+      expect(r.error?.code).toBe('fs-enospc');
+    } finally {
+      execFileSync('umount', [env.ws]);
+    }
+    // The refused sync changed nothing: Taskwarrior holds no task.
+    expect(env.sb.exportAll()).toEqual([]);
+  });
 });
