@@ -89,4 +89,32 @@ describe('harness round 3 findings', () => {
     // The refused sync changed nothing: Taskwarrior holds no task.
     expect(env.sb.exportAll()).toEqual([]);
   });
+
+  it.fails("round3-f5: the due date removed from a recurring instance's line makes every later sync fail", async () => {
+    // `npm run harness -- --runs 60 --seed 9000 --steps 40`, seed 9008: "A recurring task must also have a 'due' date."
+    const env = setup({ 'a.norg': A(' ') });
+    env.sb.task('add', 'dance', 'project:alpha.Two', 'recur:weekly', 'due:2030-01-21');
+    // Any `task` report makes the instance (the sync's own reads do not).
+    env.sb.task('list');
+    expect((await env.run()).code).toBe(0);
+    env.edit('a.norg', /\( ?\|< [^)]*\) dance/, '( ) dance');
+    await env.run();
+    // Another edit, of another task: a sync must still carry it.
+    env.edit('a.norg', '( ) apple', '(x) apple');
+    const r = await env.run();
+    expect(r.code, r.error?.message).toBe(0);
+    expect(env.tw('apple').status).toBe('completed');
+  });
+
+  it.fails("round3-f6: a task pulled under a heading a line links to is not added to that line's depends", async () => {
+    // `npm run harness -- --runs 60 --seed 9000 --steps 40`, seed 9014 (its readonly fault not needed).
+    const env = setup({ 'a.norg': '@document.meta\nproject: alpha\n@end\n\n* One\n  - ( ) apple {* Two}\n\n* Two\n' });
+    expect((await env.run()).code).toBe(0);
+    env.sb.task('add', 'joker', 'project:alpha.Two');
+    expect((await env.run()).code).toBe(0);
+    expect(env.read('a.norg')).toMatch(/\* Two\n.*joker/);
+    expect((await env.run()).code).toBe(0);
+    const deps = env.tw('apple {* Two}').depends;
+    expect(Array.isArray(deps) ? deps : String(deps ?? '').split(',')).toContain(env.tw('joker').uuid);
+  });
 });
