@@ -119,6 +119,23 @@ describe('the sync harness', () => {
     expect(dom).toContain(`data-n="${json.runs}"`);
     const conflicts = json.results.reduce((a, r) => a + r.conflicts.length, 0);
     expect(dom).toContain(`<span id="conflicts" data-n="${conflicts}">`);
+    // The screenshot kept as an artifact (issue 13), with no network: a proxy that goes nowhere.
+    const png = join(out, 'screenshot.png');
+    execFileSync(
+      chromium,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--proxy-server=127.0.0.1:9',
+        `--user-data-dir=${join(out, 'chromium')}`,
+        `--screenshot=${png}`,
+        '--window-size=1200,900',
+        `file://${join(out, 'index.html')}`,
+      ],
+      { stdio: 'ignore', timeout: 30_000 },
+    );
+    expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
   }, 120_000);
 
   it('the checker passes the real end state of a history with a conflict and an overwrite', async () => {
