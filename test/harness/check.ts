@@ -238,7 +238,11 @@ export function check(s: EndState): Failure[] {
       const d = lines.find((x) => x.key === k);
       const u = d?.id ? s.tw.find((x) => compact(x.uuid).startsWith(d.id!))?.uuid : undefined;
       if (u && u !== tw.uuid && !twDeps.has(u))
-        out.push({ kind: 'disagree', task: label, message: `${label} depends: ${where} expresses ${labelOf(u)} ("${d!.description}"), Taskwarrior's depends lack it` });
+        out.push({
+          kind: 'disagree',
+          task: label,
+          message: `${label} depends: ${where} expresses ${labelOf(u)} ("${d!.description}"), Taskwarrior's depends lack it`,
+        });
     }
   }
 

@@ -235,7 +235,12 @@ const round3Step: fc.Arbitrary<Round3Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('twDenotate' as const), task: idx, which: idx }) },
   {
     weight: 1,
-    arbitrary: fc.record({ t: fc.constant('twForeign' as const), task: idx, kind: fc.constantFrom('date' as const, 'numeric' as const), value: fc.nat({ max: 99 }) }),
+    arbitrary: fc.record({
+      t: fc.constant('twForeign' as const),
+      task: idx,
+      kind: fc.constantFrom('date' as const, 'numeric' as const),
+      value: fc.nat({ max: 99 }),
+    }),
   },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('clock' as const), skew: fc.nat({ max: SKEWS.length - 1 }) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('noteCopy' as const), line: idx, file: fc.nat({ max: 1 }), heading: fc.nat({ max: 1 }) }) },
@@ -243,7 +248,12 @@ const round3Step: fc.Arbitrary<Round3Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ t: fc.constant('noteLink' as const), line: idx, link: fc.option(fc.nat({ max: LINKS.length - 1 }), { nil: null }) }) },
   {
     weight: 2,
-    arbitrary: fc.record({ t: fc.constant('noteProse' as const), file: fc.nat({ max: 1 }), heading: fc.nat({ max: 1 }), text: fc.nat({ max: PROSE.length - 1 }) }),
+    arbitrary: fc.record({
+      t: fc.constant('noteProse' as const),
+      file: fc.nat({ max: 1 }),
+      heading: fc.nat({ max: 1 }),
+      text: fc.nat({ max: PROSE.length - 1 }),
+    }),
   },
 );
 

@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fromTw, type SyncReport, type TwTask } from '../../sync/index.js';
+import { fromTw, history, readLog, restore, sync, type SyncReport, type TwTask } from '../../sync/index.js';
 import {
   dueIso,
   FILES,
@@ -351,7 +351,10 @@ async function enospc(w: World, s: FaultStep, rec: StepRecord): Promise<string> 
       const now = existsSync(join(w.ws, f)) ? w.read(f) : null;
       // A note is its old text or a whole new one, never cut short.
       if (now === null || (now !== text && now.length < text.length / 2))
-        w.issues.push({ kind: 'enospc-damage', message: `step ${rec.i}: after a sync on a full disk ${f} is ${now === null ? 'gone' : `cut to ${now.length} bytes (was ${text.length})`}` });
+        w.issues.push({
+          kind: 'enospc-damage',
+          message: `step ${rec.i}: after a sync on a full disk ${f} is ${now === null ? 'gone' : `cut to ${now.length} bytes (was ${text.length})`}`,
+        });
     }
     rmSync(join(w.ws, '.fill'), { force: true });
     rmSync(keep, { recursive: true, force: true });
@@ -376,5 +379,51 @@ function listFiles(dir: string): string[] {
     if (statSync(p).isDirectory()) out.push(...listFiles(p));
     else out.push(p);
   }
+  return out;
+}
+
+/**
+ * The restore check (issue 13: "every overwritten value is in the activity log with its whole
+ * version, and restoring it works"): the newest overwritten description of a live task is
+ * restored with sync/history.ts `restore` (what `planager restore ID --version N` runs); the
+ * next sync shows it in the note and keeps it in Taskwarrior, and a second changes nothing.
+ */
+export async function restoreCheck(w: World): Promise<{ kind: 'restore'; message: string }[]> {
+  const log = await readLog(join(w.ws, '.planager', 'activity.jsonl'));
+  const live = new Map(
+    w.sb
+      .exportAll()
+      .filter((t) => t.status === 'pending')
+      .map((t) => [t.uuid, t]),
+  );
+  const e = [...log]
+    .reverse()
+    .find((x) => live.has(x.uuid) && x.action !== 'restore' && x.fields.description && x.version.description !== live.get(x.uuid)!.description);
+  if (!e) return [];
+  const opts = { workspace: w.ws, tw: w.sb.tw, bulkMin: 1_000_000 };
+  const h = await history(opts, e.uuid);
+  if (!h.ok) return [{ kind: 'restore', message: `planager history ${e.id}: ${h.message}` }];
+  const v = h.versions.find((x) => x.n > 0 && x.time === e.time && x.fields.description === e.version.description);
+  if (!v) return [{ kind: 'restore', message: `the log entry of ${e.time} for ${e.id} is no version of planager history` }];
+  const r = await restore(opts, e.uuid, v.n);
+  if (!r.ok) return [{ kind: 'restore', message: `planager restore ${e.id} --version ${v.n}: ${'message' in r ? r.message : r.code}` }];
+  const s1 = await sync(opts);
+  const s2 = await sync(opts);
+  const want = e.version.description;
+  const tw = w.sb.exportAll().find((t) => t.uuid === e.uuid);
+  const onLine = FILES.some(
+    (f) =>
+      existsSync(join(w.ws, f)) &&
+      w
+        .read(f)
+        .split('\n')
+        .some((l) => l.includes(want) && l.includes(`%#${e.id}`)),
+  );
+  const out: { kind: 'restore'; message: string }[] = [];
+  if (tw?.description !== want)
+    out.push({ kind: 'restore', message: `restored ${e.id} version ${v.n} ("${want}"); after a sync Taskwarrior has "${tw?.description}"` });
+  if (!onLine) out.push({ kind: 'restore', message: `restored ${e.id} version ${v.n} ("${want}"); after a sync no note line shows it` });
+  if (s1.code !== 0 || s2.code !== 0 || s2.changed)
+    out.push({ kind: 'restore', message: `after restoring ${e.id}: syncs code ${s1.code}, ${s2.code}, second changed ${s2.changed}` });
   return out;
 }

@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 import type { LogEntry } from '../../sync/index.js';
 import { check, settle, sides, type EndState, type Failure } from './check.js';
 import { faultOf, historyArb, type FaultKind, type GenOptions, type History } from './history.js';
+import { restoreCheck } from './round3.js';
 import { World, type ConflictSeen, type StepRecord } from './world.js';
 
 export interface Execution {
@@ -69,6 +70,8 @@ export async function execute(h: History, keep = false, known: string[] = []): P
     for (const [i, s] of h.steps.entries()) await w.step(i, s);
     end = await settle(w);
     failures.push(...check(end));
+    // Only on a run that held: a restore on top of a failure would only blur it.
+    if (failures.length === 0) failures.push(...(await restoreCheck(w)));
   } catch (e) {
     failures.push({ kind: 'sync-failed', message: `exception at step ${w.records.length - 1}: ${(e as Error).stack ?? String(e)}` });
   }

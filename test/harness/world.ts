@@ -299,7 +299,10 @@ export class World {
 
   task(...args: string[]): void {
     // recurrence.confirmation=no: an edit of a recurring instance changes that instance only.
-    execFileSync(REAL_TASK, ['rc.confirmation=off', 'rc.verbose=nothing', 'rc.bulk=0', 'rc.recurrence.confirmation=no', ...args], { env: this.sb.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync(REAL_TASK, ['rc.confirmation=off', 'rc.verbose=nothing', 'rc.bulk=0', 'rc.recurrence.confirmation=no', ...args], {
+      env: this.sb.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   }
 
   addInitial(h: History): void {
@@ -785,7 +788,13 @@ export class World {
     for (const x of order) out.push(x.t.startsWith('note') ? this.noteEdit(x as never) : this.twEdit(x as never));
     // The notes' clock skewed (round3.ts): the newer side is known, and must win.
     if (Math.abs(this.r3.skew) >= 90)
-      this.r3.expect.push({ uuid: t.uuid!, field: s.field, winner: this.r3.skew > 0 ? 'note' : 'taskwarrior', step: this.records.length - 1, skew: this.r3.skew });
+      this.r3.expect.push({
+        uuid: t.uuid!,
+        field: s.field,
+        winner: this.r3.skew > 0 ? 'note' : 'taskwarrior',
+        step: this.records.length - 1,
+        skew: this.r3.skew,
+      });
     return `conflict on ${t.label} ${s.field}: ${out.join('; ')}`;
   }
 

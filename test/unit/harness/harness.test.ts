@@ -119,6 +119,23 @@ describe('the sync harness', () => {
     expect(dom).toContain(`data-n="${json.runs}"`);
     const conflicts = json.results.reduce((a, r) => a + r.conflicts.length, 0);
     expect(dom).toContain(`<span id="conflicts" data-n="${conflicts}">`);
+    // The screenshot kept as an artifact (issue 13), with no network: a proxy that goes nowhere.
+    const png = join(out, 'screenshot.png');
+    execFileSync(
+      chromium,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--proxy-server=127.0.0.1:9',
+        `--user-data-dir=${join(out, 'chromium')}`,
+        `--screenshot=${png}`,
+        '--window-size=1200,900',
+        `file://${join(out, 'index.html')}`,
+      ],
+      { stdio: 'ignore', timeout: 30_000 },
+    );
+    expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
   }, 120_000);
 
   it('the checker passes the real end state of a history with a conflict and an overwrite', async () => {
@@ -279,4 +296,74 @@ describe('the harness: viewports, date words and the schedule (round 2)', () => 
     expect(check(extra).map((f) => f.kind)).toContain('viewport');
     expect(check({ ...s, issues: [{ kind: 'schedule-unstable', message: 'x' }] }).map((f) => f.kind)).toContain('schedule-unstable');
   }, 60_000);
+});
+
+/**
+ * Round 3: prose, wait, until, annotate/denotate, date and numeric UDAs, a recurring task, a
+ * link, a reorder, a copied line, conflicts under a skewed clock both ways, deleted state, a
+ * full disk (as root).
+ */
+const ROUND3: History = {
+  initial: [
+    { file: 0, heading: 0, word: 0, status: 0, priority: 1 },
+    { file: 0, heading: 0, word: 1, status: 0, priority: 0 },
+    { file: 1, heading: 1, word: 2, status: 0, priority: 0 },
+  ],
+  steps: [
+    { t: 'noteProse', file: 0, heading: 0, text: 0 },
+    { t: 'noteProse', file: 1, heading: 1, text: 3 },
+    { t: 'sync' },
+    { t: 'twWait', task: 0, which: 0 },
+    { t: 'twUntil', task: 1, which: 0 },
+    { t: 'twAnnotate', task: 2, word: 1 },
+    { t: 'twAnnotate', task: 2, word: 2 },
+    { t: 'twDenotate', task: 2, which: 0 },
+    { t: 'twForeign', task: 0, kind: 'date', value: 3 },
+    { t: 'twForeign', task: 1, kind: 'numeric', value: 3 },
+    { t: 'twRecur', word: 3, project: 1, period: 0, days: 3 },
+    { t: 'sync' },
+    { t: 'noteLink', line: 0, link: 0 },
+    { t: 'noteReorder', line: 0 },
+    { t: 'sync' },
+    { t: 'noteCopy', line: 1, file: 1, heading: 0 },
+    { t: 'clock', skew: 4 },
+    { t: 'conflict', line: 0, field: 'description', a: 4, b: 5, twLater: true },
+    { t: 'sync' },
+    { t: 'clock', skew: 1 },
+    { t: 'conflict', line: 1, field: 'priority', a: 4, b: 5, twLater: false },
+    { t: 'sync' },
+    { t: 'noteStatus', line: 4, status: 1 },
+    { t: 'sync' },
+    { t: 'noteLink', line: 0, link: null },
+    { t: 'fault', kind: 'delete-state', killAfterMs: 0, file: 0 },
+    { t: 'fault', kind: 'enospc', killAfterMs: 0, file: 0 },
+  ],
+};
+
+describe('the harness: round 3', () => {
+  it('a history of every round-3 step holds; the checker catches altered foreign fields and prose', async () => {
+    const ex = await execute(ROUND3);
+    expect(ex.failures, JSON.stringify(ex.failures)).toEqual([]);
+    // Both skewed conflicts went to the newer side (+3600 s: the note; -3600 s: Taskwarrior).
+    expect(ex.conflicts.filter((c) => c.step === 18 || c.step === 21).map((c) => c.winner)).toEqual(['note', 'taskwarrior']);
+    const s = ex.end!;
+    expect(s.tw.some((t) => t.status === 'recurring')).toBe(true);
+    expect(s.tw.some((t) => typeof t.parent === 'string' && t.status === 'pending')).toBe(true);
+    expect(s.notes['a.norg']).toContain('\nSome prose.\n');
+    const foreign = structuredClone(s);
+    const w = foreign.tw.find((t) => t.wait)!;
+    w.wait = '20300102T000000Z';
+    expect(check(foreign).map((f) => f.kind)).toContain('unexpressible');
+    const until = structuredClone(s);
+    delete until.tw.find((t) => t.until)!.until;
+    expect(check(until).map((f) => f.kind)).toContain('unexpressible');
+  }, 60_000);
+
+  it('the prose check sees a line outside task lines changed', async () => {
+    const { proseOf } = await import('../../harness/round3.js');
+    const text = '* One\n  - ( ) apple %#1234abcd%\n\nSome prose.\n';
+    expect(proseOf(text)).toEqual(['* One', '', 'Some prose.', '']);
+    expect(proseOf(text.replace('  - ( ) apple', '  - (x) bread'))).toEqual(proseOf(text));
+    expect(proseOf(text.replace('Some prose.', 'Some prose'))).not.toEqual(proseOf(text));
+  });
 });
