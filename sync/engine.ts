@@ -197,6 +197,10 @@ async function attempt(
   report.warnings.push(...scope.mirrorWarnings);
   const id = await identifyFollowingMoves(input, scope, index, twr, notes, report);
   recoverLostShards(scope, index, id, twr, priorities);
+  // An id no task was found for, after a read that was not a full export: look at everything
+  // before creating a task for it (identity.ts `minted`; issue 18: a merged note brings back a
+  // line whose task this device had dropped from its state).
+  if (id.minted.size > 0 && twr.source !== 'export') return 'export';
   // A state file that could not be read: what it knew comes from a full export instead.
   if (store.unreadable.length > 0 && twr.source !== 'export') return 'export';
   for (const f of store.unreadable) report.warnings.push(`${f} could not be read; what it held was rebuilt from the notes and Taskwarrior`);

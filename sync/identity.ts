@@ -20,6 +20,13 @@ export interface Identity {
   /** Lines that are copies of another note's line: they get a new task and a new id. */
   copies: Set<string>;
   uuids: LazyUuids;
+  /**
+   * Uuids made from an id no task was found for (uuidFromId). After an incremental read of
+   * Taskwarrior that may only mean the read did not cover the task (a line brought back by a
+   * git merge on another device, for a task this device forgot): the engine then reads again
+   * with a full export before creating anything (engine.ts).
+   */
+  minted: Set<string>;
 }
 
 export function identify(loaded: Loaded, index: Index, tw: TwRead, warnings: string[]): Identity {
@@ -28,7 +35,7 @@ export function identify(loaded: Loaded, index: Index, tw: TwRead, warnings: str
   // Built only when an id is not in the loaded state, or a new task needs an id.
   const uuids = new LazyUuids(() => [...tw.byUuid.keys(), ...loaded.known.keys(), ...Object.keys(index.where)]);
   const uuidOf = (id: string): string | null => idToUuid.get(id) ?? single(uuids.get().withPrefix(id));
-  const id: Identity = { keyToUuid: new Map(), copies: new Set(), uuids };
+  const id: Identity = { keyToUuid: new Map(), copies: new Set(), uuids, minted: new Set() };
   const owner = new Map<string, TaskObject>();
   const fresh: TaskObject[] = [];
   for (const file of loaded.notes.keys()) {
@@ -37,7 +44,9 @@ export function identify(loaded: Loaded, index: Index, tw: TwRead, warnings: str
         fresh.push(t);
         continue;
       }
-      const u = uuidOf(t.id) ?? uuidFromId(t.id);
+      const known = uuidOf(t.id);
+      const u = known ?? uuidFromId(t.id);
+      if (!known) id.minted.add(u);
       const first = owner.get(u);
       if (!first) {
         owner.set(u, t);
