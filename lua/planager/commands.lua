@@ -21,7 +21,8 @@ end
 --- Two-way sync of every tracked note. Unsaved tracked buffers are written first, so what is
 --- synced is what is on disk (their writes push as usual).
 ---@param force? boolean go past the bulk guard (:PlanagerSync!)
-function M.sync(force)
+---@param remote? boolean with the other devices too (the `remote` option, :Planager sync remote)
+function M.sync(force, remote)
   for _, b in ipairs(state.tracked_bufs()) do
     if vim.bo[b].modified then
       vim.api.nvim_buf_call(b, function()
@@ -29,8 +30,56 @@ function M.sync(force)
       end)
     end
   end
+  if remote or state.cfg.remote then
+    for _, ws in ipairs(state.cfg.workspaces) do
+      H.remote_sync(ws, force == true)
+    end
+    return
+  end
   local _, err = host.notify('sync', force == true)
   H.fail(err)
+end
+
+--- `planager sync --remote` for one workspace, as a job (argv, no shell): git, `task sync` and
+--- the two-way sync run outside the host, so the editor never waits; each step's line is
+--- shown when it ends, and the notes it changed are read again into their unmodified buffers.
+---@param ws string
+---@param force boolean
+function H.remote_sync(ws, force)
+  local args = { state.cfg.node, host.root() .. '/dist/cli.js', 'sync', '--remote', '--workspace', ws }
+  if force then
+    table.insert(args, '--force')
+  end
+  local out = {}
+  local collect = function(_, data)
+    for _, l in ipairs(data or {}) do
+      if l ~= '' then
+        table.insert(out, l)
+      end
+    end
+  end
+  local ok, job = pcall(vim.fn.jobstart, args, {
+    stdout_buffered = true,
+    stderr_buffered = true,
+    on_stdout = collect,
+    on_stderr = collect,
+    on_exit = function(_, code)
+      vim.schedule(function()
+        for _, b in ipairs(state.tracked_bufs()) do
+          if not vim.bo[b].modified then
+            vim.api.nvim_buf_call(b, function()
+              vim.cmd('silent! checktime')
+            end)
+          end
+        end
+        local level = code == 0 and 'info' or 'error'
+        rpc._notify(level, 'sync --remote (' .. ws .. '):\n' .. table.concat(out, '\n'))
+      end)
+    end,
+  })
+  if not ok or job <= 0 then
+    rpc._notify('error', 'could not start ' .. state.cfg.node .. ' for sync --remote')
+  end
 end
 
 -- The buffer a one-note command acts on (the current one by default), or nil with a warning.
@@ -176,7 +225,10 @@ end
 
 H.subcommands = {
   sync = function(args)
-    M.sync(args[1] == 'force' or args[1] == '--force')
+    local has = function(w)
+      return vim.tbl_contains(args, w) or vim.tbl_contains(args, '--' .. w)
+    end
+    M.sync(has('force'), has('remote'))
   end,
   pull = function()
     M.pull()
@@ -229,7 +281,8 @@ function H.complete(arglead, cmdline)
       return n:sub(1, #arglead) == arglead
     end, names)
   end
-  local choices = { sync = { 'force' }, plan = planning.kinds, agenda = { 'day', 'week' }, capture = { '--project' } }
+  local choices =
+    { sync = { 'force', 'remote' }, plan = planning.kinds, agenda = { 'day', 'week' }, capture = { '--project' } }
   if #words == 3 and choices[words[2]] then
     return vim.tbl_filter(function(n)
       return n:sub(1, #arglead) == arglead

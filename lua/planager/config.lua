@@ -17,6 +17,7 @@ local H = {}
 ---@field bulk_min integer The bulk guard applies from this many tasks.
 ---@field timeout number Seconds a `task` call may take.
 ---@field standby boolean Keep one `task import` started, waiting for its input.
+---@field remote boolean :PlanagerSync also syncs with the other devices (`planager sync --remote`).
 ---@field log_file string Log file (after setup: the path, by default in stdpath('cache')).
 ---@field log_level 'info'|'debug'
 ---@field plan planager.PlanConfig Planning sessions (:help planager-plan-options).
@@ -44,6 +45,7 @@ local H = {}
 ---@field bulk_min? integer
 ---@field timeout? number
 ---@field standby? boolean
+---@field remote? boolean
 ---@field log_file? string
 ---@field log_level? 'info'|'debug'
 ---@field plan? { week_start?: string, templates?: string, paths?: table<string, string> }
@@ -79,6 +81,9 @@ M.defaults = {
   -- Keep one `task import` started and waiting for its input, so that a write reaches
   -- Taskwarrior without waiting for `task` to start (see :help planager-speed).
   standby = true,
+  -- :PlanagerSync also syncs with the other devices: the notes' git remote and Taskwarrior's
+  -- server (`planager sync --remote`, :help planager-remote). `:Planager sync remote` does it once.
+  remote = false,
   -- Log file (its path is shown by :checkhealth planager).
   log_file = nil,
   log_level = 'info',
@@ -102,6 +107,7 @@ local TYPES = {
   bulk_min = 'number',
   timeout = 'number',
   standby = 'boolean',
+  remote = 'boolean',
   log_file = { 'string', 'nil' },
   log_level = 'string',
   plan = 'table',
