@@ -4,6 +4,7 @@
  * takes that end state as data (the notes' texts, a Taskwarrior export, the activity log, the
  * model) and returns what does not hold, so a test can feed it a planted loss.
  */
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkspaceGraph } from '../../graph/index.js';
 import { fromTw, matchesText, parseTwDate, readLog, sync, type LogEntry, type TwTask } from '../../sync/index.js';
@@ -94,7 +95,12 @@ export async function settle(w: World): Promise<EndState> {
   let r = await finalSync(w);
   // Taskwarrior makes the next instance of a recurring task when one is done (at the export
   // after the sync): the user's next sync shows it, so it is part of settling.
-  for (let k = 0; k < 3 && r.code === 0 && adoptInstances(w) > 0; k++) r = await finalSync(w);
+  // A report also updates the parent's mask (a write): that too is for the next sync to see.
+  for (let k = 0; k < 3 && r.code === 0 && w.r3.parents.size > 0; k++) {
+    const stamp = dataStamp(w);
+    if (adoptInstances(w) === 0 && dataStamp(w) === stamp) break;
+    r = await finalSync(w);
+  }
   const notes = texts();
   const tw = w.sb.exportAll();
   // A `task` the final sync started and closed unused may log itself after the sync returned
@@ -124,6 +130,14 @@ export async function settle(w: World): Promise<EndState> {
       twSame: JSON.stringify(tw2.map((t) => [t.uuid, t.modified, t.status])) === JSON.stringify(tw.map((t) => [t.uuid, t.modified, t.status])),
     },
   };
+}
+
+/** The Taskwarrior data files' sizes and mtimes: whether a `task` run wrote. */
+function dataStamp(w: World): string {
+  const dir = w.sb.env.TASKDATA!;
+  return ['pending.data', 'completed.data', 'undo.data']
+    .map((f) => (existsSync(join(dir, f)) ? `${statSync(join(dir, f)).size}:${statSync(join(dir, f)).mtimeMs}` : '-'))
+    .join('|');
 }
 
 async function finalSync(w: World): Promise<Awaited<ReturnType<typeof sync>>> {
