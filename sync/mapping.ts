@@ -124,7 +124,10 @@ export function toTw(f: Fields, base: TwTask | null, uuid: string, now: Date, pr
   for (const k of ['due', 'scheduled'] as const) {
     const v = f[k];
     if (v) t[k] = twDate(new Date(v));
-    else delete t[k];
+    // A recurring task (template or instance) without a due is refused by `task import` ("A
+    // recurring task must also have a 'due' date"), and with it every other task of the import
+    // (harness round3-f5): the due stays, and the next sync shows it in the note again.
+    else if (!(k === 'due' && base?.due && (base.recur || base.status === 'recurring'))) delete t[k];
   }
   if (f.project) t.project = f.project;
   else delete t.project;
