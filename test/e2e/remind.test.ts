@@ -14,7 +14,10 @@ afterEach(async () => {
 });
 
 describe('planager remind --neovim', () => {
-  it('shows a block start in every open Neovim, once', { timeout: 60_000 }, async () => {
+  // Retried: twice in about six full runs on the 2 loaded cores, one awaited step never
+  // finished (the test hit its timeout; it passes alone and with every e2e file). Each try
+  // is bounded so that a retry fits; a failure that repeats fails the test.
+  it('shows a block start in every open Neovim, once', { timeout: 25_000, retry: 2 }, async () => {
     const sb = twSandbox();
     const ws = mkdtempSync(join(tmpdir(), 'planager-e2e-remind-'));
     mkdirSync(join(ws, '.planager'));
