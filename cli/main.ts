@@ -101,6 +101,79 @@ function restoreArgs(args: string[]): string[] {
   return args.map((a, i) => (a === '--backup' && !['state', 'workspace', 'off'].includes(args[i + 1] ?? '') ? '--backup-commit' : a));
 }
 
+/** The planning commands' words (plan, agenda, stats, report, schedule, capture). */
+async function planning(cmd: string, rest: string[]): Promise<CommandResult> {
+  switch (cmd) {
+    case 'plan':
+    case 'agenda': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          date: { type: 'string', short: 'd' },
+          workspace: { type: 'string', short: 'w' },
+          json: { type: 'boolean' },
+          week: { type: 'boolean' },
+          'week-start': { type: 'string' },
+          templates: { type: 'string' },
+          path: { type: 'string' },
+        },
+      });
+      if (cmd === 'agenda') {
+        if (positionals.length > 0) return { code: 2, stderr: `planager agenda: unexpected "${positionals[0]}" (--week for the week)\n` };
+        return await agendaCommand(values);
+      }
+      if (positionals.length > 1) return { code: 2, stderr: `planager plan: one kind only (got ${positionals.join(' ')})\n` };
+      return await planCommand(positionals[0], values);
+    }
+    case 'stats': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { since: { type: 'string' }, now: { type: 'string' }, workspace: { type: 'string', short: 'w' }, json: { type: 'boolean' } },
+      });
+      if (positionals.length > 0) return { code: 2, stderr: `planager stats: unexpected "${positionals[0]}"\n` };
+      return await statsCommand(values);
+    }
+    case 'report': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { html: { type: 'string' }, since: { type: 'string' }, now: { type: 'string' }, workspace: { type: 'string', short: 'w' } },
+      });
+      if (positionals.length > 0) return { code: 2, stderr: `planager report: unexpected "${positionals[0]}"\n` };
+      return await reportCommand(values);
+    }
+    case 'schedule': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          date: { type: 'string', short: 'd' },
+          workspace: { type: 'string', short: 'w' },
+          json: { type: 'boolean' },
+          explain: { type: 'boolean' },
+          ics: { type: 'string' },
+          path: { type: 'string' },
+          templates: { type: 'string' },
+        },
+      });
+      if (positionals.length > 0) return { code: 2, stderr: `planager schedule: unexpected "${positionals[0]}" (--date for another day)\n` };
+      return await scheduleCommand(values);
+    }
+    case 'capture': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { project: { type: 'string', short: 'p' }, inbox: { type: 'string' }, workspace: { type: 'string', short: 'w' }, json: { type: 'boolean' } },
+      });
+      return await captureCommand(positionals, values);
+    }
+    default:
+      throw new Error(`planning: not a planning command: ${cmd}`);
+  }
+}
+
 export async function run(argv: string[]): Promise<CommandResult> {
   const [cmd, ...rest] = argv;
   // `planager CMD --help` is help too (before parsing, so a command's flags need not be right).
@@ -121,74 +194,16 @@ export async function run(argv: string[]): Promise<CommandResult> {
       }
 
       case 'plan':
-      case 'agenda': {
-        const { values, positionals } = parseArgs({
-          args: rest,
-          allowPositionals: true,
-          options: {
-            date: { type: 'string', short: 'd' },
-            workspace: { type: 'string', short: 'w' },
-            json: { type: 'boolean' },
-            week: { type: 'boolean' },
-            'week-start': { type: 'string' },
-            templates: { type: 'string' },
-            path: { type: 'string' },
-          },
-        });
-        if (cmd === 'agenda') {
-          if (positionals.length > 0) return { code: 2, stderr: `planager agenda: unexpected "${positionals[0]}" (--week for the week)\n` };
-          return await agendaCommand(values);
-        }
-        if (positionals.length > 1) return { code: 2, stderr: `planager plan: one kind only (got ${positionals.join(' ')})\n` };
-        return await planCommand(positionals[0], values);
-      }
-      case 'stats': {
-        const { values, positionals } = parseArgs({
-          args: rest,
-          allowPositionals: true,
-          options: { since: { type: 'string' }, now: { type: 'string' }, workspace: { type: 'string', short: 'w' }, json: { type: 'boolean' } },
-        });
-        if (positionals.length > 0) return { code: 2, stderr: `planager stats: unexpected "${positionals[0]}"\n` };
-        return await statsCommand(values);
-      }
-      case 'report': {
-        const { values, positionals } = parseArgs({
-          args: rest,
-          allowPositionals: true,
-          options: { html: { type: 'string' }, since: { type: 'string' }, now: { type: 'string' }, workspace: { type: 'string', short: 'w' } },
-        });
-        if (positionals.length > 0) return { code: 2, stderr: `planager report: unexpected "${positionals[0]}"\n` };
-        return await reportCommand(values);
-      }
-      case 'schedule': {
-        const { values, positionals } = parseArgs({
-          args: rest,
-          allowPositionals: true,
-          options: {
-            date: { type: 'string', short: 'd' },
-            workspace: { type: 'string', short: 'w' },
-            json: { type: 'boolean' },
-            explain: { type: 'boolean' },
-            ics: { type: 'string' },
-            path: { type: 'string' },
-            templates: { type: 'string' },
-          },
-        });
-        if (positionals.length > 0) return { code: 2, stderr: `planager schedule: unexpected "${positionals[0]}" (--date for another day)\n` };
-        return await scheduleCommand(values);
-      }
+      case 'agenda':
+      case 'stats':
+      case 'report':
+      case 'schedule':
+      case 'capture':
+        return await planning(cmd, rest);
       case 'remind':
         return await remindCli(rest);
       case 'merge-driver':
         return await mergeDriverCommand(rest);
-      case 'capture': {
-        const { values, positionals } = parseArgs({
-          args: rest,
-          allowPositionals: true,
-          options: { project: { type: 'string', short: 'p' }, inbox: { type: 'string' }, workspace: { type: 'string', short: 'w' }, json: { type: 'boolean' } },
-        });
-        return await captureCommand(positionals, values);
-      }
       case 'sync':
       case 'pull':
       case 'push':
