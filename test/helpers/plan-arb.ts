@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { TaskStatus } from '../../parser/index.js';
+import type { PlanTask } from '../../plan/index.js';
 
 export const STATUSES: TaskStatus[] = ['undone', 'done', 'pending', 'onhold', 'cancelled', 'urgent', 'uncertain'];
 const CHAR: Record<string, string> = { undone: ' ', done: 'x', pending: '-', onhold: '=', cancelled: '_', urgent: '!', uncertain: '?' };
@@ -52,3 +53,22 @@ export const planDoc = fc
     });
     return { text: lines.join(nl), tasks };
   });
+
+/** A plan task with every field at its plain value, `over` on top (the schedule's tests). */
+export function planTaskOf(uuid: string, over: Partial<PlanTask> = {}): PlanTask {
+  return {
+    uuid,
+    id: uuid.replace(/-/g, '').slice(0, 8),
+    description: uuid,
+    status: 'undone',
+    waiting: false,
+    priority: null,
+    due: null,
+    scheduled: null,
+    end: null,
+    depends: [],
+    project: null,
+    home: null,
+    ...over,
+  };
+}

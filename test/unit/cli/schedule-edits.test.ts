@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scheduleCommand } from '../../../cli/schedule.js';
-import { blockEdits, parseDay, type PlanTask } from '../../../plan/index.js';
+import { blockEdits, parseDay } from '../../../plan/index.js';
+import { planTaskOf } from '../../helpers/plan-arb.js';
 import { sync } from '../../../sync/index.js';
 import { twSandbox, type TwSandbox } from '../../helpers/tw.js';
 
@@ -117,21 +118,7 @@ function twLocal(y: number, mo: number, d: number, h: number, mi: number): strin
 describe('blockEdits, the rule alone', () => {
   const day = parseDay(DAY);
   if ('code' in day) throw new Error('bad day');
-  const t = (uuid: string, over: Partial<PlanTask> = {}): PlanTask => ({
-    uuid,
-    id: uuid.slice(0, 8),
-    description: uuid,
-    status: 'undone',
-    waiting: false,
-    priority: null,
-    due: null,
-    scheduled: null,
-    end: null,
-    depends: [],
-    project: null,
-    home: null,
-    ...over,
-  });
+  const t = planTaskOf;
   const a = 'aaaaaaaa-0000-4000-8000-000000000000';
   const uuidOf = (id: string) => (a.startsWith(id) ? a : null);
 

@@ -8,27 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { extractMirrors, extractTasks, parse } from '../../../parser/index.js';
 import { refresh, schedule, periodOf, type PlanTask, type Scheduled } from '../../../plan/index.js';
 import { parseBlockLine, parseDuration, parseFrame } from '../../../plan/schedule/index.js';
+import { planTaskOf } from '../../helpers/plan-arb.js';
 
 const DAY = { y: 2026, m: 12, d: 4 };
 const FILE = 'journal/2026/12/04.norg';
 
 function task(n: number, description: string, extra: Partial<PlanTask> = {}): PlanTask {
-  const uuid = `${String(n).padStart(8, 'a')}-1111-4111-8111-111111111111`;
-  return {
-    uuid,
-    id: uuid.slice(0, 8),
-    description,
-    status: 'undone',
-    waiting: false,
-    priority: null,
-    due: null,
-    scheduled: null,
-    end: null,
-    depends: [],
-    project: null,
-    home: null,
-    ...extra,
-  };
+  return planTaskOf(`${String(n).padStart(8, 'a')}-1111-4111-8111-111111111111`, { description, ...extra });
 }
 
 const noteFor = (tasks: PlanTask[], head = '') => `* Today\n${head}${tasks.map((t) => `- ( ) ${t.description} %@${t.id}%\n`).join('')}`;
