@@ -12,7 +12,7 @@
  *   byte for byte, after every sync.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromTw, history, readLog, restore, sync, type SyncReport, type TwTask } from '../../sync/index.js';
@@ -33,7 +33,7 @@ import {
   type Round3Step,
 } from './history.js';
 import { blockEnd, endOfHeading, idOf, parseNote, printNote, type Item, type Line } from './notes.js';
-import { STATUS_NAME, UDA, type Field, type MTask, type StepRecord, type World } from './world.js';
+import { listFiles, STATUS_NAME, UDA, type Field, type MTask, type StepRecord, type World } from './world.js';
 
 export type Round3Issue = 'foreign-altered' | 'prose-changed' | 'conflict-winner' | 'enospc-damage';
 
@@ -370,16 +370,6 @@ async function enospc(w: World, s: FaultStep, rec: StepRecord): Promise<string> 
 
 function duBytes(dir: string): number {
   return listFiles(dir).reduce((a, f) => a + Math.ceil(statSync(f).size / 4096) * 4096 + 4096, 0);
-}
-
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir)) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...listFiles(p));
-    else out.push(p);
-  }
-  return out;
 }
 
 /**

@@ -993,7 +993,8 @@ export class World {
   }
 }
 
-function listFiles(dir: string): string[] {
+/** Every file under `dir`, recursively. */
+export function listFiles(dir: string): string[] {
   const out: string[] = [];
   for (const e of readdirSync(dir)) {
     const p = join(dir, e);
