@@ -20,7 +20,7 @@
 import { parseSpan, showSpan, type Span } from './time.js';
 
 export type BlockLine =
-  | { kind: 'derived'; id: string | null }
+  | { kind: 'derived'; id: string | null; span: Span }
   | { kind: 'pinned'; span: Span; id: string | null; text: string; done: boolean }
   | { kind: 'bad'; message: string };
 
@@ -35,11 +35,11 @@ export function parseBlockLine(line: string): BlockLine | null {
   if (!span) return { kind: 'bad', message: `"${m[2]}" is not a time range of the day (HH:MM-HH:MM, end after start)` };
   const done = m[1] === 'x';
   let rest = m[3] ?? '';
-  if (/(^|[ \t])%fixed%$/.test(rest)) return { kind: 'derived', id: null };
+  if (/(^|[ \t])%fixed%$/.test(rest)) return { kind: 'derived', id: null, span };
   const mark = MARK.exec(rest);
   if (!mark) return { kind: 'pinned', span, id: null, text: rest, done };
   rest = rest.slice(0, mark.index);
-  if (!done && mark[2] !== 'pinned' && mark[2] === m[2]) return { kind: 'derived', id: mark[1] };
+  if (!done && mark[2] !== 'pinned' && mark[2] === m[2]) return { kind: 'derived', id: mark[1], span };
   return { kind: 'pinned', span, id: mark[1], text: rest.replace(/[ \t]*\{[^}]*\}(\[[^\]]*\])?$/, ''), done };
 }
 

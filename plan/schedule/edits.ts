@@ -67,15 +67,9 @@ function seenBlocks(lines: readonly string[], uuidOf: (id: string) => string | n
   for (const l of lines) {
     const b = parseBlockLine(l);
     if (b === null || b.kind === 'bad' || b.id === null) continue;
-    const start = b.kind === 'derived' ? /(\d\d):(\d\d)-/.exec(l) : null;
     const uuid = uuidOf(b.id);
     if (!uuid || out.has(uuid)) continue;
-    out.set(
-      uuid,
-      b.kind === 'derived'
-        ? { uuid, done: false, start: Number(start![1]) * 60 + Number(start![2]), pinned: false }
-        : { uuid, done: b.done, start: b.span.start, pinned: true },
-    );
+    out.set(uuid, { uuid, done: b.kind === 'pinned' && b.done, start: b.span.start, pinned: b.kind === 'pinned' });
   }
   return out;
 }

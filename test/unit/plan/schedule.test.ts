@@ -57,7 +57,11 @@ describe('reading the inputs', () => {
   });
 
   it('block lines: derived, moved (pinned), marked pinned, done, the user’s own, fixed, and not blocks at all', () => {
-    expect(parseBlockLine('- 09:00-10:30 Cut it {:w:* R}[w: R] %block 1a2b3c4d 09:00-10:30%')).toEqual({ kind: 'derived', id: '1a2b3c4d' });
+    expect(parseBlockLine('- 09:00-10:30 Cut it {:w:* R}[w: R] %block 1a2b3c4d 09:00-10:30%')).toEqual({
+      kind: 'derived',
+      id: '1a2b3c4d',
+      span: { start: 540, end: 630 },
+    });
     expect(parseBlockLine('- 09:30-11:00 Cut it {:w:* R}[w: R] %block 1a2b3c4d 09:00-10:30%')).toEqual({
       kind: 'pinned',
       span: { start: 570, end: 660 },
@@ -68,9 +72,13 @@ describe('reading the inputs', () => {
     expect(parseBlockLine('- 09:00-10:30 Cut it %block 1a2b3c4d pinned%')).toMatchObject({ kind: 'pinned', id: '1a2b3c4d' });
     // Neorg's toggle makes a block a todo item: (x) is done and stays where it is; ( ) is none.
     expect(parseBlockLine('- (x) 09:00-10:30 Cut it %block 1a2b3c4d 09:00-10:30%')).toMatchObject({ kind: 'pinned', id: '1a2b3c4d', done: true });
-    expect(parseBlockLine('- ( ) 09:00-10:30 Cut it %block 1a2b3c4d 09:00-10:30%')).toEqual({ kind: 'derived', id: '1a2b3c4d' });
+    expect(parseBlockLine('- ( ) 09:00-10:30 Cut it %block 1a2b3c4d 09:00-10:30%')).toEqual({
+      kind: 'derived',
+      id: '1a2b3c4d',
+      span: { start: 540, end: 630 },
+    });
     expect(parseBlockLine('- 16:00-17:00 Gym')).toEqual({ kind: 'pinned', span: { start: 960, end: 1020 }, id: null, text: 'Gym', done: false });
-    expect(parseBlockLine('- 14:00-15:00 Dentist %fixed%')).toEqual({ kind: 'derived', id: null });
+    expect(parseBlockLine('- 14:00-15:00 Dentist %fixed%')).toEqual({ kind: 'derived', id: null, span: { start: 840, end: 900 } });
     expect(parseBlockLine('- 10:00-09:00 Backwards')).toMatchObject({ kind: 'bad' });
     expect(parseBlockLine('Remember the keys')).toBeNull();
   });
