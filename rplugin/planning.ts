@@ -131,7 +131,8 @@ export async function scheduleDay(
   const first = computeSchedule(p, p.existing, removed);
   if ('code' in first) return { ok: false, message: first.message };
   const b = openAt(p.abs);
-  const lines = [...scheduleTable(first.scheduled).replace(/\n$/, '').split('\n'), ...sent.report.map((l) => `taskwarrior: ${l}`)];
+  const shown = (sc: typeof first.scheduled) => [...scheduleTable(sc).replace(/\n$/, '').split('\n'), ...sent.report.map((l) => `taskwarrior: ${l}`)];
+  const lines = shown(first.scheduled);
   const warnings = [...p.warnings, ...first.warnings, ...sent.problems];
   if (b) {
     const change = first.changed ? { bufnr: b.bufnr, tick: b.tick, edits: editsByLine(bufferText(b), first.text.replace(/\n$/, '')) } : null;
@@ -153,7 +154,7 @@ export async function scheduleDay(
   return {
     ok: true,
     path: p.abs,
-    lines: [...scheduleTable(r.scheduled).replace(/\n$/, '').split('\n'), ...sent.report.map((l) => `taskwarrior: ${l}`)],
+    lines: shown(r.scheduled),
     warnings: [...p.warnings, ...r.warnings, ...sent.problems, ...(unsaved ? [unsaved] : [])],
     change: null,
   };
