@@ -32,6 +32,7 @@ import { reconcile } from './reconcile.js';
 import { renderNotes, rerenderMirrors } from './render.js';
 import { emptyReport, fail, fsFail, twFail, type NoteChange, type SyncReport } from './report.js';
 import { chooseNotes, Loaded, notesHolding, type Scope, type ScopeInput } from './scope.js';
+import { idLengthOf } from './workspace.js';
 import { Store, type Head, type Index, type SyncState } from './store.js';
 import type { Taskwarrior } from './taskwarrior.js';
 import { readTwSide, type TwRead } from './twread.js';
@@ -76,6 +77,8 @@ export interface SyncOptions {
    * are left out, as for a read-only note, and wait for the next sync of that note.
    */
   holds?: (file: string) => boolean;
+  /** Hex digits of a new task's id (default: ids.ts's, longer in a shared workspace). */
+  idLength?: number;
 }
 
 export function stateDirOf(opts: Pick<SyncOptions, 'workspace' | 'stateDir'>): string {
@@ -192,6 +195,7 @@ async function attempt(
     pushes: direction !== 'pull',
     priorities,
     now,
+    idLength: opts.idLength ?? idLengthOf(opts.workspace),
   };
   const scope = await chooseNotes(input, scan, index, twr, loaded);
   report.warnings.push(...scope.mirrorWarnings);
@@ -275,7 +279,7 @@ async function identifyFollowingMoves(
   report: SyncReport,
 ): Promise<Identity> {
   const warnings: string[] = [];
-  let id = identify(scope.loaded, index, twr, warnings);
+  let id = identify(scope.loaded, index, twr, warnings, input.idLength);
   // Full syncs too: a note the sync did not load (unchanged since) may hold the line now, and
   // taking it for removed would delete its task. Read only when a line is missing.
   {
@@ -285,7 +289,7 @@ async function identifyFollowingMoves(
     if (more.length > 0) {
       for (const f of more) await scope.loaded.load(f);
       warnings.length = 0;
-      id = identify(scope.loaded, index, twr, warnings);
+      id = identify(scope.loaded, index, twr, warnings, input.idLength);
     }
   }
   report.warnings.push(...warnings);

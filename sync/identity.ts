@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TaskObject } from '../graph/index.js';
-import { LazyUuids, uuidFromId } from './ids.js';
+import { ID_LENGTH, LazyUuids, uuidFromId } from './ids.js';
 import type { Loaded } from './scope.js';
 import type { Index } from './store.js';
 import type { TwRead } from './twread.js';
@@ -29,11 +29,11 @@ export interface Identity {
   minted: Set<string>;
 }
 
-export function identify(loaded: Loaded, index: Index, tw: TwRead, warnings: string[]): Identity {
+export function identify(loaded: Loaded, index: Index, tw: TwRead, warnings: string[], idLength = ID_LENGTH): Identity {
   const idToUuid = new Map<string, string>();
   for (const t of loaded.known.values()) idToUuid.set(t.id, t.uuid);
   // Built only when an id is not in the loaded state, or a new task needs an id.
-  const uuids = new LazyUuids(() => [...tw.byUuid.keys(), ...loaded.known.keys(), ...Object.keys(index.where)]);
+  const uuids = new LazyUuids(() => [...tw.byUuid.keys(), ...loaded.known.keys(), ...Object.keys(index.where)], idLength);
   const uuidOf = (id: string): string | null => idToUuid.get(id) ?? single(uuids.get().withPrefix(id));
   const id: Identity = { keyToUuid: new Map(), copies: new Set(), uuids, minted: new Set() };
   const owner = new Map<string, TaskObject>();

@@ -1,7 +1,8 @@
 /**
  * Identity tokens: the short id a note line carries (`%#1a2b3c4d%`) and the uuid behind it.
- * An id is the uuid's first 8 hex digits, longer while another uuid shares the prefix; an id
- * Planager never saw becomes a uuid that starts with it (a note written before its first sync).
+ * An id is the uuid's first 8 hex digits (12 in a workspace shared between devices: see
+ * `idLengthOf`), longer while another uuid shares the prefix; an id Planager never saw becomes a
+ * uuid that starts with it (a note written before its first sync).
  */
 import { randomUUID } from 'node:crypto';
 
@@ -19,9 +20,19 @@ export function uuidFromId(id: string): string {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
-/** Short id: the uuid's first 8 hex digits, longer while another uuid shares the prefix. */
-export function shortId(uuid: string, others: Iterable<string>): string {
-  return (others instanceof UuidIndex ? others : new UuidIndex(others)).shortId(uuid);
+/**
+ * The shortest id a new task gets. One device sees every uuid it must tell apart, so 8 hex
+ * digits (made longer on a shared prefix) suffice. Devices that create tasks offline cannot see
+ * each other's uuids until they sync: two new ids may then be equal, and a note merged from
+ * both would hold one id for two tasks. 12 digits (48 bits) make that improbable at any human
+ * scale: n tasks created apart collide with probability about n²/2⁴⁹ (3,000 → 1.6·10⁻⁸).
+ */
+export const ID_LENGTH = 8;
+export const SHARED_ID_LENGTH = 12;
+
+/** Short id: the uuid's first `min` hex digits, longer while another uuid shares the prefix. */
+export function shortId(uuid: string, others: Iterable<string>, min = ID_LENGTH): string {
+  return (others instanceof UuidIndex ? others : new UuidIndex(others, min)).shortId(uuid);
 }
 
 const CANONICAL = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -36,10 +47,13 @@ function hexOf(uuid: string): string {
 export class LazyUuids {
   private idx: UuidIndex | null = null;
   private readonly extra: string[] = [];
-  constructor(private readonly base: () => Iterable<string>) {}
+  constructor(
+    private readonly base: () => Iterable<string>,
+    private readonly min = ID_LENGTH,
+  ) {}
   get(): UuidIndex {
     if (!this.idx) {
-      this.idx = new UuidIndex(this.base());
+      this.idx = new UuidIndex(this.base(), this.min);
       for (const u of this.extra) this.idx.add(u);
     }
     return this.idx;
@@ -59,7 +73,10 @@ export class UuidIndex implements Iterable<string> {
   private readonly byHex = new Map<string, string>();
   private sorted = true;
 
-  constructor(uuids: Iterable<string> = []) {
+  constructor(
+    uuids: Iterable<string> = [],
+    private readonly min = ID_LENGTH,
+  ) {
     for (const u of uuids) this.add(u);
   }
 
@@ -108,7 +125,7 @@ export class UuidIndex implements Iterable<string> {
     const h = hexOf(uuid);
     const l = this.list();
     const i = this.lower(h);
-    let need = 8;
+    let need = this.min;
     for (let j = i - 1; j <= i + 1; j++) {
       const o = l[j];
       if (o === undefined || o === h) continue;

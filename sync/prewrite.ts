@@ -5,6 +5,7 @@
  * writes the file again (doc/design.md, the write path), then pushes.
  */
 import { randomBytes } from 'node:crypto';
+import { ID_LENGTH } from './ids.js';
 import { ChangeSet } from '@codemirror/state';
 import { extractObjects, lightTasks, patchFile, propagateStatuses, type LightTask, type TaskEdit } from '../graph/index.js';
 import { parse, type Tree } from '../parser/index.js';
@@ -28,7 +29,13 @@ export interface Prewrite {
 }
 
 /** `tree`: the text's parse when the caller has it (re-parsed incrementally from the last). */
-export function prepareWrite(file: string, text: string, state: KnownTasks, opts: { propagate?: boolean } = {}, tree: Tree = parse(text)): Prewrite {
+export function prepareWrite(
+  file: string,
+  text: string,
+  state: KnownTasks,
+  opts: { propagate?: boolean; idLength?: number } = {},
+  tree: Tree = parse(text),
+): Prewrite {
   // The fast pass decides whether anything needs writing; most writes need nothing.
   const light = lightTasks(tree, file);
   const byId = new Map(Object.values(state.tasks).map((s) => [s.id, s]));
@@ -42,13 +49,16 @@ export function prepareWrite(file: string, text: string, state: KnownTasks, opts
   if (fresh.length === 0 && derivedMap.size === 0) return { changes: ChangeSet.empty(text.length), newIds: [], derived: [], light };
 
   const objects = extractObjects(tree, file);
-  // A new id is 8 hex digits: it collides with a uuid exactly when it is that uuid's first 8
-  // (a set of them, not a scan of every uuid per id: 2,000 new ids cost 370 ms that way).
-  const known = new Set<string>([...state.uuids, ...Object.keys(state.tasks)].map((u) => u.replace(/-/g, '').slice(0, 8)));
+  // A new id is `len` hex digits: it collides with a uuid exactly when it is that uuid's first
+  // `len` (a set of them, not a scan of every uuid per id: 2,000 new ids cost 370 ms that way).
+  const len = opts.idLength ?? ID_LENGTH;
+  const known = new Set<string>([...state.uuids, ...Object.keys(state.tasks)].map((u) => u.replace(/-/g, '').slice(0, len)));
   const usedIds = new Set(light.map((t) => t.id).filter(Boolean) as string[]);
   const freshId = (): string => {
     for (;;) {
-      const id = randomBytes(4).toString('hex');
+      const id = randomBytes(Math.ceil(len / 2))
+        .toString('hex')
+        .slice(0, len);
       if (usedIds.has(id) || known.has(id)) continue;
       usedIds.add(id);
       return id;

@@ -140,6 +140,8 @@ export interface ScopeInput {
   pushes: boolean;
   priorities: PriorityMap;
   now: Date;
+  /** Hex digits of a new task's id (sync/ids.ts). */
+  idLength: number;
 }
 
 export interface Scope {

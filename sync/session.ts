@@ -28,6 +28,7 @@ import { fromTw } from './mapping.js';
 import type { TwTask } from './taskwarrior.js';
 import { parse, reparse } from '../parser/index.js';
 import { acquireLock } from './lock.js';
+import { idLengthOf } from './workspace.js';
 import { planPrepush, textChange, type Parsed, type Prepush } from './prepush.js';
 import { canon, deltaToJson, diff, versionKey } from './undo.js';
 
@@ -232,7 +233,7 @@ export class Session {
         return { changes: ChangeSet.empty(text.length), newIds: [], derived: [], light: [] };
       }
     }
-    const p = prepareWrite(at.rel, text, known, { propagate: this.config.propagate }, tree);
+    const p = prepareWrite(at.rel, text, known, { propagate: this.config.propagate, idLength: idLengthOf(at.workspace) }, tree);
     this.parsed.set(abs, { text, tree, clean: p.changes.empty });
     if (prev && p.changes.empty && this.config.standby !== false) {
       const plan = planPrepush(at.rel, prev, { text, tree, change }, p.light, known, new Date());

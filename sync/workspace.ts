@@ -1,7 +1,24 @@
 /** The tracked files of a workspace: every `*.norg` under it, outside hidden folders. */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, statSync, type Dirent } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { ID_LENGTH, SHARED_ID_LENGTH } from './ids.js';
+
+/**
+ * How long new ids are: a workspace whose notes git merges with Planager's driver
+ * (`.gitattributes` naming `merge=planager`, written by `planager remote setup` and committed,
+ * so every device's clone says the same) is shared between devices, and its new ids are
+ * long enough that devices creating tasks offline do not pick the same one (ids.ts).
+ */
+export function idLengthOf(workspace: string): number {
+  let text: string;
+  try {
+    text = readFileSync(join(workspace, '.gitattributes'), 'utf8');
+  } catch {
+    return ID_LENGTH;
+  }
+  return /^\s*\S*norg\b.*\bmerge=planager\b/m.test(text) ? SHARED_ID_LENGTH : ID_LENGTH;
+}
 
 export async function listNorgFiles(root: string, exclude: string[] = []): Promise<string[]> {
   const out: string[] = [];

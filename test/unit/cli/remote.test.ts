@@ -113,7 +113,7 @@ describe('planager sync --remote (no task server)', () => {
     expect(ra.stdout).toContain('task sync: no server in the taskrc (taskd.server), skipped');
     expect(ra.stdout).toContain('git: pushed main to origin');
     // The sync gave the new line its id, and that was committed too.
-    expect(a.read('week.norg')).toMatch(/Book the train %#[0-9a-f]{8}%/);
+    expect(a.read('week.norg')).toMatch(/Book the train %#[0-9a-f]{12}%/);
     expect(a.git('status', '--porcelain', '--', '*.norg')).toBe('');
 
     const rb = await b.planager('sync', '--remote');

@@ -1,14 +1,32 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyChanges, extractObjects, lightTasks } from '../../../graph/index.js';
 import { parse } from '../../../parser/index.js';
 import { prepareWrite } from '../../../sync/index.js';
+import { idLengthOf } from '../../../sync/workspace.js';
 import { norgText } from '../../helpers/norg-arb.js';
 import { planDoc } from '../../helpers/plan-arb.js';
 
 const none = { uuids: [], tasks: {} };
 
 describe('pre-write (BufWritePre)', () => {
+  it('new ids have the length asked for, and none starts like a known uuid', () => {
+    const text = '* W\n  - ( ) one\n  - ( ) two\n';
+    for (const len of [8, 12]) {
+      const p = prepareWrite('f.norg', text, { uuids: ['deadbeef-0000-4000-8000-000000000000'], tasks: {} }, { idLength: len });
+      expect(p.newIds).toHaveLength(2);
+      for (const id of p.newIds) expect(id).toMatch(new RegExp(`^[0-9a-f]{${len}}$`));
+      expect(new Set(p.newIds).size).toBe(2);
+    }
+    expect(idLengthOf(mkdtempSync(join(tmpdir(), 'planager-ids-')))).toBe(8);
+    const shared = mkdtempSync(join(tmpdir(), 'planager-ids-'));
+    writeFileSync(join(shared, '.gitattributes'), '*.txt text\n*.norg merge=planager\n');
+    expect(idLengthOf(shared)).toBe(12);
+  });
+
   it('the light pass sees the same tasks, ids, statuses and parents as the full extraction', () => {
     fc.assert(
       fc.property(
