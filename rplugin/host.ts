@@ -200,6 +200,12 @@ async function pullBuffer(bufnr: number, path: string, attempt = 0): Promise<voi
     return;
   }
   const text = info.lines.join('\n');
+  // Unmodified, yet not what its file holds: another Neovim's host or a command-line sync wrote
+  // the note since it was read. Pulling from the old text would write it over the newer file.
+  if (attempt < 3 && (await changedOnDisk(path, text))) {
+    await lua("return require('planager')._reload(...)", [bufnr]);
+    return pullBuffer(bufnr, path, attempt + 1);
+  }
   let stale = false;
   const r = await session.pull(path, text, async (after) => {
     const res = await lua("return require('planager')._apply(...)", [bufnr, info.tick, E.editsByLine(text, after), true]);
@@ -211,6 +217,14 @@ async function pullBuffer(bufnr: number, path: string, attempt = 0): Promise<voi
     return;
   }
   reportProblems(r, 'pull', [path], false);
+}
+
+/** Whether the file holds other text than the buffer (line ends and the last newline aside). */
+async function changedOnDisk(path: string, text: string): Promise<boolean> {
+  const disk = await readFile(path, 'utf8').catch(() => null);
+  if (disk === null) return false;
+  const d = disk.replace(/\r\n/g, '\n');
+  return d !== text && d !== `${text}\n`;
 }
 
 let refreshTimer: NodeJS.Timeout | null = null;

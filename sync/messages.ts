@@ -4,7 +4,7 @@
  * sends (SIGUSR2) to every registered host. Each host shows the messages it has not shown yet
  * (it remembers their names) and that are less than ten minutes old; files older than a day go.
  */
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { registryDir } from './hook.js';
 
@@ -19,7 +19,10 @@ export async function messageEditors(text: string, env: NodeJS.ProcessEnv = proc
   const dir = messagesDir(env);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const name = `${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}.txt`;
-  await writeFile(join(dir, name), text);
+  // Written aside and renamed: a host signalled by someone else meanwhile (a task hook) would
+  // otherwise read the file empty, take it as shown, and never show it (the remind e2e's hang).
+  await writeFile(join(dir, `tmp-${name}`), text);
+  await rename(join(dir, `tmp-${name}`), join(dir, name));
   let n = 0;
   for (const f of await readdir(registryDir(env)).catch(() => [] as string[])) {
     const pid = Number(f);
@@ -44,9 +47,10 @@ export async function unreadMessages(seen: Set<string>, env: NodeJS.ProcessEnv =
     if (!Number.isFinite(at)) continue;
     if (now - at > 24 * 3600_000) await rm(join(dir, f), { force: true });
     if (seen.has(f) || now - at > FRESH) continue;
-    seen.add(f);
     const text = await readFile(join(dir, f), 'utf8').catch(() => null);
-    if (text) out.push(text);
+    if (!text) continue;
+    seen.add(f);
+    out.push(text);
   }
   return out;
 }

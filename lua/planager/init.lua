@@ -61,6 +61,7 @@ M._progress = rpc._progress
 M._status = rpc._status
 M._buffer = rpc._buffer
 M._buffers = rpc._buffers
+M._reload = rpc._reload
 M._diagnostics = rpc._diagnostics
 M._apply = rpc._apply
 M._ready = rpc._ready

@@ -61,6 +61,21 @@ function M._buffer(bufnr)
   }
 end
 
+--- Read an unmodified buffer again from its file, which something else changed (another
+--- Neovim's host, a sync from the command line). A pull computed from the old text would
+--- be written over the newer file, and Vim asks whether to (a prompt that blocks the editor).
+---@param bufnr integer
+---@return boolean reloaded
+function M._reload(bufnr)
+  if not vim.api.nvim_buf_is_valid(bufnr) or vim.bo[bufnr].modified then
+    return false
+  end
+  local ok = pcall(vim.api.nvim_buf_call, bufnr, function()
+    vim.cmd('silent keepjumps edit')
+  end)
+  return ok
+end
+
 --- Every loaded tracked buffer, for a sync or a live refresh.
 ---@return planager.BufferSnapshot[]
 function M._buffers()
