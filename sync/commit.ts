@@ -13,6 +13,8 @@
  *   out of it stays undone on both ends, so no line is lost between two notes.
  * - The database stamp recorded is the one this sync read, or after our own import only when
  *   nothing but our writes landed in between: a write made meanwhile still looks new.
+ * - What follows the import (the notes, the state) is on disk under temp names before `task`
+ *   gets its input: a full disk refuses the sync with Taskwarrior untouched.
  */
 import { isReadOnly, stageAll, writeAtomicAll, type Staged } from './fsutil.js';
 import { dropJournal, journalText, recordImporter, writeJournal, type Journal } from './journal.js';
@@ -93,20 +95,8 @@ export async function commit(c: CommitInput, report: SyncReport): Promise<SyncRe
   const toWrite = c.changes.filter((x) => c.writes(x.file));
   const skipped = unwritten(c, toWrite, report);
   const lines = c.plan.imports.map(importLine);
-  const journaled = lines.length > 0 && toWrite.some((x) => !skipped.has(x.file));
-  if (journaled)
-    await writeJournal(
-      c.store,
-      journalText(
-        lines,
-        await journalRest(
-          c,
-          toWrite.filter((x) => !skipped.has(x.file)),
-          report,
-        ),
-      ),
-    );
-  await appendLog(c.store.logPath(), c.plan.log);
+  const writing = toWrite.filter((x) => !skipped.has(x.file));
+  const journaled = lines.length > 0 && writing.length > 0;
   const input: StateInput = {
     index: c.index,
     scan: c.scan,
@@ -118,56 +108,45 @@ export async function commit(c: CommitInput, report: SyncReport): Promise<SyncRe
     skipped,
     handled: handledUuids(c, report),
   };
-  // While `task` imports (the other core): the state serialised, and the notes and the state
-  // written under temp names, renamed only once the import succeeded.
-  let prepared: PreparedState | null = null;
-  let stagedState: Staged | null = null;
-  let stagedNotes: Staged | null = null;
-  const prepare = () => {
-    prepared = nextState(c.store, input);
-    if (lines.length === 0) return;
-    stagedNotes = stageAll(
-      toWrite.filter((x) => !skipped.has(x.file)).map((x) => ({ path: c.notes.abs(x.file), data: x.after })),
-      true,
-    );
-    c.staged.push(stagedNotes);
-    stagedState = stageAll([...prepared.shards, { path: c.store.catalogPath(), data: prepared.catalog }]);
-    c.staged.push(stagedState);
-  };
-  const imported = lines.length > 0 ? await importAll(c, lines, report, prepare) : (prepare(), { recordStamp: c.stamp, intents: new Map(), createdMarks: [] });
+  // Staged while `task` imported, an ENOSPC left the import done and a journal whose replay,
+  // over a note edited since, deleted the tasks it had created (round3-f4).
+  let prepared = nextState(c.store, input);
+  const stagedNotes =
+    lines.length > 0
+      ? stage(
+          c,
+          writing.map((x) => ({ path: c.notes.abs(x.file), data: x.after })),
+          true,
+        )
+      : null;
+  let stagedState = lines.length > 0 ? stage(c, [...prepared.shards, { path: c.store.catalogPath(), data: prepared.catalog }]) : null;
+  await journalAndLog(c, lines, journaled ? writing : null, report);
+  const imported = lines.length > 0 ? await importAll(c, lines, report) : { recordStamp: c.stamp, intents: new Map(), createdMarks: [] };
   if ('code' in imported) {
     if (journaled) await dropJournal(c.store);
     return imported;
   }
   // Edited while we synced: keep the user's text; the next sync merges it.
-  const late = unwritable(
-    c,
-    toWrite.filter((x) => !skipped.has(x.file)),
-    report,
-    (f, x) => c.notes.current(f) !== x.before,
-    'changed during the sync; its note edits wait for the next sync',
-  );
+  const late = unwritable(c, writing, report, (f, x) => c.notes.current(f) !== x.before, 'changed during the sync; its note edits wait for the next sync');
   if (late.size > 0) {
     for (const f of late) skipped.add(f);
-    (stagedState as Staged | null)?.abort();
+    stagedState?.abort();
     stagedState = null;
     prepared = nextState(c.store, input);
   }
   const go = toWrite.filter((x) => !skipped.has(x.file));
-  const sn = stagedNotes as Staged | null;
-  if (sn) {
+  if (stagedNotes) {
     const keep = new Set(go.map((x) => c.notes.abs(x.file)));
-    sn.commit((p) => keep.has(p));
+    stagedNotes.commit((p) => keep.has(p));
   } else
     await writeAtomicAll(
       go.map((x) => ({ path: c.notes.abs(x.file), data: x.after })),
       true,
     );
-  const done = prepared as unknown as PreparedState;
-  await saveState(c, done, stagedState, imported, skipped);
-  if (done.newlyUnclaimed > 0 && !c.scope.inbox)
+  await saveState(c, prepared, stagedState, imported, skipped);
+  if (prepared.newlyUnclaimed > 0 && !c.scope.inbox)
     report.warnings.push(
-      `${done.newlyUnclaimed} pending Taskwarrior task(s) belong to no note (no heading holds their project); \`planager sync --inbox inbox.norg\` collects them in one note`,
+      `${prepared.newlyUnclaimed} pending Taskwarrior task(s) belong to no note (no heading holds their project); \`planager sync --inbox inbox.norg\` collects them in one note`,
     );
   if (journaled) await dropJournal(c.store);
   return report;
@@ -195,6 +174,18 @@ function unwritten(c: CommitInput, toWrite: NoteChange[], report: SyncReport): S
   return out;
 }
 
+/** The journal (of a sync that writes both sides: `notes` the notes it writes), then the log. */
+async function journalAndLog(c: CommitInput, lines: string[], notes: NoteChange[] | null, report: SyncReport): Promise<void> {
+  if (notes) await writeJournal(c.store, journalText(lines, await journalRest(c, notes, report)));
+  try {
+    await appendLog(c.store.logPath(), c.plan.log);
+  } catch (e) {
+    // Nothing was imported: no journal may have the next sync import it.
+    if (notes) await dropJournal(c.store);
+    throw e;
+  }
+}
+
 /**
  * Before the viewports are filled (render.ts): the read-only notes among the changes rendered
  * so far, with the notes moves link to them, and their new lines' tasks out of the plan. Found
@@ -211,6 +202,13 @@ export function withholdReadOnly(c: Pick<CommitInput, 'notes' | 'plan' | 'rec' |
   );
   dropNewTasksOf(c, out, report);
   return out;
+}
+
+/** Files staged under temp names; the engine removes what was not renamed. */
+function stage(c: CommitInput, files: { path: string; data: string }[], durable = false): Staged {
+  const s = stageAll(files, durable);
+  c.staged.push(s);
+  return s;
 }
 
 /** What a replay needs besides the imports: the notes' texts, and where the new tasks' ids go. */
@@ -274,7 +272,7 @@ function handledUuids(c: CommitInput, report: SyncReport): Set<string> {
  * stale copy; ours only what we meant). Where the last version differs, write the expected
  * one; repeat while other writers keep racing (bounded).
  */
-async function importAll(c: CommitInput, lines: string[], report: SyncReport, whileImporting: () => void): Promise<Imported | SyncReport> {
+async function importAll(c: CommitInput, lines: string[], report: SyncReport): Promise<Imported | SyncReport> {
   const { imports, basisOf } = c.plan;
   const dataDir = c.tw.dataDir();
   // From where undo.data stood when this sync read the database (the stamp holds its size).
@@ -287,12 +285,6 @@ async function importAll(c: CommitInput, lines: string[], report: SyncReport, wh
   const fresh = new Set(imports.filter((t) => !basisOf.has(t.uuid) && !c.twr.byUuid.has(t.uuid)).map((t) => t.uuid));
   const intents = new Map<string, Delta | null>();
   for (const t of imports) if (!fresh.has(t.uuid)) intents.set(versionKey(t), basisOf.has(t.uuid) ? diff(basisOf.get(t.uuid)!, t) : null);
-  try {
-    whileImporting();
-  } catch (e) {
-    await sending.result;
-    throw e;
-  }
   const r = await sending.result;
   if (!r.ok) return twFail(report, r.error);
   const created = new Set<string>();

@@ -1,11 +1,24 @@
 /**
- * Notes a sync cannot write (read-only, not valid UTF-8): what it does not write, nothing else
- * may show or count as done (round3-f2, f3).
+ * Notes a sync cannot write (read-only, not valid UTF-8) and writes it cannot make (a full
+ * disk): what it does not write, nothing else may show or count as done (round3-f2, f3, f4).
  */
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { setup } from './regress/util.js';
+
+/** Staging (sync/fsutil.ts) fails with ENOSPC while `full` is set, as on a full disk. */
+const disk = vi.hoisted(() => ({ full: false }));
+vi.mock('../../../sync/fsutil.js', async (load) => {
+  const real = await load<typeof import('../../../sync/fsutil.js')>();
+  return {
+    ...real,
+    stageAll: (...a: Parameters<typeof real.stageAll>) => {
+      if (disk.full) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      return real.stageAll(...a);
+    },
+  };
+});
 
 const A = '@document.meta\nproject: alpha\n@end\n\n* One\n  - ( ) apple\n\n* Two\n';
 const VIEW = '* View\n|planager view project:alpha.One\n|end\n';
@@ -43,5 +56,25 @@ describe('notes a sync cannot write', () => {
     writeFileSync(b, good);
     expect((await env.run()).code).toBe(0);
     expect(env.read('b.norg')).toMatch(/\* Two\n {2}- \( \) joker %#[0-9a-f]+%\n$/);
+  });
+
+  it('a sync that cannot stage its writes (a full disk) refuses before Taskwarrior is written, and the next one converges', async () => {
+    const env = setup({ 'a.norg': A });
+    disk.full = true;
+    let r: Awaited<ReturnType<typeof env.run>>;
+    try {
+      r = await env.run();
+    } finally {
+      disk.full = false;
+    }
+    expect(r.error?.code).toBe('fs-enospc');
+    expect(env.sb.exportAll()).toEqual([]);
+    expect(existsSync(join(env.ws, '.planager', 'journal.json'))).toBe(false);
+    expect(env.read('a.norg')).toBe(A);
+    // The user edits the line before the next sync: one task, on its line, nothing deleted.
+    env.edit('a.norg', '( ) apple', '( ) apple pie');
+    expect((await env.run()).code).toBe(0);
+    expect(env.sb.exportAll().map((t) => [t.description, t.status])).toEqual([['apple pie', 'pending']]);
+    expect(env.read('a.norg')).toContain(`( ) apple pie %#${env.tw('apple pie').uuid.slice(0, 8)}%`);
   });
 });
