@@ -13,6 +13,8 @@
  *   out of it stays undone on both ends, so no line is lost between two notes.
  * - The database stamp recorded is the one this sync read, or after our own import only when
  *   nothing but our writes landed in between: a write made meanwhile still looks new.
+ * - What follows the import (the notes, the state) is on disk under temp names before `task`
+ *   gets its input: a full disk refuses the sync with Taskwarrior untouched.
  */
 import { isReadOnly, stageAll, writeAtomicAll, type Staged } from './fsutil.js';
 import { dropJournal, journalText, recordImporter, writeJournal, type Journal } from './journal.js';
@@ -72,6 +74,8 @@ export interface CommitInput {
   writes(file: string): boolean;
   /** Notes nothing may write now (an editor buffer with unsaved changes). */
   holds(file: string): boolean;
+  /** Notes `withholdReadOnly` found read-only before the viewports were filled (reported). */
+  readOnly: Set<string>;
   prevIntents: Map<string, Delta | null>;
   early: EarlyImport;
   /** Temp files staged; the caller removes what was not renamed. */
@@ -89,30 +93,10 @@ export async function commit(c: CommitInput, report: SyncReport): Promise<SyncRe
   // Taskwarrior is written from what the notes said: not from a note caught half-written.
   if (c.plan.imports.length > 0 && [...c.scope.loaded.notes.values()].some((n) => !c.notes.unchangedSince(n))) return 'retry';
   const toWrite = c.changes.filter((x) => c.writes(x.file));
-  const skipped = unwritable(
-    c,
-    toWrite,
-    report,
-    (f) => isReadOnly(c.notes.abs(f)),
-    'is read-only; its changes were not written (make it writable and sync again)',
-  );
-  for (const f of unwritable(c, c.changes, report, (f) => c.holds(f), 'has unsaved changes in the editor; its changes wait for its next write')) skipped.add(f);
-  dropNewTasksOf(c, skipped, report);
+  const skipped = unwritten(c, toWrite, report);
   const lines = c.plan.imports.map(importLine);
-  const journaled = lines.length > 0 && toWrite.some((x) => !skipped.has(x.file));
-  if (journaled)
-    await writeJournal(
-      c.store,
-      journalText(
-        lines,
-        await journalRest(
-          c,
-          toWrite.filter((x) => !skipped.has(x.file)),
-          report,
-        ),
-      ),
-    );
-  await appendLog(c.store.logPath(), c.plan.log);
+  const writing = toWrite.filter((x) => !skipped.has(x.file));
+  const journaled = lines.length > 0 && writing.length > 0;
   const input: StateInput = {
     index: c.index,
     scan: c.scan,
@@ -124,59 +108,107 @@ export async function commit(c: CommitInput, report: SyncReport): Promise<SyncRe
     skipped,
     handled: handledUuids(c, report),
   };
-  // While `task` imports (the other core): the state serialised, and the notes and the state
-  // written under temp names, renamed only once the import succeeded.
-  let prepared: PreparedState | null = null;
-  let stagedState: Staged | null = null;
-  let stagedNotes: Staged | null = null;
-  const prepare = () => {
-    prepared = nextState(c.store, input);
-    if (lines.length === 0) return;
-    stagedNotes = stageAll(
-      toWrite.filter((x) => !skipped.has(x.file)).map((x) => ({ path: c.notes.abs(x.file), data: x.after })),
-      true,
-    );
-    c.staged.push(stagedNotes);
-    stagedState = stageAll([...prepared.shards, { path: c.store.catalogPath(), data: prepared.catalog }]);
-    c.staged.push(stagedState);
-  };
-  const imported = lines.length > 0 ? await importAll(c, lines, report, prepare) : (prepare(), { recordStamp: c.stamp, intents: new Map(), createdMarks: [] });
+  // Staged while `task` imported, an ENOSPC left the import done and a journal whose replay,
+  // over a note edited since, deleted the tasks it had created (round3-f4).
+  let prepared = nextState(c.store, input);
+  const stagedNotes =
+    lines.length > 0
+      ? stage(
+          c,
+          writing.map((x) => ({ path: c.notes.abs(x.file), data: x.after })),
+          true,
+        )
+      : null;
+  let stagedState = lines.length > 0 ? stage(c, [...prepared.shards, { path: c.store.catalogPath(), data: prepared.catalog }]) : null;
+  await journalAndLog(c, lines, journaled ? writing : null, report);
+  const imported = lines.length > 0 ? await importAll(c, lines, report) : { recordStamp: c.stamp, intents: new Map(), createdMarks: [] };
   if ('code' in imported) {
     if (journaled) await dropJournal(c.store);
     return imported;
   }
   // Edited while we synced: keep the user's text; the next sync merges it.
-  const late = unwritable(
-    c,
-    toWrite.filter((x) => !skipped.has(x.file)),
-    report,
-    (f, x) => c.notes.current(f) !== x.before,
-    'changed during the sync; its note edits wait for the next sync',
-  );
+  const late = unwritable(c, writing, report, (f, x) => c.notes.current(f) !== x.before, 'changed during the sync; its note edits wait for the next sync');
   if (late.size > 0) {
     for (const f of late) skipped.add(f);
-    (stagedState as Staged | null)?.abort();
+    stagedState?.abort();
     stagedState = null;
     prepared = nextState(c.store, input);
   }
   const go = toWrite.filter((x) => !skipped.has(x.file));
-  const sn = stagedNotes as Staged | null;
-  if (sn) {
+  if (stagedNotes) {
     const keep = new Set(go.map((x) => c.notes.abs(x.file)));
-    sn.commit((p) => keep.has(p));
+    stagedNotes.commit((p) => keep.has(p));
   } else
     await writeAtomicAll(
       go.map((x) => ({ path: c.notes.abs(x.file), data: x.after })),
       true,
     );
-  const done = prepared as unknown as PreparedState;
-  await saveState(c, done, stagedState, imported, skipped);
-  if (done.newlyUnclaimed > 0 && !c.scope.inbox)
+  await saveState(c, prepared, stagedState, imported, skipped);
+  if (prepared.newlyUnclaimed > 0 && !c.scope.inbox)
     report.warnings.push(
-      `${done.newlyUnclaimed} pending Taskwarrior task(s) belong to no note (no heading holds their project); \`planager sync --inbox inbox.norg\` collects them in one note`,
+      `${prepared.newlyUnclaimed} pending Taskwarrior task(s) belong to no note (no heading holds their project); \`planager sync --inbox inbox.norg\` collects them in one note`,
     );
   if (journaled) await dropJournal(c.store);
   return report;
+}
+
+const READ_ONLY = 'is read-only; its changes were not written (make it writable and sync again)';
+
+/**
+ * The notes whose changes are not written, their new tasks out of the plan: the read-only ones
+ * (again on the final changes: one only the viewports or mirrors changed, one made read-only
+ * since `withholdReadOnly`), and the ones the editor holds.
+ */
+function unwritten(c: CommitInput, toWrite: NoteChange[], report: SyncReport): Set<string> {
+  const out = new Set(c.readOnly);
+  const more = unwritable(
+    c,
+    toWrite.filter((x) => !out.has(x.file)),
+    report,
+    (f) => isReadOnly(c.notes.abs(f)),
+    READ_ONLY,
+  );
+  for (const f of more) out.add(f);
+  for (const f of unwritable(c, c.changes, report, (f) => c.holds(f), 'has unsaved changes in the editor; its changes wait for its next write')) out.add(f);
+  dropNewTasksOf(c, out, report);
+  return out;
+}
+
+/** The journal (of a sync that writes both sides: `notes` the notes it writes), then the log. */
+async function journalAndLog(c: CommitInput, lines: string[], notes: NoteChange[] | null, report: SyncReport): Promise<void> {
+  if (notes) await writeJournal(c.store, journalText(lines, await journalRest(c, notes, report)));
+  try {
+    await appendLog(c.store.logPath(), c.plan.log);
+  } catch (e) {
+    // Nothing was imported: no journal may have the next sync import it.
+    if (notes) await dropJournal(c.store);
+    throw e;
+  }
+}
+
+/**
+ * Before the viewports are filled (render.ts): the read-only notes among the changes rendered
+ * so far, with the notes moves link to them, and their new lines' tasks out of the plan. Found
+ * only at the commit, a viewport filled from the plan had shown a task this sync then did not
+ * create (round3-f2). A note the editor holds is known only at the commit, after `applyNotes`.
+ */
+export function withholdReadOnly(c: Pick<CommitInput, 'notes' | 'plan' | 'rec' | 'writes'>, rendered: NoteChange[], report: SyncReport): Set<string> {
+  const out = unwritable(
+    c,
+    rendered.filter((x) => c.writes(x.file)),
+    report,
+    (f) => isReadOnly(c.notes.abs(f)),
+    READ_ONLY,
+  );
+  dropNewTasksOf(c, out, report);
+  return out;
+}
+
+/** Files staged under temp names; the engine removes what was not renamed. */
+function stage(c: CommitInput, files: { path: string; data: string }[], durable = false): Staged {
+  const s = stageAll(files, durable);
+  c.staged.push(s);
+  return s;
 }
 
 /** What a replay needs besides the imports: the notes' texts, and where the new tasks' ids go. */
@@ -197,7 +229,13 @@ async function journalRest(c: CommitInput, notes: NoteChange[], report: SyncRepo
  * Notes among `list` that `bad` rejects, with every note a move links to them (a block cut
  * from one and not pasted into the other would be lost), each reported once.
  */
-function unwritable(c: CommitInput, list: NoteChange[], report: SyncReport, bad: (file: string, change: NoteChange) => boolean, why: string): Set<string> {
+function unwritable(
+  c: Pick<CommitInput, 'plan'>,
+  list: NoteChange[],
+  report: SyncReport,
+  bad: (file: string, change: NoteChange) => boolean,
+  why: string,
+): Set<string> {
   const out = new Set<string>();
   for (const x of list) if (bad(x.file, x)) out.add(x.file);
   for (const f of out) report.warnings.push(`${f} ${why}`);
@@ -214,7 +252,7 @@ function unwritable(c: CommitInput, list: NoteChange[], report: SyncReport, bad:
 }
 
 /** A new line in a note that will not be written gets no task: its id could not be written. */
-function dropNewTasksOf(c: CommitInput, skipped: Set<string>, report: SyncReport): void {
+function dropNewTasksOf(c: Pick<CommitInput, 'plan' | 'rec'>, skipped: Set<string>, report: SyncReport): void {
   if (skipped.size === 0) return;
   const drop = new Set<string>();
   for (const m of c.rec.merges.values()) if (m.isNew && skipped.has(m.obj.file)) drop.add(m.uuid);
@@ -234,7 +272,7 @@ function handledUuids(c: CommitInput, report: SyncReport): Set<string> {
  * stale copy; ours only what we meant). Where the last version differs, write the expected
  * one; repeat while other writers keep racing (bounded).
  */
-async function importAll(c: CommitInput, lines: string[], report: SyncReport, whileImporting: () => void): Promise<Imported | SyncReport> {
+async function importAll(c: CommitInput, lines: string[], report: SyncReport): Promise<Imported | SyncReport> {
   const { imports, basisOf } = c.plan;
   const dataDir = c.tw.dataDir();
   // From where undo.data stood when this sync read the database (the stamp holds its size).
@@ -247,12 +285,6 @@ async function importAll(c: CommitInput, lines: string[], report: SyncReport, wh
   const fresh = new Set(imports.filter((t) => !basisOf.has(t.uuid) && !c.twr.byUuid.has(t.uuid)).map((t) => t.uuid));
   const intents = new Map<string, Delta | null>();
   for (const t of imports) if (!fresh.has(t.uuid)) intents.set(versionKey(t), basisOf.has(t.uuid) ? diff(basisOf.get(t.uuid)!, t) : null);
-  try {
-    whileImporting();
-  } catch (e) {
-    await sending.result;
-    throw e;
-  }
   const r = await sending.result;
   if (!r.ok) return twFail(report, r.error);
   const created = new Set<string>();

@@ -19,7 +19,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { commit, EarlyImport } from './commit.js';
+import { commit, EarlyImport, withholdReadOnly } from './commit.js';
 import type { Staged } from './fsutil.js';
 import { identify, type Identity } from './identity.js';
 import { replayJournal } from './journal.js';
@@ -212,10 +212,13 @@ async function attempt(
   const plan = planWrites(scope, id, rec, twr, { direction, priorities, now }, report);
   keepPurged(plan, scope, twr, opts.tw, report);
   addRepairs(plan, twr);
+  const writes = (f: string) => (typeof opts.writeNotes === 'function' ? opts.writeNotes(f) : (opts.writeNotes ?? true));
+  const rendered = renderNotes(loaded, plan, report.warnings);
+  const readOnly = withholdReadOnly({ notes, plan, rec, writes }, rendered, report);
   const changes = rerenderMirrors(
     scope,
     plan,
-    renderNotes(loaded, plan, report.warnings),
+    rendered,
     twr,
     { priorities, direction, dataDir: opts.tw.dataDir(), now, lineOf: (u) => rec.merges.get(u)?.obj },
     report.warnings,
@@ -224,7 +227,6 @@ async function attempt(
   const stop = bulkGuard(opts, plan, changes, report);
   if (stop || opts.dryRun) return stop ?? report;
   if (opts.applyNotes && changes.length > 0 && !(await opts.applyNotes(changes))) return stale(report);
-  const writes = (f: string) => (typeof opts.writeNotes === 'function' ? opts.writeNotes(f) : (opts.writeNotes ?? true));
   return commit(
     {
       workspace: opts.workspace,
@@ -241,6 +243,7 @@ async function attempt(
       changes,
       writes,
       holds: opts.holds ?? (() => false),
+      readOnly,
       prevIntents,
       early,
       staged,

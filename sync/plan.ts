@@ -297,12 +297,13 @@ function planMirrorOnly(scope: Scope, id: Identity, rec: Reconciled, o: PlanOpti
 const isOpen = (s: TaskStatus) => s !== 'done' && s !== 'cancelled';
 
 /**
- * A line for a Taskwarrior task under the heading of its project (or the inbox), showing `f`.
- * `loadedOnly`: only into a note this sync loaded (a mirror's task: its home may not be).
+ * A line for a Taskwarrior task under the heading of its project (or the inbox), showing `f`,
+ * only into a note this sync loaded: one it did not (a mirror's task's home), or could not (not
+ * valid UTF-8), has no text to add to; rendered from nothing, it would be overwritten (round3-f3).
  */
-function addLine(scope: Scope, t: TwTask, f: Fields, id: Identity, o: PlanOptions, p: WritePlan, loadedOnly = true): boolean {
+function addLine(scope: Scope, t: TwTask, f: Fields, id: Identity, o: PlanOptions, p: WritePlan): boolean {
   const at = scope.homes.of(t.project ?? null) ?? scope.inbox;
-  if (!at || !scope.inScope(at.file) || (loadedOnly && !scope.loaded.notes.has(at.file))) return false;
+  if (!at || !scope.inScope(at.file) || !scope.loaded.notes.has(at.file)) return false;
   const due = f.due ? formatDate(new Date(f.due), null, o.now) : null;
   const sched = f.scheduled ? formatDate(new Date(f.scheduled), null, o.now) : null;
   const short = id.uuids.get().shortId(t.uuid);
@@ -377,6 +378,6 @@ function planAdditions(scope: Scope, rec: Reconciled, tw: TwRead, id: Identity, 
   const noted = new Set(id.keyToUuid.values());
   for (const t of scope.candidates) {
     if (scope.loaded.known.has(t.uuid) || rec.merges.has(t.uuid) || noted.has(t.uuid) || p.tasks.has(t.uuid)) continue;
-    if (addLine(scope, t, fromTw(t, o.priorities), id, o, p, false)) p.cache.set(t.uuid, t);
+    if (addLine(scope, t, fromTw(t, o.priorities), id, o, p)) p.cache.set(t.uuid, t);
   }
 }

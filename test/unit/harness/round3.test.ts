@@ -29,7 +29,7 @@ describe('harness round 3 findings', () => {
 
   // chattr +i is what makes a note read-only for root (the harness's readonly fault).
   const root = process.getuid?.() === 0;
-  it.runIf(root).fails('round3-f2: a sync that cannot write a note leaves a viewport mirror of a task that does not exist', async () => {
+  it.runIf(root)('round3-f2: a sync that cannot write a note leaves a viewport mirror of a task that does not exist', async () => {
     // `npm run harness -- --runs 20 --seed 400 --steps 40`, seed 401 (fault readonly), 3 steps.
     const env = setup({ 'a.norg': A(' '), 'v.norg': '* View\n|planager view project:alpha.One\n|end\n' });
     const a = join(env.ws, 'a.norg');
@@ -53,7 +53,7 @@ describe('harness round 3 findings', () => {
     expect(ids).toHaveLength(1);
   });
 
-  it.fails('round3-f3: a task added in Taskwarrior while its home note held bytes that are not UTF-8 reaches that note only at the second sync after the repair', async () => {
+  it('round3-f3: a task added in Taskwarrior while its home note held bytes that are not UTF-8 reaches that note only at the second sync after the repair', async () => {
     // `npm run harness -- --runs 40 --seed 5000 --steps 40`, seed 5034 (fault bad-utf8); shrunk with shrink.ts to 3 steps
     // (there a `recur:` task; any `task add` for that note's heading does).
     const B = '@document.meta\nproject: beta\n@end\n\n* One\n\n* Two\n';
@@ -69,7 +69,7 @@ describe('harness round 3 findings', () => {
     expect(env.read('b.norg')).toMatch(/- \( [^)]*\) joker %#[0-9a-f]+%/);
   });
 
-  it.runIf(root).fails('round3-f4: a first sync refused on a full disk (fs-enospc) leaves a deleted copy of the new task in Taskwarrior', async () => {
+  it.runIf(root)('round3-f4: a first sync refused on a full disk (fs-enospc) leaves a deleted copy of the new task in Taskwarrior', async () => {
     // `npm run harness -- --runs 60 --seed 9000 --steps 40`, seed 9006 (fault enospc), 1 step.
     const env = setup({});
     // The workspace on a tmpfs with 16 KB left (room for the state's first files, not for the note's write).
