@@ -106,7 +106,7 @@ describe('harness round 3 findings', () => {
     expect(env.tw('apple').status).toBe('completed');
   });
 
-  it.fails("round3-f6: a task pulled under a heading a line links to is not added to that line's depends", async () => {
+  it("round3-f6: a task pulled under a heading a line links to is not added to that line's depends", async () => {
     // `npm run harness -- --runs 60 --seed 9000 --steps 40`, seed 9014 (its readonly fault not needed).
     const env = setup({ 'a.norg': '@document.meta\nproject: alpha\n@end\n\n* One\n  - ( ) apple {* Two}\n\n* Two\n' });
     expect((await env.run()).code).toBe(0);
