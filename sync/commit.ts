@@ -28,7 +28,7 @@ import { fingerprints, nextState, type PreparedState, type StateInput } from './
 import type { Index, Store } from './store.js';
 import { importLine, type PendingImport, type Taskwarrior, type TwResult, type TwTask } from './taskwarrior.js';
 import { stampSize, type TwRead } from './twread.js';
-import { canon, deltaToJson, diff, expectedVersions, readUndoTail, undoMark, undoSize as undoFileSize, versionKey, type Delta } from './undo.js';
+import { answersOurs, canon, deltaToJson, diff, expectedVersions, readUndoTail, undoMark, undoSize as undoFileSize, versionKey, type Delta } from './undo.js';
 import { hashText } from './workspace.js';
 
 /**
@@ -323,7 +323,7 @@ async function importAll(c: CommitInput, lines: string[], report: SyncReport): P
   // Canonical forms only when something was written besides our creations (a first sync of
   // 10,000 tasks spent 30 ms on them otherwise).
   const ours = transactions.length > 0 ? new Set(written.map(canon)) : new Set<string>();
-  const recordStamp = settled && refixed === 0 && transactions.every((x) => ours.has(canon(x.new))) ? after : null;
+  const recordStamp = settled && refixed === 0 && transactions.every((x) => ours.has(canon(x.new)) || answersOurs(x, written)) ? after : null;
   return { recordStamp, intents, createdMarks };
 }
 

@@ -4,8 +4,8 @@
  *
  *   scan the notes (notes.ts) → read Taskwarrior (twread.ts) → choose the notes involved
  *   (scope.ts) → identity (identity.ts) → merge per task (reconcile.ts, the rule: merge.ts)
- *   → plan the writes (plan.ts) → render the notes (render.ts) → commit (commit.ts: journal,
- *   import, notes, state, log).
+ *   → plan the writes (plan.ts) → render the notes (render.ts) → links read again in the
+ *   rendered notes (links.ts) → commit (commit.ts: journal, import, notes, state, log).
  *
  * One-note pulls and pushes are the same pipeline limited to one note's tasks (and what moved in
  * or out of it); a Taskwarrior change they read and do not merge waits in the state
@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { commit, EarlyImport, withholdReadOnly } from './commit.js';
 import type { Staged } from './fsutil.js';
 import { identify, type Identity } from './identity.js';
+import { linkDepends } from './links.js';
 import { replayJournal } from './journal.js';
 import { acquireLock } from './lock.js';
 import { DEFAULT_PRIORITIES, fromTw, type PriorityMap } from './mapping.js';
@@ -215,6 +216,8 @@ async function attempt(
   const writes = (f: string) => (typeof opts.writeNotes === 'function' ? opts.writeNotes(f) : (opts.writeNotes ?? true));
   const rendered = renderNotes(loaded, plan, report.warnings);
   const readOnly = withholdReadOnly({ notes, plan, rec, writes }, rendered, report);
+  // Before the mirrors: they show the imports as this sync leaves them.
+  linkDepends(scope, id, rec, plan, rendered, { direction, priorities, now }, report);
   const changes = rerenderMirrors(
     scope,
     plan,

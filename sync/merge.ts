@@ -115,9 +115,12 @@ function mergeField(f: keyof Fields, s: Sides, rules: MergeRules, out: Merged): 
 /** The note's subtasks and links, plus what Taskwarrior holds that the note never expressed. */
 function mergeDepends(s: Sides, out: Merged): void {
   const note = s.note.depends;
-  const expressed = new Set(s.base?.depends ?? []);
+  put(out, 'depends', note, dependsForTw(note, s.base?.depends ?? [], s.tw!.depends), note);
+}
+
+/** Taskwarrior's depends for what the note expresses now: the note's, plus Taskwarrior's own that the note never expressed. */
+export function dependsForTw(note: string[], base: string[], tw: string[]): string[] {
+  const expressed = new Set(base);
   const own = new Set(note);
-  const kept = s.tw!.depends.filter((u) => !expressed.has(u) && !own.has(u));
-  const forTw = [...note, ...kept].sort();
-  put(out, 'depends', note, forTw, note);
+  return [...note, ...tw.filter((u) => !expressed.has(u) && !own.has(u))].sort();
 }

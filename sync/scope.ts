@@ -114,9 +114,11 @@ export class Homes {
 export function projectsOf(graph: WorkspaceGraph, file: string): FileProjects {
   const o = graph.objects(file);
   if (!o) return { base: null, projects: [] };
+  const links = [...(graph.linksTo.get(file) ?? [])].filter((f) => f !== file).sort();
   return {
     base: o.baseProject,
     projects: o.projects.map((p) => ({ path: p.path, project: [o.baseProject, ...p.path.map((x) => x.replace(/\./g, '_'))].filter(Boolean).join('.') })),
+    ...(links.length > 0 ? { links } : {}),
   };
 }
 
@@ -202,6 +204,11 @@ export async function chooseNotes(input: ScopeInput, scan: NoteScan, index: Inde
     if (input.pulls) for (const f of candidateHomes(input, scan, index, tw, homes, candidates, inScope, again)) await loaded.load(f);
   }
   for (const f of moveTargets(loaded, tw, homes)) await loaded.load(f);
+  // Last, as every note whose lines may change is loaded now: the notes linking to them (their
+  // depends follow), then what those and the homes loaded above link to (a link to a note not
+  // loaded would read as one that reaches no task, and drop its depends).
+  for (const f of linkers(loaded, index, scan.removed)) await loaded.load(f);
+  for (const f of linkTargets(loaded, index, scan.files)) await loaded.load(f);
   const inbox = input.inbox ? { file: input.inbox, path: [] } : null;
   const inboxProject = input.inbox && loaded.notes.has(input.inbox) ? projectsOf(loaded.graph, input.inbox).base : null;
   return {
@@ -290,6 +297,16 @@ function linkTargets(loaded: Loaded, index: Index, files: string[]): Set<string>
   return out;
 }
 
+/**
+ * Notes not loaded whose tasks link to a loaded one, as the catalog knows them (a note last
+ * written by a version that did not record links is found once a sync loads it).
+ */
+function linkers(loaded: Loaded, index: Index, removed: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const [f, p] of Object.entries(index.files)) if (!loaded.notes.has(f) && !removed.includes(f) && p.links?.some((t) => loaded.notes.has(t))) out.add(f);
+  return out;
+}
+
 /** Homes of pending Taskwarrior tasks no note holds yet (the inbox for those with none). */
 function candidateHomes(
   input: ScopeInput,
@@ -314,10 +331,12 @@ function candidateHomes(
   return files;
 }
 
+/** Links are left out: a link added or removed changes no heading. */
+const sameHeadings = (a: FileProjects, b: FileProjects) => a.base === b.base && JSON.stringify(a.projects) === JSON.stringify(b.projects);
+
 /** A loaded note whose headings are not what the state knew (a heading added, renamed). */
 function headingsChanged(loaded: Loaded, index: Index): boolean {
-  for (const f of loaded.notes.keys())
-    if (JSON.stringify(projectsOf(loaded.graph, f)) !== JSON.stringify(index.files[f] ?? { base: null, projects: [] })) return true;
+  for (const f of loaded.notes.keys()) if (!sameHeadings(projectsOf(loaded.graph, f), index.files[f] ?? { base: null, projects: [] })) return true;
   return false;
 }
 

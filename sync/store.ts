@@ -43,6 +43,8 @@ export interface NoteStamp {
 export interface FileProjects {
   base: string | null;
   projects: { path: string[]; project: string }[];
+  /** The notes its tasks link to (absent: none), so that a sync changing one loads the linker. */
+  links?: string[];
 }
 
 export interface Index {
@@ -237,7 +239,8 @@ export class Store {
         isObj(p) &&
         Array.isArray(p.projects) &&
         (p.base === null || typeof p.base === 'string') &&
-        p.projects.every((x) => isObj(x) && Array.isArray(x.path) && typeof x.project === 'string'),
+        p.projects.every((x) => isObj(x) && Array.isArray(x.path) && typeof x.project === 'string') &&
+        (p.links === undefined || (Array.isArray(p.links) && p.links.every((f) => typeof f === 'string'))),
     );
     const unclaimed = Array.isArray(cat.unclaimed) ? cat.unclaimed.filter((u): u is string => typeof u === 'string') : [];
     const mirrored = this.entries<string[]>(path, cat.mirrored ?? {}, (l) => Array.isArray(l) && l.every((u) => typeof u === 'string'));

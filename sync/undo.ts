@@ -270,6 +270,17 @@ export function readUndoTailSync(
 
 const IGNORED = new Set(['id', 'urgency', 'modified']);
 
+/**
+ * A transaction Taskwarrior wrote itself in answer to one of `written`: a recurring parent's
+ * `mask` marked when an instance of it was completed or deleted (the instance's `imask` is its
+ * place there). It is no other writer's change, and taking it for one left the database stamp
+ * unrecorded, so the sync after started an export for nothing (harness round3-f7).
+ */
+export function answersOurs(x: { old: TwTask | null; new: TwTask }, written: TwTask[]): boolean {
+  if (!x.old || x.new.status !== 'recurring' || !written.some((t) => t.parent === x.new.uuid)) return false;
+  return canon({ ...x.old, mask: x.new.mask }) === canon(x.new);
+}
+
 const canonCache = new WeakMap<TwTask, string>();
 
 /** A task's content as one string, keys sorted, without `id`, `urgency` and `modified`
