@@ -319,6 +319,15 @@ function addLine(scope: Scope, t: TwTask, f: Fields, id: Identity, o: PlanOption
   return true;
 }
 
+/** The 1-based line of `text` holding `%#id%`, or null. */
+function lineHoldingId(text: string, id: string): number | null {
+  const at = text.indexOf(`%#${id}%`);
+  if (at < 0) return null;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
 /** Tasks a note in scope no longer has: the line was removed (or the note was). */
 function planDeletions(scope: Scope, id: Identity, rec: Reconciled, tw: TwRead, o: PlanOptions, report: SyncReport, p: WritePlan): void {
   const noted = new Set(id.keyToUuid.values());
@@ -327,6 +336,16 @@ function planDeletions(scope: Scope, id: Identity, rec: Reconciled, tw: TwRead, 
     // After an export, a task it does not show is gone (purged): nothing to cancel.
     const t = tw.byUuid.get(st.uuid) ?? (tw.source === 'export' ? undefined : scope.loaded.knownCache.get(st.uuid));
     if (!t || t.status === 'deleted') continue;
+    const stray = lineHoldingId(scope.loaded.notes.get(st.file)?.text ?? '', st.id);
+    if (stray !== null) {
+      // The id is still there, on a line that is no task (a typo in its status: "(x |"): a
+      // removal is a line deleted, not one mistyped. Kept as it was until the line is fixed.
+      report.warnings.push(`${st.file}:${stray}: this line holds task ${st.id}'s id but is not a task line; the task is kept (fix the line, or remove it to delete the task)`);
+      p.tasks.set(st.uuid, st);
+      p.cache.set(st.uuid, t);
+      p.deferredFiles.add(st.file);
+      continue;
+    }
     if (o.direction === 'pull') {
       // The removal reaches Taskwarrior with the next push: keep what is known until then.
       p.tasks.set(st.uuid, st);
