@@ -109,6 +109,8 @@ interface Ctx {
   /** Tasks the merge kept with an edit although another device deleted them (notemerge.ts). */
   undelete: string[];
   state: RemoteState;
+  /** The branch's commit when this run began: an upstream still there has nothing new. */
+  startHead: string | null;
   /** What the quiet run already ran (remotequiet.ts), not to be run again. */
   handoff?: Handoff;
   /** The handed task sync was reported (else a failed step says it ran). */
@@ -176,7 +178,8 @@ async function fetchAndMerge(c: Ctx): Promise<void> {
     fail(c, 'git fetch', lastLine(f.stderr), `the remote ${c.remote} is unreachable (offline?); nothing changed here: run planager sync --remote again later`);
   const head = readRef(c.g, `refs/heads/${c.branch}`);
   const theirs = readRef(c.g, c.tracking);
-  if (!theirs || theirs === head) {
+  // Still where this run began: only this run's own commit is new (a merge would be a no-op).
+  if (!theirs || theirs === head || theirs === c.startHead) {
     c.lines.push(`git: ${c.remote} has nothing new`);
     return;
   }
@@ -338,6 +341,7 @@ export async function remoteSyncCommand(flags: CommonFlags & { remote?: boolean 
     state,
     undelete: [],
     handoff,
+    startHead: readRef(g, `refs/heads/${branch}`),
   };
   const taskrc = readTaskrc(process.env);
   const server = taskrc.server;
