@@ -20,11 +20,10 @@
  *
  * Node built-ins only: bin.ts calls this before it loads the rest of the CLI.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { findGit, readRef } from '../sync/gitrefs.js';
 import { findWorkspace } from './workspace.js';
-import { join } from 'node:path';
 
 export type Ran = { ok: boolean; code: number; stdout: string; stderr: string };
 
@@ -56,7 +55,9 @@ export interface Handoff {
 export const fetchArgs = (remote: string): string[] => ['fetch', '--quiet', remote];
 export const TASK_SYNC_ARGS = ['rc.confirmation=off', 'rc.hooks=on', 'sync'];
 
-export function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env, timeout = 120_000): Promise<Ran> {
+export async function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env, timeout = 120_000): Promise<Ran> {
+  // Loaded when a process is started: a quiet `planager remind` (same entry) never needs it.
+  const { execFile } = await import('node:child_process');
   return new Promise((done) => {
     const child = execFile(cmd, args, { cwd, env, timeout, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as NodeJS.ErrnoException).code === 'number' ? Number((err as NodeJS.ErrnoException).code) : 127) : 0;
