@@ -7,6 +7,7 @@
  * that logs every process Node starts (so a process of any other name would show).
  */
 import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -247,4 +248,63 @@ describe.skipIf(!HAVE_TASKD)(`quiet sync --remote with taskd${TASKD_SKIP ? ` (sk
     a.resetCalls();
     expect(await syncOk(a)).toContain(QUIET);
   });
+
+  /**
+   * The oracle: whenever a run is quiet, a full run right after (the record removed) finds
+   * nothing to do either. Random changes of every kind on two devices, in random orders.
+   */
+  it('random changes on two devices: every quiet run is one a full run agrees has nothing to do', async () => {
+    type Op = 'edit' | 'same-size' | 'touch' | 'tw' | 'tw-and-sync' | 'commit' | 'push-prose' | 'sync';
+    const op = fc.record({
+      dev: fc.integer({ min: 0, max: 1 }),
+      op: fc.constantFrom<Op>('edit', 'same-size', 'touch', 'tw', 'tw-and-sync', 'commit', 'push-prose', 'sync', 'sync', 'sync'),
+    });
+    let quietSeen = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 6, maxLength: 10 }), async (steps) => {
+        const [a, b] = await pair();
+        const devs = [a, b];
+        let w = 0;
+        for (const s of steps) {
+          const d = devs[s.dev];
+          const word = `w${++w}`;
+          const note = d.read('week.norg');
+          if (s.op === 'edit') d.write('week.norg', note.replace('Write the report', `Write the report ${word}`));
+          else if (s.op === 'same-size')
+            d.write(
+              'week.norg',
+              note.replace(/Buy (milk|silk)/, (_, m) => `Buy ${m === 'milk' ? 'silk' : 'milk'}`),
+            );
+          else if (s.op === 'touch') d.write('week.norg', note);
+          else if (s.op === 'tw' || s.op === 'tw-and-sync') {
+            const t = d.sb.exportAll().find((x) => x.status === 'pending')!;
+            d.sb.task(t.uuid, 'modify', `${t.description} ${word}`);
+            if (s.op === 'tw-and-sync') d.sb.task('sync');
+          } else if (s.op === 'commit') d.git('commit', '-q', '--allow-empty', '-m', word);
+          else if (s.op === 'push-prose') {
+            // By hand: a commit the other device has to merge (the merge driver is set up).
+            d.git('pull', '-q', '--no-rebase', '--no-edit');
+            d.write('week.norg', d.read('week.norg').replace(/Plans for the week[^\n]*/, `Plans for the week, ${word}.`));
+            d.git('commit', '-q', '-am', word);
+            d.git('push', '-q');
+          } else {
+            const out = await syncOk(d);
+            if (!out.includes(QUIET)) continue;
+            quietSeen++;
+            const state = join(d.ws, '.planager', 'remote.json');
+            const rec = JSON.parse(readFileSync(state, 'utf8'));
+            delete rec.quiet;
+            writeFileSync(state, JSON.stringify(rec));
+            const full = await syncOk(d);
+            expect(full, `after a quiet run on ${d.name}, the full run did something`).toMatch(
+              /^notes: nothing new to commit\ngit: origin has nothing new\ntask sync: Sync successful\. +No changes\.\nsync: nothing to do \(0 task processes\)\nnotes: nothing new to commit\ngit: nothing to push\n$/,
+            );
+          }
+        }
+      }),
+      { numRuns: Number(process.env.QUIET_RUNS ?? 3), seed: Number(process.env.QUIET_SEED ?? 1819), endOnFailure: true },
+    );
+    // The property is empty unless some runs were quiet.
+    expect(quietSeen).toBeGreaterThan(0);
+  }, 180_000);
 });
