@@ -14,6 +14,7 @@ import { report } from './measure.js';
 import { benchPlan } from './plan.js';
 import { benchReport } from './report.js';
 import { benchSchedule } from './schedule.js';
+import { benchRemote } from './remote.js';
 
 function shared(): string | null {
   for (const c of [process.env.PLANAGER_SHARED, resolve('test', 'fixtures')]) if (c && existsSync(join(c, 'norg'))) return c;
@@ -31,6 +32,7 @@ if (want('sync') || want('bignote')) await benchBigNote();
 if (want('plan')) report('Planning sessions', await benchPlan());
 if (want('report')) report('Tracking', await benchReport());
 if (want('schedule')) report("The day's schedule", benchSchedule());
+if (want('remote')) report('Several devices: sync --remote (real git, task and taskd on 127.0.0.1)', await benchRemote());
 if (want('nvim')) await benchNvim();
 if (want('nvim') || only.includes('nvim-plan')) report('Neovim: a plan note', await benchPlanOpen());
 // Parts of the Neovim benchmark on their own (`npm run bench -- nvim-new nvim-cold`).

@@ -1,11 +1,15 @@
 // The command's entry: Node built-ins only, so a quiet `planager remind` (every minute, from a
-// timer) answers before the rest of the CLI is loaded (quiet.ts); everything else loads main.
+// timer) and a `sync --remote` with nothing changed answer before the rest of the CLI is loaded
+// (quiet.ts, remotequiet.ts); the merge driver loads its own bundle (driver.ts); everything else
+// loads main, with what the quiet run already ran.
 import { quietRemind } from './quiet.js';
+import { quietRemote } from './remotequiet.js';
 
 const args = process.argv.slice(2);
-if (!quietRemind(args, process.env)) {
-  const { main } = await import('./main.js');
-  main(args).catch((e: unknown) => {
+const done = quietRemind(args, process.env) || (await quietRemote(args, process.env));
+if (done !== true) {
+  const { main } = args[0] === 'merge-driver' ? await import('./driver.js') : await import('./main.js');
+  main(args, done || undefined).catch((e: unknown) => {
     process.stderr.write(`planager: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exitCode = 2;
   });

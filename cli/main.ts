@@ -17,6 +17,7 @@ import { remindCli } from './remind.js';
 import { scheduleCommand } from './schedule.js';
 import { mergeDriverCommand } from './mergedriver.js';
 import { remoteSyncCommand } from './remote.js';
+import type { Handoff } from './remotequiet.js';
 import { remoteSetupCommand } from './remotesetup.js';
 import { installHook, Taskwarrior, uninstallHook } from '../sync/index.js';
 
@@ -174,7 +175,8 @@ async function planning(cmd: string, rest: string[]): Promise<CommandResult> {
   }
 }
 
-export async function run(argv: string[]): Promise<CommandResult> {
+/** `handoff`: what the quiet `sync --remote` already ran (bin.ts, remotequiet.ts). */
+export async function run(argv: string[], handoff?: Handoff): Promise<CommandResult> {
   const [cmd, ...rest] = argv;
   // `planager CMD --help` is help too (before parsing, so a command's flags need not be right).
   if (rest.includes('--help') || rest.includes('-h')) return { code: 0, stdout: USAGE };
@@ -226,7 +228,7 @@ export async function run(argv: string[]): Promise<CommandResult> {
             remote: { type: 'boolean' },
           },
         });
-        if (cmd === 'sync') return await (values.remote ? remoteSyncCommand(values) : syncCommand(values));
+        if (cmd === 'sync') return await (values.remote ? remoteSyncCommand(values, handoff) : syncCommand(values));
         if (cmd === 'pull' || cmd === 'push') return await fileCommand(cmd, positionals, values);
         if (cmd === 'history') return await historyCommand(positionals[0], values);
         if (cmd === 'restore') return await restoreCommand(positionals[0], positionals[1], values);
@@ -278,8 +280,8 @@ export async function run(argv: string[]): Promise<CommandResult> {
   }
 }
 
-export async function main(argv: string[]): Promise<void> {
-  const r = await run(argv);
+export async function main(argv: string[], handoff?: Handoff): Promise<void> {
+  const r = await run(argv, handoff);
   if (r.stdout) process.stdout.write(r.stdout);
   if (r.stderr) process.stderr.write(r.stderr);
   process.exitCode = r.code;

@@ -21,11 +21,18 @@ import { statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { extractTasks, parse } from '../parser/index.js';
-import { appendLog, DEFAULT_PRIORITIES, type Fields, type LogEntry, loadState, resolveText } from '../sync/index.js';
+// Modules, not the sync's index: git starts this once per note both sides changed, and its own
+// bundle (cli/driver.ts) holds only what these need.
+import { resolveText } from '../sync/dates.js';
+import { appendLog, type LogEntry } from '../sync/log.js';
+import { DEFAULT_PRIORITIES, type Fields } from '../sync/mapping.js';
+import { Store, type SyncState, type TaskState } from '../sync/store.js';
 import { mergeNotes, type NoteMerge } from '../sync/notemerge.js';
 import type { Side } from '../sync/taskline.js';
 import type { CommandResult } from './result.js';
 import { findUpward } from './workspace.js';
+
+const loadState = (dir: string): Promise<SyncState> => new Store(dir).all();
 
 /** Which side wins a field both changed; see the header. */
 export function preferredSide(path: string, env: NodeJS.ProcessEnv, cwd: string): Side {
@@ -118,6 +125,13 @@ function taskLinesOf(text: string): Map<string, string> {
   return out;
 }
 
+/** Tasks by id, the first of each id kept (as a search in order would find it). */
+function firstById(tasks: TaskState[]): Map<string, TaskState> {
+  const out = new Map<string, TaskState>();
+  for (const t of tasks) if (!out.has(t.id)) out.set(t.id, t);
+  return out;
+}
+
 /**
  * A merge that changed a task line of this device's note (the other device's edit came in)
  * overwrote this device's value: it goes into the log as a sync's overwrite does, so the
@@ -134,7 +148,8 @@ export async function logIncoming(
 ): Promise<number> {
   const stateDir = join(workspace, '.planager');
   const entries: LogEntry[] = [];
-  let state: Awaited<ReturnType<typeof loadState>> | null | undefined;
+  // By id, built once: a merge bringing in a thousand changed lines looked each up in every task (seconds).
+  let byId: Map<string, TaskState> | undefined;
   for (const [file, text] of before) {
     const next = after(file);
     if (next === null || next === text) continue;
@@ -142,8 +157,8 @@ export async function logIncoming(
     for (const [id, line] of taskLinesOf(next)) {
       const old = was.get(id);
       if (old === undefined || old === line || skip.has(id)) continue;
-      if (state === undefined) state = await loadState(stateDir).catch(() => null);
-      const st = Object.values(state?.tasks ?? {}).find((t) => t.id === id);
+      byId ??= firstById(Object.values((await loadState(stateDir).catch(() => null))?.tasks ?? {}));
+      const st = byId.get(id);
       const lost = versionOf(old, st?.base, now);
       const kept = versionOf(line, st?.base, now);
       const fields = Object.fromEntries(

@@ -17,52 +17,34 @@
  * is complete on its own (a commit, a merge — an unfinished merge is aborted —, a task sync),
  * so the next run finishes the job.
  *
- * Nothing changed anywhere: one `git fetch` and one `task sync`, no other process. Whether the
- * notes changed is told by their stamps (size and mtime, kept in .planager/remote.json after
- * each run), and whether there is something to merge or push by reading .git's refs
- * (sync/gitrefs.ts); the two-way sync itself starts no `task` process then (engine.ts).
+ * Nothing changed anywhere: one `git fetch` and one `task sync`, no other process, and not
+ * even this module loaded: a run that ends at rest records the stamps its decisions rest on
+ * (`quietAfter`), and the next run, when they hold, is cli/remotequiet.ts's quiet run. When
+ * that run finds work it hands this one its fetch and task sync (`Handoff`), run once only.
+ * Whether the notes changed is told by their stamps (size and mtime, kept in
+ * .planager/remote.json after each run), and whether there is something to merge or push by
+ * reading .git's refs (sync/gitrefs.ts); the two-way sync itself starts no `task` process then
+ * (engine.ts).
  */
-import { execFile } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { listNorgFiles, loadState, type SyncReport } from '../sync/index.js';
+import { listNorgFiles, loadState, syncIsIdle, Taskwarrior, type SyncReport } from '../sync/index.js';
 import { currentBranch, findGit, type GitDirs, readRef, upstreamOf } from '../sync/gitrefs.js';
 import type { CommandResult } from './result.js';
 import { logIncoming } from './mergedriver.js';
+import { restingFiles } from './remoterest.js';
+import { fetchArgs, type Handoff, lastLine, quietKey, type Ran, type RemoteQuiet, run, stampOf, TASK_SYNC_ARGS, taskSyncLine } from './remotequiet.js';
 import { configuredDriver, hasAttribute } from './remotesetup.js';
 import { taskrcPath } from './setup.js';
 import { type CommonFlags, syncCommand } from './sync.js';
 import { findWorkspace } from './workspace.js';
 
-type Run = { ok: boolean; code: number; stdout: string; stderr: string };
-
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env, timeout = 120_000): Promise<Run> {
-  return new Promise((done) => {
-    const child = execFile(cmd, args, { cwd, env, timeout, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as NodeJS.ErrnoException).code === 'number' ? Number((err as NodeJS.ErrnoException).code) : 127) : 0;
-      done({ ok: !err, code, stdout: String(stdout), stderr: err && !stderr ? err.message : String(stderr) });
-    });
-    // Without a terminal `task` may ask and wait: nothing to read from.
-    child.stdin?.end();
-  });
-}
-
-/** The last non-empty line of a command's output, for a one-line report. */
-function lastLine(s: string): string {
-  return (
-    s
-      .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .pop() ?? ''
-  );
-}
-
-/** What a run remembers: the stamps of the notes as last committed. */
+/** What a run remembers: the stamps of the notes as last committed; after a run that ended at rest, the quiet record. */
 interface RemoteState {
   stamps: Record<string, string>;
+  quiet?: RemoteQuiet;
 }
 
 async function stampsOf(ws: string): Promise<Record<string, string>> {
@@ -82,6 +64,11 @@ function changedPaths(before: Record<string, string>, now: Record<string, string
 
 /** `taskd.server` in the taskrc or a file it includes (read, no `task` process), or null. */
 export function taskdServer(env: NodeJS.ProcessEnv = process.env): string | null {
+  return readTaskrc(env).server;
+}
+
+/** The taskrc's `taskd.server`, and every file read to find it (the taskrc and its includes). */
+function readTaskrc(env: NodeJS.ProcessEnv): { server: string | null; files: string[] } {
   const seen = new Set<string>();
   const look = (file: string): string | null => {
     if (seen.has(file)) return null;
@@ -106,7 +93,8 @@ export function taskdServer(env: NodeJS.ProcessEnv = process.env): string | null
     }
     return found;
   };
-  return look(taskrcPath(env));
+  const server = look(taskrcPath(env));
+  return { server, files: [...seen] };
 }
 
 interface Ctx {
@@ -121,6 +109,12 @@ interface Ctx {
   /** Tasks the merge kept with an edit although another device deleted them (notemerge.ts). */
   undelete: string[];
   state: RemoteState;
+  /** The branch's commit when this run began: an upstream still there has nothing new. */
+  startHead: string | null;
+  /** What the quiet run already ran (remotequiet.ts), not to be run again. */
+  handoff?: Handoff;
+  /** The handed task sync was reported (else a failed step says it ran). */
+  handedReported?: boolean;
 }
 
 class StepFailed extends Error {}
@@ -179,12 +173,13 @@ async function commitNotes(c: Ctx, message: string): Promise<void> {
 }
 
 async function fetchAndMerge(c: Ctx): Promise<void> {
-  const f = await run('git', ['fetch', '--quiet', c.remote], c.ws);
+  const f = c.handoff?.remote === c.remote ? c.handoff.fetch : await run('git', fetchArgs(c.remote), c.ws);
   if (!f.ok)
     fail(c, 'git fetch', lastLine(f.stderr), `the remote ${c.remote} is unreachable (offline?); nothing changed here: run planager sync --remote again later`);
   const head = readRef(c.g, `refs/heads/${c.branch}`);
   const theirs = readRef(c.g, c.tracking);
-  if (!theirs || theirs === head) {
+  // Still where this run began: only this run's own commit is new (a merge would be a no-op).
+  if (!theirs || theirs === head || theirs === c.startHead) {
     c.lines.push(`git: ${c.remote} has nothing new`);
     return;
   }
@@ -240,8 +235,9 @@ async function fetchAndMerge(c: Ctx): Promise<void> {
   c.state.stamps = await stampsOf(c.ws);
 }
 
-async function taskSync(c: Ctx, when: string): Promise<void> {
-  const r = await run('task', ['rc.confirmation=off', 'rc.hooks=on', 'sync'], c.ws);
+async function taskSync(c: Ctx, when: string, given?: Ran | null): Promise<void> {
+  const r = given ?? (await run('task', TASK_SYNC_ARGS, c.ws));
+  if (given) c.handedReported = true;
   if (!r.ok)
     fail(
       c,
@@ -249,8 +245,7 @@ async function taskSync(c: Ctx, when: string): Promise<void> {
       lastLine(r.stderr || r.stdout),
       'check the server and the taskd.* settings (task diagnostics); a device that never synced runs `task sync init` once; then run planager sync --remote again',
     );
-  // "Sync successful.  No changes." goes to stderr, after "Syncing with HOST" on stdout.
-  c.lines.push(`task sync${when}: ${(lastLine(r.stderr) || lastLine(r.stdout)).replace(/\s+/g, ' ')}`);
+  c.lines.push(taskSyncLine(r, when));
 }
 
 /**
@@ -283,7 +278,34 @@ async function push(c: Ctx): Promise<void> {
   c.lines.push(`git: pushed ${c.branch} to ${c.remote}`);
 }
 
-export async function remoteSyncCommand(flags: CommonFlags): Promise<CommandResult> {
+/** Only a plain `sync --remote [--workspace DIR]` keeps a quiet record: the quiet run answers no other words. */
+function plainFlags(flags: CommonFlags & { remote?: boolean }): boolean {
+  return Object.entries(flags).every(([k, v]) => k === 'workspace' || k === 'remote' || v === undefined || v === false);
+}
+
+function sameStamps(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
+/**
+ * The quiet record, when this run ended at rest: a run now would commit, merge, sync and push
+ * nothing (the branch where its upstream is, no merge under way, the notes as committed, a
+ * two-way sync with nothing to do). Every file is stamped before anything is checked: a write
+ * after the stamps moves one, and the next run runs in full.
+ */
+async function quietAfter(c: Ctx, server: boolean, taskrc: string[]): Promise<RemoteQuiet | undefined> {
+  const tw = new Taskwarrior();
+  const rest = restingFiles({ ws: c.ws, g: c.g, branch: c.branch, dataDir: tw.dataDir(), taskrc });
+  const files = rest.all.map((p): [string, string | null] => [p, stampOf(p)]);
+  const commit = readRef(c.g, `refs/heads/${c.branch}`);
+  if (!commit || commit !== readRef(c.g, c.tracking) || existsSync(join(c.g.gitDir, 'MERGE_HEAD'))) return undefined;
+  if (!sameStamps(c.state.stamps, await stampsOf(c.ws))) return undefined;
+  if (!(await syncIsIdle({ workspace: c.ws, tw }))) return undefined;
+  return { key: quietKey(c.ws, process.env), remote: c.remote, branch: `refs/heads/${c.branch}`, tracking: c.tracking, commit, server, files, tw: rest.tw };
+}
+
+export async function remoteSyncCommand(flags: CommonFlags & { remote?: boolean }, handoff?: Handoff): Promise<CommandResult> {
   const f = findWorkspace(flags.workspace);
   if (!f.ok) return { code: 2, stderr: `planager sync --remote: ${f.message}\n` };
   const ws = f.dir;
@@ -303,13 +325,31 @@ export async function remoteSyncCommand(flags: CommonFlags): Promise<CommandResu
   } catch {
     // First run: every note counts as changed; committing unchanged text is a no-op.
   }
-  const c: Ctx = { ws, g, branch, remote: up.remote, tracking: up.tracking, ref: up.ref, lines: [], state, undelete: [] };
-  const server = taskdServer();
+  // This run may change what the record stood for; a run stopped half way leaves none.
+  if (state.quiet) {
+    delete state.quiet;
+    await saveState(statePath, state);
+  }
+  const c: Ctx = {
+    ws,
+    g,
+    branch,
+    remote: up.remote,
+    tracking: up.tracking,
+    ref: up.ref,
+    lines: [],
+    state,
+    undelete: [],
+    handoff,
+    startHead: readRef(g, `refs/heads/${branch}`),
+  };
+  const taskrc = readTaskrc(process.env);
+  const server = taskrc.server;
   const host = hostname() || 'this device';
   try {
     await commitNotes(c, `planager: notes from ${host}`);
     await fetchAndMerge(c);
-    if (server) await taskSync(c, '');
+    if (server) await taskSync(c, '', handoff?.taskSync);
     else c.lines.push('task sync: no server in the taskrc (taskd.server), skipped');
     await undelete(c);
     let report: SyncReport | null = null;
@@ -323,8 +363,13 @@ export async function remoteSyncCommand(flags: CommonFlags): Promise<CommandResu
     const twChanged = sr !== null && sr.taskwarrior.created.length + sr.taskwarrior.updated.length + sr.taskwarrior.deleted.length > 0;
     if (server && twChanged) await taskSync(c, ' (again)');
     await push(c);
+    if (plainFlags(flags)) c.state.quiet = await quietAfter(c, server !== null, taskrc.files);
   } catch (e) {
     if (!(e instanceof StepFailed)) throw e;
+    const ts = handoff?.taskSync;
+    // Run beside the fetch before this step failed: what it did is done, and said.
+    if (ts && !c.handedReported)
+      c.lines.push(ts.ok ? `${taskSyncLine(ts, '')} (run beside the fetch)` : `task sync: failed beside the fetch: ${lastLine(ts.stderr || ts.stdout)}`);
     await saveState(statePath, c.state);
     return { code: 2, stderr: `${c.lines.join('\n')}\n` };
   }

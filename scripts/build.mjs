@@ -23,12 +23,15 @@ const noWinston = {
   },
 };
 
-// dist/cli.js is the entry alone (Node built-ins: a quiet `remind` answers before the rest
-// loads, cli/quiet.ts); it imports dist/main.js, the CLI, only when there is work.
+// dist/cli.js is the entry alone (Node built-ins: a quiet `remind` or `sync --remote` answers
+// before the rest loads, cli/quiet.ts, cli/remotequiet.ts); it imports dist/main.js, the CLI,
+// only when there is work, or dist/driver.js, the merge driver alone (git starts it per note).
 const mainApart = {
   name: 'main-apart',
   setup(b) {
-    b.onResolve({ filter: /^\.\/main\.js$/ }, (a) => (a.importer.endsWith('cli/bin.ts') ? { path: './main.js', external: true } : undefined));
+    b.onResolve({ filter: /^\.\/(main|driver)\.js$/ }, (a) =>
+      a.importer.endsWith('cli/bin.ts') || a.importer.endsWith('cli/driver.ts') ? { path: a.path, external: true } : undefined,
+    );
   },
 };
 
@@ -36,6 +39,7 @@ const entries = [
   { in: 'index.ts', out: 'dist/index.js' },
   { in: 'cli/bin.ts', out: 'dist/cli.js', shebang: true, plugins: [mainApart] },
   { in: 'cli/main.ts', out: 'dist/main.js' },
+  { in: 'cli/driver.ts', out: 'dist/driver.js', plugins: [mainApart] },
   { in: 'bench/main.ts', out: 'dist/bench.js', dev: true },
 ];
 

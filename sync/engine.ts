@@ -131,8 +131,16 @@ export async function sync(opts: SyncOptions): Promise<SyncReport> {
   }
 }
 
+/**
+ * Whether a sync now would find nothing to do, as `sync` first asks (read-only, no process):
+ * `sync --remote` records that it ended at rest only when this holds (cli/remotequiet.ts).
+ */
+export function syncIsIdle(opts: Pick<SyncOptions, 'workspace' | 'tw' | 'stateDir'>): Promise<boolean> {
+  return nothingChanged(opts, stateDirOf(opts));
+}
+
 /** Nothing to do: same database stamp, same notes, no journal, nothing held back for these notes. */
-async function nothingChanged(opts: SyncOptions, dir: string): Promise<boolean> {
+async function nothingChanged(opts: Pick<SyncOptions, 'workspace' | 'tw' | 'files' | 'texts'>, dir: string): Promise<boolean> {
   const store = new Store(dir);
   const head = await store.head().catch(() => null);
   if (!head || head.stamp === null || waitingFor(head, opts.files ?? null)) return false;
