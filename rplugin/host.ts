@@ -3,6 +3,9 @@
  * RPC glue only: every request maps to a Session method; positions are converted once
  * (edits.ts). Nothing but RPC goes to stdout; logs go to $PLANAGER_LOG. The host exits when
  * Neovim's end of the pipe closes, which also happens when Neovim is killed.
+ *
+ * Over 500 lines: it is every RPC method the Lua side calls, each a short handler in front of
+ * the Session (which does the work); split, each file would need the same connection state.
  */
 import { appendFileSync, existsSync, readdir as readdirCb, readFile as readFileCb, unlink as unlinkCb } from 'node:fs';
 import { join } from 'node:path';

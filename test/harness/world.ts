@@ -3,6 +3,9 @@
  * `twSandbox()`: its own HOME, TASKRC, TASKDATA; ~/.task and ~/.taskrc are never touched), and
  * the model: what the harness itself wrote on each side, per task and field, to be checked
  * against the end state (check.ts).
+ *
+ * Over 500 lines: a step kind is a method here, each short; they share the run's sandbox, notes
+ * and model, which is what a World is.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
