@@ -16,10 +16,6 @@
  * its heading stack, list context and carryover tags; the field readers below it (description,
  * extension, spans) are small functions of that walk's state, and a split would pass that state
  * between files instead of keeping it in one place.
- *
- * Over 500 lines, one file: the decisions above and the single walk that applies them belong
- * together, and the walk's visitor shares one frame stack (a hot path: every task one object
- * shape); the helpers it calls are below it.
  */
 import { STATUS_NAMES } from '../parser/extension.js';
 import { holdsNoTasks, ID_COMMENT, MIRROR_COMMENT, walk, type LinkTarget, type SyntaxNode, type TaskStatus, type Tree } from '../parser/index.js';
