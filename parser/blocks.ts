@@ -14,9 +14,6 @@
  * far it looked (`reach`) for reparse() to be correct; kept together, every reader's lookahead
  * is checked against the same cursor rules in one place (the incremental-parse laws in
  * test/unit/parser/properties.test.ts hold them to it).
- *
- * Over 500 lines, one file: a scanner per leaf kind, all sharing the line cursor and the reach
- * bookkeeping that reparse() depends on; split, that bookkeeping would become an interface.
  */
 import { extensionLooked, parseExtension } from './extension.js';
 import { InlineParser } from './inline.js';
