@@ -102,10 +102,10 @@ function notify(level: 'info' | 'warn' | 'error', msg: string): void {
   void lua("require('planager')._notify(...)", [level, msg]).catch((e) => log('ERROR', e));
 }
 
-/** The CLI's words for what the editor does otherwise (the bulk guard's --force is :PlanagerSync!). */
+/** The CLI's words for what the editor does otherwise (the bulk guard's --force is :Planager sync force). */
 function inEditorTerms(m: string): string {
   return m
-    .replace('run again with --force to go ahead', 'run :PlanagerSync! to go ahead')
+    .replace('run again with --force to go ahead', 'run :Planager sync force to go ahead')
     .replace('`planager sync --inbox inbox.norg` collects them', 'the `inbox` option of setup() collects them');
 }
 

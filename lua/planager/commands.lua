@@ -20,8 +20,8 @@ end
 
 --- Two-way sync of every tracked note. Unsaved tracked buffers are written first, so what is
 --- synced is what is on disk (their writes push as usual).
----@param force? boolean go past the bulk guard (:PlanagerSync!)
----@param remote? boolean with the other devices too (the `remote` option, :Planager sync remote)
+---@param force? boolean go past the bulk guard (:Planager sync force)
+---@param remote? boolean with the other devices too (the `remote` option, :PlanagerSync!, :Planager sync remote)
 function M.sync(force, remote)
   for _, b in ipairs(state.tracked_bufs()) do
     if vim.bo[b].modified then
@@ -308,8 +308,10 @@ function H.user_commands()
     desc = 'Planager: sync, pull, push, plan, agenda, capture, history, restore, backups, status, log',
   })
   vim.api.nvim_create_user_command('PlanagerSync', function(c)
-    M.sync(c.bang)
-  end, { bang = true, desc = 'Planager: two-way sync of every tracked note' })
+    -- With !: with the other devices too (issue 18's spelling); the bulk guard is passed with
+    -- `:Planager sync force`, which is what the guard's message names.
+    M.sync(false, c.bang)
+  end, { bang = true, desc = 'Planager: two-way sync of every tracked note (!: with the other devices too)' })
 end
 
 --- `:help planager` right after a by-hand install (a clone on 'runtimepath', no plugin manager

@@ -23,10 +23,10 @@ describe(':PlanagerSync with remote = true', () => {
     const a = device('laptop', remote, { seed: { 'week.norg': NOTE } });
     const b = device('desk', remote);
     for (const d of [a, b]) expect((await d.planager('remote', 'setup', '--yes')).code).toBe(0);
-    const open = async (d: typeof a) => {
+    const open = async (d: typeof a, remote = true) => {
       const v = await startNvim(nvimEnv(d.env, d.sb.dir));
       vims.push(v);
-      await v.lua("require('planager').setup({ workspaces = { ... }, remote = true })", d.ws);
+      await v.lua("local ws, remote = ...; require('planager').setup({ workspaces = { ws }, remote = remote })", d.ws, remote);
       await v.cmd(`edit ${d.ws}/week.norg`);
       await v.waitFor(() => v.lua<boolean>("return require('planager.host').ready()"));
       return v;
@@ -42,9 +42,10 @@ describe(':PlanagerSync with remote = true', () => {
     // The laptop's task is done in its own Taskwarrior (the two-way sync ran as one of the steps).
     expect(a.sb.exportAll().find((t) => t.description === 'Write the report')?.status).toBe('completed');
 
-    const vb = await open(b);
+    // The desk has no `remote` option: :PlanagerSync! is the sync with the other devices, once.
+    const vb = await open(b, false);
     expect((await vb.lines())[1]).toMatch(/^ {2}- \( \) Write the report/);
-    await vb.cmd('PlanagerSync');
+    await vb.cmd('PlanagerSync!');
     await vb.waitFor(async () => /^ {2}- \(x\) Write the report/.test((await vb.lines())[1] ?? ''));
     expect(b.read('week.norg')).toMatch(/- \(x\) Write the report/);
   }, 60_000);
