@@ -340,7 +340,9 @@ function planDeletions(scope: Scope, id: Identity, rec: Reconciled, tw: TwRead, 
     if (stray !== null) {
       // The id is still there, on a line that is no task (a typo in its status: "(x |"): a
       // removal is a line deleted, not one mistyped. Kept as it was until the line is fixed.
-      report.warnings.push(`${st.file}:${stray}: this line holds task ${st.id}'s id but is not a task line; the task is kept (fix the line, or remove it to delete the task)`);
+      report.warnings.push(
+        `${st.file}:${stray}: this line holds task ${st.id}'s id but is not a task line; the task is kept (fix the line, or remove it to delete the task)`,
+      );
       p.tasks.set(st.uuid, st);
       p.cache.set(st.uuid, t);
       p.deferredFiles.add(st.file);
