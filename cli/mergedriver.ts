@@ -36,16 +36,20 @@ const loadState = (dir: string): Promise<SyncState> => new Store(dir).all();
 
 /** Which side wins a field both changed; see the header. */
 export function preferredSide(path: string, env: NodeJS.ProcessEnv, cwd: string): Side {
-  const theirs = Number(env.PLANAGER_MERGE_THEIRS_TIME);
-  if (!Number.isFinite(theirs) || theirs <= 0) return 'theirs';
-  let ours = 0;
+  let ours: number | null = null;
   try {
     ours = statSync(resolve(cwd, path)).mtimeMs;
   } catch {
-    return 'theirs';
+    // unreadable: the incoming side wins (as without a time)
   }
+  return sideByTimes(ours, Number(env.PLANAGER_MERGE_THEIRS_TIME));
+}
+
+/** The same rule from the times themselves: ours (ms, null when unknown) and theirs (seconds). */
+export function sideByTimes(oursMs: number | null, theirs: number): Side {
+  if (!Number.isFinite(theirs) || theirs <= 0 || oursMs === null) return 'theirs';
   // One-second resolution, as commit times have; a tie goes to the incoming side (as above).
-  return Math.floor(ours / 1000) > Math.floor(theirs) ? 'ours' : 'theirs';
+  return Math.floor(oursMs / 1000) > Math.floor(theirs) ? 'ours' : 'theirs';
 }
 
 /** The version a lost line stood for: the last synced fields, with what the line says over them. */
@@ -67,7 +71,7 @@ export function versionOf(line: string, base: Fields | undefined, now: Date): Fi
   };
 }
 
-async function logLosers(m: NoteMerge, path: string, cwd: string, now: Date): Promise<void> {
+export async function logLosers(m: NoteMerge, path: string, cwd: string, now: Date): Promise<void> {
   if (m.tasks.length === 0) return;
   const workspace = findUpward(resolve(cwd, path, '..')) ?? cwd;
   const stateDir = join(workspace, '.planager');
@@ -90,7 +94,7 @@ async function logLosers(m: NoteMerge, path: string, cwd: string, now: Date): Pr
   await appendLog(join(stateDir, 'activity.jsonl'), entries);
 }
 
-function report(m: NoteMerge, path: string): string {
+export function report(m: NoteMerge, path: string): string {
   const out: string[] = [];
   for (const c of m.tasks)
     out.push(

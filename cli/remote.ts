@@ -37,6 +37,7 @@ import { logIncoming } from './mergedriver.js';
 import { restingFiles } from './remoterest.js';
 import { fetchArgs, type Handoff, lastLine, quietKey, type Ran, type RemoteQuiet, run, stampOf, TASK_SYNC_ARGS, taskSyncLine } from './remotequiet.js';
 import { configuredDriver, hasAttribute } from './remotesetup.js';
+import { type MergedNote, mergeUpstream, oursTimes, resumeMerge } from './remotemerge.js';
 import { taskrcPath } from './setup.js';
 import { type CommonFlags, syncCommand } from './sync.js';
 import { findWorkspace } from './workspace.js';
@@ -172,6 +173,33 @@ async function commitNotes(c: Ctx, message: string): Promise<void> {
   c.state.stamps = now;
 }
 
+async function identArgs(c: Ctx): Promise<string[]> {
+  return (await run('git', ['config', 'user.email'], c.ws)).stdout.trim() ? [] : ['-c', 'user.name=Planager', '-c', 'user.email=planager@localhost'];
+}
+
+/** The merged notes' report lines; the tasks whose conflict was logged, and those kept over a deletion. */
+function noteReport(c: Ctx, notes: MergedNote[]): Set<string> {
+  const conflicted = new Set<string>();
+  for (const n of notes) {
+    c.lines.push(...n.lines.map((l) => `  ${l}`));
+    for (const t of n.merge.tasks) conflicted.add(t.id);
+    c.undelete.push(...n.merge.keptOverDelete);
+  }
+  return conflicted;
+}
+
+/**
+ * A merge an earlier run left under way (it stopped between `git merge` and the commit:
+ * cli/remotemerge.ts) is finished before anything else, or the commits below could not be made.
+ */
+async function resume(c: Ctx): Promise<void> {
+  const m = await resumeMerge({ ws: c.ws, g: c.g, ident: await identArgs(c) });
+  if (!m) return;
+  if (!m.ok) fail(c, 'git merge', m.message, 'the unfinished merge of the last run was aborted; run planager sync --remote again');
+  noteReport(c, m.notes);
+  c.lines.push(`git: finished the merge the last run left under way (${m.notes.length} note${m.notes.length === 1 ? '' : 's'} merged)`);
+}
+
 async function fetchAndMerge(c: Ctx): Promise<void> {
   const f = c.handoff?.remote === c.remote ? c.handoff.fetch : await run('git', fetchArgs(c.remote), c.ws);
   if (!f.ok)
@@ -191,35 +219,25 @@ async function fetchAndMerge(c: Ctx): Promise<void> {
       'run planager remote setup --yes (git would otherwise write conflict markers into notes)',
     );
   const t = await run('git', ['log', '-1', '--format=%at', theirs], c.ws);
-  const env = { ...process.env, PLANAGER_MERGE_THEIRS_TIME: t.stdout.trim() };
-  const ident = (await run('git', ['config', 'user.email'], c.ws)).stdout.trim() ? [] : ['-c', 'user.name=Planager', '-c', 'user.email=planager@localhost'];
   // This device's notes as they were: what the merge overwrites goes into the log (below).
+  const notes = await listNorgFiles(c.ws);
   const before = new Map<string, string>();
-  for (const p of await listNorgFiles(c.ws)) before.set(p, readFileSync(join(c.ws, p), 'utf8'));
-  const m = await run(
-    'git',
-    [...ident, 'merge', '--no-edit', '--no-verify', '-m', `planager: merge ${c.tracking.replace('refs/remotes/', '')}`, theirs],
-    c.ws,
-    env,
-  );
-  if (!m.ok) {
-    // Back to how it was: a merge half done is worse than none (the next run tries again).
-    await run('git', ['merge', '--abort'], c.ws);
+  for (const p of notes) before.set(p, readFileSync(join(c.ws, p), 'utf8'));
+  const rec = {
+    theirs,
+    theirsTime: Number(t.stdout.trim()),
+    message: `planager: merge ${c.tracking.replace('refs/remotes/', '')}`,
+    ours: oursTimes(c.ws, c.g.root, notes),
+  };
+  const m = await mergeUpstream({ ws: c.ws, g: c.g, ident: await identArgs(c) }, rec);
+  if (!m.ok)
     fail(
       c,
       'git merge',
-      lastLine(m.stderr || m.stdout),
+      m.message,
       'a file other than a note conflicts, or the work tree has uncommitted changes git would overwrite: commit or stash them, then run planager sync --remote again',
     );
-  }
-  const conflicted = new Set<string>();
-  for (const l of m.stderr.split('\n').filter((x) => x.startsWith('planager merge'))) {
-    c.lines.push(`  ${l}`);
-    const both = /task ([0-9a-f]+): .* changed on both sides/.exec(l);
-    if (both) conflicted.add(both[1]);
-    const kept = /task ([0-9a-f]+) was deleted on one side and edited on the other/.exec(l);
-    if (kept) c.undelete.push(kept[1]);
-  }
+  const conflicted = noteReport(c, m.notes);
   const from = c.tracking.replace('refs/remotes/', '');
   const read = (p: string): string | null => {
     try {
@@ -347,6 +365,7 @@ export async function remoteSyncCommand(flags: CommonFlags & { remote?: boolean 
   const server = taskrc.server;
   const host = hostname() || 'this device';
   try {
+    await resume(c);
     await commitNotes(c, `planager: notes from ${host}`);
     await fetchAndMerge(c);
     if (server) await taskSync(c, '', handoff?.taskSync);
