@@ -30,12 +30,25 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { listNorgFiles, loadState, syncIsIdle, Taskwarrior, type SyncReport } from '../sync/index.js';
+import { acquireLock, listNorgFiles, loadState, syncIsIdle, Taskwarrior, type SyncReport } from '../sync/index.js';
 import { currentBranch, findGit, type GitDirs, readRef, upstreamOf } from '../sync/gitrefs.js';
 import type { CommandResult } from './result.js';
 import { logIncoming } from './mergedriver.js';
 import { restingFiles } from './remoterest.js';
-import { fetchArgs, type Handoff, lastLine, quietKey, type Ran, type RemoteQuiet, run, stampOf, TASK_SYNC_ARGS, taskSyncLine } from './remotequiet.js';
+import {
+  fetchArgs,
+  type Handoff,
+  lastLine,
+  quietKey,
+  type Ran,
+  REMOTE_LOCK_MS,
+  type RemoteQuiet,
+  remoteLockDir,
+  run,
+  stampOf,
+  TASK_SYNC_ARGS,
+  taskSyncLine,
+} from './remotequiet.js';
 import { configuredDriver, hasAttribute } from './remotesetup.js';
 import { type MergedNote, mergeUpstream, oursTimes, resumeMerge } from './remotemerge.js';
 import { taskrcPath } from './setup.js';
@@ -336,6 +349,34 @@ export async function remoteSyncCommand(flags: CommonFlags & { remote?: boolean 
       code: 2,
       stderr: `planager sync --remote: the branch${branch ? ` ${branch}` : ''} has no upstream: push it once with git push -u origin ${branch ?? 'main'}\n`,
     };
+  // One run at a time per workspace (a timer, Neovim and a terminal may start one each): their
+  // merges, task syncs and commits must not interleave. Not the two-way sync's own lock
+  // (.planager/lock), which this run's sync step takes itself.
+  const t0 = Date.now();
+  const locked = handoff?.lock ? { ok: true as const, lock: handoff.lock } : await acquireLock(remoteLockDir(ws), REMOTE_LOCK_MS);
+  if (!locked.ok)
+    return {
+      code: 2,
+      stderr: `planager sync --remote: ${locked.message}: another sync --remote is still running in ${ws} after ${Math.round(REMOTE_LOCK_MS / 1000)} s; run it again when that one is done\n`,
+    };
+  try {
+    const waited = Date.now() - t0;
+    const r = await lockedRun(flags, ws, g, branch, up, handoff);
+    const note = waited > 200 ? `waited ${(waited / 1000).toFixed(1)} s for another planager sync --remote in this workspace\n` : '';
+    return r.code === 0 ? { ...r, stdout: note + (r.stdout ?? '') } : { ...r, stderr: note + (r.stderr ?? '') };
+  } finally {
+    await locked.lock.release();
+  }
+}
+
+async function lockedRun(
+  flags: CommonFlags & { remote?: boolean },
+  ws: string,
+  g: GitDirs,
+  branch: string,
+  up: { remote: string; ref: string; tracking: string },
+  handoff: Handoff | undefined,
+): Promise<CommandResult> {
   const statePath = join(ws, '.planager', 'remote.json');
   let state: RemoteState = { stamps: {} };
   try {

@@ -23,6 +23,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { findGit, readRef } from '../sync/gitrefs.js';
+import { acquireLock, type Lock } from '../sync/lock.js';
 import { findWorkspace } from './workspace.js';
 
 export type Ran = { ok: boolean; code: number; stdout: string; stderr: string };
@@ -50,7 +51,14 @@ export interface Handoff {
   fetch: Ran;
   /** Null when no server is configured (then no task sync ran). */
   taskSync: Ran | null;
+  /** The workspace's sync --remote lock, taken by the quiet run and held on for the full one. */
+  lock?: Lock;
 }
+
+/** The folder of the lock one `sync --remote` at a time holds (`<dir>/lock`: sync/lock.ts). */
+export const remoteLockDir = (ws: string): string => join(ws, '.planager', 'remote');
+/** How long a run waits for another to finish: a convergence of thousands of tasks takes seconds. */
+export const REMOTE_LOCK_MS = 120_000;
 
 export const fetchArgs = (remote: string): string[] => ['fetch', '--quiet', remote];
 export const TASK_SYNC_ARGS = ['rc.confirmation=off', 'rc.hooks=on', 'sync'];
@@ -145,12 +153,16 @@ export async function quietRemote(args: readonly string[], env: NodeJS.ProcessEn
   const q = recordOf(ws, env);
   const g = findGit(ws);
   if (!q || !g || !hold(q.files)) return false;
+  // Another run under way: the full run waits for it (its fetch and task sync must not interleave).
+  const locked = await acquireLock(remoteLockDir(ws), 0);
+  if (!locked.ok) return false;
   // The task sync first: the longer of the two, it ends the run.
   const syncing = q.server ? run('task', TASK_SYNC_ARGS, ws) : null;
   const [fetch, taskSync] = await Promise.all([run('git', fetchArgs(q.remote), ws), syncing]);
-  const handoff: Handoff = { remote: q.remote, fetch, taskSync };
+  const handoff: Handoff = { remote: q.remote, fetch, taskSync, lock: locked.lock };
   if (!fetch.ok || readRef(g, q.tracking) !== q.commit || readRef(g, q.branch) !== q.commit) return handoff;
   if (taskSync && (!taskSync.ok || !hold(q.files.filter(([p]) => q.tw.includes(p))))) return handoff;
+  await locked.lock.release();
   process.stdout.write(
     [
       'notes: nothing new to commit',
