@@ -6,8 +6,10 @@
  *   1. commit the notes this device changed since the last run (only `*.norg` and
  *      .gitattributes, with `git commit -- PATHS`: whatever else is staged stays staged);
  *   2. `git fetch` the branch's upstream;
- *   3. merge it (`git merge`, with the notes' merge driver: `planager remote setup` first); never
- *      a rebase, never a force: the user's history is only ever added to;
+ *   3. merge it (`git merge`; `planager remote setup` first); never a rebase, never a force:
+ *      the user's history is only ever added to. The notes both sides changed are merged in
+ *      this process by the driver's own code, not by git starting the driver once per note
+ *      (cli/remotemerge.ts);
  *   4. `task sync`, when the taskrc names a server (taskd.server);
  *   5. the usual two-way sync (cli/sync.ts);
  *   6. commit the notes the sync changed;
@@ -15,7 +17,14 @@
  *   8. `git push` when this branch has commits the upstream lacks.
  * A step that fails stops the run with exit 2 and says what to do; what the steps before it did
  * is complete on its own (a commit, a merge — an unfinished merge is aborted —, a task sync),
- * so the next run finishes the job.
+ * so the next run finishes the job. A run killed between `git merge` and the merge's commit
+ * leaves git mid-merge with no conflict markers in any note (the work tree holds this device's
+ * text or the merged one) and .planager/remote/merge.json: the next run finishes that merge
+ * before anything else (remotemerge.ts `resumeMerge`).
+ *
+ * One run at a time in a workspace: the whole run holds .planager/remote/lock (sync/lock.ts; the
+ * two-way sync's own .planager/lock is taken inside, by step 5). A second run waits for it, says
+ * so, and gives up after REMOTE_LOCK_MS; a lock whose process is gone is taken over.
  *
  * Nothing changed anywhere: one `git fetch` and one `task sync`, no other process, and not
  * even this module loaded: a run that ends at rest records the stamps its decisions rest on
