@@ -59,7 +59,7 @@ import {
   taskSyncLine,
 } from './remotequiet.js';
 import { configuredDriver, hasAttribute } from './remotesetup.js';
-import { type MergedNote, mergeUpstream, oursTimes, resumeMerge } from './remotemerge.js';
+import { type MergedNote, markerPath, mergeUpstream, oursTimes, resumeMerge } from './remotemerge.js';
 import { taskrcPath } from './setup.js';
 import { type CommonFlags, syncCommand } from './sync.js';
 import { findWorkspace } from './workspace.js';
@@ -215,6 +215,8 @@ function noteReport(c: Ctx, notes: MergedNote[]): Set<string> {
  * cli/remotemerge.ts) is finished before anything else, or the commits below could not be made.
  */
 async function resume(c: Ctx): Promise<void> {
+  // The usual case, no record: not even the `git config` for the identity.
+  if (!existsSync(markerPath(c.ws))) return;
   const m = await resumeMerge({ ws: c.ws, g: c.g, ident: await identArgs(c) });
   if (!m) return;
   if (!m.ok) fail(c, 'git merge', m.message, 'the unfinished merge of the last run was aborted; run planager sync --remote again');
