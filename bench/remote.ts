@@ -8,7 +8,8 @@
  *   same notes and tasks; against the time spent in the git and task sync commands that took
  *   (fetch, merge, add, commit, push, task sync; the merge driver's time inside git merge is
  *   Planager's), read from timing wrappers on PATH. Target ≤ 2×; the rest of the time is shown
- *   by kind (the profile);
+ *   by kind (the profile). `sync --remote` merges the notes in its own process (cli/remotemerge.ts):
+ *   the driver's wrapper stays, so a driver git started after all would show in the profile;
  * - nothing changed anywhere, on one of those devices: `sync --remote` (the quiet run,
  *   cli/remotequiet.ts) against `git fetch` + `task sync` alone on the same device, rounds
  *   interleaved; target ≤ 1.3×. Beside it for scale: Node's own start, and the full run with
