@@ -264,7 +264,18 @@ export function insertionPoint(text: string, objects: FileObjects, path: string[
  */
 export function cutBlock(text: string, t: TaskObject): { spec: { from: number; to: number }; block: string; indent: string } {
   const spec = removeEdit(text, t);
-  return { spec, block: text.slice(spec.from, spec.to), indent: t.spans.indent };
+  return { spec, block: lifted(text.slice(spec.from, spec.to), t), indent: t.spans.indent };
+}
+
+/**
+ * A nested task's block with its list items raised so that the task is a first-level item:
+ * its parent stays behind, and left at its depth (`-- task`) it would read, under the heading
+ * it goes to, as a subtask of whatever item comes before it there (harness seed 100439).
+ */
+function lifted(block: string, t: TaskObject): string {
+  const by = t.kind === 'item' ? t.level - 1 : 0;
+  if (by <= 0) return block;
+  return block.replace(/^([ \t]*)(-+|~+)(?=[ \t])/gm, (m, indent: string, prefix: string) => (prefix.length > by ? indent + prefix.slice(by) : m));
 }
 
 /** A cut block placed under `path`, each line re-indented from the block's indent to the target's. */

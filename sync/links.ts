@@ -25,14 +25,17 @@ export interface LinkOptions {
 export function linkDepends(scope: Scope, id: Identity, rec: Reconciled, plan: WritePlan, changes: NoteChange[], o: LinkOptions, report: SyncReport): void {
   if (o.direction === 'push' || !changes.some((c) => c.edits.some((e) => e.op === 'add' || e.op === 'move'))) return;
   const { loaded } = scope;
-  // Most workspaces link nothing: then nothing is parsed again.
-  if (![...loaded.notes.keys()].some((f) => loaded.tasksOf(f).some((t) => t.links.length > 0))) return;
+  // A block moved out of a note leaves its parent there with one subtask less (graph/patch.ts
+  // lifts it to a first-level item where it lands): every task of those notes is read again.
+  const movedFrom = new Set(changes.filter((c) => c.edits.some((e) => e.op === 'move')).map((c) => c.file));
+  // Most workspaces link nothing and move nothing: then nothing is parsed again.
+  if (movedFrom.size === 0 && ![...loaded.notes.keys()].some((f) => loaded.tasksOf(f).some((t) => t.links.length > 0))) return;
   const after = afterGraph(scope, changes);
   const uuidOf = uuidsAfter(plan, id);
   for (const f of after.fileNames()) {
     if (!scope.inScope(f)) continue;
     for (const t of after.objects(f)?.tasks ?? []) {
-      if (t.links.length === 0) continue;
+      if (t.links.length === 0 && !movedFrom.has(f)) continue;
       const uuid = uuidOf(t);
       const m = uuid ? rec.merges.get(uuid) : undefined;
       if (!m) continue;
@@ -110,7 +113,7 @@ function relink(uuid: string, deps: string[], rec: Reconciled, plan: WritePlan, 
       fields: { depends: { lost: twDeps, kept: forTw } },
       version: m.twf,
       file,
-      note: 'a link no longer reaches a line this sync moved',
+      note: 'a link or subtask no longer reaches a line this sync moved',
     };
     plan.log.push(entry);
   }
