@@ -1,0 +1,36 @@
+/**
+ * Findings of harness round 5 (part a), each a minimal history written by hand from what the
+ * harness shrank it to. Each test says the seed and command that found it.
+ */
+import { describe, expect, it } from 'vitest';
+import { setup } from '../sync/regress/util.js';
+
+const A = (status: string) => `@document.meta\nproject: alpha\n@end\n\n* One\n  - (${status}) apple\n\n* Two\n`;
+
+describe('harness round 5 findings (a)', () => {
+  it("round5-a1: a recurring task's due removed on its line: the line shows no due while Taskwarrior keeps one, and nothing says so", async () => {
+    // `npm run harness -- --runs 1000 --seed 100000 --steps 40`, seed 100288, shrunk to 8 steps, then by hand.
+    const env = setup({ 'a.norg': A(' ') });
+    env.sb.task('add', 'dance', 'project:alpha.Two', 'recur:weekly', 'due:2030-01-01');
+    // Any `task` report makes the instance (the sync's own reads do not).
+    env.sb.task('list');
+    expect((await env.run({ direction: 'pull' })).code).toBe(0);
+    expect(env.read('a.norg')).toMatch(/<[^)]*\) dance/);
+    env.edit('a.norg', /\(([^)<]*?)\|?< [^)]*\) dance/, '($1) dance');
+    const r = await env.run();
+    expect(r.code, r.error?.message).toBe(0);
+    // Taskwarrior cannot hold it without a due: the line shows the kept due again, and the
+    // removal is in the history with the reason, and in a warning.
+    const instance = () => env.sb.exportAll().find((t) => t.description === 'dance' && t.parent);
+    expect(instance()?.due).toBe('20300101T000000Z');
+    expect(env.read('a.norg')).toMatch(/< [^)]*\) dance/);
+    const lost = (await env.log()).filter((e) => e.uuid === instance()?.uuid && e.side === 'note' && e.fields.due && e.fields.due.lost === null);
+    expect(lost).toHaveLength(1);
+    expect(lost[0].note).toContain('a recurring task needs a due date');
+    expect(r.warnings.join('\n')).toContain('a recurring task needs a due date');
+    const text = env.read('a.norg');
+    const again = await env.run();
+    expect([again.code, again.changed]).toEqual([0, false]);
+    expect(env.read('a.norg')).toBe(text);
+  });
+});
