@@ -3,6 +3,7 @@
  * harness shrank it to. Each test says the seed and command that found it.
  */
 import { describe, expect, it } from 'vitest';
+import { execute } from '../../harness/run.js';
 import { setup } from '../sync/regress/util.js';
 
 const A = (status: string) => `@document.meta\nproject: alpha\n@end\n\n* One\n  - (${status}) apple\n\n* Two\n`;
@@ -33,4 +34,22 @@ describe('harness round 5 findings (a)', () => {
     expect([again.code, again.changed]).toEqual([0, false]);
     expect(env.read('a.norg')).toBe(text);
   });
+
+  it('round5-a3: a line removed, then every state file deleted before a sync: the model expected the removal carried out', async () => {
+    // `npm run harness -- --runs 1000 --seed 100000 --steps 40`, seed 100146 (fault delete-state), shrunk by hand.
+    // With no state, no sync can know a line was there: the task comes back on a line, as on a
+    // first sync. A harness model bug (round3.ts round3Fault), not the product's.
+    const ex = await execute({
+      initial: [{ file: 0, heading: 0, word: 0, status: 0, priority: 0 }],
+      steps: [{ t: 'sync' }, { t: 'noteDelete', line: 0 }, { t: 'fault', kind: 'delete-state', killAfterMs: 0, file: 1 }],
+    });
+    expect(ex.failures, JSON.stringify(ex.failures)).toEqual([]);
+    // A removal a sync carried out before the state went stays carried out.
+    const carried = await execute({
+      initial: [{ file: 0, heading: 0, word: 0, status: 0, priority: 0 }],
+      steps: [{ t: 'sync' }, { t: 'noteDelete', line: 0 }, { t: 'sync' }, { t: 'fault', kind: 'delete-state', killAfterMs: 0, file: 1 }],
+    });
+    expect(carried.failures, JSON.stringify(carried.failures)).toEqual([]);
+    expect(carried.end?.tw.find((t) => t.description.startsWith('apple'))?.status).toBe('deleted');
+  }, 60_000);
 });
