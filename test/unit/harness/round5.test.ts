@@ -2,6 +2,8 @@
  * Findings of harness round 5 (part a), each a minimal history written by hand from what the
  * harness shrank it to. Each test says the seed and command that found it.
  */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execute } from '../../harness/run.js';
 import { setup } from '../sync/regress/util.js';
@@ -52,6 +54,22 @@ describe('harness round 5 findings (a)', () => {
     expect(carried.failures, JSON.stringify(carried.failures)).toEqual([]);
     expect(carried.end?.tw.find((t) => t.description.startsWith('apple'))?.status).toBe('deleted');
   }, 60_000);
+
+  it('round5-a3: the sync after every state file was deleted says what it cannot know', async () => {
+    const env = setup({ 'a.norg': A(' ') });
+    env.sb.task('add', 'joker', 'project:alpha.Two');
+    expect((await env.run()).code).toBe(0);
+    env.edit('a.norg', /\n.*apple.*/, '');
+    expect((await env.run()).code).toBe(0);
+    env.edit('a.norg', /\n.*joker.*/, '');
+    for (const f of ['index.json', 'catalog.json']) rmSync(join(env.ws, '.planager', f));
+    rmSync(join(env.ws, '.planager', 'shards'), { recursive: true });
+    const r = await env.run();
+    expect(r.code).toBe(0);
+    expect(r.warnings.join('\n')).toContain('the sync state is missing');
+    expect(env.read('a.norg')).toContain('joker');
+    expect((await env.run()).warnings.join('\n')).not.toContain('the sync state is missing');
+  });
 
   it("round5-a2: a mirror's due set to none where the mirror showed none already: the model took it for a note write", async () => {
     // `npm run harness -- --runs 1000 --seed 100000 --steps 40`, seed 100228 (its concurrent fault not needed), shrunk by hand.
