@@ -176,6 +176,7 @@ async function attempt(
   const priorities = opts.priorities ?? DEFAULT_PRIORITIES;
   const notes = notesOf(opts, store.dir);
   const head = await store.head();
+  if (stateLost(store)) report.warnings.push(STATE_LOST);
   let scan = await notes.scan(head.notes, report.warnings);
   if ('error' in scan) return fail(report, 'read-failed', scan.error);
   const stamp = await opts.tw.stamp();
@@ -261,6 +262,18 @@ async function attempt(
     },
     report,
   );
+}
+
+const STATE_LOST =
+  'the sync state is missing (deleted?) while its activity log is there: this sync merges as a first one, and a line removed since the last sync brings its task back';
+
+/**
+ * Earlier syncs logged here, yet no head nor catalog: the state went (deleted by hand). What it
+ * alone knew (a line removed since the last sync) cannot be carried out; the user is told
+ * (harness round5-a3).
+ */
+function stateLost(store: Store): boolean {
+  return !existsSync(join(store.dir, 'index.json')) && !existsSync(store.catalogPath()) && existsSync(store.logPath());
 }
 
 /** Same stamp, no note changed, nothing held back: only refreshed fingerprints to record. */

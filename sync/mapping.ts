@@ -88,6 +88,11 @@ export function fromTw(t: TwTask, priorities: PriorityMap = DEFAULT_PRIORITIES):
   };
 }
 
+/** A recurring template or instance: `task import` refuses one without a due. */
+export function recurs(t: TwTask | null | undefined): boolean {
+  return !!t && (!!t.recur || t.status === 'recurring');
+}
+
 /**
  * The Taskwarrior task with `f` applied on top of `base` (import replaces the whole task, so
  * every field Planager does not manage is carried over as it was).
@@ -126,8 +131,9 @@ export function toTw(f: Fields, base: TwTask | null, uuid: string, now: Date, pr
     if (v) t[k] = twDate(new Date(v));
     // A recurring task (template or instance) without a due is refused by `task import` ("A
     // recurring task must also have a 'due' date"), and with it every other task of the import
-    // (harness round3-f5): the due stays, and the next sync shows it in the note again.
-    else if (!(k === 'due' && base?.due && (base.recur || base.status === 'recurring'))) delete t[k];
+    // (harness round3-f5): the due stays. The merge already keeps it for a line (merge.ts
+    // `twNeedsDue`); this covers every other caller.
+    else if (!(k === 'due' && base?.due && recurs(base))) delete t[k];
   }
   if (f.project) t.project = f.project;
   else delete t.project;

@@ -18,6 +18,10 @@
  *   line under another heading.
  * - A one-direction sync (pull or push) defers the other direction's winner: neither side is
  *   overwritten with it and the base keeps its old value, so the next sync the other way sends it.
+ * - `due` of a task that recurs in Taskwarrior (`twNeedsDue`): `task import` refuses such a task
+ *   without a due, and with it the whole import (harness round3-f5). A note's removal of the due
+ *   cannot be carried out, so it loses to Taskwarrior's value, which the line shows again; the
+ *   removed value is in `held` for the caller to log and warn about (harness round5-a1).
  */
 import { FIELD_NAMES, sameValue, type Fields } from './mapping.js';
 
@@ -31,6 +35,8 @@ export interface Sides {
   /** The note's edit time and Taskwarrior's `modified`, in ms since the epoch. */
   noteTime: number;
   twTime: number;
+  /** Taskwarrior's task recurs (a template or an instance): it cannot be without a due. */
+  twNeedsDue?: boolean;
 }
 
 export interface MergeRules {
@@ -48,6 +54,16 @@ export interface FieldConflict {
   winner: 'note' | 'taskwarrior';
 }
 
+/** A note value Taskwarrior cannot hold: the other value stays on both sides. */
+export interface HeldValue {
+  field: keyof Fields;
+  note: unknown;
+  kept: unknown;
+  why: string;
+}
+
+export const NEEDS_DUE = 'a recurring task needs a due date';
+
 export interface Merged {
   /** What the note should say after this sync. */
   merged: Fields;
@@ -56,6 +72,8 @@ export interface Merged {
   /** The base to record. */
   newBase: Fields;
   conflicts: FieldConflict[];
+  /** Note values the merge could not carry out (their line is given the kept value). */
+  held: HeldValue[];
   /** A note change this one-direction sync left for the next push. */
   deferredNote: boolean;
   /** A Taskwarrior change this one-direction sync left for the next pull. */
@@ -68,7 +86,7 @@ export function newerSide(noteTime: number, twTime: number): 'note' | 'taskwarri
 }
 
 export function mergeTask(s: Sides, rules: MergeRules): Merged {
-  const out: Merged = { merged: { ...s.note }, forTw: { ...s.note }, newBase: { ...s.note }, conflicts: [], deferredNote: false, deferredTw: false };
+  const out: Merged = { merged: { ...s.note }, forTw: { ...s.note }, newBase: { ...s.note }, conflicts: [], held: [], deferredNote: false, deferredTw: false };
   if (!s.tw) return out;
   for (const f of FIELD_NAMES) mergeField(f, s, rules, out);
   return out;
@@ -97,6 +115,12 @@ function mergeField(f: keyof Fields, s: Sides, rules: MergeRules, out: Merged): 
   else {
     take = newerSide(s.noteTime, s.twTime);
     out.conflicts.push({ field: f, note: nv, taskwarrior: tv, winner: take });
+  }
+  if (take === 'note' && f === 'due' && nv === null && tv !== null && s.twNeedsDue) {
+    take = 'taskwarrior';
+    out.held.push({ field: f, note: nv, kept: tv, why: NEEDS_DUE });
+    const c = out.conflicts.find((x) => x.field === f);
+    if (c) c.winner = take;
   }
   if (f === 'project' && take === 'taskwarrior' && !rules.hasHome(tv as string | null)) {
     // No heading can show it: Taskwarrior keeps it, the line stays, the base remembers the note's.

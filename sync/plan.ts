@@ -225,8 +225,11 @@ function planTask(m: TaskMerge, scope: Scope, carried: Map<string, string>, rec:
         note: 'a mirror edit',
       });
   }
+  for (const h of m.held)
+    report.warnings.push(`${t.file}:${t.line}: task ${m.id}: ${h.why}; the line keeps Taskwarrior's (the removed value is in the history)`);
   if ((changed || projectLost) && !m.isNew) {
     const lost = diffFields(n, { ...m.merged, depends: n.depends });
+    const why = [...(projectLost ? [`moved to ${file}`] : []), ...m.held.map((h) => h.why)].join('; ');
     if (Object.keys(lost).length > 0)
       p.log.push({
         time,
@@ -237,7 +240,7 @@ function planTask(m: TaskMerge, scope: Scope, carried: Map<string, string>, rec:
         fields: lost,
         version: n,
         file: t.file,
-        ...(projectLost ? { note: `moved to ${file}` } : {}),
+        ...(why ? { note: why } : {}),
       });
   }
   // A new line on a pull has its id written; its task is created by the next push.

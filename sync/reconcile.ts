@@ -15,8 +15,8 @@ import type { ViewFilter } from '../plan/index.js';
 import { DATE_FORMS, matchesText, resolveText } from './dates.js';
 import type { Identity } from './identity.js';
 import type { LogEntry } from './log.js';
-import { fromTw, type Fields, type PriorityMap } from './mapping.js';
-import { mergeTask, type Direction, type FieldConflict } from './merge.js';
+import { fromTw, recurs, type Fields, type PriorityMap } from './mapping.js';
+import { mergeTask, type Direction, type FieldConflict, type HeldValue } from './merge.js';
 import { overlay } from './mirrors.js';
 import { noteView } from './noteview.js';
 import type { Scope } from './scope.js';
@@ -36,6 +36,8 @@ export interface TaskMerge {
   forTw: Fields;
   newBase: Fields;
   conflicts: FieldConflict[];
+  /** Note values Taskwarrior cannot hold (merge.ts): logged as lost, with a warning. */
+  held: HeldValue[];
   isNew: boolean;
   /** A copy of another note's line: its id is replaced by the new task's. */
   isCopy: boolean;
@@ -194,7 +196,7 @@ function mergeOne(
   );
   const noteTime = Math.max(scope.loaded.notes.get(t.file)?.mtime ?? 0, mirror ? (scope.loaded.notes.get(mirror.file)?.mtime ?? 0) : 0);
   const r = mergeTask(
-    { note: side, base, tw: twf, noteTime, twTime: tw?.modified ? (parseTwTime(tw.modified) ?? 0) : 0 },
+    { note: side, base, tw: twf, noteTime, twTime: tw?.modified ? (parseTwTime(tw.modified) ?? 0) : 0, twNeedsDue: recurs(tw) },
     { direction: o.direction, hasHome: (p) => !!scope.homes.of(p), view: noteView },
   );
   const isCopy = id.copies.has(t.key);
@@ -211,6 +213,7 @@ function mergeOne(
     forTw: r.forTw,
     newBase: r.newBase,
     conflicts: r.conflicts,
+    held: r.held,
     isNew,
     isCopy,
     side,

@@ -314,10 +314,31 @@ export async function round3Fault(w: World, s: FaultStep, rec: StepRecord): Prom
     // One file, or every state file at once (the log stays: it is the user's record).
     const all = s.killAfterMs % 3 === 0;
     const gone = all ? files : [files[s.killAfterMs % files.length]];
+    if (all) forgetUncarriedRemovals(w);
     for (const f of gone) rmSync(f, { force: true });
     return `deleted ${all ? 'every state file' : gone[0].slice(dir.length + 1)}: ${await w.runSync(rec, {})}`;
   }
   return enospc(w, s, rec);
+}
+
+/**
+ * A line removed since the last push, with every state file gone: no sync can know the line was
+ * there (the state is the only record of it), so the task comes back on a line as on a first
+ * sync. The model forgets the removal (harness round5-a3); one a sync carried out stays.
+ */
+function forgetUncarriedRemovals(w: World): void {
+  const live = new Set(
+    w.sb
+      .exportAll()
+      .filter((t) => t.status === 'pending' || t.status === 'waiting')
+      .map((t) => t.uuid),
+  );
+  for (const t of w.tasks) {
+    if (t.deletedBy !== 'note' || !t.uuid || !live.has(t.uuid)) continue;
+    t.deletedBy = null;
+    t.touchedAfterDelete = false;
+    t.last.note = {};
+  }
 }
 
 /**

@@ -647,11 +647,12 @@ export class World {
         const parts = [...m.parts];
         let text = m.text;
         let what: string;
+        let wrote: [Field, unknown];
         switch (s.field) {
           case 'status': {
             const c = NOTE_STATUSES[s.value % NOTE_STATUSES.length];
             parts[0] = c;
-            this.noteWrite(t, 'status', STATUS_NAME[c], m);
+            wrote = ['status', STATUS_NAME[c]];
             what = `status (${c})`;
             break;
           }
@@ -659,7 +660,7 @@ export class World {
             const pr = PRIORITIES[s.value % PRIORITIES.length];
             const rest = parts.slice(1).filter((x) => !x.trim().startsWith('#'));
             parts.splice(1, parts.length - 1, ...(pr ? [`# ${pr}`] : []), ...rest);
-            this.noteWrite(t, 'priority', pr, m);
+            wrote = ['priority', pr];
             what = `priority ${pr ?? 'none'}`;
             break;
           }
@@ -669,20 +670,25 @@ export class World {
             const pri = rest.filter((x) => x.trim().startsWith('#'));
             const other = rest.filter((x) => !x.trim().startsWith('#'));
             parts.splice(1, parts.length - 1, ...pri, ...(iso ? [`< ${showDate(new Date(iso))}`] : []), ...other);
-            this.noteWrite(t, 'due', iso, m);
+            wrote = ['due', iso];
             what = `due ${iso?.slice(0, 10) ?? 'none'}`;
             break;
           }
           case 'description': {
             text = this.desc(s.value);
-            this.noteWrite(t, 'description', text, m);
+            wrote = ['description', text];
             what = `text "${text}"`;
             break;
           }
         }
         const lines = this.read(m.file).split('\n');
         const cr = lines[m.line].endsWith('\r') ? '\r' : '';
-        lines[m.line] = `${m.prefix}(${parts.join('|')}) ${text}${m.tail}${cr}`;
+        const line = `${m.prefix}(${parts.join('|')}) ${text}${m.tail}${cr}`;
+        // The mirror shows that value already (written before the task changed, and no sync
+        // rewrote it since): the line is as it was, so no sync can see a write (round5-a2).
+        if (line === lines[m.line]) return `mirror ${m.file}:${m.line + 1} of ${t?.label ?? m.id}: ${what} (unchanged)`;
+        this.noteWrite(t, wrote[0], wrote[1], m);
+        lines[m.line] = line;
         this.write(m.file, lines.join('\n'));
         return `mirror ${m.file}:${m.line + 1} of ${t?.label ?? m.id}: ${what}`;
       }

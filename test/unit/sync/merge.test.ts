@@ -157,4 +157,21 @@ describe('merge (pure)', () => {
       }),
     );
   });
+
+  it("a due a note removes from a task that recurs in Taskwarrior is held: Taskwarrior's stays on both sides (round5-a1)", () => {
+    fc.assert(
+      fc.property(fields, fc.boolean(), dir, time, time, (f, twChanged, d, nt, tt) => {
+        const due = '2030-01-01T00:00:00.000Z';
+        const base = { ...f, due };
+        const tw = { ...base, due: twChanged ? '2030-02-01T00:00:00.000Z' : due };
+        const r = mergeTask({ note: { ...base, due: null }, base, tw, noteTime: nt, twTime: tt, twNeedsDue: true }, rules(d));
+        expect(r.forTw.due).toBe(tw.due);
+        if (d !== 'push') expect([r.merged.due, r.newBase.due]).toEqual([tw.due, tw.due]);
+        expect(r.conflicts.every((c) => c.field !== 'due' || c.winner === 'taskwarrior')).toBe(true);
+        // Held only where the note's removal would have won.
+        const noteWon = !twChanged || newerSide(nt, tt) === 'note';
+        expect(r.held.map((h) => h.field)).toEqual(noteWon ? ['due'] : []);
+      }),
+    );
+  });
 });
