@@ -123,9 +123,11 @@ export interface ConflictSeen {
 
 /**
  * A mirror line as the harness reads it (its own reading, not the product's): prefix, the
- * extension's parts, the text, and the link and marker after it, verbatim.
+ * extension's parts, the text, and the link and marker after it, verbatim. The home link is
+ * always labelled (`{:rel:* Title}[name: Title]`, `{:rel:}[name]`): a bare `{:b:}` before the
+ * marker is the description's own link, on a mirror of a task with no home line.
  */
-export const MIRROR = /^(\s*-+ )\(([^)]*)\) (.*?)((?:\s*\{:[^{}\n]*\}(?:\[[^\]\n]*\])?)?\s*%@([0-9a-f]+)%\s*)$/;
+export const MIRROR = /^(\s*-+ )\(([^)]*)\) (.*?)((?:\s*\{:[^{}\n]*\}\[[^\]\n]*\])?\s*%@([0-9a-f]+)%\s*)$/;
 
 export interface MirrorAt {
   file: string;

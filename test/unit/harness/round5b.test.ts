@@ -3,12 +3,26 @@
  * the harness shrank it to. Each test says the seed and command that found it.
  */
 import { describe, expect, it } from 'vitest';
+import { readMirrors } from '../../../plan/mirrorread.js';
 import { history, restore } from '../../../sync/index.js';
+import { readMirrorLines } from '../../harness/world.js';
 import { setup } from '../sync/regress/util.js';
 
 const A = '@document.meta\nproject: alpha\n@end\n\n* One\n  - ( ) apple\n\n* Two\n';
 
 describe('harness round 5 findings (b)', () => {
+  it('round5-b2: the harness read the own link ending a description as the home link of a mirror with no home line', () => {
+    // `npm run harness -- --runs 1000 --seed 100000 --steps 40`, seed 100298 (fault import-hang), 41 steps: a task
+    // linked (`house n2 {:b:}`), its home line deleted, its mirror then shows no home link. A harness model bug.
+    const bare = '- (_|# A|< Fri 11th Dec 2026) house n2 {:b:} %@26704874%\n';
+    const homed = '- (_|# A|< Fri 11th Dec 2026) house n2 {:b:} {:../../../a:* One}[a: One] %@26704874%\n';
+    for (const text of [bare, homed]) {
+      const product = readMirrors(text)[0]?.shown?.description;
+      expect(product).toBe('house n2 {:b:}');
+      expect(readMirrorLines('p.norg', text)[0]?.text).toBe(product);
+    }
+  });
+
   it('round5-b3: a restore to a version the sync itself once wrote is taken for that write and undone', async () => {
     // `npm run harness -- --runs 1000 --seed 100000 --steps 40`, seed 100184 (fault export-fail), 28 steps.
     const env = setup({ 'a.norg': A });
