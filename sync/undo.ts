@@ -114,14 +114,18 @@ export function diff(a: TwTask, b: TwTask): Delta {
  * rebased onto the expected version when it started from a stale copy. Writes listed in
  * `intents` (Planager's own, by content hash) apply only what was meant: their delta, or for a
  * new task (null) themselves. An empty delta restates the expected version (a correction).
+ * Each intent stands for one write: a later transaction with the same content is another
+ * writer's (a restore, or `task modify` back to a value) and is applied as such, in full.
  */
 export function expectedVersions(transactions: { old: TwTask | null; new: TwTask }[], intents: Map<string, Delta | null> = new Map()): Map<string, TwTask> {
   const expected = new Map<string, TwTask>();
+  const matched = new Set<string>();
   for (const x of transactions) {
     const u = x.new.uuid;
     const exp = expected.get(u) ?? x.old ?? undefined;
     const key = versionKey(x.new);
-    if (intents.has(key)) {
+    if (intents.has(key) && !matched.has(key)) {
+      matched.add(key);
       const d = intents.get(key);
       expected.set(u, d && exp ? rebase(exp, d, x.new.modified) : x.new);
     } else if (exp && x.old && canon(x.old) !== canon(exp)) expected.set(u, rebase(exp, diff(x.old, x.new), x.new.modified));

@@ -8,7 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkspaceGraph } from '../../graph/index.js';
 import { fromTw, matchesText, parseTwDate, readLog, sync, type LogEntry, type TwTask } from '../../sync/index.js';
-import { adoptInstances, afterSync, foreignOfAll, pickForeign, type Round3Issue } from './round3.js';
+import { adoptInstances, afterSync, foreignOfAll, pickForeign, settleExpectations, type Round3Issue } from './round3.js';
 import { readMirrorLines, STATUS_NAME, UDA, type Field, type MTask, type World } from './world.js';
 
 export interface TaskSnapshot {
@@ -142,6 +142,7 @@ function dataStamp(w: World): string {
 
 async function finalSync(w: World): Promise<Awaited<ReturnType<typeof sync>>> {
   const before = foreignOfAll(w);
+  settleExpectations(w);
   const r = await sync({ workspace: w.ws, tw: w.sb.tw, bulkMin: 1_000_000 });
   afterSync(w, null, r, before, true);
   w.resolve();

@@ -54,7 +54,21 @@ export interface Round3State {
   /** `task` edits run during the sync (the task-loop fault): foreign fields may rightly change. */
   outsideEdits: boolean;
   /** Conflicts made under a skew: the side that must win. */
-  expect: { uuid: string; field: Field; winner: 'note' | 'taskwarrior'; step: number; skew: number }[];
+  expect: Expectation[];
+}
+
+/**
+ * A skewed conflict's known winner, with what its two times were when it was made: the
+ * task's `modified` and the mtimes of the notes that speak for it (its home note, its mirrors').
+ */
+export interface Expectation {
+  uuid: string;
+  field: Field;
+  winner: 'note' | 'taskwarrior';
+  step: number;
+  skew: number;
+  twModified: string | undefined;
+  noteMtimes: Map<string, number>;
 }
 
 export const newRound3State = (): Round3State => ({ skew: 0, parents: new Set(), prose: new Map(), outsideEdits: false, expect: [] });
@@ -160,6 +174,42 @@ export function afterSync(w: World, rec: StepRecord | null, r: SyncReport, befor
       });
   }
   if (full && r.code === 0) w.r3.expect = [];
+}
+
+/** The notes whose mtime the merge takes as the task's note-side edit time: its home and its mirrors' notes. */
+function notesOfTask(w: World, uuid: string, home: string): string[] {
+  const id = uuid.replace(/-/g, '');
+  const mirrored = w.mirrors().filter((m) => id.startsWith(m.id));
+  return [...new Set([home, ...mirrored.map((m) => m.file)])];
+}
+
+const mtimeOf = (w: World, f: string) => (existsSync(join(w.ws, f)) ? statSync(join(w.ws, f)).mtimeMs : -1);
+
+/** The expectation of a conflict just made on `uuid`'s line in `home`. */
+export function expectWinner(w: World, e: Omit<Expectation, 'twModified' | 'noteMtimes'>, home: string): void {
+  const twModified = w.sb.exportAll().find((t) => t.uuid === e.uuid)?.modified as string | undefined;
+  w.r3.expect.push({ ...e, twModified, noteMtimes: new Map(notesOfTask(w, e.uuid, home).map((f) => [f, mtimeOf(w, f)])) });
+}
+
+/**
+ * Before a sync: an expectation whose times moved since its step is judged again or dropped.
+ * The merge compares the task's `modified` with its notes' mtimes, and a file's mtime is its
+ * last edit of any line (a note's edit time is its file's): a later edit of another line of the
+ * note, or a later `task` write of another field, sets a time the conflict's step never set.
+ * Only a move that cannot change the order keeps the winner: the winner's side moving later.
+ */
+export function settleExpectations(w: World): void {
+  if (w.r3.expect.length === 0) return;
+  const all = new Map(w.sb.exportAll().map((t) => [t.uuid, t]));
+  w.r3.expect = w.r3.expect.filter((e) => {
+    const [home] = e.noteMtimes.keys();
+    const files = notesOfTask(w, e.uuid, home!);
+    const noteMoved = files.some((f) => e.noteMtimes.get(f) !== mtimeOf(w, f));
+    const twMoved = all.get(e.uuid)?.modified !== e.twModified;
+    if (!noteMoved && !twMoved) return true;
+    if (e.winner === 'taskwarrior') return !noteMoved;
+    return !twMoved && files.every((f) => mtimeOf(w, f) >= (e.noteMtimes.get(f) ?? Number.POSITIVE_INFINITY));
+  });
 }
 
 const labelOf = (w: World, u: string) => w.tasks.find((t) => t.uuid === u)?.label ?? u.slice(0, 8);

@@ -55,10 +55,12 @@ import {
   adoptInstances,
   afterSync,
   foreignOfAll,
+  expectWinner,
   forgetExpectation,
   FOREIGN_UDAS,
   newRound3State,
   noteWritten,
+  settleExpectations,
   round3Fault,
   round3Step,
   snapForeign,
@@ -123,9 +125,11 @@ export interface ConflictSeen {
 
 /**
  * A mirror line as the harness reads it (its own reading, not the product's): prefix, the
- * extension's parts, the text, and the link and marker after it, verbatim.
+ * extension's parts, the text, and the link and marker after it, verbatim. The home link is
+ * always labelled (`{:rel:* Title}[name: Title]`, `{:rel:}[name]`): a bare `{:b:}` before the
+ * marker is the description's own link, on a mirror of a task with no home line.
  */
-export const MIRROR = /^(\s*-+ )\(([^)]*)\) (.*?)((?:\s*\{:[^{}\n]*\}(?:\[[^\]\n]*\])?)?\s*%@([0-9a-f]+)%\s*)$/;
+export const MIRROR = /^(\s*-+ )\(([^)]*)\) (.*?)((?:\s*\{:[^{}\n]*\}\[[^\]\n]*\])?\s*%@([0-9a-f]+)%\s*)$/;
 
 export interface MirrorAt {
   file: string;
@@ -797,13 +801,11 @@ export class World {
     for (const x of order) out.push(x.t.startsWith('note') ? this.noteEdit(x as never) : this.twEdit(x as never));
     // The notes' clock skewed (round3.ts): the newer side is known, and must win.
     if (Math.abs(this.r3.skew) >= 90)
-      this.r3.expect.push({
-        uuid: t.uuid!,
-        field: s.field,
-        winner: this.r3.skew > 0 ? 'note' : 'taskwarrior',
-        step: this.records.length - 1,
-        skew: this.r3.skew,
-      });
+      expectWinner(
+        this,
+        { uuid: t.uuid!, field: s.field, winner: this.r3.skew > 0 ? 'note' : 'taskwarrior', step: this.records.length - 1, skew: this.r3.skew },
+        withId[s.line % withId.length].file,
+      );
     return `conflict on ${t.label} ${s.field}: ${out.join('; ')}`;
   }
 
@@ -832,6 +834,7 @@ export class World {
   async runSync(rec: StepRecord | null, o: { files?: string[]; direction?: 'pull' | 'push' | 'both'; now?: Date }): Promise<string> {
     const { now, ...rest } = o;
     const before = foreignOfAll(this);
+    settleExpectations(this);
     const skew = this.r3.skew * 1000;
     const clock = now ? { now: () => now } : skew ? { now: () => new Date(Date.now() + skew) } : {};
     const r = await sync({ workspace: this.ws, tw: this.sb.tw, ...rest, ...clock, bulkMin: 1_000_000 });
