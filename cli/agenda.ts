@@ -5,7 +5,8 @@
 import { extractObjects } from '../graph/index.js';
 import { parse } from '../parser/index.js';
 import { agenda, formatAgenda, isoDay, TaskIndex, withHomes, type Agenda, type AgendaTask, type PlanTask } from '../plan/index.js';
-import { allTasks, resolveText, Taskwarrior } from '../sync/index.js';
+import { allTasks, resolvedUntil, resolveText, Taskwarrior } from '../sync/index.js';
+import type { Inputs } from '../sync/stamps.js';
 import { planTasks, readNoteTexts, type Note } from './notes.js';
 import { planSettings, type Deps, type PlanFlags } from './plan.js';
 import type { CommandResult } from './result.js';
@@ -13,14 +14,23 @@ import { findWorkspace } from './workspace.js';
 
 const fail = (message: string): CommandResult => ({ code: 2, stderr: `planager agenda: ${message}\n` });
 
-/** Note tasks no Taskwarrior task answers to yet (new lines), with their dates resolved. */
-function unsent(notes: readonly Note[], index: TaskIndex, now: Date): AgendaTask[] {
+/**
+ * Note tasks no Taskwarrior task answers to yet (new lines), with their dates resolved against
+ * `now` (`inputs`: the moment a date text may resolve to another day).
+ */
+function unsent(notes: readonly Note[], index: TaskIndex, now: Date, inputs?: Inputs): AgendaTask[] {
   const out: AgendaTask[] = [];
+  const resolved = (text: string | null) => {
+    if (!text) return null;
+    const until = inputs && resolvedUntil(text, now);
+    if (until) inputs.expires(until.getTime());
+    return resolveText(text, now);
+  };
   for (const n of notes) {
     for (const t of n.objects.tasks) {
       if (t.id && index.find(t.id)) continue;
-      const due = t.due ? resolveText(t.due, now) : null;
-      const scheduled = t.start ? resolveText(t.start, now) : null;
+      const due = resolved(t.due);
+      const scheduled = resolved(t.start);
       if (!due && !scheduled) continue;
       out.push({
         uuid: null,
@@ -46,9 +56,10 @@ export async function agendaTasks(
   dir: string,
   tw: Taskwarrior,
   now: Date,
+  inputs?: Inputs,
 ): Promise<{ ok: true; tasks: AgendaTask[]; warnings: string[] } | { ok: false; message: string }> {
   const warnings: string[] = [];
-  const [texts, exported] = await Promise.all([readNoteTexts(dir, warnings), allTasks(tw, now)]);
+  const [texts, exported] = await Promise.all([readNoteTexts(dir, warnings, inputs), allTasks(tw, now, inputs)]);
   if (!exported.ok) return { ok: false, message: `task export failed: ${exported.error.message}` };
   const dated = (t: PlanTask) => (t.due || t.scheduled) && t.status !== 'done' && t.status !== 'cancelled';
   const all = planTasks(exported.value, now);
@@ -60,7 +71,7 @@ export async function agendaTasks(
   );
   const rest = texts.filter((n) => !DATED.test(n.text));
   for (const [i, t] of tasks.entries()) if (!t.home) tasks[i] = { ...t, home: homeByText(t, rest) };
-  return { ok: true, tasks: [...tasks, ...unsent(parsed, new TaskIndex(all), now)], warnings };
+  return { ok: true, tasks: [...tasks, ...unsent(parsed, new TaskIndex(all), now, inputs)], warnings };
 }
 
 /** A date in an extension: `(<`, `|<`, `(>`, `|>` (with spaces allowed after the bar). */
@@ -88,7 +99,7 @@ export async function agendaCommand(flags: PlanFlags & { week?: boolean }, deps:
   if (typeof settings === 'string') return fail(settings);
   const w = findWorkspace(flags.workspace);
   if (!w.ok) return fail(w.message);
-  const loaded = await agendaTasks(w.dir, deps.tw ?? new Taskwarrior(), now);
+  const loaded = await agendaTasks(w.dir, deps.tw ?? new Taskwarrior(), now, deps.inputs);
   if (!loaded.ok) return fail(loaded.message);
   const a = agenda(loaded.tasks, settings.day, flags.week ? 'week' : 'day', settings.options.weekStart);
   const warnings = loaded.warnings.map((x) => `planager agenda: ${x}\n`).join('') || undefined;

@@ -10,6 +10,7 @@ import { tasksCommand } from './tasks.js';
 import { setupCommand } from './setup.js';
 import { planCommand } from './plan.js';
 import { agendaCommand } from './agenda.js';
+import { PLANNING_FLAGS, recorded } from './replay.js';
 import { captureCommand } from './capture.js';
 import { statsCommand } from './stats.js';
 import { reportCommand } from './report.js';
@@ -107,25 +108,13 @@ async function planning(cmd: string, rest: string[]): Promise<CommandResult> {
   switch (cmd) {
     case 'plan':
     case 'agenda': {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        options: {
-          date: { type: 'string', short: 'd' },
-          workspace: { type: 'string', short: 'w' },
-          json: { type: 'boolean' },
-          week: { type: 'boolean' },
-          'week-start': { type: 'string' },
-          templates: { type: 'string' },
-          path: { type: 'string' },
-        },
-      });
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: PLANNING_FLAGS });
       if (cmd === 'agenda') {
         if (positionals.length > 0) return { code: 2, stderr: `planager agenda: unexpected "${positionals[0]}" (--week for the week)\n` };
-        return await agendaCommand(values);
+        return await recorded([cmd, ...rest], (deps) => agendaCommand(values, deps));
       }
       if (positionals.length > 1) return { code: 2, stderr: `planager plan: one kind only (got ${positionals.join(' ')})\n` };
-      return await planCommand(positionals[0], values);
+      return await recorded([cmd, ...rest], (deps) => planCommand(positionals[0], values, deps));
     }
     case 'stats': {
       const { values, positionals } = parseArgs({

@@ -10,6 +10,7 @@ import { ParseCache } from './parsecache.js';
 import { decodeUtf8 } from '../parser/index.js';
 import { shortIds, withHomes, type PlanTask } from '../plan/index.js';
 import { allTasks, fromTw, listNorgFiles, parseTwDate, type Taskwarrior, type TwTask } from '../sync/index.js';
+import type { Inputs } from '../sync/stamps.js';
 
 export interface Note {
   file: string;
@@ -17,9 +18,13 @@ export interface Note {
   objects: FileObjects;
 }
 
-/** The notes' texts; one that is not valid UTF-8 is skipped with a warning (never rewritten). */
-export async function readNoteTexts(dir: string, warnings: string[]): Promise<{ file: string; text: string }[]> {
-  const files = await listNorgFiles(dir, [join(dir, '.planager')]);
+/**
+ * The notes' texts; one that is not valid UTF-8 is skipped with a warning (never rewritten).
+ * `inputs`: the folders and the notes, stamped before they are read (sync/stamps.ts).
+ */
+export async function readNoteTexts(dir: string, warnings: string[], inputs?: Inputs): Promise<{ file: string; text: string }[]> {
+  const files = await listNorgFiles(dir, [join(dir, '.planager')], inputs);
+  for (const file of files) inputs?.file(join(dir, file));
   const out = await Promise.all(
     files.map(async (file) => {
       const decoded = decodeUtf8(await readFile(join(dir, file)));
@@ -46,10 +51,10 @@ export function forgetParsed(): void {
 }
 
 /** Notes, parsed (a note whose text is the same as last time keeps its objects). */
-export async function readNotes(dir: string, warnings: string[]): Promise<Note[]> {
+export async function readNotes(dir: string, warnings: string[], inputs?: Inputs): Promise<Note[]> {
   const seen = new Set<string>();
   const disk = new ParseCache(dir);
-  const out = (await readNoteTexts(dir, warnings)).map((n) => {
+  const out = (await readNoteTexts(dir, warnings, inputs)).map((n) => {
     const key = join(dir, n.file);
     seen.add(key);
     const hit = parsed.get(key);
@@ -95,9 +100,9 @@ export function planTask(t: TwTask, id: string, now: Date): PlanTask {
 export type Loaded = { ok: true; notes: Note[]; tasks: PlanTask[]; raw: TwTask[]; warnings: string[] } | { ok: false; message: string };
 
 /** The notes and every Taskwarrior task (one export), each task with its home line. */
-export async function loadAll(dir: string, tw: Taskwarrior, now: Date): Promise<Loaded> {
+export async function loadAll(dir: string, tw: Taskwarrior, now: Date, inputs?: Inputs): Promise<Loaded> {
   const warnings: string[] = [];
-  const [notes, exported] = await Promise.all([readNotes(dir, warnings), allTasks(tw, now)]);
+  const [notes, exported] = await Promise.all([readNotes(dir, warnings, inputs), allTasks(tw, now, inputs)]);
   if (!exported.ok) return { ok: false, message: `task export failed: ${exported.error.message}` };
   const tasks = withHomes(
     planTasks(exported.value, now),
