@@ -2,12 +2,11 @@
  * `planager agenda [--week] [--date D] [--json]`: open tasks by date, overdue first, from
  * Taskwarrior (one export) and from note lines the sync has not sent yet.
  */
-import { extractObjects } from '../graph/index.js';
-import { parse } from '../parser/index.js';
 import { agenda, formatAgenda, isoDay, TaskIndex, withHomes, type Agenda, type AgendaTask, type PlanTask } from '../plan/index.js';
 import { allTasks, resolvedUntil, resolveText, Taskwarrior } from '../sync/index.js';
 import type { Inputs } from '../sync/stamps.js';
 import { planTasks, readNoteTexts, type Note } from './notes.js';
+import { ParseCache } from './parsecache.js';
 import { planSettings, type Deps, type PlanFlags } from './plan.js';
 import type { CommandResult } from './result.js';
 import { findWorkspace } from './workspace.js';
@@ -50,7 +49,8 @@ function unsent(notes: readonly Note[], index: TaskIndex, now: Date, inputs?: In
  * What the agenda lists for one workspace: Taskwarrior's tasks (with their homes) and the unsent
  * lines. Only notes that may hold a dated line are parsed (an extension with `<` or `>`); the
  * home of a dated task in any other note is found by its id comment in the text: parsing every
- * note of 10,000 tasks was most of the agenda's time (1.9× a `task next`).
+ * note of 10,000 tasks was most of the agenda's time (1.9× a `task next`). Those parsed come
+ * from the parse cache when their text is as the last command saw it (cli/parsecache.ts).
  */
 export async function agendaTasks(
   dir: string,
@@ -64,7 +64,8 @@ export async function agendaTasks(
   const dated = (t: PlanTask) => (t.due || t.scheduled) && t.status !== 'done' && t.status !== 'cancelled';
   const all = planTasks(exported.value, now);
   const parsed: Note[] = [];
-  for (const n of texts) if (DATED.test(n.text)) parsed.push({ ...n, objects: extractObjects(parse(n.text), n.file) });
+  const disk = new ParseCache(dir);
+  for (const n of texts) if (DATED.test(n.text)) parsed.push({ ...n, objects: disk.objects(n.file, n.text) });
   const tasks = withHomes(
     all.filter(dated),
     parsed.map((n) => n.objects),

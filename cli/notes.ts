@@ -5,17 +5,18 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FileObjects } from '../graph/index.js';
+import type { NoteOutline } from '../graph/index.js';
 import { ParseCache } from './parsecache.js';
 import { decodeUtf8 } from '../parser/index.js';
 import { shortIds, withHomes, type PlanTask } from '../plan/index.js';
-import { allTasks, fromTw, listNorgFiles, parseTwDate, type Taskwarrior, type TwTask } from '../sync/index.js';
+import { allTasks, listNorgFiles, parseTwDate, type Taskwarrior, type TwTask } from '../sync/index.js';
+import { dependsOf, priorityOfTw, statusOfTw } from '../sync/mapping.js';
 import type { Inputs } from '../sync/stamps.js';
 
 export interface Note {
   file: string;
   text: string;
-  objects: FileObjects;
+  objects: NoteOutline;
 }
 
 /**
@@ -43,7 +44,7 @@ export async function readNoteTexts(dir: string, warnings: string[], inputs?: In
  * stays up) a plan refresh then parses only the notes that changed since, instead of every note
  * (at 10,000 tasks that parse was most of a plan's time). The CLI runs once and gains nothing.
  */
-const parsed = new Map<string, { text: string; objects: FileObjects }>();
+const parsed = new Map<string, { text: string; objects: NoteOutline }>();
 
 /** Forget what this process parsed (the benchmark's way to measure a fresh command). */
 export function forgetParsed(): void {
@@ -74,22 +75,21 @@ export function planTasks(exported: TwTask[], now: Date): PlanTask[] {
   return list.map((t) => planTask(t, ids.get(t.uuid)!, now));
 }
 
-/** A Taskwarrior task as plan/ sees it (no home yet). */
+/** A Taskwarrior task as plan/ sees it (no home yet): fromTw's fields, dates as dates. */
 export function planTask(t: TwTask, id: string, now: Date): PlanTask {
-  const f = fromTw(t);
   const wait = parseTwDate(typeof t.wait === 'string' ? t.wait : undefined);
   return {
     uuid: t.uuid,
     id,
-    description: f.description,
-    status: f.status,
+    description: t.description ?? '',
+    status: statusOfTw(t),
     waiting: t.status === 'waiting' || (wait !== null && wait > now && t.status === 'pending'),
-    priority: f.priority,
+    priority: priorityOfTw(t),
     due: parseTwDate(t.due),
     scheduled: parseTwDate(t.scheduled),
     end: parseTwDate(t.end),
-    depends: f.depends,
-    project: f.project,
+    depends: dependsOf(t),
+    project: t.project ?? null,
     home: null,
     tags: t.tags ?? [],
     entry: parseTwDate(t.entry),

@@ -134,7 +134,8 @@ export async function preparePlan(
   if (ownText !== null && typeof ownText === 'object') return no(ownText.error);
   const previous = where.previous ? (loaded.notes.find((n) => n.file === where.previous) ?? null) : null;
   const unsent = await unsentMirrors(dir, where.path, existing, inputs);
-  const index = new TaskIndex(loaded.tasks);
+  // Only a plan that writes names its mirrors' tasks (recordPlanMirrors).
+  let index: TaskIndex | null = null;
   // Weekly, monthly and review notes show the habits and the projects that moved (plan/track).
   const stats = kind === 'daily' ? [] : statsLines(loaded.raw, dayOf(now), goalsOf(loaded.notes, loaded.warnings));
   const compute = (text: string | null) =>
@@ -161,7 +162,7 @@ export async function preparePlan(
     warnings: loaded.warnings,
     rel: where.path,
     unsent,
-    uuidOf: (id) => index.find(id)?.uuid ?? null,
+    uuidOf: (id) => (index ??= new TaskIndex(loaded.tasks)).find(id)?.uuid ?? null,
     day: settings.day,
     tasks: loaded.tasks,
   };
