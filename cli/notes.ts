@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { NoteOutline } from '../graph/index.js';
 import { ParseCache } from './parsecache.js';
 import { decodeUtf8 } from '../parser/index.js';
-import { shortIds, withHomes, type PlanTask } from '../plan/index.js';
+import { homesOf, shortIds, type PlanTask } from '../plan/index.js';
 import { allTasks, listNorgFiles, parseTwDate, type Taskwarrior, type TwTask } from '../sync/index.js';
 import { dependsOf, priorityOfTw, statusOfTw } from '../sync/mapping.js';
 import type { Inputs } from '../sync/stamps.js';
@@ -104,9 +104,12 @@ export async function loadAll(dir: string, tw: Taskwarrior, now: Date, inputs?: 
   const warnings: string[] = [];
   const [notes, exported] = await Promise.all([readNotes(dir, warnings, inputs), allTasks(tw, now, inputs)]);
   if (!exported.ok) return { ok: false, message: `task export failed: ${exported.error.message}` };
-  const tasks = withHomes(
-    planTasks(exported.value, now),
+  const tasks = planTasks(exported.value, now);
+  // Made here, so given their homes in place: a copy of 10,000 tasks was garbage to collect.
+  const homes = homesOf(
+    tasks,
     notes.map((n) => n.objects),
   );
+  for (const t of tasks) t.home = homes.get(t.uuid) ?? null;
   return { ok: true, notes, tasks, raw: exported.value, warnings };
 }

@@ -28,6 +28,8 @@ const uuidArb = fc
   .array(fc.constantFrom('a', 'b', '0'), { minLength: 32, maxLength: 32 })
   .map((d) => d.join(''))
   .map((h) => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`);
+/** Not uuids at all (a test's, a damaged file's): short, dashes anywhere, capitals. */
+const oddArb = fc.array(fc.constantFrom('a', 'b', 'A', '0', '-'), { maxLength: 14 }).map((d) => d.join(''));
 
 function searched(tasks: readonly PlanTask[], id: string): PlanTask | null {
   const byHex = new Map(tasks.map((t) => [hexOf(t.uuid), t]));
@@ -38,11 +40,12 @@ function searched(tasks: readonly PlanTask[], id: string): PlanTask | null {
 describe('TaskIndex', () => {
   it('finds what a search of every uuid finds', () => {
     fc.assert(
-      fc.property(fc.array(uuidArb, { minLength: 0, maxLength: 30 }), fc.array(fc.tuple(fc.nat(40), fc.nat(33))), (uuids, picks) => {
+      fc.property(fc.array(fc.oneof(uuidArb, uuidArb, oddArb), { minLength: 0, maxLength: 30 }), fc.array(fc.tuple(fc.nat(40), fc.nat(33))), (uuids, picks) => {
         const tasks = uuids.map(task);
         const index = new TaskIndex(tasks);
         const ids = picks.map(([i, len]) => (uuids.length ? hexOf(uuids[i % uuids.length]!).slice(0, len) : 'ab'.repeat(len % 17)));
-        for (const id of [...ids, 'c', 'aaaaaaaac', hexOf('ffffffff-0000-0000-0000-000000000000')]) expect(index.find(id)).toBe(searched(tasks, id));
+        for (const id of [...ids, ...uuids, 'c', 'aaaaaaaac', 'AAAAAAAA', hexOf('ffffffff-0000-0000-0000-000000000000')])
+          expect(index.find(id)).toBe(searched(tasks, id));
       }),
     );
   });
@@ -82,6 +85,7 @@ describe('shortIds', () => {
           fc.oneof(
             uuidArb,
             uuidArb.map((u) => u.toUpperCase()),
+            oddArb,
           ),
           { maxLength: 40 },
         ),
