@@ -2,10 +2,12 @@
  * `planager agenda [--week] [--date D] [--json]`: open tasks by date, overdue first, from
  * Taskwarrior (one export) and from note lines the sync has not sent yet.
  */
-import { agenda, formatAgenda, isoDay, TaskIndex, withHomes, type Agenda, type AgendaTask, type PlanTask } from '../plan/index.js';
-import { allTasks, resolvedUntil, resolveText, Taskwarrior } from '../sync/index.js';
+import { agenda, formatAgenda, isoDay, shortIds, TaskIndex, withHomes, type Agenda, type AgendaTask, type PlanTask } from '../plan/index.js';
+import { allTasks } from '../sync/alltasks.js';
+import { resolvedUntil, resolveText } from '../sync/dates.js';
+import { Taskwarrior, type TwTask } from '../sync/taskwarrior.js';
 import type { Inputs } from '../sync/stamps.js';
-import { planTasks, readNoteTexts, type Note } from './notes.js';
+import { planTask, readNoteTexts, type Note } from './notes.js';
 import { ParseCache } from './parsecache.js';
 import { planSettings, type Deps, type PlanFlags } from './plan.js';
 import type { CommandResult } from './result.js';
@@ -17,7 +19,7 @@ const fail = (message: string): CommandResult => ({ code: 2, stderr: `planager a
  * Note tasks no Taskwarrior task answers to yet (new lines), with their dates resolved against
  * `now` (`inputs`: the moment a date text may resolve to another day).
  */
-function unsent(notes: readonly Note[], index: TaskIndex, now: Date, inputs?: Inputs): AgendaTask[] {
+function unsent(notes: readonly Note[], index: TaskIndex<TwTask>, now: Date, inputs?: Inputs): AgendaTask[] {
   const out: AgendaTask[] = [];
   const resolved = (text: string | null) => {
     if (!text) return null;
@@ -62,12 +64,19 @@ export async function agendaTasks(
   const [texts, exported] = await Promise.all([readNoteTexts(dir, warnings, inputs), allTasks(tw, now, inputs)]);
   if (!exported.ok) return { ok: false, message: `task export failed: ${exported.error.message}` };
   const dated = (t: PlanTask) => (t.due || t.scheduled) && t.status !== 'done' && t.status !== 'cancelled';
-  const all = planTasks(exported.value, now);
+  // Only dated open tasks are listed: only they are made plan tasks (all 10,000 were a third of
+  // the agenda's time); the rest are looked up by id (a note line that names one is not unsent).
+  const all = exported.value.filter((t) => t.status !== 'recurring');
+  const ids = shortIds(all.map((t) => t.uuid));
+  const listed = all
+    .filter((t) => (t.due || t.scheduled) && t.status !== 'completed' && t.status !== 'deleted')
+    .map((t) => planTask(t, ids.get(t.uuid)!, now))
+    .filter(dated);
   const parsed: Note[] = [];
   const disk = new ParseCache(dir);
   for (const n of texts) if (DATED.test(n.text)) parsed.push({ ...n, objects: disk.objects(n.file, n.text) });
   const tasks = withHomes(
-    all.filter(dated),
+    listed,
     parsed.map((n) => n.objects),
   );
   const rest = texts.filter((n) => !DATED.test(n.text));

@@ -9,7 +9,9 @@ import type { NoteOutline } from '../graph/index.js';
 import { ParseCache } from './parsecache.js';
 import { decodeUtf8 } from '../parser/index.js';
 import { homesOf, shortIds, type PlanTask } from '../plan/index.js';
-import { allTasks, listNorgFiles, parseTwDate, type Taskwarrior, type TwTask } from '../sync/index.js';
+import { allTasks } from '../sync/alltasks.js';
+import { parseTwDate, type Taskwarrior, type TwTask } from '../sync/taskwarrior.js';
+import { listNorgFiles } from '../sync/workspace.js';
 import { dependsOf, priorityOfTw, statusOfTw } from '../sync/mapping.js';
 import type { Inputs } from '../sync/stamps.js';
 

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { extractObjects, outlineOf, type NoteOutline } from '../graph/index.js';
 import { parse } from '../parser/index.js';
-import { hashText } from '../sync/index.js';
+import { hashText } from '../sync/workspace.js';
 
 const VERSION = 2;
 

@@ -28,7 +28,11 @@ import {
 } from '../plan/index.js';
 import { lineSafe } from '../plan/mirror.js';
 import { projectFigures, type Goal, type GoalFigures } from '../plan/track/index.js';
-import { acquireLock, parseTwDate, recordPlanMirrors, Taskwarrior, unsentMirrors, writeAtomic, type TwTask } from '../sync/index.js';
+// Sync's modules one by one, not its index: a plan from the shell then loads no engine, git or backup code.
+import { writeAtomic } from '../sync/fsutil.js';
+import { acquireLock } from '../sync/lock.js';
+import { recordPlanMirrors, unsentMirrors } from '../sync/planstate.js';
+import { parseTwDate, Taskwarrior, type TwTask } from '../sync/taskwarrior.js';
 import type { Inputs } from '../sync/stamps.js';
 import { goalsOf, habitsOf, sparkline } from './stats.js';
 import { loadAll } from './notes.js';

@@ -71,10 +71,10 @@ export function localDay(d: Date): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
-/** The built CLI's files (beside this one once bundled): a new build is another program. */
+/** The built CLI's files that plan and agenda run (beside this one once bundled): a new build is another program. */
 function codeFiles(): string[] {
   const here = dirname(fileURLToPath(import.meta.url));
-  return [join(here, 'cli.js'), join(here, 'main.js')];
+  return ['cli.js', 'main.js', 'planning.js'].map((f) => join(here, f));
 }
 
 /** The workspace `plan`/`agenda` ARGS work on, as the full run finds it; null when the words do not parse. */

@@ -48,22 +48,22 @@ function prefixOf(uuid: string): string {
   return dash < 0 || dash >= 8 ? uuid.slice(0, 8).toLowerCase() : hexOf(uuid).slice(0, 8);
 }
 
-interface Entry {
+interface Entry<T> {
   uuid: string;
-  task: PlanTask;
+  task: T;
   /** The whole hex, made when a lookup needs more than the first 8 digits. */
   hex: string | null;
 }
 
-const hexOfEntry = (e: Entry) => (e.hex ??= hexOf(e.uuid));
+const hexOfEntry = (e: Entry<unknown>) => (e.hex ??= hexOf(e.uuid));
 
 /**
  * Uuids by their first 8 digits, one entry per hex (the last task of a uuid listed twice):
  * only uuids that share those digits are ever compared further, so a set of 10,000 costs a
  * slice of each, not its whole hex.
  */
-function bucketsOf(tasks: readonly PlanTask[]): Map<string, Entry[]> {
-  const out = new Map<string, Entry[]>();
+function bucketsOf<T extends { uuid: string }>(tasks: readonly T[]): Map<string, Entry<T>[]> {
+  const out = new Map<string, Entry<T>[]>();
   for (const task of tasks) {
     const k = prefixOf(task.uuid);
     const list = out.get(k);
@@ -109,29 +109,29 @@ export function shortIds(uuids: readonly string[]): Map<string, string> {
   return out;
 }
 
-/** Finds the task an id written in a note (a uuid prefix) stands for. */
-export class TaskIndex {
+/** Finds the task an id written in a note (a uuid prefix) stands for (any value with a uuid: a plan's tasks, an export's). */
+export class TaskIndex<T extends { uuid: string } = PlanTask> {
   /**
    * By the first 8 digits, the length of every id Planager writes (shortIds): a lookup is one
    * map hit and a look at the few tasks there, instead of a search of every uuid (at 10,000
    * tasks a plan looks up as many ids, and the search was a tenth of its time).
    */
-  private readonly buckets: Map<string, Entry[]>;
-  private byHex: Map<string, PlanTask> | null = null;
-  private sorted: [string, PlanTask][] | null = null;
+  private readonly buckets: Map<string, Entry<T>[]>;
+  private byHex: Map<string, T> | null = null;
+  private sorted: [string, T][] | null = null;
 
-  constructor(readonly tasks: readonly PlanTask[]) {
+  constructor(readonly tasks: readonly T[]) {
     this.buckets = bucketsOf(tasks);
   }
 
   /** The task whose uuid starts with `id` (an ambiguous or unknown id finds none). */
-  find(id: string): PlanTask | null {
+  find(id: string): T | null {
     if (id.length < 8) return this.findShort(id);
     const list = this.buckets.get(id.slice(0, 8));
     if (!list) return null;
     if (list.length === 1) return id.length === 8 || hexOfEntry(list[0]!).startsWith(id) ? list[0]!.task : null;
     // A uuid that is the id itself wins over longer ones it is a prefix of.
-    let hit: PlanTask | null = null;
+    let hit: T | null = null;
     let hits = 0;
     for (const e of list) {
       const h = hexOfEntry(e);
@@ -142,7 +142,7 @@ export class TaskIndex {
   }
 
   /** An id shorter than 8 digits (written by hand): a search of the sorted uuids. */
-  private findShort(id: string): PlanTask | null {
+  private findShort(id: string): T | null {
     this.byHex ??= new Map(this.tasks.map((t) => [hexOf(t.uuid), t]));
     const exact = this.byHex.get(id);
     if (exact) return exact;
