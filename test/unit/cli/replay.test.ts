@@ -157,6 +157,24 @@ describe('plan, replayed until a wait date passes', () => {
   });
 });
 
+describe('not recorded', () => {
+  it('a run that had to export (no pending.data, as on Taskwarrior 3.x) is not recorded', async () => {
+    const sb = twSandbox();
+    const ws = mkdtempSync(join(tmpdir(), 'planager-replay-'));
+    mkdirSync(join(ws, '.planager'));
+    writeFileSync(join(ws, 'a.norg'), '* A\n  - ( |< Fri 4th Dec 2026 12:00) Something\n');
+    const args = ['agenda', '--date', DAY, '--workspace', ws];
+    const w = { env: sb.env, cwd: ws };
+    for (let i = 0; i < 2; i++) {
+      for (const f of ['pending.data', 'completed.data', 'undo.data']) rmSync(join(sb.dir, 'data', f), { force: true });
+      age(ws, sb.dir);
+      const r = await recorded(args, (deps) => agendaCommand({ date: DAY, workspace: ws }, { ...deps, tw: sb.tw }), w, NOW);
+      expect(r.stdout).toContain('Something');
+    }
+    expect(existsSync(record(ws))).toBe(false);
+  });
+});
+
 describe('agenda, replayed', () => {
   it('replays what it printed; a note line dated in another zone holds until that zone’s midnight', async () => {
     const f = await fixture();
