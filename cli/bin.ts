@@ -4,9 +4,10 @@
 // loads main, with what the quiet run already ran.
 import { quietRemind } from './quiet.js';
 import { quietRemote } from './remotequiet.js';
+import { replayPlanning } from './replay.js';
 
 const args = process.argv.slice(2);
-const done = quietRemind(args, process.env) || (await quietRemote(args, process.env));
+const done = quietRemind(args, process.env) || replayPlanning(args, process.env) || (await quietRemote(args, process.env));
 if (done !== true) {
   const { main } = args[0] === 'merge-driver' ? await import('./driver.js') : await import('./main.js');
   main(args, done || undefined).catch((e: unknown) => {

@@ -5,21 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CommandResult } from './result.js';
-import { backupsCommand, fileCommand, historyCommand, restoreCommand, syncCommand } from './sync.js';
-import { tasksCommand } from './tasks.js';
-import { setupCommand } from './setup.js';
-import { planCommand } from './plan.js';
-import { agendaCommand } from './agenda.js';
-import { captureCommand } from './capture.js';
-import { statsCommand } from './stats.js';
-import { reportCommand } from './report.js';
-import { remindCli } from './remind.js';
-import { scheduleCommand } from './schedule.js';
-import { mergeDriverCommand } from './mergedriver.js';
-import { remoteSyncCommand } from './remote.js';
+import { PLANNING_FLAGS, recorded } from './replay.js';
 import type { Handoff } from './remotequiet.js';
-import { remoteSetupCommand } from './remotesetup.js';
-import { installHook, Taskwarrior, uninstallHook } from '../sync/index.js';
+
+// Each command's code is imported when it runs, from one of two bundles (scripts/build.mjs):
+// plan and agenda loaded the sync engine, git and the report with them, twice the code to
+// compile and run at start (≈20 ms at every run).
+const planningCommands = () => import('./planning.js');
+const commands = () => import('./commands.js');
 
 export const USAGE = `planager — keep norg notes and Taskwarrior in step
 
@@ -107,25 +100,15 @@ async function planning(cmd: string, rest: string[]): Promise<CommandResult> {
   switch (cmd) {
     case 'plan':
     case 'agenda': {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        options: {
-          date: { type: 'string', short: 'd' },
-          workspace: { type: 'string', short: 'w' },
-          json: { type: 'boolean' },
-          week: { type: 'boolean' },
-          'week-start': { type: 'string' },
-          templates: { type: 'string' },
-          path: { type: 'string' },
-        },
-      });
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: PLANNING_FLAGS });
       if (cmd === 'agenda') {
         if (positionals.length > 0) return { code: 2, stderr: `planager agenda: unexpected "${positionals[0]}" (--week for the week)\n` };
-        return await agendaCommand(values);
+        const { agendaCommand } = await planningCommands();
+        return await recorded([cmd, ...rest], (deps) => agendaCommand(values, deps));
       }
       if (positionals.length > 1) return { code: 2, stderr: `planager plan: one kind only (got ${positionals.join(' ')})\n` };
-      return await planCommand(positionals[0], values);
+      const { planCommand } = await planningCommands();
+      return await recorded([cmd, ...rest], (deps) => planCommand(positionals[0], values, deps));
     }
     case 'stats': {
       const { values, positionals } = parseArgs({
@@ -134,7 +117,7 @@ async function planning(cmd: string, rest: string[]): Promise<CommandResult> {
         options: { since: { type: 'string' }, now: { type: 'string' }, workspace: { type: 'string', short: 'w' }, json: { type: 'boolean' } },
       });
       if (positionals.length > 0) return { code: 2, stderr: `planager stats: unexpected "${positionals[0]}"\n` };
-      return await statsCommand(values);
+      return await (await commands()).statsCommand(values);
     }
     case 'report': {
       const { values, positionals } = parseArgs({
@@ -143,7 +126,7 @@ async function planning(cmd: string, rest: string[]): Promise<CommandResult> {
         options: { html: { type: 'string' }, since: { type: 'string' }, now: { type: 'string' }, workspace: { type: 'string', short: 'w' } },
       });
       if (positionals.length > 0) return { code: 2, stderr: `planager report: unexpected "${positionals[0]}"\n` };
-      return await reportCommand(values);
+      return await (await commands()).reportCommand(values);
     }
     case 'schedule': {
       const { values, positionals } = parseArgs({
@@ -160,7 +143,7 @@ async function planning(cmd: string, rest: string[]): Promise<CommandResult> {
         },
       });
       if (positionals.length > 0) return { code: 2, stderr: `planager schedule: unexpected "${positionals[0]}" (--date for another day)\n` };
-      return await scheduleCommand(values);
+      return await (await commands()).scheduleCommand(values);
     }
     case 'capture': {
       const { values, positionals } = parseArgs({
@@ -168,7 +151,7 @@ async function planning(cmd: string, rest: string[]): Promise<CommandResult> {
         allowPositionals: true,
         options: { project: { type: 'string', short: 'p' }, inbox: { type: 'string' }, workspace: { type: 'string', short: 'w' }, json: { type: 'boolean' } },
       });
-      return await captureCommand(positionals, values);
+      return await (await commands()).captureCommand(positionals, values);
     }
     default:
       throw new Error(`planning: not a planning command: ${cmd}`);
@@ -192,7 +175,7 @@ export async function run(argv: string[], handoff?: Handoff): Promise<CommandRes
           allowPositionals: true,
           options: { json: { type: 'boolean', default: false }, workspace: { type: 'string', short: 'w' } },
         });
-        return await tasksCommand(positionals, values.json ?? false, values.workspace);
+        return await (await commands()).tasksCommand(positionals, values.json ?? false, values.workspace);
       }
 
       case 'plan':
@@ -203,9 +186,9 @@ export async function run(argv: string[], handoff?: Handoff): Promise<CommandRes
       case 'capture':
         return await planning(cmd, rest);
       case 'remind':
-        return await remindCli(rest);
+        return await (await commands()).remindCli(rest);
       case 'merge-driver':
-        return await mergeDriverCommand(rest);
+        return await (await commands()).mergeDriverCommand(rest);
       case 'sync':
       case 'pull':
       case 'push':
@@ -228,7 +211,9 @@ export async function run(argv: string[], handoff?: Handoff): Promise<CommandRes
             remote: { type: 'boolean' },
           },
         });
-        if (cmd === 'sync') return await (values.remote ? remoteSyncCommand(values, handoff) : syncCommand(values));
+        if (cmd === 'sync' && values.remote) return await (await commands()).remoteSyncCommand(values, handoff);
+        const { backupsCommand, fileCommand, historyCommand, restoreCommand, syncCommand } = await commands();
+        if (cmd === 'sync') return await syncCommand(values);
         if (cmd === 'pull' || cmd === 'push') return await fileCommand(cmd, positionals, values);
         if (cmd === 'history') return await historyCommand(positionals[0], values);
         if (cmd === 'restore') return await restoreCommand(positionals[0], positionals[1], values);
@@ -236,7 +221,7 @@ export async function run(argv: string[], handoff?: Handoff): Promise<CommandRes
       }
       case 'setup': {
         const { values } = parseArgs({ args: rest, allowPositionals: false, options: { yes: { type: 'boolean', short: 'y', default: false } } });
-        return await setupCommand(values.yes ?? false);
+        return await (await commands()).setupCommand(values.yes ?? false);
       }
       case 'remote': {
         const { values, positionals } = parseArgs({
@@ -245,9 +230,10 @@ export async function run(argv: string[], handoff?: Handoff): Promise<CommandRes
           options: { yes: { type: 'boolean', short: 'y' }, workspace: { type: 'string', short: 'w' } },
         });
         if (positionals[0] !== 'setup' || positionals.length > 1) return { code: 2, stderr: 'planager remote: setup [--yes] (then planager sync --remote)\n' };
-        return await remoteSetupCommand(values);
+        return await (await commands()).remoteSetupCommand(values);
       }
       case 'hook': {
+        const { installHook, Taskwarrior, uninstallHook } = await commands();
         const tw = new Taskwarrior();
         if (rest[0] === 'install') {
           const r = await installHook(tw);

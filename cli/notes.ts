@@ -3,34 +3,40 @@
  * one `task export`, joined into plan/'s task values. The only I/O of those commands besides
  * the note they write.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FileObjects } from '../graph/index.js';
+import type { NoteOutline } from '../graph/index.js';
 import { ParseCache } from './parsecache.js';
 import { decodeUtf8 } from '../parser/index.js';
-import { shortIds, withHomes, type PlanTask } from '../plan/index.js';
-import { allTasks, fromTw, listNorgFiles, parseTwDate, type Taskwarrior, type TwTask } from '../sync/index.js';
+import { homesOf, shortIds, type PlanTask } from '../plan/index.js';
+import { allTasks } from '../sync/alltasks.js';
+import { parseTwDate, type Taskwarrior, type TwTask } from '../sync/taskwarrior.js';
+import { listNorgFiles } from '../sync/workspace.js';
+import { dependsOf, priorityOfTw, statusOfTw } from '../sync/mapping.js';
+import type { Inputs } from '../sync/stamps.js';
 
 export interface Note {
   file: string;
   text: string;
-  objects: FileObjects;
+  objects: NoteOutline;
 }
 
-/** The notes' texts; one that is not valid UTF-8 is skipped with a warning (never rewritten). */
-export async function readNoteTexts(dir: string, warnings: string[]): Promise<{ file: string; text: string }[]> {
-  const files = await listNorgFiles(dir, [join(dir, '.planager')]);
-  const out = await Promise.all(
-    files.map(async (file) => {
-      const decoded = decodeUtf8(await readFile(join(dir, file)));
-      if (!decoded.ok) {
-        warnings.push(`${file}: not valid UTF-8 (first bad byte at offset ${decoded.byteOffset}); skipped`);
-        return null;
-      }
-      return { file, text: decoded.text };
-    }),
-  );
-  return out.filter((n): n is { file: string; text: string } => n !== null);
+/**
+ * The notes' texts; one that is not valid UTF-8 is skipped with a warning (never rewritten).
+ * `inputs`: the folders and the notes, stamped before they are read (sync/stamps.ts).
+ */
+export async function readNoteTexts(dir: string, warnings: string[], inputs?: Inputs): Promise<{ file: string; text: string }[]> {
+  const files = await listNorgFiles(dir, [join(dir, '.planager')], inputs);
+  const out: { file: string; text: string }[] = [];
+  // Synchronous: a note is a few KB, and a thread-pool round trip each (100 of them at 10,000
+  // tasks) cost more than the reads, and kept the process up after its work was done.
+  for (const file of files) {
+    inputs?.file(join(dir, file));
+    const decoded = decodeUtf8(readFileSync(join(dir, file)));
+    if (!decoded.ok) warnings.push(`${file}: not valid UTF-8 (first bad byte at offset ${decoded.byteOffset}); skipped`);
+    else out.push({ file, text: decoded.text });
+  }
+  return out;
 }
 
 /**
@@ -38,7 +44,7 @@ export async function readNoteTexts(dir: string, warnings: string[]): Promise<{ 
  * stays up) a plan refresh then parses only the notes that changed since, instead of every note
  * (at 10,000 tasks that parse was most of a plan's time). The CLI runs once and gains nothing.
  */
-const parsed = new Map<string, { text: string; objects: FileObjects }>();
+const parsed = new Map<string, { text: string; objects: NoteOutline }>();
 
 /** Forget what this process parsed (the benchmark's way to measure a fresh command). */
 export function forgetParsed(): void {
@@ -46,10 +52,10 @@ export function forgetParsed(): void {
 }
 
 /** Notes, parsed (a note whose text is the same as last time keeps its objects). */
-export async function readNotes(dir: string, warnings: string[]): Promise<Note[]> {
+export async function readNotes(dir: string, warnings: string[], inputs?: Inputs): Promise<Note[]> {
   const seen = new Set<string>();
   const disk = new ParseCache(dir);
-  const out = (await readNoteTexts(dir, warnings)).map((n) => {
+  const out = (await readNoteTexts(dir, warnings, inputs)).map((n) => {
     const key = join(dir, n.file);
     seen.add(key);
     const hit = parsed.get(key);
@@ -69,22 +75,21 @@ export function planTasks(exported: TwTask[], now: Date): PlanTask[] {
   return list.map((t) => planTask(t, ids.get(t.uuid)!, now));
 }
 
-/** A Taskwarrior task as plan/ sees it (no home yet). */
+/** A Taskwarrior task as plan/ sees it (no home yet): fromTw's fields, dates as dates. */
 export function planTask(t: TwTask, id: string, now: Date): PlanTask {
-  const f = fromTw(t);
   const wait = parseTwDate(typeof t.wait === 'string' ? t.wait : undefined);
   return {
     uuid: t.uuid,
     id,
-    description: f.description,
-    status: f.status,
+    description: t.description ?? '',
+    status: statusOfTw(t),
     waiting: t.status === 'waiting' || (wait !== null && wait > now && t.status === 'pending'),
-    priority: f.priority,
+    priority: priorityOfTw(t),
     due: parseTwDate(t.due),
     scheduled: parseTwDate(t.scheduled),
     end: parseTwDate(t.end),
-    depends: f.depends,
-    project: f.project,
+    depends: dependsOf(t),
+    project: t.project ?? null,
     home: null,
     tags: t.tags ?? [],
     entry: parseTwDate(t.entry),
@@ -95,13 +100,16 @@ export function planTask(t: TwTask, id: string, now: Date): PlanTask {
 export type Loaded = { ok: true; notes: Note[]; tasks: PlanTask[]; raw: TwTask[]; warnings: string[] } | { ok: false; message: string };
 
 /** The notes and every Taskwarrior task (one export), each task with its home line. */
-export async function loadAll(dir: string, tw: Taskwarrior, now: Date): Promise<Loaded> {
+export async function loadAll(dir: string, tw: Taskwarrior, now: Date, inputs?: Inputs): Promise<Loaded> {
   const warnings: string[] = [];
-  const [notes, exported] = await Promise.all([readNotes(dir, warnings), allTasks(tw, now)]);
+  const [notes, exported] = await Promise.all([readNotes(dir, warnings, inputs), allTasks(tw, now, inputs)]);
   if (!exported.ok) return { ok: false, message: `task export failed: ${exported.error.message}` };
-  const tasks = withHomes(
-    planTasks(exported.value, now),
+  const tasks = planTasks(exported.value, now);
+  // Made here, so given their homes in place: a copy of 10,000 tasks was garbage to collect.
+  const homes = homesOf(
+    tasks,
     notes.map((n) => n.objects),
   );
+  for (const t of tasks) t.home = homes.get(t.uuid) ?? null;
   return { ok: true, notes, tasks, raw: exported.value, warnings };
 }

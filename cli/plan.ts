@@ -28,7 +28,12 @@ import {
 } from '../plan/index.js';
 import { lineSafe } from '../plan/mirror.js';
 import { projectFigures, type Goal, type GoalFigures } from '../plan/track/index.js';
-import { acquireLock, parseTwDate, recordPlanMirrors, Taskwarrior, unsentMirrors, writeAtomic, type TwTask } from '../sync/index.js';
+// Sync's modules one by one, not its index: a plan from the shell then loads no engine, git or backup code.
+import { writeAtomic } from '../sync/fsutil.js';
+import { acquireLock } from '../sync/lock.js';
+import { recordPlanMirrors, unsentMirrors } from '../sync/planstate.js';
+import { parseTwDate, Taskwarrior, type TwTask } from '../sync/taskwarrior.js';
+import type { Inputs } from '../sync/stamps.js';
 import { goalsOf, habitsOf, sparkline } from './stats.js';
 import { loadAll } from './notes.js';
 import type { CommandResult } from './result.js';
@@ -48,6 +53,8 @@ export interface PlanFlags {
 export interface Deps {
   tw?: Taskwarrior;
   now?: Date;
+  /** Collects what the run read, for replaying it (cli/replay.ts); a run that writes says it cannot be. */
+  inputs?: Inputs;
 }
 
 const fail = (message: string): CommandResult => ({ code: 2, stderr: `planager plan: ${message}\n` });
@@ -115,20 +122,24 @@ export async function preparePlan(
   if (!w.ok) return no(w.message);
   const dir = w.dir;
   const tw = deps.tw ?? new Taskwarrior();
-  const loaded = await loadAll(dir, tw, now);
+  const inputs = deps.inputs;
+  const loaded = await loadAll(dir, tw, now, inputs);
   if (!loaded.ok) return no(loaded.message);
   const have = new Set(loaded.notes.map((n) => n.file));
   const where = locate(kind, settings.day, settings.options, (p) => have.has(p));
   const abs = join(dir, where.path);
+  inputs?.file(abs);
   const existing = read(abs);
   if (existing !== null && typeof existing === 'object') return no(existing.error);
   const templates = resolve(dir, flags.templates ?? join('.planager', 'templates'));
   const own = join(templates, `${kind}.norg`);
+  inputs?.file(own);
   const ownText = readText(own);
   if (ownText !== null && typeof ownText === 'object') return no(ownText.error);
   const previous = where.previous ? (loaded.notes.find((n) => n.file === where.previous) ?? null) : null;
-  const unsent = await unsentMirrors(dir, where.path, existing);
-  const index = new TaskIndex(loaded.tasks);
+  const unsent = await unsentMirrors(dir, where.path, existing, inputs);
+  // Only a plan that writes names its mirrors' tasks (recordPlanMirrors).
+  let index: TaskIndex | null = null;
   // Weekly, monthly and review notes show the habits and the projects that moved (plan/track).
   const stats = kind === 'daily' ? [] : statsLines(loaded.raw, dayOf(now), goalsOf(loaded.notes, loaded.warnings));
   const compute = (text: string | null) =>
@@ -155,7 +166,7 @@ export async function preparePlan(
     warnings: loaded.warnings,
     rel: where.path,
     unsent,
-    uuidOf: (id) => index.find(id)?.uuid ?? null,
+    uuidOf: (id) => (index ??= new TaskIndex(loaded.tasks)).find(id)?.uuid ?? null,
     day: settings.day,
     tasks: loaded.tasks,
   };
@@ -222,6 +233,8 @@ export async function planCommand(kindArg: string | undefined, flags: PlanFlags,
   if (!p.ok) return fail(p.message);
   const r = await writePlan(p);
   if (!('text' in r)) return fail(r.message);
+  // What it wrote is an input of the next run: that one runs in full (and may then be replayed).
+  if (r.changed) deps.inputs?.cannot('the note was written');
   const warnings = [...p.warnings, ...r.warnings].map((x) => `planager plan: ${x}\n`).join('');
   if (flags.json)
     return { code: 0, stdout: JSON.stringify({ path: p.abs, created: r.created, sections: r.sections }, null, 2) + '\n', stderr: warnings || undefined };

@@ -21,7 +21,8 @@ import {
   type TrackTask,
   type WeekFigures,
 } from '../plan/track/index.js';
-import { allTasks, parseTwDate, Taskwarrior, type TwTask } from '../sync/index.js';
+import { allTasks } from '../sync/alltasks.js';
+import { parseTwDate, Taskwarrior, type TwTask } from '../sync/taskwarrior.js';
 import type { CommandResult } from './result.js';
 import { readNotes, type Note } from './notes.js';
 import { findWorkspace } from './workspace.js';

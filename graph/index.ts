@@ -16,3 +16,4 @@ export {
 } from './patch.js';
 export { derivedStatus, propagateStatuses, STATUS_CHAR } from './status.js';
 export { hashString } from './hash.js';
+export { outlineOf, type NoteOutline, type OutlineProject, type OutlineTask } from './outline.js';

@@ -5,7 +5,7 @@
  * below it are created. Only the note changes: the next sync creates the task.
  */
 import type { ChangeSet } from '@codemirror/state';
-import { applyChanges, extractObjects, patchFile, type FileObjects } from '../graph/index.js';
+import { applyChanges, extractObjects, patchFile, type NoteOutline } from '../graph/index.js';
 import { parse } from '../parser/index.js';
 import type { PlanError } from './day.js';
 
@@ -22,7 +22,7 @@ export interface Captured {
 const segment = (title: string) => title.replace(/\./g, '_');
 
 /** Where a task of `project` goes: the note and the heading path (existing part first). */
-export function captureTarget(notes: readonly FileObjects[], project: string | null, inbox: string): { file: string; headingPath: string[] } {
+export function captureTarget(notes: readonly NoteOutline[], project: string | null, inbox: string): { file: string; headingPath: string[] } {
   if (!project) return { file: inbox, headingPath: [] };
   const want = project.split('.');
   let best: { file: string; headingPath: string[]; depth: number } | null = null;

@@ -4,7 +4,7 @@
  * the files and Taskwarrior, and writes the text back when it changed.
  */
 import type { ChangeSet } from '@codemirror/state';
-import { extractObjects, type FileObjects } from '../graph/index.js';
+import { extractObjects, type NoteOutline } from '../graph/index.js';
 import { extractMirrors, parse } from '../parser/index.js';
 import { isError, type Day, type PlanError } from './day.js';
 import { DEFAULT_PATHS, pathOf, previousNote, type PathPatterns } from './paths.js';
@@ -41,7 +41,7 @@ export interface PlanInput {
   template: { source: string; where: string };
   tasks: readonly PlanTask[];
   /** Every note of the workspace but plan notes, parsed (graph/ `extractObjects`). */
-  projectNotes: readonly FileObjects[];
+  projectNotes: readonly NoteOutline[];
   previous: { text: string } | null;
   /** Mirrors holding an edit no sync has sent yet (refresh.ts `keep`). */
   keep?: ReadonlySet<string>;
@@ -61,11 +61,10 @@ export interface PlanResult {
 }
 
 /** Tasks the previous plan showed (mirrors) or held (its own task lines). */
-export function carriedFrom(previous: { text: string } | null, tasks: readonly PlanTask[]): Set<string> {
+export function carriedFrom(previous: { text: string } | null, tasks: readonly PlanTask[], index = new TaskIndex(tasks)): Set<string> {
   const out = new Set<string>();
   if (!previous) return out;
   const tree = parse(previous.text);
-  const index = new TaskIndex(tasks);
   for (const m of extractMirrors(tree)) {
     const t = index.find(m.id);
     if (t) out.add(t.uuid);
@@ -84,13 +83,16 @@ export function planNote(input: PlanInput): PlanResult | PlanError {
     if (isError(rendered)) return rendered;
     base = rendered;
   }
+  // One index for every lookup of the refresh (building one is a pass over every task).
+  const index = new TaskIndex(input.tasks);
   const r = refresh({
     file: input.path,
     text: base,
     period: input.period,
     tasks: input.tasks,
+    index,
     notes: input.projectNotes,
-    carried: carriedFrom(input.previous, input.tasks),
+    carried: carriedFrom(input.previous, input.tasks, index),
     keep: input.keep,
     stats: input.stats,
   });

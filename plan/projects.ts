@@ -4,7 +4,7 @@
  * weekly review's classic question; a plan lists them with a link to the heading.
  */
 import { posix } from 'node:path';
-import type { FileObjects, TaskObject } from '../graph/index.js';
+import type { NoteOutline, OutlineTask } from '../graph/index.js';
 import { TaskIndex, type PlanTask } from './tasks.js';
 
 export interface StalledProject {
@@ -20,7 +20,7 @@ export const PROJECT_MARKER = '%@project%';
 
 const ACTIONABLE = new Set(['undone', 'pending', 'urgent', 'uncertain', 'recurring']);
 
-function actionable(t: TaskObject, index: TaskIndex): boolean {
+function actionable(t: OutlineTask, index: TaskIndex): boolean {
   if (!ACTIONABLE.has(t.status)) return false;
   const task = t.id ? index.find(t.id) : null;
   if (!task) return true;
@@ -31,8 +31,7 @@ function actionable(t: TaskObject, index: TaskIndex): boolean {
   });
 }
 
-export function stalledProjects(notes: readonly FileObjects[], tasks: readonly PlanTask[]): StalledProject[] {
-  const index = new TaskIndex(tasks);
+export function stalledProjects(notes: readonly NoteOutline[], tasks: readonly PlanTask[], index = new TaskIndex(tasks)): StalledProject[] {
   const out: StalledProject[] = [];
   for (const n of notes) {
     for (const p of n.projects) {

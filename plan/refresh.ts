@@ -6,7 +6,7 @@
  * nothing new is no change at all (the note holds no generation time).
  */
 import { ChangeSet, type ChangeSpec } from '@codemirror/state';
-import { applyChanges, extractObjects, lineEnding, minimal, type FileObjects } from '../graph/index.js';
+import { applyChanges, extractObjects, lineEnding, minimal, type NoteOutline } from '../graph/index.js';
 import { extractMirrors, parse } from '../parser/index.js';
 import { mirrorContent } from './mirror.js';
 import { shownOfHead } from './mirrorread.js';
@@ -22,8 +22,10 @@ export interface RefreshInput {
   text: string;
   period: Period;
   tasks: readonly PlanTask[];
+  /** `tasks` indexed, when the caller has it already. */
+  index?: TaskIndex;
   /** Project notes, for the projects with no next action (plan notes left out). */
-  notes: readonly FileObjects[];
+  notes: readonly NoteOutline[];
   /** Uuids of the tasks the previous plan of this kind showed or held. */
   carried: ReadonlySet<string>;
   /** Mirrors (by marker id) holding an edit no sync has sent yet: left as the user wrote them. */
@@ -88,7 +90,7 @@ export function refresh(input: RefreshInput): Refreshed {
   const nl = lineEnding(text);
   const tree = parse(text);
   const found = findSections(tree);
-  const index = new TaskIndex(input.tasks);
+  const index = input.index ?? new TaskIndex(input.tasks);
   const specs: ChangeSpec[] = [];
   const sections: Partial<Record<SectionName, string[]>> = {};
   const first = new Map<SectionName, Section>();
@@ -129,7 +131,7 @@ export function refresh(input: RefreshInput): Refreshed {
 
   const projects = first.get('projects');
   if (projects) {
-    const stalled = stalledProjects(input.notes, input.tasks);
+    const stalled = stalledProjects(input.notes, input.tasks, index);
     const want = new Map(stalled.map((p) => [projectLine(p, file), p.project]));
     const have = new Set<string>();
     for (const l of linesIn(text, projects.contentFrom, projects.endLineStart)) {

@@ -2,7 +2,7 @@
  * The tasks a plan is made of, as values: what Taskwarrior says about each (the caller maps
  * its export), joined here with the note line that is its home, if any.
  */
-import type { FileObjects } from '../graph/index.js';
+import type { NoteOutline } from '../graph/index.js';
 import type { TaskStatus } from '../parser/index.js';
 
 export interface Home {
@@ -42,62 +42,130 @@ export function hexOf(uuid: string): string {
   return uuid.replace(/-/g, '').toLowerCase();
 }
 
+/** `hexOf(uuid).slice(0, 8)`, without the whole hex where the first 8 digits come before any dash (a uuid's do). */
+function prefixOf(uuid: string): string {
+  const dash = uuid.indexOf('-');
+  return dash < 0 || dash >= 8 ? uuid.slice(0, 8).toLowerCase() : hexOf(uuid).slice(0, 8);
+}
+
+interface Entry<T> {
+  uuid: string;
+  task: T;
+  /** The whole hex, made when a lookup needs more than the first 8 digits. */
+  hex: string | null;
+}
+
+const hexOfEntry = (e: Entry<unknown>) => (e.hex ??= hexOf(e.uuid));
+
+/**
+ * Uuids by their first 8 digits, one entry per hex (the last task of a uuid listed twice):
+ * only uuids that share those digits are ever compared further, so a set of 10,000 costs a
+ * slice of each, not its whole hex.
+ */
+function bucketsOf<T extends { uuid: string }>(tasks: readonly T[]): Map<string, Entry<T>[]> {
+  const out = new Map<string, Entry<T>[]>();
+  for (const task of tasks) {
+    const k = prefixOf(task.uuid);
+    const list = out.get(k);
+    if (!list) {
+      out.set(k, [{ uuid: task.uuid, task, hex: null }]);
+      continue;
+    }
+    const hex = hexOf(task.uuid);
+    const same = list.find((e) => hexOfEntry(e) === hex);
+    if (same) same.task = task;
+    else list.push({ uuid: task.uuid, task, hex });
+  }
+  return out;
+}
+
 /** Short ids for a set of uuids: 8 digits, more where two share a longer prefix. */
 export function shortIds(uuids: readonly string[]): Map<string, string> {
-  const hex = uuids.map((u) => ({ u, h: hexOf(u) })).sort((a, b) => (a.h < b.h ? -1 : a.h > b.h ? 1 : 0));
+  const buckets = new Map<string, string[]>();
+  for (const u of uuids) {
+    const k = prefixOf(u);
+    const list = buckets.get(k);
+    if (list) list.push(u);
+    else buckets.set(k, [u]);
+  }
   const lcp = (a: string, b: string) => {
     let i = 0;
     while (i < a.length && i < b.length && a[i] === b[i]) i++;
     return i;
   };
   const out = new Map<string, string>();
-  hex.forEach((x, i) => {
-    const n = Math.max(i > 0 ? lcp(x.h, hex[i - 1].h) : 0, i < hex.length - 1 ? lcp(x.h, hex[i + 1].h) : 0);
-    out.set(x.u, x.h.slice(0, Math.min(32, Math.max(8, n + 1))));
-  });
+  for (const [k, list] of buckets) {
+    if (list.length === 1) {
+      out.set(list[0]!, k);
+      continue;
+    }
+    const hexes = list.map(hexOf);
+    for (const [i, h] of hexes.entries()) {
+      let n = 0;
+      for (const [j, o] of hexes.entries()) if (j !== i) n = Math.max(n, lcp(h, o));
+      out.set(list[i]!, h.slice(0, Math.min(32, Math.max(8, n + 1))));
+    }
+  }
   return out;
 }
 
-/** Finds the task an id written in a note (a uuid prefix) stands for. */
-export class TaskIndex {
-  private readonly byHex = new Map<string, PlanTask>();
+/** Finds the task an id written in a note (a uuid prefix) stands for (any value with a uuid: a plan's tasks, an export's). */
+export class TaskIndex<T extends { uuid: string } = PlanTask> {
+  /**
+   * By the first 8 digits, the length of every id Planager writes (shortIds): a lookup is one
+   * map hit and a look at the few tasks there, instead of a search of every uuid (at 10,000
+   * tasks a plan looks up as many ids, and the search was a tenth of its time).
+   */
+  private readonly buckets: Map<string, Entry<T>[]>;
+  private byHex: Map<string, T> | null = null;
+  private sorted: [string, T][] | null = null;
 
-  constructor(readonly tasks: readonly PlanTask[]) {
-    for (const t of tasks) this.byHex.set(hexOf(t.uuid), t);
+  constructor(readonly tasks: readonly T[]) {
+    this.buckets = bucketsOf(tasks);
   }
 
   /** The task whose uuid starts with `id` (an ambiguous or unknown id finds none). */
-  find(id: string): PlanTask | null {
-    const exact = this.byHex.get(id);
-    if (exact) return exact;
-    let hit: PlanTask | null = null;
-    for (const [, t] of this.prefixed(id)) {
-      if (hit) return null;
-      hit = t;
+  find(id: string): T | null {
+    if (id.length < 8) return this.findShort(id);
+    const list = this.buckets.get(id.slice(0, 8));
+    if (!list) return null;
+    if (list.length === 1) return id.length === 8 || hexOfEntry(list[0]!).startsWith(id) ? list[0]!.task : null;
+    // A uuid that is the id itself wins over longer ones it is a prefix of.
+    let hit: T | null = null;
+    let hits = 0;
+    for (const e of list) {
+      const h = hexOfEntry(e);
+      if (h === id) return e.task;
+      if (h.startsWith(id)) (hit = e.task), hits++;
     }
-    return hit;
+    return hits === 1 ? hit : null;
   }
 
-  private *prefixed(id: string): Iterable<[string, PlanTask]> {
-    if (!this.sorted) this.sorted = [...this.byHex.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  /** An id shorter than 8 digits (written by hand): a search of the sorted uuids. */
+  private findShort(id: string): T | null {
+    this.byHex ??= new Map(this.tasks.map((t) => [hexOf(t.uuid), t]));
+    const exact = this.byHex.get(id);
+    if (exact) return exact;
+    this.sorted ??= [...this.byHex.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
     let lo = 0;
     let hi = this.sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.sorted[mid][0] < id) lo = mid + 1;
+      if (this.sorted[mid]![0] < id) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < this.sorted.length && this.sorted[i][0].startsWith(id); i++) yield this.sorted[i];
+    const first = this.sorted[lo];
+    if (!first || !first[0].startsWith(id)) return null;
+    const next = this.sorted[lo + 1];
+    return next && next[0].startsWith(id) ? null : first[1];
   }
-
-  private sorted: [string, PlanTask][] | null = null;
 }
 
 /**
- * The tasks with their homes: a note line whose id names the task. With the same id in two
- * notes (a copy the sync has not split yet) the first note in `notes` order is the home.
+ * Each task's home: a note line whose id names the task. With the same id in two notes (a copy
+ * the sync has not split yet) the first note in `notes` order is the home.
  */
-export function withHomes(tasks: readonly PlanTask[], notes: readonly FileObjects[]): PlanTask[] {
+export function homesOf(tasks: readonly PlanTask[], notes: readonly NoteOutline[]): Map<string, Home> {
   const index = new TaskIndex(tasks);
   const homes = new Map<string, Home>();
   for (const n of notes) {
@@ -110,5 +178,11 @@ export function withHomes(tasks: readonly PlanTask[], notes: readonly FileObject
       homes.set(task.uuid, { file: n.file, line: t.line, headingPath: t.headingPath, headingLevel: p ? p.level : null });
     }
   }
+  return homes;
+}
+
+/** The tasks with their homes (homesOf), as new values. */
+export function withHomes(tasks: readonly PlanTask[], notes: readonly NoteOutline[]): PlanTask[] {
+  const homes = homesOf(tasks, notes);
   return tasks.map((t) => ({ ...t, home: homes.get(t.uuid) ?? null }));
 }

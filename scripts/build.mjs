@@ -35,11 +35,22 @@ const mainApart = {
   },
 };
 
+// main.js is the router: it imports the commands' code from dist/planning.js (plan, agenda) or
+// dist/commands.js (the others) when one runs.
+const apart = (importer, names) => ({
+  name: 'apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/\w+\.js$/ }, (a) => (a.importer.endsWith(importer) && names.includes(a.path) ? { path: a.path, external: true } : undefined));
+  },
+});
+
 const entries = [
   { in: 'index.ts', out: 'dist/index.js' },
   { in: 'cli/bin.ts', out: 'dist/cli.js', shebang: true, plugins: [mainApart] },
-  { in: 'cli/main.ts', out: 'dist/main.js' },
+  { in: 'cli/main.ts', out: 'dist/main.js', plugins: [apart('cli/main.ts', ['./planning.js', './commands.js'])] },
   { in: 'cli/driver.ts', out: 'dist/driver.js', plugins: [mainApart] },
+  { in: 'cli/planning.ts', out: 'dist/planning.js' },
+  { in: 'cli/commands.ts', out: 'dist/commands.js' },
   { in: 'bench/main.ts', out: 'dist/bench.js', dev: true },
 ];
 

@@ -8,16 +8,27 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Inputs } from './stamps.js';
 import { parseTwDate, type Taskwarrior, type TwResult, type TwTask } from './taskwarrior.js';
 import { allStored } from './undo.js';
 
-export async function allTasks(tw: Taskwarrior, now: Date): Promise<TwResult<TwTask[]>> {
+/** `inputs`: the data files are stamped before they are read, and the next wait date to pass noted. */
+export async function allTasks(tw: Taskwarrior, now: Date, inputs?: Inputs): Promise<TwResult<TwTask[]>> {
+  // The rc file names the data folder (data.location).
+  inputs?.file(tw.rcPath());
   const dir = tw.dataDir();
-  if (!existsSync(join(dir, 'pending.data'))) return tw.export();
+  inputs?.file(join(dir, 'pending.data'));
+  if (!existsSync(join(dir, 'pending.data'))) {
+    inputs?.cannot('no pending.data: Taskwarrior exported');
+    return tw.export();
+  }
+  inputs?.file(join(dir, 'completed.data'));
   const list = allStored(dir, true);
   for (const t of list) {
     const wait = parseTwDate(typeof t.wait === 'string' ? t.wait : undefined);
     if (t.status === 'waiting' && (!wait || wait <= now)) t.status = 'pending';
+    // Waiting now, not then: what shows as waiting changes at that moment.
+    if (wait && wait > now) inputs?.expires(wait.getTime());
   }
   return { ok: true, value: list };
 }

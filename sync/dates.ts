@@ -207,6 +207,25 @@ export function resolveText(text: string, reference: Date): Date | null {
   return resolve(r.value.start, reference);
 }
 
+/**
+ * The first moment after `now` from which `resolveText(text, ·)` may name another date: the
+ * next midnight of the day it is read against, in the text's own zone when it names one (the
+ * reference counts by days only); null when the text names the same date whenever it is read.
+ */
+export function resolvedUntil(text: string, now: Date): Date | null {
+  if (isoDate(text)) return null;
+  const localMidnight = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1);
+  if (synonym(text, now)) return localMidnight;
+  const r = parseDate(text);
+  if (!r.ok) return null;
+  const d = r.value.start;
+  if (d.year !== undefined && d.month !== undefined && d.day !== undefined) return null;
+  const offset = zoneOffset(d.timezone);
+  if (offset === null) return localMidnight;
+  const p = partsOf(now, offset);
+  return new Date(Date.UTC(p.year, p.month - 1, p.day + 1) - offset * 60_000);
+}
+
 export function matchesText(text: string, d: Date): boolean {
   const iso = isoDate(text);
   if (iso) return iso.getTime() === d.getTime();

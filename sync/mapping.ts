@@ -62,23 +62,36 @@ export function dependsOf(t: TwTask): string[] {
     .sort();
 }
 
+/** A Taskwarrior task's norg status. */
+export function statusOfTw(t: TwTask): TaskStatus {
+  const tags = t.tags ?? [];
+  if (t.status === 'completed') return 'done';
+  if (t.status === 'deleted') return 'cancelled';
+  if (tags.includes('recurring') || t.status === 'recurring' || typeof t.norgrecur === 'string') return 'recurring';
+  if (tags.includes('onhold')) return 'onhold';
+  if (tags.includes('uncertain')) return 'uncertain';
+  if (tags.includes('urgent')) return 'urgent';
+  if (t.start) return 'pending';
+  return 'undone';
+}
+
+/** A Taskwarrior task's norg priority (`norgpriority`, else the map's letter for its priority). */
+export function priorityOfTw(t: TwTask, priorities: PriorityMap = DEFAULT_PRIORITIES): string | null {
+  if (typeof t.norgpriority === 'string') return t.norgpriority;
+  if (!t.priority) return null;
+  // The map's last letter for it, as a reversed map would give (no map made: 10,000 tasks a plan).
+  let letter: string | null = null;
+  for (const k of Object.keys(priorities)) if (priorities[k] === t.priority) letter = k;
+  return letter ?? t.priority;
+}
+
 export function fromTw(t: TwTask, priorities: PriorityMap = DEFAULT_PRIORITIES): Fields {
   const tags = t.tags ?? [];
-  let status: TaskStatus;
-  if (t.status === 'completed') status = 'done';
-  else if (t.status === 'deleted') status = 'cancelled';
-  else if (tags.includes('recurring') || t.status === 'recurring' || typeof t.norgrecur === 'string') status = 'recurring';
-  else if (tags.includes('onhold')) status = 'onhold';
-  else if (tags.includes('uncertain')) status = 'uncertain';
-  else if (tags.includes('urgent')) status = 'urgent';
-  else if (t.start) status = 'pending';
-  else status = 'undone';
-  const back = Object.fromEntries(Object.entries(priorities).map(([k, v]) => [v, k]));
-  const priority = typeof t.norgpriority === 'string' ? t.norgpriority : t.priority ? (back[t.priority] ?? t.priority) : null;
+  const status = statusOfTw(t);
   return {
     description: t.description ?? '',
     status,
-    priority,
+    priority: priorityOfTw(t, priorities),
     due: iso(t.due),
     scheduled: iso(t.scheduled),
     tags: tags.filter((x) => !(x in STATUS_TAGS)).sort(),

@@ -11,13 +11,16 @@
 import { join } from 'node:path';
 import { changedFields, readMirrors } from '../plan/mirrorread.js';
 import type { MirrorBases } from './mirrors.js';
+import type { Inputs } from './stamps.js';
 import { Store } from './store.js';
 
-/** Mirror ids of `text` whose fields differ from what the last sync or plan recorded. */
-export async function unsentMirrors(workspace: string, file: string, text: string | null): Promise<Set<string>> {
+/** Mirror ids of `text` whose fields differ from what the last sync or plan recorded (`inputs`: the shard read). */
+export async function unsentMirrors(workspace: string, file: string, text: string | null, inputs?: Inputs): Promise<Set<string>> {
   const out = new Set<string>();
   if (text === null || !text.includes('%@')) return out;
-  const bases = (await new Store(join(workspace, '.planager')).shard(file)).mirrors ?? {};
+  const store = new Store(join(workspace, '.planager'));
+  inputs?.file(store.shardPath(file));
+  const bases = (await store.shard(file)).mirrors ?? {};
   const byId = new Map(Object.values(bases).map((b) => [b.id, b]));
   for (const l of readMirrors(text)) {
     const b = byId.get(l.id);

@@ -310,8 +310,7 @@ export class Taskwarrior {
 
   /** What a started `task` took from its surroundings: the rc file and the hooks folder. */
   private setupStamp(): string {
-    const rc = this.env.TASKRC ? expandHome(this.env.TASKRC, this.env) : join(this.env.HOME ?? homedir(), '.taskrc');
-    return [rc, join(this.dataDir(), 'hooks')]
+    return [this.rcPath(), join(this.dataDir(), 'hooks')]
       .map((f) => {
         const s = statSync(f, { throwIfNoEntry: false });
         return s ? `${s.size}:${s.mtimeMs}:${s.ino}` : '-';
@@ -376,11 +375,15 @@ export class Taskwarrior {
     return (this.dataDirCache ??= this.findDataDir());
   }
 
+  /** The rc file `task` reads: TASKRC, else ~/.taskrc. */
+  rcPath(): string {
+    return this.env.TASKRC ? expandHome(this.env.TASKRC, this.env) : join(this.env.HOME ?? homedir(), '.taskrc');
+  }
+
   private findDataDir(): string {
     if (this.env.TASKDATA) return resolve(expandHome(this.env.TASKDATA, this.env));
-    const rc = this.env.TASKRC ? expandHome(this.env.TASKRC, this.env) : join(this.env.HOME ?? homedir(), '.taskrc');
     try {
-      const m = /^\s*data\.location\s*=\s*(.+?)\s*$/m.exec(readFileSync(rc, 'utf8'));
+      const m = /^\s*data\.location\s*=\s*(.+?)\s*$/m.exec(readFileSync(this.rcPath(), 'utf8'));
       if (m) return resolve(expandHome(m[1], this.env));
     } catch {
       // no rc file: task's default

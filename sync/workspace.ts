@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { ID_LENGTH, SHARED_ID_LENGTH } from './ids.js';
+import type { Inputs } from './stamps.js';
 
 /**
  * How long new ids are: a workspace whose notes git merges with Planager's driver
@@ -20,10 +21,12 @@ export function idLengthOf(workspace: string): number {
   return /^\s*\S*norg\b.*\bmerge=planager\b/m.test(text) ? SHARED_ID_LENGTH : ID_LENGTH;
 }
 
-export async function listNorgFiles(root: string, exclude: string[] = []): Promise<string[]> {
+/** `inputs`: every folder looked into is stamped (a note added or removed moves its folder's mtime). */
+export async function listNorgFiles(root: string, exclude: string[] = [], inputs?: Inputs): Promise<string[]> {
   const out: string[] = [];
   // Synchronous: one readdir per folder, cheaper than a thread-pool round trip each.
   const walk = (dir: string): void => {
+    inputs?.file(dir);
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -37,9 +40,13 @@ export async function listNorgFiles(root: string, exclude: string[] = []): Promi
       // repositories): its notes are its own, never this one's.
       if (e.isDirectory()) {
         if (!existsSync(join(abs, '.planager'))) walk(abs);
-      } else if (e.name.endsWith('.norg') && (e.isFile() || (e.isSymbolicLink() && statSync(abs, { throwIfNoEntry: false })?.isFile())))
+        else inputs?.file(abs);
+      } else if (e.name.endsWith('.norg')) {
+        // A link's target may appear or go without its folder changing: stamped through it.
+        if (e.isSymbolicLink()) inputs?.file(abs);
         // A linked note is tracked as a note (its target is what a sync writes: fsutil.ts).
-        out.push(relative(root, abs).split(sep).join('/'));
+        if (e.isFile() || (e.isSymbolicLink() && statSync(abs, { throwIfNoEntry: false })?.isFile())) out.push(relative(root, abs).split(sep).join('/'));
+      }
     }
   };
   walk(root);

@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ParseCache } from '../../../cli/parsecache.js';
-import { extractObjects } from '../../../graph/index.js';
+import { extractObjects, outlineOf } from '../../../graph/index.js';
 import { parse } from '../../../parser/index.js';
 
 const A = '* Work\n  - ( ) Cut the release %#1a2b3c4d%\n';
 const B = '* Work\n  - (x) Cut the release %#1a2b3c4d%\n  - ( ) Tell everyone\n';
-const fresh = (t: string) => extractObjects(parse(t), 'work.norg');
+const fresh = (t: string) => outlineOf(extractObjects(parse(t), 'work.norg'));
 
 describe('the parse cache', () => {
   it('gives what a parse gives, after a change, and after damage', () => {

@@ -52,6 +52,49 @@ describe('undo.data reader (FF4)', () => {
     );
   });
 
+  it('reads any line as the pattern it replaced read it (pairs, escapes, spaces, cut lines, junk)', () => {
+    const key = fc.constantFrom(
+      'uuid',
+      'description',
+      'entry',
+      'due',
+      'wait',
+      'tags',
+      'tags_x',
+      'dep_1',
+      'depends',
+      'annotation_1795321912',
+      'x y',
+      'a]b',
+      '',
+      'k:v',
+      '__proto__',
+    );
+    const value = fc.string({
+      unit: fc.constantFrom('a', '"', '\\', '\\"', '&', '&open;', '&close;', '\t', '\r', '\u2028', '\u00a0', ' ', '1', ',', ']', 'é'),
+      maxLength: 8,
+    });
+    const space = fc.constantFrom('', ' ', '  ', '\t', '\u00a0', '\u3000', '\r');
+    const line = fc
+      .tuple(
+        fc.constantFrom('[', 'new [', 'old[', 'x'),
+        fc.array(fc.tuple(space, key, value), { maxLength: 6 }),
+        space,
+        fc.constantFrom(']', '', ' ]', ']x', '"]'),
+        fc.nat(80),
+      )
+      .map(([head, pairs, sp, end, cut]) => {
+        const l = `${head}uuid:"c518c546-fb0d-408f-9a31-2e4bd59eb14f"${pairs.map(([w, k, v]) => `${w}${k}:"${v}"`).join('')}${sp}${end}`;
+        return cut % 4 === 0 ? l.slice(0, cut) : l;
+      });
+    fc.assert(
+      fc.property(line, (l) => {
+        expect(parseFF4(l)).toEqual(patternFF4(l));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('a line cut short is not read', () => {
     const line = 'new [description:"a b" entry:"1795321912" status:"pending" uuid:"c518c546-fb0d-408f-9a31-2e4bd59eb14f"]';
     expect(parseFF4(line)?.description).toBe('a b');
@@ -86,3 +129,44 @@ describe('storedVersions', () => {
     for (const [u, t] of many) expect(t.description).toBe(exported.get(u)!.description);
   });
 });
+
+/** parseFF4 as it was, with the pattern (the oracle of the scan by character codes). */
+function patternFF4(line: string): TwTask | null {
+  const start = line.indexOf('[');
+  if (start < 0) return null;
+  const raw: Record<string, string> = {};
+  const re = /\s*([^\s:\]]+):"((?:[^"\\]|\\.)*)"/y;
+  let pos = start + 1;
+  for (;;) {
+    re.lastIndex = pos;
+    const m = re.exec(line);
+    if (!m) break;
+    pos = re.lastIndex;
+    const v = m[2]!;
+    raw[m[1]!] = v.indexOf('\\') < 0 && v.indexOf('&') < 0 ? v : decodeAsBefore(v);
+  }
+  if (!/^\s*\]/.test(line.slice(pos))) return null;
+  if (!raw.uuid) return null;
+  const t: Record<string, unknown> = {};
+  const annotations: { entry: string; description: string }[] = [];
+  for (const [k, v] of Object.entries(raw)) {
+    if (k.startsWith('tags_') || k.startsWith('dep_')) continue;
+    if (k.startsWith('annotation_')) annotations.push({ entry: twDate(new Date(Number(k.slice(11)) * 1000)), description: v });
+    else if (['entry', 'modified', 'end', 'start', 'due', 'scheduled', 'wait', 'until'].includes(k) && /^\d+$/.test(v))
+      t[k] = twDate(new Date(Number(v) * 1000));
+    else if (k === 'tags' || k === 'depends') t[k] = v.split(',').filter(Boolean);
+    else t[k] = v;
+  }
+  if (annotations.length > 0) t.annotations = annotations.sort((a, b) => a.entry.localeCompare(b.entry));
+  return t as TwTask;
+}
+
+function decodeAsBefore(raw: string): string {
+  let v = raw;
+  try {
+    v = JSON.parse(`"${raw.replace(/\t/g, '\\t')}"`) as string;
+  } catch {
+    v = raw.replace(/\\"/g, '"').replace(/\\\\/g, '\\');
+  }
+  return v.replace(/&open;/g, '[').replace(/&close;/g, ']');
+}
