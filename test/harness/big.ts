@@ -11,9 +11,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDate, sync, type TwTask } from '../../sync/index.js';
 import { REAL_TASK } from '../helpers/tw.js';
-import { dueIso, FILES, HEADINGS, PRIORITIES, PROJECTS, UDA, wordOf, type BigSpec } from './history.js';
+import { dueIso, FILES, HEADINGS, NOTE_STATUSES, PRIORITIES, PROJECTS, UDA, wordOf, type BigSpec, type BulkStep } from './history.js';
+import { endOfHeading, headingIndex, parseNote, printNote, setExtra, type Item } from './notes.js';
+import { outsideWrite } from './replay.js';
 import { foreignOfAll, snapForeign } from './round3.js';
-import type { MTask, World } from './world.js';
+import { canon } from '../../sync/undo.js';
+import { STATUS_NAME, type MTask, type World } from './world.js';
 
 const TW_PRIORITY: Record<string, string> = { A: 'H', B: 'M', C: 'L' };
 const NOTE_TAGS = ['red', 'blue', 'green'];
@@ -137,4 +140,88 @@ function modelOf(i: number, b: BigTask): MTask {
     twDeps: new Set(),
     depsTouchedByNote: false,
   };
+}
+
+const TW_STATUS_TAG: Record<string, string> = { '=': 'onhold', '?': 'uncertain', '!': 'urgent' };
+
+/** Edits of every open task of a project at once (history.ts BulkStep). */
+export function bulk(w: World, s: BulkStep): string {
+  const project = PROJECTS[s.project % PROJECTS.length];
+  const other = PROJECTS[(s.project + 1 + (s.value % (PROJECTS.length - 1))) % PROJECTS.length];
+  const status = NOTE_STATUSES[s.value % NOTE_STATUSES.length];
+  const priority = PRIORITIES[s.value % PRIORITIES.length];
+  return s.side === 'taskwarrior' ? bulkTw(w, s, project, other, status, priority) : bulkNote(w, s, project, other, status, priority);
+}
+
+function bulkTw(w: World, s: BulkStep, project: string, other: string, status: string, priority: string | null): string {
+  const before = new Map(w.sb.exportAll().map((t) => [t.uuid, t]));
+  const filter = [`project.is:${project}`, 'status:pending'];
+  const mod =
+    s.what === 'project'
+      ? ['modify', `project:${other}`]
+      : s.what === 'priority'
+        ? ['modify', `priority:${priority ? TW_PRIORITY[priority] : ''}`]
+        : status === 'x'
+          ? ['done']
+          : status === '-'
+            ? ['start']
+            : TW_STATUS_TAG[status]
+              ? ['modify', `+${TW_STATUS_TAG[status]}`]
+              : ['modify', '-onhold', '-uncertain', '-urgent'];
+  let refused = '';
+  try {
+    w.task('rc.bulk=0', ...filter, ...mod);
+  } catch (e) {
+    // No task matched, or some were refused (Taskwarrior exits non-zero): the others may be written.
+    refused = ` (exit ${(e as { status?: number }).status}: ${String((e as { stderr?: Buffer }).stderr ?? '')
+      .trim()
+      .slice(0, 60)})`;
+  }
+  let n = 0;
+  for (const t of w.sb.exportAll()) {
+    const b = before.get(t.uuid);
+    if (b && canon(b) === canon(t)) continue;
+    outsideWrite(w, b ?? null, t);
+    n++;
+  }
+  snapForeign(w);
+  return `task ${filter.join(' ')} ${mod.join(' ')}: ${n} tasks changed${refused}`;
+}
+
+function bulkNote(w: World, s: BulkStep, project: string, other: string, status: string, priority: string | null): string {
+  const [base, heading] = project.split('.');
+  const file = FILES[base === 'alpha' ? 0 : 1];
+  const lines = parseNote(w.read(file));
+  const h = headingIndex(lines, heading);
+  const end = endOfHeading(lines, heading);
+  const items = lines.slice(h + 1, end).filter((l): l is Item => l.kind === 'item');
+  if (s.what !== 'project') {
+    for (const it of items) {
+      const t = w.taskOfItem(it);
+      if (s.what === 'status') {
+        it.status = status;
+        w.noteWrite(t, 'status', STATUS_NAME[status]);
+      } else {
+        setExtra(it, '#', priority);
+        w.noteWrite(t, 'priority', priority);
+      }
+    }
+    w.write(file, printNote(lines));
+    return `${items.length} lines of ${file} * ${heading}: ${s.what} ${s.what === 'status' ? `(${status})` : (priority ?? 'none')}`;
+  }
+  // Every line under the heading moved under another heading: a new project for each.
+  const block = lines.splice(h + 1, end - h - 1).filter((l) => l.kind === 'item' || !/^\s*$/.test(l.text));
+  for (const it of block) if (it.kind === 'item') (w.taskOfItem(it) ?? ({} as MTask)).depsTouchedByNote = true;
+  const [toBase, toHeading] = other.split('.');
+  const to = FILES[toBase === 'alpha' ? 0 : 1];
+  if (to === file) {
+    lines.splice(endOfHeading(lines, toHeading), 0, ...block);
+    w.write(file, printNote(lines));
+  } else {
+    w.write(file, printNote(lines));
+    const target = parseNote(w.read(to));
+    target.splice(endOfHeading(target, toHeading), 0, ...block);
+    w.write(to, printNote(target));
+  }
+  return `${items.length} lines of ${file} * ${heading} moved to ${to} * ${toHeading}`;
 }

@@ -162,7 +162,25 @@ export type Round3Step =
  * `twUndo` runs `task undo` in the harness's Taskwarrior: its last transaction reverted, which
  * may be a sync's own write (2.6 rewrites undo.data then, and its `modified` goes back).
  */
-export type Round4Step = { t: 'undoApply'; n: number } | { t: 'logApply'; entry: number | 'all'; how: 'edit' | 'restore' | 'mixed' } | { t: 'twUndo' };
+export type Round4Step =
+  | { t: 'undoApply'; n: number }
+  | { t: 'logApply'; entry: number | 'all'; how: 'edit' | 'restore' | 'mixed' }
+  | { t: 'twUndo' }
+  | BulkStep;
+
+/**
+ * A big world's edits of many tasks at once (big.ts): every open task of one of PROJECTS (in
+ * the note: every line under its heading) gets a status, a priority, or another heading's
+ * project, through one `task <filter> modify` or one write of the note.
+ */
+export type BulkStep = { t: 'bulk'; side: 'note' | 'taskwarrior'; what: 'status' | 'priority' | 'project'; project: number; value: number };
+export const bulkStep: fc.Arbitrary<BulkStep> = fc.record({
+  t: fc.constant('bulk' as const),
+  side: fc.constantFrom('note' as const, 'taskwarrior' as const),
+  what: fc.constantFrom('status' as const, 'priority' as const, 'project' as const),
+  project: fc.nat({ max: PROJECTS.length - 1 }),
+  value: fc.nat({ max: 99 }),
+});
 
 export type Step = Sync | NoteStep | TwStep | ConflictStep | FaultStep | PlanStep | ViewStep | Round3Step | Round4Step;
 
@@ -584,6 +602,8 @@ export function kindArb(o: KindOptions): fc.Arbitrary<History> {
         }));
     }
     case 'big':
-      return fc.record({ h: historyArb(o), seed: fc.nat() }).map(({ h, seed }) => ({ ...h, kind: 'big' as const, big: { ...(o.big ?? BIG), seed } }));
+      return fc
+        .record({ h: historyArb({ ...o, extra: [{ weight: 4, arbitrary: bulkStep as fc.Arbitrary<Step> }] }), seed: fc.nat() })
+        .map(({ h, seed }) => ({ ...h, kind: 'big' as const, big: { ...(o.big ?? BIG), seed } }));
   }
 }

@@ -25,7 +25,21 @@ import { history, readLog, restore, type LogEntry, type SyncReport, type TwTask 
 import { fromTw, toTw } from '../../sync/mapping.js';
 import { canon, diff, expectedVersions, readUndoTailSync, rebase } from '../../sync/undo.js';
 import { REAL_TASK } from '../helpers/tw.js';
-import { dueIso, PRIORITIES, PROJECTS, RECUR_BASE, RECURS, SRC_WORDS, UDA, UNTILS, WAITS, type Round4Step, type SrcCmd, type UndoSource } from './history.js';
+import {
+  dueIso,
+  PRIORITIES,
+  PROJECTS,
+  RECUR_BASE,
+  RECURS,
+  SRC_WORDS,
+  UDA,
+  UNTILS,
+  WAITS,
+  type BulkStep,
+  type Round4Step,
+  type SrcCmd,
+  type UndoSource,
+} from './history.js';
 import { foreignOfAll, FOREIGN_UDAS, snapForeign } from './round3.js';
 import type { Field, MTask, StepRecord, World } from './world.js';
 
@@ -419,7 +433,7 @@ function twUndo(w: World): string {
 }
 
 /** Round 4's steps. */
-export async function round4Step(w: World, s: Round4Step, rec: StepRecord): Promise<string> {
+export async function round4Step(w: World, s: Exclude<Round4Step, BulkStep>, rec: StepRecord): Promise<string> {
   if (s.t === 'twUndo') return twUndo(w);
   if (s.t === 'undoApply') {
     const st = w.r4.stream;

@@ -68,7 +68,7 @@ import {
   type Round3Issue,
 } from './round3.js';
 import { blockEnd, endOfHeading, idOf, parseNote, printNote, setExtra, type Item, type Line } from './notes.js';
-import { setupBig } from './big.js';
+import { bulk, setupBig } from './big.js';
 import { newReplayState, round4Step, streamOf, type Round4Issue } from './replay.js';
 
 export type Field = 'description' | 'status' | 'priority' | 'due';
@@ -466,6 +466,8 @@ export class World {
       case 'logApply':
       case 'twUndo':
         return round4Step(this, s, rec);
+      case 'bulk':
+        return bulk(this, s);
     }
     if (s.t.startsWith('note')) return this.noteEdit(s as Exclude<NoteStep, { t: 'noteAdd' }>);
     return this.twEdit(s as TwStep);
