@@ -8,6 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkspaceGraph } from '../../graph/index.js';
 import { fromTw, matchesText, parseTwDate, readLog, sync, type LogEntry, type TwTask } from '../../sync/index.js';
+import { inWorkspace } from './history.js';
 import type { Round4Issue } from './replay.js';
 import { adoptInstances, afterSync, foreignOfAll, pickForeign, settleExpectations, type Round3Issue } from './round3.js';
 import { readMirrorLines, STATUS_NAME, UDA, type Field, type MTask, type World } from './world.js';
@@ -222,9 +223,6 @@ class Lookup {
     return this.model.get(uuid)?.label ?? compact(uuid).slice(0, 8);
   }
 }
-
-/** Projects a note holds (a note's base project, or under it): a live task elsewhere is on no line, rightly. */
-const inWorkspace = (p: unknown) => typeof p === 'string' && ['alpha', 'beta'].some((b) => p === b || p.startsWith(`${b}.`));
 
 export function check(s: EndState): Failure[] {
   const out: Failure[] = [];

@@ -12,6 +12,8 @@ export const UDA = 'harnessuda';
 export const HEADINGS = ['One', 'Two'] as const;
 /** The project a heading of a file stands for (`<file base project>.<heading>`). */
 export const PROJECTS = ['alpha.One', 'alpha.Two', 'beta.One', 'beta.Two'];
+/** A project a note holds (a file's base project, or under it): a task elsewhere has no line, rightly. */
+export const inWorkspace = (p: unknown): boolean => typeof p === 'string' && ['alpha', 'beta'].some((b) => p === b || p.startsWith(`${b}.`));
 export const NOTE_STATUSES = [' ', 'x', '-', '=', '?', '!'] as const;
 export const PRIORITIES = [null, 'A', 'B', 'C'] as const;
 const WORDS = ['apple', 'bread', 'cable', 'dance', 'eagle', 'fence', 'grape', 'house', 'index', 'joker', 'kite', 'lemon'];
@@ -249,6 +251,8 @@ export interface History {
   kind?: RunKind;
   undo?: UndoSource;
   big?: BigSpec;
+  /** log-replay: an activity.jsonl of an earlier run, played back before the run's own (`--replay-log FILE`). */
+  log?: { file: string };
 }
 
 export interface GenOptions {
@@ -534,6 +538,8 @@ export interface KindOptions extends GenOptions {
   kind: RunKind;
   /** undo-replay: this undo.data instead of one made from drawn commands (`--replay-undo FILE`). */
   undoFile?: string;
+  /** log-replay: an earlier run's activity.jsonl to play back too (`--replay-log FILE`). */
+  logFile?: string;
   /** big: the world's size (default BIG). */
   big?: Omit<BigSpec, 'seed'>;
 }
@@ -591,6 +597,7 @@ export function kindArb(o: KindOptions): fc.Arbitrary<History> {
         .map(({ h, how, seedConflict }) => ({
           ...h,
           kind: 'log-replay' as const,
+          ...(o.logFile ? { log: { file: o.logFile } } : {}),
           steps: [
             { t: 'sync' as const },
             seedConflict,

@@ -1,6 +1,6 @@
 /**
  * `npm run harness -- --runs N --seed S --out DIR [--steps K] [--faults a,b] [--shrink-ms MS]
- *   [--kind K | --kinds a,b] [--replay-undo FILE] [--big-steps K]`
+ *   [--kind K | --kinds a,b] [--replay-undo FILE] [--replay-log FILE] [--big-steps K]`
  *
  * Runs N random histories (run i uses seed S+i), writes DIR/summary.json and DIR/index.html,
  * prints one line per run and `N passed, M failed` last; exits 0 only when every run held.
@@ -35,6 +35,8 @@ export interface HarnessOptions {
   kinds?: RunKind[];
   /** `--replay-undo FILE`: undo-replay runs replay this undo.data instead of one made from drawn commands. */
   undoFile?: string;
+  /** `--replay-log FILE`: log-replay runs play back this activity.jsonl (an earlier run's) too. */
+  logFile?: string;
   /** `--big-steps K`: the longest history of a big run (default 12: the world is the big part). */
   bigSteps?: number;
   log?: (line: string) => void;
@@ -71,6 +73,7 @@ export function parseArgs(argv: string[]): HarnessOptions {
     known: get('known')?.split(',').filter(Boolean) ?? [],
     kinds: get('kind') ? [get('kind') as RunKind] : get('kinds') ? (get('kinds')!.split(',') as RunKind[]) : RUN_KINDS,
     undoFile: get('replay-undo') ? resolve(get('replay-undo')!) : undefined,
+    logFile: get('replay-log') ? resolve(get('replay-log')!) : undefined,
     bigSteps: Number(get('big-steps') ?? 12),
   };
 }
@@ -96,7 +99,7 @@ export async function harness(o: HarnessOptions): Promise<Summary> {
   const t0 = Date.now();
   const results: RunResult[] = [];
   log(
-    `harness: ${o.runs} runs from seed ${o.seed}, up to ${o.maxSteps} steps, faults ${o.faults.join(',') || 'none'}${o.firstSyncFull ? ', --first-sync-full (F1 excluded)' : ''}${o.mirrors === false ? ', --no-mirrors' : ', plan notes and mirrors'}${o.known?.length ? `, known ${o.known.join(',')}` : ''}, kinds ${(o.kinds ?? RUN_KINDS).join(',')}${o.undoFile ? ` (undo.data from ${o.undoFile})` : ''}; output in ${o.out}`,
+    `harness: ${o.runs} runs from seed ${o.seed}, up to ${o.maxSteps} steps, faults ${o.faults.join(',') || 'none'}${o.firstSyncFull ? ', --first-sync-full (F1 excluded)' : ''}${o.mirrors === false ? ', --no-mirrors' : ', plan notes and mirrors'}${o.known?.length ? `, known ${o.known.join(',')}` : ''}, kinds ${(o.kinds ?? RUN_KINDS).join(',')}${o.undoFile ? ` (undo.data from ${o.undoFile})` : ''}${o.logFile ? ` (activity log from ${o.logFile})` : ''}; output in ${o.out}`,
   );
   for (let i = 0; i < o.runs; i++) {
     const seed = o.seed + i;
@@ -104,6 +107,7 @@ export async function harness(o: HarnessOptions): Promise<Summary> {
     const r = await runOne(i, seed, {
       kind,
       undoFile: o.undoFile,
+      logFile: o.logFile,
       maxSteps: kind === 'big' ? Math.min(o.maxSteps, o.bigSteps ?? 12) : o.maxSteps,
       faults: o.faults,
       shrinkMs: o.shrinkMs,
@@ -116,7 +120,7 @@ export async function harness(o: HarnessOptions): Promise<Summary> {
     log(
       `run ${i} seed ${seed} ${kind}: ${r.ok ? 'ok' : 'FAILED'} ${r.steps} steps, fault ${r.fault}, ${r.conflicts.length} conflicts, ${r.durationMs} ms` +
         (r.failure
-          ? `\n  minimal history (${r.failure.minimalSteps} steps, path ${r.path}, replay: --seed ${seed} --runs 1 --kind ${kind}${o.undoFile ? ` --replay-undo ${o.undoFile}` : ''} --steps ${o.maxSteps}${o.faults.length === FAULTS.length ? '' : ` --faults ${o.faults.join(',') || 'none'}`}${o.mirrors === false ? ' --no-mirrors' : ''}${o.views === false ? ' --no-views' : ''}${o.firstSyncFull ? ' --first-sync-full' : ''}${o.known?.length ? ` --known ${o.known.join(',')}` : ''}):\n${r.failure.records.map((x) => `    ${x.i}. ${JSON.stringify(x.step)} → ${x.note}`).join('\n')}\n  ${r.failure.failures.map((f) => `${f.kind}: ${f.message}`).join('\n  ')}\n  kept: ${r.failure.workspace} ${r.failure.taskdata}`
+          ? `\n  minimal history (${r.failure.minimalSteps} steps, path ${r.path}, replay: --seed ${seed} --runs 1 --kind ${kind}${o.undoFile ? ` --replay-undo ${o.undoFile}` : ''}${o.logFile ? ` --replay-log ${o.logFile}` : ''} --steps ${o.maxSteps}${o.faults.length === FAULTS.length ? '' : ` --faults ${o.faults.join(',') || 'none'}`}${o.mirrors === false ? ' --no-mirrors' : ''}${o.views === false ? ' --no-views' : ''}${o.firstSyncFull ? ' --first-sync-full' : ''}${o.known?.length ? ` --known ${o.known.join(',')}` : ''}):\n${r.failure.records.map((x) => `    ${x.i}. ${JSON.stringify(x.step)} → ${x.note}`).join('\n')}\n  ${r.failure.failures.map((f) => `${f.kind}: ${f.message}`).join('\n  ')}\n  kept: ${r.failure.workspace} ${r.failure.taskdata}`
           : '') +
         (r.error ? `\n  ${r.error}` : ''),
     );

@@ -55,6 +55,8 @@ export const FIXTURE_COMMANDS: SrcCmd[] = [
 const here = dirname(fileURLToPath(import.meta.url));
 export const FIXTURE_UNDO = join(here, 'fixtures', 'undo-2.6.data');
 export const FIXTURE_EXPORT = join(here, 'fixtures', 'undo-2.6.export.json');
+/** An activity.jsonl a log-replay run left (26 entries: conflicts, overwrites, restores), for `--replay-log`. */
+export const FIXTURE_LOG = join(here, 'fixtures', 'activity.jsonl');
 
 const isMain = process.argv[1] && /make-fixture\.ts$/.test(process.argv[1]);
 if (isMain) {

@@ -64,12 +64,14 @@ export interface Stream {
 
 export interface ReplayState {
   stream: Stream | null;
+  /** An earlier run's activity.jsonl, played back by the last `logApply` (History.log). */
+  logFile: string | null;
   at: number;
   /** Stream uuid → the harness's uuid of the same task (a recurring instance both Taskwarriors made). */
   alias: Map<string, string>;
 }
 
-export const newReplayState = (): ReplayState => ({ stream: null, at: 0, alias: new Map() });
+export const newReplayState = (): ReplayState => ({ stream: null, logFile: null, at: 0, alias: new Map() });
 
 const TW_PRIORITY: Record<string, string> = { A: 'H', B: 'M', C: 'L' };
 const TAGS = ['red', 'blue', 'green'];
@@ -443,11 +445,18 @@ export async function round4Step(w: World, s: Exclude<Round4Step, BulkStep>, rec
     snapForeign(w);
     return out.length === 0 ? 'stream done' : `${out.length} transactions (${w.r4.at}/${st.transactions.length}): ${out.join('; ')}`;
   }
+  const earlier: string[] = [];
+  if (s.entry === 'all' && w.r4.logFile) {
+    // An earlier run's log: its tasks are not this workspace's, so each version is an outside
+    // edit that makes its task where Taskwarrior has none (no restore: this history never held it).
+    const file = await readLog(w.r4.logFile);
+    for (const e of file) earlier.push(`${await applyEntry(w, e, 'edit', rec, true)}; ${await w.runSync(rec, {})}`);
+  }
   const log = await readLog(join(w.ws, '.planager', 'activity.jsonl'));
-  if (log.length === 0) return 'no log entries';
+  if (log.length === 0) return earlier.length ? `played back ${earlier.length} entries of ${w.r4.logFile}: ${earlier.join(' | ')}` : 'no log entries';
   if (s.entry !== 'all') return applyEntry(w, log[s.entry % log.length], s.how === 'mixed' ? 'edit' : s.how, rec);
   // Every entry the log held when the playback began, each followed by a full sync.
-  const out: string[] = [];
+  const out: string[] = earlier.length ? [`${earlier.length} entries of ${w.r4.logFile}: ${earlier.join(' | ')}`] : [];
   for (const [k, e] of log.entries()) {
     const how = s.how === 'mixed' ? (k % 2 === 0 ? 'edit' : 'restore') : s.how;
     const r = await applyEntry(w, e, how, rec);
@@ -457,12 +466,14 @@ export async function round4Step(w: World, s: Exclude<Round4Step, BulkStep>, rec
 }
 
 /** A logged version brought back: through `task import`, or with `planager restore`. */
-async function applyEntry(w: World, e: LogEntry, how: 'edit' | 'restore', rec: StepRecord): Promise<string> {
+async function applyEntry(w: World, e: LogEntry, how: 'edit' | 'restore', rec: StepRecord, create = false): Promise<string> {
   const cur = exportOne(w, e.uuid);
   const who = `${labelOf(w, e.uuid)} (${e.action} of ${e.time.slice(11, 19)}, ${Object.keys(e.fields).join(',')})`;
-  if (!cur) return `${who}: not in Taskwarrior`;
+  if (!cur && !create) return `${who}: not in Taskwarrior`;
   const now = w.now();
-  const want = toTw(e.version, cur, e.uuid, now);
+  // Dependencies on tasks this Taskwarrior lacks (an earlier run's) would be refused.
+  const held = new Set(w.sb.exportAll().map((t) => t.uuid));
+  const want = toTw({ ...e.version, depends: e.version.depends.filter((d) => held.has(d)) }, cur, e.uuid, now);
   if (how === 'edit') {
     try {
       importOne(w, want);
@@ -476,6 +487,7 @@ async function applyEntry(w: World, e: LogEntry, how: 'edit' | 'restore', rec: S
     snapForeign(w);
     return `${who} re-applied`;
   }
+  if (!cur) return `${who}: not in Taskwarrior`;
   const opts = w.syncOptions({});
   const h = await history(opts, e.uuid);
   const v = h.ok ? h.versions.find((x) => x.n > 0 && x.time === e.time && same(x.fields, e.version)) : undefined;

@@ -380,6 +380,7 @@ export class World {
   /** The world a history starts from: a big database (big.ts), an undo stream to replay (replay.ts), the starting lines. */
   async addInitial(h: History): Promise<void> {
     if (h.big) this.setupNote = await setupBig(this, h.big);
+    if (h.log) this.r4.logFile = h.log.file;
     if (h.undo) {
       this.r4.stream = streamOf(h.undo);
       for (const m of this.r4.stream.parseIssues) this.issues.push({ kind: 'undo-parse', message: m });

@@ -14,7 +14,7 @@ import { expectedVersions } from '../../../sync/undo.js';
 import { bigTasks } from '../../harness/big.js';
 import { BIG } from '../../harness/history.js';
 import { harness, kindOfRun, type Summary } from '../../harness/main.js';
-import { FIXTURE_EXPORT, FIXTURE_UNDO } from '../../harness/make-fixture.js';
+import { FIXTURE_EXPORT, FIXTURE_LOG, FIXTURE_UNDO } from '../../harness/make-fixture.js';
 import { applyTransaction, parseIssuesOf, parseUndo, rename, streamOf } from '../../harness/replay.js';
 import { World } from '../../harness/world.js';
 import type { TwTask } from '../../../sync/index.js';
@@ -92,7 +92,7 @@ describe('the harness: kinds of run (round 4)', () => {
     expect(bigTasks({ ...BIG, seed: 5 })[777].tw).toEqual(all[777].tw);
   });
 
-  it('an undo-replay, a log-replay, a big and a fixture-replay run hold; the dashboard shows each kind', async () => {
+  it('an undo-replay, a log-replay, a big run and the two fixtures replayed hold; the dashboard shows each kind', async () => {
     const out = mkdtempSync(join(tmpdir(), 'planager-harness-modes-'));
     const lines: string[] = [];
     const t0 = Date.now();
@@ -119,7 +119,24 @@ describe('the harness: kinds of run (round 4)', () => {
       known: ['round3-f6'],
       log: (l) => lines.push(l),
     });
-    expect(s.failed + fixture.failed, lines.join('\n')).toBe(0);
+    // An earlier run's activity.jsonl (the fixture) played back in a fresh world.
+    const earlier = await harness({
+      runs: 1,
+      seed: 4300,
+      out: join(out, 'log'),
+      maxSteps: 15,
+      faults: ['none'],
+      shrinkMs: 20_000,
+      kinds: ['log-replay'],
+      logFile: FIXTURE_LOG,
+      known: ['round3-f6'],
+      log: (l) => lines.push(l),
+    });
+    expect(s.failed + fixture.failed + earlier.failed, lines.join('\n')).toBe(0);
+    expect(
+      earlier.results[0].trace.some((l) => /played back .*26 entries of .*activity\.jsonl/.test(l)),
+      earlier.results[0].trace.join('\n'),
+    ).toBe(true);
     expect(s.results.map((r) => r.kind)).toEqual(['undo-replay', 'log-replay', 'big']);
     const [undo, log, big] = s.results;
     expect(
