@@ -15,6 +15,9 @@
  *
  * Both are Taskwarrior-side writes for the model (`outsideWrite`): what they change is what
  * Taskwarrior last wrote.
+ *
+ * Over 500 lines: making a stream, checking its parse and replaying it share their types and
+ * the model update; split, each half would import most of the other.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';

@@ -6,6 +6,7 @@
  *
  * Over 500 lines: a step kind is a method here, each short; they share the run's sandbox, notes
  * and model, which is what a World is.
+ * Later rounds' steps are in round3.ts, replay.ts and big.ts, which call back into this class.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
