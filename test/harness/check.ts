@@ -289,10 +289,7 @@ export function check(s: EndState): Failure[] {
     if ((l.due === null) !== (due === null) || (l.due !== null && due && !matchesText(l.due, due))) diff('due', l.due, tw.due ?? null);
     // What the line's subtasks and links express is among Taskwarrior's depends (round 3).
     const twDeps = new Set(fromTw(tw).depends);
-    // round3-f6 (`--known round3-f6`): a task pulled under a heading a line links to is not
-    // added to that line's depends; a line with a link is looked past.
-    const f6 = s.known?.includes('round3-f6') && l.description.includes('{');
-    for (const k of f6 ? [] : g.dependencies(l.key)) {
+    for (const k of g.dependencies(l.key)) {
       const d = lineByKey.get(k);
       const u = d?.id ? ix.tw(d.id)[0]?.uuid : undefined;
       if (u && u !== tw.uuid && !twDeps.has(u))

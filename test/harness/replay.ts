@@ -43,7 +43,7 @@ import {
   type SrcCmd,
   type UndoSource,
 } from './history.js';
-import { foreignOfAll, FOREIGN_UDAS, snapForeign } from './round3.js';
+import { foreignOfAll, FOREIGN_UDAS, settleExpectations, snapForeign } from './round3.js';
 import type { Field, MTask, StepRecord, World } from './world.js';
 
 /** A UDA only the stream's Taskwarrior declares: in the harness's it is an orphan, to be kept. */
@@ -500,6 +500,7 @@ async function applyEntry(w: World, e: LogEntry, how: 'edit' | 'restore', rec: S
   }
   // The write restore makes (its own import), taken by the model before the sync it runs.
   const before = foreignOfAll(w);
+  settleExpectations(w);
   outsideWrite(w, cur, { ...want, modified: cur.modified });
   const r = await restore(opts, e.uuid, v.n);
   if (!('processes' in r)) {

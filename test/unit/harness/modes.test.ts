@@ -104,7 +104,6 @@ describe('the harness: kinds of run (round 4)', () => {
       faults: ['none'],
       shrinkMs: 20_000,
       kinds: ['undo-replay', 'log-replay', 'big'],
-      known: ['round3-f6'],
       log: (l) => lines.push(l),
     });
     const fixture = await harness({
@@ -116,7 +115,6 @@ describe('the harness: kinds of run (round 4)', () => {
       shrinkMs: 20_000,
       kinds: ['undo-replay'],
       undoFile: FIXTURE_UNDO,
-      known: ['round3-f6'],
       log: (l) => lines.push(l),
     });
     // An earlier run's activity.jsonl (the fixture) played back in a fresh world.
@@ -129,7 +127,6 @@ describe('the harness: kinds of run (round 4)', () => {
       shrinkMs: 20_000,
       kinds: ['log-replay'],
       logFile: FIXTURE_LOG,
-      known: ['round3-f6'],
       log: (l) => lines.push(l),
     });
     expect(s.failed + fixture.failed + earlier.failed, lines.join('\n')).toBe(0);
