@@ -8,6 +8,8 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkspaceGraph } from '../../graph/index.js';
 import { fromTw, matchesText, parseTwDate, readLog, sync, type LogEntry, type TwTask } from '../../sync/index.js';
+import { inWorkspace } from './history.js';
+import type { Round4Issue } from './replay.js';
 import { adoptInstances, afterSync, foreignOfAll, pickForeign, settleExpectations, type Round3Issue } from './round3.js';
 import { readMirrorLines, STATUS_NAME, UDA, type Field, type MTask, type World } from './world.js';
 
@@ -62,6 +64,7 @@ export interface Failure {
     | 'schedule-unstable'
     | 'schedule-failed'
     | Round3Issue
+    | Round4Issue
     | 'restore';
   task?: string;
   message: string;
@@ -186,20 +189,56 @@ export function viewportsOf(text: string): { line: number; filter: string; ids: 
   return out;
 }
 
+/**
+ * Lookups the checks make per line and per task, by map: a big world (big.ts) has 10,000
+ * tasks and 2,000 lines, and a scan per line is 20 million comparisons.
+ */
+class Lookup {
+  private by8 = new Map<string, TwTask[]>();
+  private model = new Map<string, TaskSnapshot>();
+  logOf = new Map<string, LogEntry[]>();
+  constructor(readonly s: EndState) {
+    for (const t of s.tw) {
+      const k = compact(t.uuid).slice(0, 8);
+      const l = this.by8.get(k);
+      if (l) l.push(t);
+      else this.by8.set(k, [t]);
+    }
+    for (const m of s.tasks) if (m.uuid && !this.model.has(m.uuid)) this.model.set(m.uuid, m);
+    for (const e of s.log) {
+      const l = this.logOf.get(e.uuid);
+      if (l) l.push(e);
+      else this.logOf.set(e.uuid, [e]);
+    }
+  }
+  /** The Taskwarrior tasks an id (a uuid prefix) names. */
+  tw(id: string): TwTask[] {
+    const c = id.length >= 8 ? (this.by8.get(id.slice(0, 8)) ?? []) : this.s.tw;
+    return c.filter((t) => compact(t.uuid).startsWith(id));
+  }
+  task(uuid: string): TaskSnapshot | undefined {
+    return this.model.get(uuid);
+  }
+  label(uuid: string): string {
+    return this.model.get(uuid)?.label ?? compact(uuid).slice(0, 8);
+  }
+}
+
 export function check(s: EndState): Failure[] {
   const out: Failure[] = [];
+  const ix = new Lookup(s);
   for (const i of s.issues ?? []) out.push({ kind: i.kind, message: i.message });
   // A viewport shows exactly the mirrors of the tasks its filter matches (order aside).
   for (const [f, text] of Object.entries(s.notes))
     for (const v of viewportsOf(text)) {
       const want = s.tw.filter((t) => viewMatches(v.filter, t));
-      const label = (u: string) => `${s.tasks.find((x) => x.uuid === u)?.label ?? compact(u).slice(0, 8)} "${s.tw.find((t) => t.uuid === u)?.description}"`;
+      const label = (u: string) => `${ix.label(u)} "${s.tw.find((t) => t.uuid === u)?.description}"`;
       for (const t of want) {
         const n = v.ids.filter((id) => compact(t.uuid).startsWith(id)).length;
         if (n !== 1) out.push({ kind: 'viewport', message: `${f}:${v.line} view ${v.filter}: ${label(t.uuid)} matches and is shown ${n} times` });
       }
       for (const id of v.ids) {
-        const t = s.tw.find((x) => compact(x.uuid).startsWith(id));
+        const t = ix.tw(id)[0];
         if (!t || !want.includes(t))
           out.push({
             kind: 'viewport',
@@ -219,7 +258,8 @@ export function check(s: EndState): Failure[] {
   const lines = Object.keys(s.notes).flatMap((f) => g.objects(f)?.tasks ?? []);
   const byUuid = new Map(s.tw.map((t) => [t.uuid, t]));
   const onLine = new Map<string, string>();
-  const labelOf = (uuid: string) => s.tasks.find((t) => t.uuid === uuid)?.label ?? compact(uuid).slice(0, 8);
+  const labelOf = (uuid: string) => ix.label(uuid);
+  const lineByKey = new Map(lines.map((l) => [l.key, l]));
 
   // 1. Every line names one task, once; note and Taskwarrior agree on every mapped field.
   for (const l of lines) {
@@ -228,7 +268,7 @@ export function check(s: EndState): Failure[] {
       out.push({ kind: 'orphan-line', message: `${where} has no id after the final sync` });
       continue;
     }
-    const hits = s.tw.filter((t) => compact(t.uuid).startsWith(l.id!));
+    const hits = ix.tw(l.id);
     if (hits.length !== 1) {
       out.push({ kind: 'orphan-line', message: `${where}: id ${l.id} names ${hits.length} Taskwarrior tasks` });
       continue;
@@ -250,8 +290,8 @@ export function check(s: EndState): Failure[] {
     // What the line's subtasks and links express is among Taskwarrior's depends (round 3).
     const twDeps = new Set(fromTw(tw).depends);
     for (const k of g.dependencies(l.key)) {
-      const d = lines.find((x) => x.key === k);
-      const u = d?.id ? s.tw.find((x) => compact(x.uuid).startsWith(d.id!))?.uuid : undefined;
+      const d = lineByKey.get(k);
+      const u = d?.id ? ix.tw(d.id)[0]?.uuid : undefined;
       if (u && u !== tw.uuid && !twDeps.has(u))
         out.push({
           kind: 'disagree',
@@ -269,7 +309,7 @@ export function check(s: EndState): Failure[] {
       if (/%@[0-9a-f]+%/.test(l) && /%#[0-9a-f]+%/.test(l)) out.push({ kind: 'mirror-task', message: `${f}:${i + 1} is a mirror with a task id: ${l.trim()}` });
     });
     for (const m of readMirrorLines(f, text)) {
-      const hits = s.tw.filter((t) => compact(t.uuid).startsWith(m.id));
+      const hits = ix.tw(m.id);
       if (hits.length !== 1) continue;
       const tw = hits[0];
       const label = labelOf(tw.uuid);
@@ -302,9 +342,9 @@ export function check(s: EndState): Failure[] {
   // 2. Every live task is on a line; every task Taskwarrior holds is one the history made.
   for (const t of s.tw) {
     const live = t.status === 'pending' || t.status === 'waiting';
-    if (live && !onLine.has(t.uuid))
+    if (live && !onLine.has(t.uuid) && inWorkspace(t.project))
       out.push({ kind: 'missing', task: labelOf(t.uuid), message: `${labelOf(t.uuid)} "${t.description}" is ${t.status} in Taskwarrior but on no line` });
-    if (!s.tasks.some((m) => m.uuid === t.uuid))
+    if (!ix.task(t.uuid))
       out.push({
         kind: 'extra-task',
         task: compact(t.uuid).slice(0, 8),
@@ -329,7 +369,8 @@ export function check(s: EndState): Failure[] {
     // A delete that lost a logged conflict (the other side changed the status since the last
     // sync, and the merge judged that edit newer: a note's time is its file's mtime) is a
     // recorded overwrite, not a resurrection.
-    const deleteLogged = s.log.some((e) => e.uuid === m.uuid && e.fields.status && same(e.fields.status.lost, 'cancelled'));
+    const logged = ix.logOf.get(tw.uuid) ?? [];
+    const deleteLogged = logged.some((e) => e.fields.status && same(e.fields.status.lost, 'cancelled'));
     if (m.deletedBy && !m.touchedAfterDelete && !deleteLogged && (tw.status === 'pending' || tw.status === 'waiting'))
       out.push({
         kind: 'resurrected',
@@ -359,7 +400,7 @@ export function check(s: EndState): Failure[] {
     if (!m.depsTouchedByNote) {
       const deps = new Set(f.depends);
       for (const d of m.twDeps)
-        if (!deps.has(d) && !s.tasks.find((x) => x.uuid === d)?.depsTouchedByNote)
+        if (!deps.has(d) && !ix.task(d)?.depsTouchedByNote)
           out.push({ kind: 'unexpressible', task: m.label, message: `${m.label} lost the dependency on ${labelOf(d)} set through task` });
     }
     // 5. The last value each side wrote is the final one, or the log holds it as overwritten.
@@ -367,10 +408,10 @@ export function check(s: EndState): Failure[] {
       for (const [field, v] of Object.entries(m.last[side]) as [Field, unknown][]) {
         if (field === 'status' && m.everParent) continue;
         if (same(f[field], v)) continue;
-        const logged = s.log.some((e) => e.uuid === m.uuid && field in e.fields && same((e.fields as Record<string, { lost: unknown }>)[field].lost, v));
+        const inLog = logged.some((e) => field in e.fields && same((e.fields as Record<string, { lost: unknown }>)[field].lost, v));
         // mirror-F5: a mirror value that lost a conflict is not logged (the home line's is).
         const f5 = side === 'note' && m.lastByMirror?.[field] && s.known?.includes('mirror-f5');
-        if (!logged && !f5)
+        if (!inLog && !f5)
           out.push({
             kind: 'lost',
             task: m.label,
@@ -382,26 +423,34 @@ export function check(s: EndState): Failure[] {
   return out;
 }
 
-/** Both sides side by side, per task, for a failure report. */
-export function sides(s: EndState): { task: string; note: string | null; taskwarrior: Record<string, unknown> | null }[] {
+/**
+ * Both sides side by side, per task, for a failure report. A big world's thousands of tasks
+ * are cut to those its failures name (by label) and those the history itself made.
+ */
+export function sides(s: EndState, focus?: Failure[]): { task: string; note: string | null; taskwarrior: Record<string, unknown> | null }[] {
   const g = new WorkspaceGraph({ propagate: false, derive: false });
   for (const [f, t] of Object.entries(s.notes)) g.setFile(f, t);
   const lines = Object.keys(s.notes).flatMap((f) => g.objects(f)?.tasks ?? []);
   const known = new Set(s.tasks.map((m) => m.uuid));
+  const byUuid = new Map(s.tw.map((t) => [t.uuid, t]));
+  const lineOf = new Map<string, (typeof lines)[number]>();
+  const ix = new Lookup(s);
+  for (const l of lines) if (l.id) for (const t of ix.tw(l.id)) if (!lineOf.has(t.uuid)) lineOf.set(t.uuid, l);
+  const shown = (l: (typeof lines)[number] | undefined) => (l ? `${l.file}:${l.line} ${s.notes[l.file].split('\n')[l.line - 1]}` : null);
+  const text = (focus ?? []).map((f) => `${f.task ?? ''} ${f.message}`).join('\n');
+  const named = (label: string) => new RegExp(`\\b${label}\\b`).test(text);
+  const tasks = s.tasks.length <= 300 ? s.tasks : s.tasks.filter((m) => !m.label.startsWith('B') || named(m.label));
   const extra = s.tw
     .filter((t) => !known.has(t.uuid))
-    .map((tw) => {
-      const l = lines.find((x) => x.id && compact(tw.uuid).startsWith(x.id));
-      return {
-        task: `(not in the model) ${compact(tw.uuid).slice(0, 8)}`,
-        note: l ? `${l.file}:${l.line} ${s.notes[l.file].split('\n')[l.line - 1]}` : null,
-        taskwarrior: { uuid: tw.uuid, status: tw.status, description: tw.description, project: tw.project } as Record<string, unknown>,
-      };
-    });
+    .map((tw) => ({
+      task: `(not in the model) ${compact(tw.uuid).slice(0, 8)}`,
+      note: shown(lineOf.get(tw.uuid)),
+      taskwarrior: { uuid: tw.uuid, status: tw.status, description: tw.description, project: tw.project } as Record<string, unknown>,
+    }));
   return [
-    ...s.tasks.map((m) => {
-      const tw = m.uuid ? s.tw.find((t) => t.uuid === m.uuid) : undefined;
-      const l = tw ? lines.find((x) => x.id && compact(tw.uuid).startsWith(x.id)) : lines.find((x) => x.description === m.noteDesc);
+    ...tasks.map((m) => {
+      const tw = m.uuid ? byUuid.get(m.uuid) : undefined;
+      const l = tw ? lineOf.get(tw.uuid) : lines.find((x) => x.description === m.noteDesc);
       const pick = tw
         ? {
             uuid: tw.uuid,
@@ -416,7 +465,7 @@ export function sides(s: EndState): { task: string; note: string | null; taskwar
             [UDA]: tw[UDA],
           }
         : null;
-      return { task: m.label, note: l ? `${l.file}:${l.line} ${s.notes[l.file].split('\n')[l.line - 1]}` : null, taskwarrior: pick };
+      return { task: m.label, note: shown(l), taskwarrior: pick };
     }),
     ...extra,
   ];

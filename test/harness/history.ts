@@ -3,13 +3,20 @@
  * history that can be read and replayed), drawn with fast-check so that a failure shrinks to a
  * minimal one. A step names the line or task it acts on by an index taken modulo what exists
  * when it runs, so every shrunk history is still executable.
+ *
+ * Over 500 lines: every round's step types and their arbitraries are kept in this one file, so
+ * a history (plain JSON in summary.json) reads against one list of what each step means.
  */
 import fc from 'fast-check';
 
 export const FILES = ['a.norg', 'b.norg'] as const;
+/** The foreign UDA (a string) the harness's Taskwarrior declares; the notes cannot express it. */
+export const UDA = 'harnessuda';
 export const HEADINGS = ['One', 'Two'] as const;
 /** The project a heading of a file stands for (`<file base project>.<heading>`). */
 export const PROJECTS = ['alpha.One', 'alpha.Two', 'beta.One', 'beta.Two'];
+/** A project a note holds (a file's base project, or under it): a task elsewhere has no line, rightly. */
+export const inWorkspace = (p: unknown): boolean => typeof p === 'string' && ['alpha', 'beta'].some((b) => p === b || p.startsWith(`${b}.`));
 export const NOTE_STATUSES = [' ', 'x', '-', '=', '?', '!'] as const;
 export const PRIORITIES = [null, 'A', 'B', 'C'] as const;
 const WORDS = ['apple', 'bread', 'cable', 'dance', 'eagle', 'fence', 'grape', 'house', 'index', 'joker', 'kite', 'lemon'];
@@ -151,12 +158,104 @@ export type Round3Step =
   | { t: 'noteLink'; line: number; link: number | null }
   | { t: 'noteProse'; file: number; heading: number; text: number };
 
-export type Step = Sync | NoteStep | TwStep | ConflictStep | FaultStep | PlanStep | ViewStep | Round3Step;
+/**
+ * Round 4 (replay.ts): outside edits taken from real histories. `undoApply` applies the next
+ * `n` transactions of the run's undo.data stream (History.undo) to the harness's Taskwarrior;
+ * `logApply` takes an entry of the workspace's own activity log (an earlier sync's record of a
+ * value it overwrote) and brings its whole version back, through `task import` (`edit`, an
+ * outside edit) or `planager restore` (`restore`); `entry: 'all'` plays back every entry.
+ * `twUndo` runs `task undo` in the harness's Taskwarrior: its last transaction reverted, which
+ * may be a sync's own write (2.6 rewrites undo.data then, and its `modified` goes back).
+ */
+export type Round4Step =
+  | { t: 'undoApply'; n: number }
+  | { t: 'logApply'; entry: number | 'all'; how: 'edit' | 'restore' | 'mixed' }
+  | { t: 'twUndo' }
+  | BulkStep;
+
+/**
+ * A big world's edits of many tasks at once (big.ts): every open task of one of PROJECTS (in
+ * the note: every line under its heading) gets a status, a priority, or another heading's
+ * project, through one `task <filter> modify` or one write of the note.
+ */
+export type BulkStep = { t: 'bulk'; side: 'note' | 'taskwarrior'; what: 'status' | 'priority' | 'project'; project: number; value: number };
+export const bulkStep: fc.Arbitrary<BulkStep> = fc.record({
+  t: fc.constant('bulk' as const),
+  side: fc.constantFrom('note' as const, 'taskwarrior' as const),
+  what: fc.constantFrom('status' as const, 'priority' as const, 'project' as const),
+  project: fc.nat({ max: PROJECTS.length - 1 }),
+  value: fc.nat({ max: 99 }),
+});
+
+export type Step = Sync | NoteStep | TwStep | ConflictStep | FaultStep | PlanStep | ViewStep | Round3Step | Round4Step;
+
+/**
+ * What a run is (round 4): `normal` (the random histories of rounds 1–3), `undo-replay` (with
+ * an undo.data stream), `log-replay` (with its activity log played back), `big` (a world of
+ * over 10,000 tasks, then a short history).
+ */
+export type RunKind = 'normal' | 'undo-replay' | 'log-replay' | 'big';
+export const RUN_KINDS: RunKind[] = ['normal', 'undo-replay', 'log-replay', 'big'];
+
+/**
+ * A command of the throwaway Taskwarrior whose undo.data an undo-replay run replays (replay.ts
+ * runs them with the real `task`). A task is named by an index modulo the tasks there, as
+ * steps name theirs; a command Taskwarrior refuses is part of the history too (it wrote nothing).
+ */
+export type SrcField = 'description' | 'priority' | 'due' | 'project' | 'tag' | 'untag' | 'wait' | 'until' | 'scheduled' | 'uda' | 'orphan' | 'num' | 'date';
+export const SRC_FIELDS: SrcField[] = [
+  'description',
+  'priority',
+  'due',
+  'project',
+  'tag',
+  'untag',
+  'wait',
+  'until',
+  'scheduled',
+  'uda',
+  'orphan',
+  'num',
+  'date',
+];
+export type SrcCmd =
+  | { c: 'add'; word: number; project: number; priority: number; days: number | null; tag: number | null; uda: boolean }
+  | { c: 'modify'; task: number; field: SrcField; value: number }
+  | { c: 'done' | 'delete' | 'start' | 'stop' | 'denotate' | 'duplicate'; task: number }
+  | { c: 'annotate'; task: number; word: number }
+  | { c: 'depends'; task: number; on: number }
+  | { c: 'recur'; word: number; project: number; period: number; days: number }
+  | { c: 'report' }
+  | { c: 'undo' };
+/** Descriptions of the stream's tasks: what undo.data escapes (quotes, brackets) among plain words. */
+export const SRC_WORDS = ['stream', 'say "hi"', 'box [b]', 'fish & chips', 'café', 'tab\\slash', 'colon: yes', 'plain'];
+
+/** Where an undo-replay run's undo.data comes from: commands run at the start of the run, or a file. */
+export type UndoSource = { commands: SrcCmd[] } | { file: string };
+
+/**
+ * A big world (big.ts): `tasks` tasks imported in bulk before the history, `inNotes` of them
+ * pending or done in the project notes (written there directly, with their ids), `outside`
+ * pending in projects no note holds; the rest completed or deleted. Fixed per run (a bound, not
+ * a draw): shrinking shortens the history only.
+ */
+export interface BigSpec {
+  tasks: number;
+  inNotes: number;
+  outside: number;
+  seed: number;
+}
 
 export interface History {
   /** Lines written before anything else (the starting notes). */
   initial: { file: number; heading: number; word: number; status: number; priority: number }[];
   steps: Step[];
+  /** Absent: `normal`. */
+  kind?: RunKind;
+  undo?: UndoSource;
+  big?: BigSpec;
+  /** log-replay: an activity.jsonl of an earlier run, played back before the run's own (`--replay-log FILE`). */
+  log?: { file: string };
 }
 
 export interface GenOptions {
@@ -180,6 +279,10 @@ export interface GenOptions {
   views?: boolean;
   /** Round-3 steps and faults (default true; off with mirrors or views off: histories as before). */
   round3?: boolean;
+  /** The shortest history (default 1). */
+  minSteps?: number;
+  /** Steps drawn besides the usual ones (round 4's kinds; none: histories exactly as before). */
+  extra?: { weight: number; arbitrary: fc.Arbitrary<Step> }[];
 }
 
 const idx = fc.nat({ max: 1000 });
@@ -352,19 +455,21 @@ export function historyArb(o: GenOptions): fc.Arbitrary<History> {
     { weight: 3, arbitrary: syncStep as fc.Arbitrary<Step> },
     { weight: 1, arbitrary: conflictStep as fc.Arbitrary<Step> },
   ];
+  const extra = o.extra ?? [];
   const step: fc.Arbitrary<Step> =
     o.mirrors === false
-      ? fc.oneof(...base)
+      ? fc.oneof(...base, ...extra)
       : o.views === false
-        ? fc.oneof(...base, { weight: 6, arbitrary: planStep as fc.Arbitrary<Step> })
+        ? fc.oneof(...base, { weight: 6, arbitrary: planStep as fc.Arbitrary<Step> }, ...extra)
         : round3
           ? fc.oneof(
               ...base,
               { weight: 6, arbitrary: planStep as fc.Arbitrary<Step> },
               { weight: 3, arbitrary: viewStep as fc.Arbitrary<Step> },
               { weight: 6, arbitrary: round3Step as fc.Arbitrary<Step> },
+              ...extra,
             )
-          : fc.oneof(...base, { weight: 6, arbitrary: planStep as fc.Arbitrary<Step> }, { weight: 3, arbitrary: viewStep as fc.Arbitrary<Step> });
+          : fc.oneof(...base, { weight: 6, arbitrary: planStep as fc.Arbitrary<Step> }, { weight: 3, arbitrary: viewStep as fc.Arbitrary<Step> }, ...extra);
   return fc
     .record({
       initial: fc.array(
@@ -377,7 +482,7 @@ export function historyArb(o: GenOptions): fc.Arbitrary<History> {
         }),
         { minLength: 1, maxLength: 6 },
       ),
-      steps: fc.array(step, { minLength: 1, maxLength: o.maxSteps, size: 'max' }),
+      steps: fc.array(step, { minLength: Math.min(o.minSteps ?? 1, o.maxSteps), maxLength: o.maxSteps, size: 'max' }),
       fault,
       faultAt: fc.nat({ max: 1000 }),
     })
@@ -393,3 +498,122 @@ export const wordOf = (n: number) => `${WORDS[n % WORDS.length]}`;
 export const tagOf = (n: number) => TAGS[n % TAGS.length];
 export const dueIso = (d: number) => new Date(DUE_BASE + d * 86_400_000).toISOString();
 export const faultOf = (h: History): FaultKind => (h.steps.find((s) => s.t === 'fault') as FaultStep | undefined)?.kind ?? 'none';
+
+const srcAdd: fc.Arbitrary<SrcCmd> = fc.record({
+  c: fc.constant('add' as const),
+  word: fc.nat({ max: SRC_WORDS.length * 10 - 1 }),
+  project: fc.nat({ max: PROJECTS.length - 1 }),
+  priority: fc.nat({ max: 3 }),
+  days,
+  tag: fc.option(fc.nat({ max: TAGS.length - 1 }), { nil: null, freq: 2 }),
+  uda: fc.boolean(),
+});
+const srcCmd: fc.Arbitrary<SrcCmd> = fc.oneof(
+  { weight: 5, arbitrary: srcAdd },
+  { weight: 8, arbitrary: fc.record({ c: fc.constant('modify' as const), task: idx, field: fc.constantFrom(...SRC_FIELDS), value: fc.nat({ max: 99 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      c: fc.constantFrom('done' as const, 'delete' as const, 'start' as const, 'stop' as const, 'denotate' as const, 'duplicate' as const),
+      task: idx,
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ c: fc.constant('annotate' as const), task: idx, word: fc.nat({ max: 99 }) }) },
+  { weight: 2, arbitrary: fc.record({ c: fc.constant('depends' as const), task: idx, on: idx }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      c: fc.constant('recur' as const),
+      word: fc.nat({ max: 99 }),
+      project: fc.nat({ max: PROJECTS.length - 1 }),
+      period: fc.nat({ max: RECURS.length - 1 }),
+      days: fc.nat({ max: 60 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constant({ c: 'report' as const }) },
+  { weight: 1, arbitrary: fc.constant({ c: 'undo' as const }) },
+);
+
+/** The commands whose undo.data an undo-replay run replays (an add first: a stream with a task in it). */
+export const srcCommandsArb = fc.tuple(srcAdd, fc.array(srcCmd, { minLength: 2, maxLength: 40, size: 'max' })).map(([a, rest]) => [a, ...rest]);
+
+export interface KindOptions extends GenOptions {
+  kind: RunKind;
+  /** undo-replay: this undo.data instead of one made from drawn commands (`--replay-undo FILE`). */
+  undoFile?: string;
+  /** log-replay: an earlier run's activity.jsonl to play back too (`--replay-log FILE`). */
+  logFile?: string;
+  /** big: the world's size (default BIG). */
+  big?: Omit<BigSpec, 'seed'>;
+}
+
+/** Over 10,000 tasks, a fifth of them in the notes. */
+export const BIG: Omit<BigSpec, 'seed'> = { tasks: 10_500, inNotes: 2_000, outside: 1_000 };
+
+/**
+ * A run of `kind`: `normal` draws exactly historyArb's histories. The others draw the usual
+ * steps with their own among them, and a last step that finishes what the run replays (the
+ * stream's remaining transactions; every entry of the log), which shrinking may drop.
+ */
+export function kindArb(o: KindOptions): fc.Arbitrary<History> {
+  switch (o.kind) {
+    case 'normal':
+      return historyArb(o);
+    case 'undo-replay': {
+      const apply = fc.record({ t: fc.constant('undoApply' as const), n: fc.integer({ min: 1, max: 4 }) }) as fc.Arbitrary<Step>;
+      const undo = fc.constant({ t: 'twUndo' as const }) as fc.Arbitrary<Step>;
+      const h = historyArb({
+        ...o,
+        minSteps: o.minSteps ?? 8,
+        extra: [
+          { weight: 12, arbitrary: apply },
+          { weight: 2, arbitrary: undo },
+        ],
+      });
+      const source: fc.Arbitrary<UndoSource> = o.undoFile ? fc.constant({ file: o.undoFile }) : srcCommandsArb.map((commands) => ({ commands }));
+      return fc
+        .record({ h, undo: source })
+        .map(({ h, undo }) => ({ ...h, kind: 'undo-replay' as const, undo, steps: [...h.steps, { t: 'undoApply' as const, n: 10_000 }] }));
+    }
+    case 'log-replay': {
+      const apply = fc.record({
+        t: fc.constant('logApply' as const),
+        entry: fc.nat({ max: 1000 }),
+        how: fc.constantFrom('edit' as const, 'restore' as const),
+      }) as fc.Arbitrary<Step>;
+      return fc
+        .record({
+          // More conflicts and fewer faults than a normal run: a log with entries to play back.
+          h: historyArb({
+            ...o,
+            minSteps: o.minSteps ?? 12,
+            noFaultWeight: o.noFaultWeight ?? 3,
+            extra: [
+              { weight: 6, arbitrary: apply },
+              { weight: 4, arbitrary: conflictStep as fc.Arbitrary<Step> },
+            ],
+          }),
+          how: fc.constantFrom('edit' as const, 'restore' as const, 'mixed' as const),
+          // A conflict between two syncs first: the log has an entry whatever else is drawn.
+          seedConflict: conflictStep,
+        })
+        .map(({ h, how, seedConflict }) => ({
+          ...h,
+          kind: 'log-replay' as const,
+          ...(o.logFile ? { log: { file: o.logFile } } : {}),
+          steps: [
+            { t: 'sync' as const },
+            seedConflict,
+            { t: 'sync' as const },
+            ...h.steps,
+            { t: 'sync' as const },
+            { t: 'logApply' as const, entry: 'all' as const, how },
+          ],
+        }));
+    }
+    case 'big':
+      return fc
+        .record({ h: historyArb({ ...o, extra: [{ weight: 4, arbitrary: bulkStep as fc.Arbitrary<Step> }] }), seed: fc.nat() })
+        .map(({ h, seed }) => ({ ...h, kind: 'big' as const, big: { ...(o.big ?? BIG), seed } }));
+  }
+}

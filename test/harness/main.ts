@@ -1,13 +1,18 @@
 /**
- * `npm run harness -- --runs N --seed S --out DIR [--steps K] [--faults a,b] [--shrink-ms MS]`
+ * `npm run harness -- --runs N --seed S --out DIR [--steps K] [--faults a,b] [--shrink-ms MS]
+ *   [--kind K | --kinds a,b] [--replay-undo FILE] [--replay-log FILE] [--big-steps K]`
  *
  * Runs N random histories (run i uses seed S+i), writes DIR/summary.json and DIR/index.html,
  * prints one line per run and `N passed, M failed` last; exits 0 only when every run held.
- * A run replays alone with `--seed <its seed> --runs 1`.
+ * A run replays alone with `--seed <its seed> --runs 1 --kind <its kind>`.
+ *
+ * Kinds of run (round 4, history.ts RunKind): by default runs 7, 8 and 9 of every ten are an
+ * undo-replay, a log-replay and a big run; `--kind K` makes every run K, `--kinds normal` gives
+ * the batches of before round 4 (the same seeds, the same histories).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { FAULTS, type FaultKind } from './history.js';
+import { FAULTS, RUN_KINDS, type FaultKind, type RunKind } from './history.js';
 import { writeReport } from './report.js';
 import { runOne, type RunResult } from './run.js';
 
@@ -26,7 +31,27 @@ export interface HarnessOptions {
   views?: boolean;
   /** `--known a,b`: known findings the model looks past (see World). */
   known?: string[];
+  /** `--kind K` (every run K) or `--kinds a,b` (the mix, by run index): see kindOfRun. */
+  kinds?: RunKind[];
+  /** `--replay-undo FILE`: undo-replay runs replay this undo.data instead of one made from drawn commands. */
+  undoFile?: string;
+  /** `--replay-log FILE`: log-replay runs play back this activity.jsonl (an earlier run's) too. */
+  logFile?: string;
+  /** `--big-steps K`: the longest history of a big run (default 12: the world is the big part). */
+  bigSteps?: number;
   log?: (line: string) => void;
+}
+
+/**
+ * Which kind run i is: with every kind allowed, runs 7, 8, 9 of every ten are undo-replay,
+ * log-replay and big (so run 0, which a single-seed replay runs, is normal); with a subset,
+ * the same slots fall back to normal, or with no normal, the kinds take turns.
+ */
+export function kindOfRun(i: number, kinds: RunKind[] = RUN_KINDS): RunKind {
+  if (kinds.length === 1) return kinds[0];
+  const slot: RunKind = i % 10 === 7 ? 'undo-replay' : i % 10 === 8 ? 'log-replay' : i % 10 === 9 ? 'big' : 'normal';
+  if (kinds.includes(slot)) return slot;
+  return kinds.includes('normal') ? 'normal' : kinds[i % kinds.length];
 }
 
 export function parseArgs(argv: string[]): HarnessOptions {
@@ -46,6 +71,10 @@ export function parseArgs(argv: string[]): HarnessOptions {
     mirrors: !argv.includes('--no-mirrors'),
     views: !argv.includes('--no-views'),
     known: get('known')?.split(',').filter(Boolean) ?? [],
+    kinds: get('kind') ? [get('kind') as RunKind] : get('kinds') ? (get('kinds')!.split(',') as RunKind[]) : RUN_KINDS,
+    undoFile: get('replay-undo') ? resolve(get('replay-undo')!) : undefined,
+    logFile: get('replay-log') ? resolve(get('replay-log')!) : undefined,
+    bigSteps: Number(get('big-steps') ?? 12),
   };
 }
 
@@ -57,6 +86,8 @@ export interface Summary {
   maxSteps: number;
   faults: FaultKind[];
   firstSyncFull: boolean;
+  /** The kinds of run the batch drew from. */
+  kinds: RunKind[];
   durationMs: number;
   startedAt: string;
   results: RunResult[];
@@ -68,12 +99,16 @@ export async function harness(o: HarnessOptions): Promise<Summary> {
   const t0 = Date.now();
   const results: RunResult[] = [];
   log(
-    `harness: ${o.runs} runs from seed ${o.seed}, up to ${o.maxSteps} steps, faults ${o.faults.join(',') || 'none'}${o.firstSyncFull ? ', --first-sync-full (F1 excluded)' : ''}${o.mirrors === false ? ', --no-mirrors' : ', plan notes and mirrors'}${o.known?.length ? `, known ${o.known.join(',')}` : ''}; output in ${o.out}`,
+    `harness: ${o.runs} runs from seed ${o.seed}, up to ${o.maxSteps} steps, faults ${o.faults.join(',') || 'none'}${o.firstSyncFull ? ', --first-sync-full (F1 excluded)' : ''}${o.mirrors === false ? ', --no-mirrors' : ', plan notes and mirrors'}${o.known?.length ? `, known ${o.known.join(',')}` : ''}, kinds ${(o.kinds ?? RUN_KINDS).join(',')}${o.undoFile ? ` (undo.data from ${o.undoFile})` : ''}${o.logFile ? ` (activity log from ${o.logFile})` : ''}; output in ${o.out}`,
   );
   for (let i = 0; i < o.runs; i++) {
     const seed = o.seed + i;
+    const kind = kindOfRun(i, o.kinds);
     const r = await runOne(i, seed, {
-      maxSteps: o.maxSteps,
+      kind,
+      undoFile: o.undoFile,
+      logFile: o.logFile,
+      maxSteps: kind === 'big' ? Math.min(o.maxSteps, o.bigSteps ?? 12) : o.maxSteps,
       faults: o.faults,
       shrinkMs: o.shrinkMs,
       firstSyncFull: o.firstSyncFull,
@@ -83,9 +118,9 @@ export async function harness(o: HarnessOptions): Promise<Summary> {
     });
     results.push(r);
     log(
-      `run ${i} seed ${seed}: ${r.ok ? 'ok' : 'FAILED'} ${r.steps} steps, fault ${r.fault}, ${r.conflicts.length} conflicts, ${r.durationMs} ms` +
+      `run ${i} seed ${seed} ${kind}: ${r.ok ? 'ok' : 'FAILED'} ${r.steps} steps, fault ${r.fault}, ${r.conflicts.length} conflicts, ${r.durationMs} ms` +
         (r.failure
-          ? `\n  minimal history (${r.failure.minimalSteps} steps, path ${r.path}, replay: --seed ${seed} --runs 1 --steps ${o.maxSteps}${o.faults.length === FAULTS.length ? '' : ` --faults ${o.faults.join(',') || 'none'}`}${o.mirrors === false ? ' --no-mirrors' : ''}${o.views === false ? ' --no-views' : ''}${o.firstSyncFull ? ' --first-sync-full' : ''}${o.known?.length ? ` --known ${o.known.join(',')}` : ''}):\n${r.failure.records.map((x) => `    ${x.i}. ${JSON.stringify(x.step)} → ${x.note}`).join('\n')}\n  ${r.failure.failures.map((f) => `${f.kind}: ${f.message}`).join('\n  ')}\n  kept: ${r.failure.workspace} ${r.failure.taskdata}`
+          ? `\n  minimal history (${r.failure.minimalSteps} steps, path ${r.path}, replay: --seed ${seed} --runs 1 --kind ${kind}${o.undoFile ? ` --replay-undo ${o.undoFile}` : ''}${o.logFile ? ` --replay-log ${o.logFile}` : ''} --steps ${o.maxSteps}${o.faults.length === FAULTS.length ? '' : ` --faults ${o.faults.join(',') || 'none'}`}${o.mirrors === false ? ' --no-mirrors' : ''}${o.views === false ? ' --no-views' : ''}${o.firstSyncFull ? ' --first-sync-full' : ''}${o.known?.length ? ` --known ${o.known.join(',')}` : ''}):\n${r.failure.records.map((x) => `    ${x.i}. ${JSON.stringify(x.step)} → ${x.note}`).join('\n')}\n  ${r.failure.failures.map((f) => `${f.kind}: ${f.message}`).join('\n  ')}\n  kept: ${r.failure.workspace} ${r.failure.taskdata}`
           : '') +
         (r.error ? `\n  ${r.error}` : ''),
     );
@@ -107,6 +142,7 @@ function writeOut(o: HarnessOptions, results: RunResult[], t0: number): Summary 
     maxSteps: o.maxSteps,
     faults: o.faults,
     firstSyncFull: !!o.firstSyncFull,
+    kinds: o.kinds ?? RUN_KINDS,
     durationMs: Date.now() - t0,
     startedAt: new Date(t0).toISOString(),
     results,

@@ -1,13 +1,15 @@
 /**
  * DIR/index.html: one self-contained page (inline CSS and JS, no request leaves it). Rendered
  * as static HTML, so the counts are in the DOM without scripts; `<details>` expand a run.
- * Per run: pass/fail, duration, seed, history length, fault; a failure's minimal history, the
+ * Per run: pass/fail, kind (normal, undo-replay, log-replay, big), duration, seed, history
+ * length, fault; a failure's minimal history, the
  * two sides, what did not hold and the activity log; conflicts with both versions; a per-task
  * timeline replayed from the activity log.
  */
 import { writeFileSync } from 'node:fs';
 import type { LogEntry } from '../../sync/index.js';
 import type { Summary } from './main.js';
+import { RUN_KINDS as KINDS } from './history.js';
 import type { RunResult } from './run.js';
 
 const esc = (s: unknown) =>
@@ -24,7 +26,7 @@ th,td{border-bottom:1px solid #ddd;padding:3px 6px;text-align:left;vertical-alig
 tr.fail>td:first-child{border-left:4px solid #c33}tr.pass>td:first-child{border-left:4px solid #3a3}
 .fail .status{color:#c33;font-weight:bold}.pass .status{color:#3a3}
 pre{background:#f6f6f6;padding:6px;overflow:auto;max-height:30em;font-size:12px}
-.counts span{margin-right:1.5em;font-weight:bold}
+.counts span{margin-right:1.5em;font-weight:bold}.kinds span{margin-right:1.5em}td.kind{font-family:monospace}
 details{margin:2px 0}summary{cursor:pointer}
 .timeline li{margin:1px 0}.lost{color:#a00}.kept{color:#070}
 #filter{margin:.5em 0}`;
@@ -32,7 +34,7 @@ details{margin:2px 0}summary{cursor:pointer}
 const JS = `
 document.getElementById('filter').addEventListener('change',function(e){
   var v=e.target.value;document.querySelectorAll('tr.run').forEach(function(r){
-    r.style.display=(v==='all'||r.classList.contains(v))?'':'none';var d=r.nextElementSibling;
+    r.style.display=(v==='all'||r.classList.contains(v)||v==='kind-'+r.dataset.kind)?'':'none';var d=r.nextElementSibling;
     if(d&&d.classList.contains('detail'))d.style.display=r.style.display;});});`;
 
 function timeline(log: LogEntry[]): string {
@@ -71,7 +73,7 @@ function failure(r: RunResult, s: Summary): string {
   const f = r.failure;
   if (!f && !r.error) return '';
   if (!f) return `<pre>${esc(r.error)}</pre>`;
-  return `<details class="failure" open><summary>minimal history: ${f.minimalSteps} steps (from ${r.steps}, ${f.shrinks} shrinks; replay with <code>--seed ${r.seed} --runs 1 --steps ${s.maxSteps}</code>, path ${esc(r.path)})</summary>
+  return `<details class="failure" open><summary>minimal history: ${f.minimalSteps} steps (from ${r.steps}, ${f.shrinks} shrinks; replay with <code>--seed ${r.seed} --runs 1 --kind ${esc(r.kind)} --steps ${s.maxSteps}</code>, path ${esc(r.path)})</summary>
 <h4>What did not hold</h4><ul class="failures">${f.failures.map((x) => `<li class="failure-item"><b>${esc(x.kind)}</b> ${esc(x.message)}</li>`).join('')}</ul>
 <h4>History</h4><pre class="history">${esc(`initial lines: ${JSON.stringify(f.history.initial)}\n`)}${f.records.map((x) => esc(`${x.i}. ${JSON.stringify(x.step)}  →  ${x.note}${x.report ? `  [code ${x.report.code}${x.report.error ? ` ${x.report.error}` : ''}, ${x.report.conflicts} conflicts, ${x.report.processes} processes]` : ''}`)).join('\n')}</pre>
 <h4>The two sides</h4><table class="diff"><tr><th>task</th><th>note line</th><th>Taskwarrior</th></tr>${f.sides.map((s) => `<tr><td>${esc(s.task)}</td><td><code>${esc(s.note ?? '—')}</code></td><td><code>${esc(s.taskwarrior ? JSON.stringify(s.taskwarrior) : '—')}</code></td></tr>`).join('')}</table>
@@ -86,9 +88,9 @@ export function renderReport(s: Summary): string {
     .map(
       (
         r,
-      ) => `<tr class="run ${r.ok ? 'pass' : 'fail'}" data-run="${r.run}" data-seed="${r.seed}" data-ok="${r.ok}" data-steps="${r.steps}" data-fault="${esc(r.fault)}" data-conflicts="${r.conflicts.length}">
-<td>${r.run}</td><td class="status">${r.ok ? 'pass' : 'FAIL'}</td><td>${(r.durationMs / 1000).toFixed(1)} s</td><td>${r.seed}</td><td>${r.steps}</td><td>${esc(r.fault)}</td><td>${r.conflicts.length}</td></tr>
-<tr class="detail"><td></td><td colspan="6">${failure(r, s)}${conflicts(r)}<details class="trace"><summary>history (${r.trace.length} steps)</summary><pre>${esc(r.trace.join('\n'))}</pre></details>${r.log.length > 0 ? `<details class="timelines"><summary>per-task timeline (${r.log.length} log entries)</summary>${timeline(r.log)}</details>` : ''}</td></tr>`,
+      ) => `<tr class="run ${r.ok ? 'pass' : 'fail'}" data-run="${r.run}" data-kind="${esc(r.kind)}" data-seed="${r.seed}" data-ok="${r.ok}" data-steps="${r.steps}" data-fault="${esc(r.fault)}" data-conflicts="${r.conflicts.length}">
+<td>${r.run}</td><td class="status">${r.ok ? 'pass' : 'FAIL'}</td><td class="kind">${esc(r.kind)}</td><td>${(r.durationMs / 1000).toFixed(1)} s</td><td>${r.seed}</td><td>${r.steps}</td><td>${esc(r.fault)}</td><td>${r.conflicts.length}</td></tr>
+<tr class="detail"><td></td><td colspan="7">${failure(r, s)}${conflicts(r)}<details class="trace"><summary>history (${r.trace.length} steps)</summary><pre>${esc(r.trace.join('\n'))}</pre></details>${r.log.length > 0 ? `<details class="timelines"><summary>per-task timeline (${r.log.length} log entries)</summary>${timeline(r.log)}</details>` : ''}</td></tr>`,
     )
     .join('\n');
   return `<!doctype html><html><head><meta charset="utf-8"><title>Planager sync harness: ${s.passed} passed, ${s.failed} failed</title>
@@ -96,9 +98,13 @@ export function renderReport(s: Summary): string {
 <style>${CSS}</style></head><body>
 <h1>Planager sync harness</h1>
 <p class="counts"><span id="runs" data-n="${s.runs}">${s.runs} runs</span><span id="passed" data-n="${s.passed}">${s.passed} passed</span><span id="failed" data-n="${s.failed}">${s.failed} failed</span><span id="conflicts" data-n="${s.results.reduce((a, r) => a + r.conflicts.length, 0)}">${s.results.reduce((a, r) => a + r.conflicts.length, 0)} conflicts</span></p>
+<p class="kinds">${KINDS.map((k) => {
+    const rs = s.results.filter((r) => r.kind === k);
+    return `<span id="kind-${k}" data-n="${rs.length}" data-failed="${rs.filter((r) => !r.ok).length}">${k}: ${rs.length} runs, ${rs.filter((r) => !r.ok).length} failed</span>`;
+  }).join('')}</p>
 <p>Seed ${s.seed}, up to ${s.maxSteps} steps per history, faults: ${esc(s.faults.join(', ') || 'none')}; started ${esc(s.startedAt)}, ${(s.durationMs / 1000).toFixed(1)} s in all.</p>
-<label>Show <select id="filter"><option value="all">all runs</option><option value="fail">failed</option><option value="pass">passed</option></select></label>
-<table id="results"><tr><th>run</th><th>result</th><th>duration</th><th>seed</th><th>history</th><th>fault</th><th>conflicts</th></tr>
+<label>Show <select id="filter"><option value="all">all runs</option><option value="fail">failed</option><option value="pass">passed</option>${KINDS.map((k) => `<option value="kind-${k}">${k}</option>`).join('')}</select></label>
+<table id="results"><tr><th>run</th><th>result</th><th>kind</th><th>duration</th><th>seed</th><th>history</th><th>fault</th><th>conflicts</th></tr>
 ${rows}
 </table>
 <script>${JS}</script></body></html>`;

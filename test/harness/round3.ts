@@ -20,6 +20,7 @@ import {
   dueIso,
   FILES,
   HEADINGS,
+  inWorkspace,
   LINKS,
   PROJECTS,
   PROSE,
@@ -451,10 +452,11 @@ function duBytes(dir: string): number {
  */
 export async function restoreCheck(w: World): Promise<{ kind: 'restore'; message: string }[]> {
   const log = await readLog(join(w.ws, '.planager', 'activity.jsonl'));
+  // Tasks a note can show: one in a project no note holds (a big world's) has no line to check.
   const live = new Map(
     w.sb
       .exportAll()
-      .filter((t) => t.status === 'pending')
+      .filter((t) => t.status === 'pending' && inWorkspace(t.project))
       .map((t) => [t.uuid, t]),
   );
   const e = [...log]

@@ -7,12 +7,14 @@ import fc from 'fast-check';
 import { rmSync } from 'node:fs';
 import type { LogEntry } from '../../sync/index.js';
 import { check, settle, sides, type EndState, type Failure } from './check.js';
-import { faultOf, historyArb, type FaultKind, type GenOptions, type History } from './history.js';
+import { faultOf, kindArb, type FaultKind, type KindOptions, type History, type RunKind } from './history.js';
 import { restoreCheck } from './round3.js';
 import { World, type ConflictSeen, type StepRecord } from './world.js';
 
 export interface Execution {
   history: History;
+  /** What the world was before the history (big.ts's figures), if anything to say. */
+  setup: string | null;
   records: StepRecord[];
   failures: Failure[];
   conflicts: ConflictSeen[];
@@ -29,6 +31,8 @@ export interface Execution {
 export interface RunResult {
   run: number;
   seed: number;
+  /** normal, undo-replay, log-replay or big (round 4). */
+  kind: RunKind;
   /** fast-check's path of the minimal counterexample (with the seed, replays it). */
   path: string | null;
   steps: number;
@@ -66,7 +70,7 @@ export async function execute(h: History, keep = false, known: string[] = []): P
   let end: EndState | null = null;
   const failures: Failure[] = [];
   try {
-    w.addInitial(h);
+    await w.addInitial(h);
     for (const [i, s] of h.steps.entries()) await w.step(i, s);
     end = await settle(w);
     failures.push(...check(end));
@@ -77,11 +81,12 @@ export async function execute(h: History, keep = false, known: string[] = []): P
   }
   const ex: Execution = {
     history: h,
+    setup: w.setupNote,
     records: w.records,
     failures,
     conflicts: w.conflicts,
     log: end?.log ?? [],
-    sides: end ? sides(end) : [],
+    sides: end ? sides(end, failures) : [],
     notes: end?.notes ?? {},
     workspace: w.ws,
     taskdata: w.sb.dir,
@@ -92,7 +97,7 @@ export async function execute(h: History, keep = false, known: string[] = []): P
   return ex;
 }
 
-export interface RunOptions extends GenOptions {
+export interface RunOptions extends KindOptions {
   /** Time allowed for shrinking a failure (ms). */
   shrinkMs?: number;
   /** Known findings the model looks past (World's `known`). */
@@ -104,7 +109,7 @@ export async function runOne(run: number, seed: number, o: RunOptions): Promise<
   let first: Execution | null = null;
   let minimal: Execution | null = null;
   let shrinks = 0;
-  const prop = fc.asyncProperty(historyArb(o), async (h) => {
+  const prop = fc.asyncProperty(kindArb(o), async (h) => {
     const ex = await execute(h, true, o.known);
     first ??= ex;
     if (ex.failures.length === 0) {
@@ -116,7 +121,10 @@ export async function runOne(run: number, seed: number, o: RunOptions): Promise<
     minimal = ex;
     return false;
   });
-  const r = await fc.check(prop, { seed, numRuns: 1, interruptAfterTimeLimit: o.shrinkMs ?? 120_000, markInterruptAsFailure: false, verbose: 0 });
+  // The limit counts from the first history's start: a big run's first history takes tens of
+  // seconds, and cut short it would report nothing at all.
+  const limit = (o.shrinkMs ?? 120_000) + (o.kind === 'big' ? 60_000 : 0);
+  const r = await fc.check(prop, { seed, numRuns: 1, interruptAfterTimeLimit: limit, markInterruptAsFailure: false, verbose: 0 });
   const f = first as Execution | null;
   const m = minimal as Execution | null;
   if (f && f !== m) {
@@ -126,6 +134,7 @@ export async function runOne(run: number, seed: number, o: RunOptions): Promise<
   const base: RunResult = {
     run,
     seed,
+    kind: o.kind,
     path: r.counterexamplePath,
     steps: f?.history.steps.length ?? 0,
     fault: f ? faultOf(f.history) : 'none',
@@ -134,9 +143,13 @@ export async function runOne(run: number, seed: number, o: RunOptions): Promise<
     ok: !r.failed && !m,
     conflicts: f?.conflicts ?? [],
     log: (f?.log ?? []).slice(0, 500),
-    trace: (f?.records ?? []).map(
-      (x) => `${x.i}. ${x.step.t}: ${x.note}${x.report ? ` [code ${x.report.code}${x.report.error ? ` ${x.report.error}` : ''}]` : ''}`,
-    ),
+    trace: [
+      ...(f?.setup ? [`setup: ${f.setup}`] : []),
+      ...(f?.records ?? []).map(
+        (x) =>
+          `${x.i}. ${x.step.t}: ${x.note}${x.report ? ` [code ${x.report.code}${x.report.error ? ` ${x.report.error}` : ''}]` : ''}${x.ms !== undefined && x.ms >= 1000 ? ` (${(x.ms / 1000).toFixed(1)} s)` : ''}`,
+      ),
+    ],
   };
   if (m) {
     base.failure = {
@@ -152,5 +165,6 @@ export async function runOne(run: number, seed: number, o: RunOptions): Promise<
       shrinks,
     };
   } else if (r.failed && r.errorInstance) base.error = String(r.errorInstance);
+  else if (!f) base.error = `interrupted after ${limit} ms, before the first history finished`;
   return base;
 }

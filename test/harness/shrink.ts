@@ -3,7 +3,8 @@
  * further than fast-check did within its time limit (a history from summary.json's
  * `results[i].failure.history`), by deleting steps and starting lines one at a time while the
  * history still fails with KIND (`mirror-stale`, `lost`, …; each candidate is tried twice, for
- * timing-dependent failures). Writes HISTORY.json.min and prints the minimal history's trace.
+ * timing-dependent failures), and an undo-replay run's `task` commands one at a time too.
+ * Writes HISTORY.json.min and prints the minimal history's trace.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { History } from './history.js';
@@ -36,10 +37,16 @@ for (let changed = true; changed; ) {
     const c = { ...h, initial: h.initial.filter((_, j) => j !== i) };
     if (await fails(c)) (h = c), (changed = true);
   }
+  const cmds = h.undo && 'commands' in h.undo ? h.undo.commands : [];
+  for (let i = cmds.length - 1; i >= 0 && cmds.length > 1; i--) {
+    const c = { ...h, undo: { commands: cmds.filter((_, j) => j !== i) } };
+    if (await fails(c)) (h = c), (changed = true);
+  }
 }
 writeFileSync(`${file}.min`, JSON.stringify(h));
 const ex = await execute(h, true, known);
 console.log(`initial: ${JSON.stringify(h.initial)}`);
+if (h.undo) console.log(`undo: ${JSON.stringify(h.undo)}`);
 for (const r of ex.records) console.log(`${r.i}. ${JSON.stringify(r.step)} → ${r.note}`);
 console.log(ex.failures.map((f) => `${f.kind}: ${f.message}`).join('\n'));
 console.log(`kept: ${ex.workspace} ${ex.taskdata}`);

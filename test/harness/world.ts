@@ -6,6 +6,7 @@
  *
  * Over 500 lines: a step kind is a method here, each short; they share the run's sandbox, notes
  * and model, which is what a World is.
+ * Later rounds' steps are in round3.ts, replay.ts and big.ts, which call back into this class.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -27,7 +28,7 @@ import { join, relative, resolve } from 'node:path';
 import { planCommand } from '../../cli/plan.js';
 import { scheduleCommand } from '../../cli/schedule.js';
 import { showDate } from '../../plan/index.js';
-import { formatDate, sync, type SyncReport, type TwTask } from '../../sync/index.js';
+import { formatDate, sync, type SyncOptions, type SyncReport, type TwTask } from '../../sync/index.js';
 import { REAL_TASK, twSandbox, type TwSandbox } from '../helpers/tw.js';
 import {
   dueIso,
@@ -45,6 +46,7 @@ import {
   type TwStep,
   type PlanStep,
   type Step,
+  UDA,
   type ViewStep,
   DATE_WORDS,
   SYNC_NOW,
@@ -67,9 +69,12 @@ import {
   type Round3Issue,
 } from './round3.js';
 import { blockEnd, endOfHeading, idOf, parseNote, printNote, setExtra, type Item, type Line } from './notes.js';
+import { bulk, setupBig } from './big.js';
+import { newReplayState, round4Step, streamOf, type Round4Issue } from './replay.js';
 
 export type Field = 'description' | 'status' | 'priority' | 'due';
-export const UDA = 'harnessuda';
+// In history.ts (no imports): round3.ts reads it while world.ts, which imports round3.ts, is still loading.
+export { UDA } from './history.js';
 
 export const STATUS_NAME: Record<string, string> = { ' ': 'undone', x: 'done', '-': 'pending', '=': 'onhold', '?': 'uncertain', '!': 'urgent', _: 'cancelled' };
 const TW_PRIORITY: Record<string, string> = { A: 'H', B: 'M', C: 'L' };
@@ -111,6 +116,8 @@ export interface StepRecord {
   step: Step;
   note?: string;
   report?: { code: number; ok: boolean; error?: string; conflicts: number; processes: number };
+  /** How long the step took (a big world's figures: which steps scale). */
+  ms?: number;
 }
 
 export interface ConflictSeen {
@@ -179,11 +186,15 @@ export class World {
   /** Plan notes `planager plan` made, by PLAN_DAYS index (workspace-relative paths). */
   plans = new Map<number, string>();
   /** What a step itself saw go wrong (a schedule that a second run changes), for check. */
-  issues: { kind: 'schedule-unstable' | 'schedule-failed' | Round3Issue; message: string }[] = [];
+  issues: { kind: 'schedule-unstable' | 'schedule-failed' | Round3Issue | Round4Issue; message: string }[] = [];
   lastCode = 0;
   n = 0;
   /** Round 3: the clock, the recurring tasks, the prose each note must keep (round3.ts). */
   r3 = newRound3State();
+  /** Round 4: the undo.data stream being replayed (replay.ts). */
+  r4 = newReplayState();
+  /** What the world was made of before the history (a big world's figures), for the trace. */
+  setupNote: string | null = null;
 
   /**
    * Known findings to look past (`--known`): `mirror-f1` (a re-run of `planager plan` rewrites
@@ -191,6 +202,26 @@ export class World {
    */
   constructor(readonly known: string[] = []) {
     this.sb = twSandbox();
+    // The helper's export has Node's default 1 MB buffer; a big world's (big.ts) is 8 MB, and
+    // the harness exports around every sync and `task` step: the text is kept while the data
+    // files are unchanged (a no-op sync writes nothing), and parsed afresh for each caller.
+    const env = this.sb.env;
+    let kept: { stamp: string; text: string } | null = null;
+    this.sb.exportAll = () => {
+      const stamp = ['pending.data', 'completed.data']
+        .map((f) => {
+          const p = join(env.TASKDATA!, f);
+          if (!existsSync(p)) return '-';
+          const st = statSync(p, { bigint: true });
+          return `${st.size}:${st.mtimeNs}:${st.ino}`;
+        })
+        .join('|');
+      if (kept?.stamp !== stamp || process.env.HARNESS_NO_CACHE) {
+        const args = ['rc.verbose=nothing', 'rc.json.array=on', 'rc.gc=off', 'rc.uda.norgrecur.type=string', 'rc.uda.norgpriority.type=string', 'export'];
+        kept = { stamp, text: execFileSync(REAL_TASK, args, { env, maxBuffer: 1 << 28 }).toString() };
+      }
+      return JSON.parse(kept.text);
+    };
     // A foreign UDA the notes cannot express: Taskwarrior must keep it through every sync.
     appendFileSync(join(this.sb.dir, 'taskrc'), `uda.${UDA}.type=string\n${FOREIGN_UDAS.map(([n, t]) => `uda.${n}.type=${t}\n`).join('')}`);
     this.ws = mkdtempSync(join(tmpdir(), 'planager-harness-ws-'));
@@ -216,7 +247,42 @@ export class World {
 
   /** The model task a mirror's marker names (a uuid prefix). */
   taskOfMirror(id: string): MTask | undefined {
-    return this.tasks.find((t) => t.uuid && t.uuid.replace(/-/g, '').startsWith(id));
+    return this.byId(id, (t) => !!t.uuid && t.uuid.replace(/-/g, '').startsWith(id));
+  }
+
+  /**
+   * Model tasks by the first 8 hex digits of their id or uuid, and those with neither: a big
+   * world (big.ts) holds 10,000 tasks, and every note line is looked up after every sync.
+   * Rebuilt when tasks are added or `touch()` says an id or uuid was assigned.
+   */
+  private ix: { n: number; gen: number; by8: Map<string, MTask[]>; bare: MTask[] } | null = null;
+  private gen = 0;
+  touch(): void {
+    this.gen++;
+  }
+
+  private index(): NonNullable<World['ix']> {
+    if (this.ix && this.ix.n === this.tasks.length && this.ix.gen === this.gen) return this.ix;
+    const by8 = new Map<string, MTask[]>();
+    const bare: MTask[] = [];
+    for (const t of this.tasks) {
+      const keys = new Set<string>();
+      if (t.sid) keys.add(t.sid.slice(0, 8));
+      if (t.uuid) keys.add(t.uuid.replace(/-/g, '').slice(0, 8));
+      if (keys.size === 0) bare.push(t);
+      for (const k of keys) {
+        const l = by8.get(k);
+        if (l) l.push(t);
+        else by8.set(k, [t]);
+      }
+    }
+    this.ix = { n: this.tasks.length, gen: this.gen, by8, bare };
+    return this.ix;
+  }
+
+  /** The first model task (in model order) an id names, as `match` decides. */
+  private byId(id: string, match: (t: MTask) => boolean): MTask | undefined {
+    return id.length >= 8 ? this.index().by8.get(id.slice(0, 8))?.find(match) : this.tasks.find(match);
   }
 
   read(f: string): string {
@@ -247,13 +313,13 @@ export class World {
   taskOfItem(it: Item): MTask | undefined {
     const id = idOf(it);
     if (id) {
-      const hit = this.tasks.find((t) => t.sid === id || (t.uuid && t.uuid.replace(/-/g, '').startsWith(id)));
+      const hit = this.byId(id, (t) => t.sid === id || (!!t.uuid && t.uuid.replace(/-/g, '').startsWith(id)));
       if (hit) {
         hit.sid = id;
         return hit;
       }
     }
-    return this.tasks.find((t) => !t.sid && !t.uuid && t.noteDesc === it.description);
+    return this.index().bare.find((t) => !t.sid && !t.uuid && t.noteDesc === it.description);
   }
 
   /** After a sync: ids the notes now show are tied to their model tasks, uuids resolved. */
@@ -264,11 +330,11 @@ export class World {
       if (!t) continue;
       t.noteDesc = it.description;
       const id = idOf(it);
-      if (id) t.sid = id;
+      if (id && t.sid !== id) (t.sid = id), this.touch();
       if (t.sid && !t.uuid) {
         all ??= this.sb.exportAll();
         const hit = all.filter((x) => x.uuid.replace(/-/g, '').startsWith(t.sid!));
-        if (hit.length === 1) t.uuid = hit[0].uuid;
+        if (hit.length === 1) (t.uuid = hit[0].uuid), this.touch();
       }
     }
   }
@@ -312,7 +378,14 @@ export class World {
     });
   }
 
-  addInitial(h: History): void {
+  /** The world a history starts from: a big database (big.ts), an undo stream to replay (replay.ts), the starting lines. */
+  async addInitial(h: History): Promise<void> {
+    if (h.big) this.setupNote = await setupBig(this, h.big);
+    if (h.log) this.r4.logFile = h.log.file;
+    if (h.undo) {
+      this.r4.stream = streamOf(h.undo);
+      for (const m of this.r4.stream.parseIssues) this.issues.push({ kind: 'undo-parse', message: m });
+    }
     for (const a of h.initial) this.noteAdd({ t: 'noteAdd', ...a });
   }
 
@@ -350,8 +423,10 @@ export class World {
   async step(i: number, s: Step): Promise<void> {
     const rec: StepRecord = { i, step: s };
     this.records.push(rec);
+    const t0 = Date.now();
     rec.note = await this.exec(s, rec);
     if (s.t !== 'twRecur') adoptInstances(this);
+    rec.ms = Date.now() - t0;
   }
 
   private async exec(s: Step, rec: StepRecord): Promise<string> {
@@ -389,6 +464,12 @@ export class World {
       case 'noteLink':
       case 'noteProse':
         return round3Step(this, s, rec);
+      case 'undoApply':
+      case 'logApply':
+      case 'twUndo':
+        return round4Step(this, s, rec);
+      case 'bulk':
+        return bulk(this, s);
     }
     if (s.t.startsWith('note')) return this.noteEdit(s as Exclude<NoteStep, { t: 'noteAdd' }>);
     return this.twEdit(s as TwStep);
@@ -831,13 +912,29 @@ export class World {
         }
   }
 
-  async runSync(rec: StepRecord | null, o: { files?: string[]; direction?: 'pull' | 'push' | 'both'; now?: Date }): Promise<string> {
+  /** The sync's clock: the history's skewed notes' clock, or a fixed moment. */
+  now(at?: Date): Date {
+    return at ?? new Date(Date.now() + this.r3.skew * 1000);
+  }
+
+  /** The options every sync of the harness runs with (and restore, which syncs). */
+  syncOptions(o: { files?: string[]; direction?: 'pull' | 'push' | 'both'; now?: Date }): SyncOptions {
     const { now, ...rest } = o;
-    const before = foreignOfAll(this);
-    settleExpectations(this);
     const skew = this.r3.skew * 1000;
     const clock = now ? { now: () => now } : skew ? { now: () => new Date(Date.now() + skew) } : {};
-    const r = await sync({ workspace: this.ws, tw: this.sb.tw, ...rest, ...clock, bulkMin: 1_000_000 });
+    return { workspace: this.ws, tw: this.sb.tw, ...rest, ...clock, bulkMin: 1_000_000 };
+  }
+
+  async runSync(rec: StepRecord | null, o: { files?: string[]; direction?: 'pull' | 'push' | 'both'; now?: Date }): Promise<string> {
+    const before = foreignOfAll(this);
+    settleExpectations(this);
+    const r = await sync(this.syncOptions(o));
+    this.synced(rec, r, o, before);
+    return `${o.files?.join(',') ?? 'all'} ${o.direction ?? 'both'}: code ${r.code}${r.error ? ` (${r.error.code})` : ''}`;
+  }
+
+  /** After a sync the harness ran (itself, or through restore): its checks and the model's bookkeeping. */
+  synced(rec: StepRecord | null, r: SyncReport, o: { files?: string[]; direction?: 'pull' | 'push' | 'both' }, before: Map<string, string>): void {
     this.lastCode = r.code;
     afterSync(this, rec, r, before, !o.files && (o.direction ?? 'both') === 'both');
     // A push that covered a plan note carried its mirror edits (or logged them as lost).
@@ -845,7 +942,6 @@ export class World {
       for (const t of this.tasks) for (const [f, p] of [...(t.mirrorPending ?? [])]) if (!o.files || o.files.includes(p.file)) t.mirrorPending!.delete(f);
     if (rec) this.keepReport(rec, r);
     this.resolve();
-    return `${o.files?.join(',') ?? 'all'} ${o.direction ?? 'both'}: code ${r.code}${r.error ? ` (${r.error.code})` : ''}`;
   }
 
   /** Spawns a sync in its own process (test/helpers/sync-child.ts through tsx). */

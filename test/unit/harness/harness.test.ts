@@ -183,6 +183,7 @@ describe('the sync harness', () => {
     const bad: RunResult = {
       run: 1,
       seed: 7,
+      kind: 'undo-replay',
       path: '0:1',
       steps: 7,
       fault: 'none',
@@ -205,7 +206,7 @@ describe('the sync harness', () => {
         shrinks: 0,
       },
     };
-    const good: RunResult = { ...bad, run: 0, seed: 6, ok: true, failure: undefined, conflicts: [] };
+    const good: RunResult = { ...bad, run: 0, seed: 6, kind: 'normal', ok: true, failure: undefined, conflicts: [] };
     const html = renderReport({
       runs: 2,
       passed: 1,
@@ -214,6 +215,7 @@ describe('the sync harness', () => {
       maxSteps: 7,
       faults: [],
       firstSyncFull: false,
+      kinds: ['normal', 'undo-replay'],
       durationMs: 10,
       startedAt: new Date(0).toISOString(),
       results: [good, bad],
