@@ -28,15 +28,17 @@ describe('the Taskwarrior adapter', () => {
 });
 
 describe('emptyByStamp', () => {
-  const stamp = (pending: string, completed: string, tc = '-') =>
-    `undo.data:120:1.5|pending.data:${pending}|completed.data:${completed}|taskchampion.sqlite3:${tc}`;
-  it('is true only when 2.6 holds no task file with content and there is no 3.x database', () => {
+  const stamp = (pending: string, completed: string, tc = '-', undo = '-') =>
+    `undo.data:${undo}|pending.data:${pending}|completed.data:${completed}|taskchampion.sqlite3:${tc}`;
+  it('is true only when 2.6 holds no task file with content, has no undo log and there is no 3.x database', () => {
     expect(emptyByStamp(stamp('-', '-'))).toBe(true);
-    expect(emptyByStamp(stamp('0:17.2', '0:17.2'))).toBe(true);
+    expect(emptyByStamp(stamp('0:17.2', '0:17.2', '-', '0:17.2'))).toBe(true);
     expect(emptyByStamp(stamp('0:17.2', '-'))).toBe(true);
     expect(emptyByStamp(stamp('312:17.2', '-'))).toBe(false);
     expect(emptyByStamp(stamp('-', '90:17.2'))).toBe(false);
     expect(emptyByStamp(stamp('-', '-', '4096:17.2'))).toBe(false);
+    // Both files empty for a moment while a `task` rewrites them: the undo log says it has tasks.
+    expect(emptyByStamp(stamp('0:17.2', '0:17.2', '-', '120:1.5'))).toBe(false);
     expect(emptyByStamp('')).toBe(false);
   });
 });
