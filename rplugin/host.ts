@@ -206,7 +206,9 @@ async function pullBuffer(bufnr: number, path: string, attempt = 0): Promise<voi
   // Unmodified, yet not what its file holds: another Neovim's host or a command-line sync wrote
   // the note since it was read. Pulling from the old text would write it over the newer file.
   if (attempt < 3 && (await changedOnDisk(path, text))) {
-    await lua("return require('planager')._reload(...)", [bufnr]);
+    // Only if the buffer is still the text compared: a write since (a capture's, whose push
+    // is on its way) made it the file's, and reloading it then cancelled that push.
+    await lua("return require('planager')._reload(...)", [bufnr, info.tick]);
     return pullBuffer(bufnr, path, attempt + 1);
   }
   let stale = false;

@@ -65,9 +65,13 @@ end
 --- Neovim's host, a sync from the command line). A pull computed from the old text would
 --- be written over the newer file, and Vim asks whether to (a prompt that blocks the editor).
 ---@param bufnr integer
+---@param tick integer the changedtick of the text the host compared with the file
 ---@return boolean reloaded
-function M._reload(bufnr)
+function M._reload(bufnr, tick)
   if not vim.api.nvim_buf_is_valid(bufnr) or vim.bo[bufnr].modified then
+    return false
+  end
+  if vim.api.nvim_buf_get_changedtick(bufnr) ~= tick then
     return false
   end
   local ok = pcall(vim.api.nvim_buf_call, bufnr, function()
