@@ -11,10 +11,12 @@
  * - the git files naming the branch, its commit and its upstream;
  * - this program (an upgrade may decide otherwise).
  */
-import { existsSync, readdirSync, realpathSync, type Dirent } from 'node:fs';
+import { readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GitDirs } from '../sync/gitrefs.js';
+import { Inputs } from '../sync/stamps.js';
+import { walkNorgFiles } from '../sync/workspace.js';
 
 export interface RestInput {
   ws: string;
@@ -43,27 +45,14 @@ export function restingFiles(i: RestInput): { all: string[]; tw: string[] } {
   return { all: [...new Set(all)], tw };
 }
 
-/** The walk of listNorgFiles (same exclusions), with the folders it enters. */
+/**
+ * The notes sync/workspace.ts's walk finds, with every folder it enters (and the linked notes
+ * and other workspaces' folders it stamps): the same walk, so the two never disagree.
+ */
 function noteTree(ws: string, stateDir: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    out.push(dir);
-    let list: Dirent[];
-    try {
-      list = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of list) {
-      const abs = join(dir, e.name);
-      if (e.name.startsWith('.') || e.name === 'node_modules' || abs === stateDir) continue;
-      // Another workspace's folder: its own notes, but its becoming one (or not) is this one's business.
-      if (e.isDirectory()) existsSync(join(abs, '.planager')) ? out.push(abs) : walk(abs);
-      else if (e.name.endsWith('.norg')) out.push(abs);
-    }
-  };
-  walk(ws);
-  return out;
+  const seen = new Inputs();
+  const notes = walkNorgFiles(ws, [stateDir], seen);
+  return [...seen.files.keys(), ...notes.map((n) => join(ws, n))];
 }
 
 /** A folder and what it holds (a hook edited in place changes the file, not the folder). */

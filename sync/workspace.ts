@@ -23,6 +23,11 @@ export function idLengthOf(workspace: string): number {
 
 /** `inputs`: every folder looked into is stamped (a note added or removed moves its folder's mtime). */
 export async function listNorgFiles(root: string, exclude: string[] = [], inputs?: Inputs): Promise<string[]> {
+  return walkNorgFiles(root, exclude, inputs);
+}
+
+/** listNorgFiles for a caller that cannot wait (the quiet record of `sync --remote`). */
+export function walkNorgFiles(root: string, exclude: string[] = [], inputs?: Inputs): string[] {
   const out: string[] = [];
   // Synchronous: one readdir per folder, cheaper than a thread-pool round trip each.
   const walk = (dir: string): void => {
