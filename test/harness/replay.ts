@@ -43,7 +43,7 @@ import {
   type SrcCmd,
   type UndoSource,
 } from './history.js';
-import { foreignOfAll, FOREIGN_UDAS, settleExpectations, snapForeign } from './round3.js';
+import { foreignOfAll, FOREIGN_UDAS, newTask, settleExpectations, snapForeign } from './round3.js';
 import type { Field, MTask, StepRecord, World } from './world.js';
 
 /** A UDA only the stream's Taskwarrior declares: in the harness's it is an orphan, to be kept. */
@@ -330,21 +330,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
 export function outsideWrite(w: World, before: TwTask | null, after: TwTask): MTask {
   let t = w.tasks.find((x) => x.uuid === after.uuid);
   if (!t) {
-    t = {
-      label: `T${w.tasks.length + 1}`,
-      uuid: after.uuid,
-      sid: null,
-      noteDesc: null,
-      origin: 'taskwarrior',
-      last: { note: {}, taskwarrior: {} },
-      annotations: [],
-      uda: null,
-      deletedBy: null,
-      touchedAfterDelete: false,
-      everParent: false,
-      twDeps: new Set(),
-      depsTouchedByNote: false,
-    };
+    t = newTask(w, after.uuid, 'taskwarrior', {});
     w.tasks.push(t);
   }
   if (after.status === 'recurring') {

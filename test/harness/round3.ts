@@ -119,7 +119,8 @@ export function adoptInstances(w: World): number {
   return n;
 }
 
-function newTask(w: World, uuid: string | null, origin: 'note' | 'taskwarrior', last: MTask['last']['note'], tw?: TwTask): MTask {
+/** A task of the model, new on the side it comes from (`tw`: its Taskwarrior version, when there is one). */
+export function newTask(w: World, uuid: string | null, origin: 'note' | 'taskwarrior', last: MTask['last']['note'], tw?: TwTask): MTask {
   return {
     label: `T${w.tasks.length + 1}`,
     uuid,

@@ -61,6 +61,7 @@ import {
   forgetExpectation,
   FOREIGN_UDAS,
   newRound3State,
+  newTask,
   noteWritten,
   settleExpectations,
   round3Fault,
@@ -399,23 +400,8 @@ export class World {
     setExtra(it, '#', pr);
     lines.splice(endOfHeading(lines, HEADINGS[s.heading % HEADINGS.length]), 0, it);
     this.write(f, printNote(lines));
-    const t: MTask = {
-      label: `T${this.tasks.length + 1}`,
-      uuid: null,
-      sid: null,
-      noteDesc: d,
-      origin: 'note',
-      last: { note: {}, taskwarrior: {} },
-      annotations: [],
-      uda: null,
-      deletedBy: null,
-      touchedAfterDelete: false,
-      everParent: false,
-      twDeps: new Set(),
-      depsTouchedByNote: false,
-    };
+    const t = newTask(this, null, 'note', { description: d, status: STATUS_NAME[st], priority: pr });
     this.tasks.push(t);
-    t.last.note = { description: d, status: STATUS_NAME[st], priority: pr };
     return `${t.label} "${d}" in ${f}`;
   }
 
@@ -596,21 +582,8 @@ export class World {
       const uuid = randomUUID();
       const d = this.desc(s.word);
       const project = PROJECTS[s.project % PROJECTS.length];
-      const t: MTask = {
-        label: `T${this.tasks.length + 1}`,
-        uuid,
-        sid: null,
-        noteDesc: null,
-        origin: 'taskwarrior',
-        last: { note: {}, taskwarrior: { description: d, status: 'undone', priority: null, due: null } },
-        annotations: [],
-        uda: s.uda ? 'born' : null,
-        deletedBy: null,
-        touchedAfterDelete: false,
-        everParent: false,
-        twDeps: new Set(),
-        depsTouchedByNote: false,
-      };
+      const t = newTask(this, uuid, 'taskwarrior', { description: d, status: 'undone', priority: null, due: null });
+      t.uda = s.uda ? 'born' : null;
       this.tasks.push(t);
       const json = { uuid, description: d, status: 'pending', entry: '20261201T000000Z', project, ...(s.uda ? { [UDA]: 'born' } : {}) };
       execFileSync(REAL_TASK, ['rc.confirmation=off', 'rc.verbose=nothing', 'import', '-'], {
