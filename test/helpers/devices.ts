@@ -26,6 +26,17 @@ const GIT_ENV = {
 };
 
 /** An empty bare repository (branch main) standing for the notes' server. */
+/** A week's note whose lines have ids already, and the files a shared workspace is seeded with. */
+export const NOTE = `* Week
+  Plans for the week.
+  - ( ) Write the report %#aaaa1111%
+  - ( |# B) Call Anna %#bbbb2222%
+  - ( ) Buy milk %#cccc3333%
+
+  Last line.
+`;
+export const SEED = { 'week.norg': NOTE, '.gitattributes': '*.norg merge=planager\n' };
+
 export function bareRemote(): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'planager-remote-')), 'notes.git');
   execFileSync(REAL_GIT, ['init', '-q', '--bare', '-b', 'main', dir], { env: { ...process.env, ...GIT_ENV } });

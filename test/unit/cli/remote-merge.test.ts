@@ -9,18 +9,9 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bareRemote, device, REAL_GIT, type Device } from '../../helpers/devices.js';
+import { bareRemote, device, REAL_GIT, type Device, NOTE, SEED } from '../../helpers/devices.js';
 import { assertBuilt, CLI, planager } from './run.js';
 
-const NOTE = `* Week
-  Plans for the week.
-  - ( ) Write the report %#aaaa1111%
-  - ( |# B) Call Anna %#bbbb2222%
-  - ( ) Buy milk %#cccc3333%
-
-  Last line.
-`;
-const SEED = { 'week.norg': NOTE, '.gitattributes': '*.norg merge=planager\n' };
 const MARKERS = /^(<<<<<<<|=======|>>>>>>>)/m;
 
 // Every process the planager process starts, one JSON line each (as in remote-quiet.test.ts).

@@ -7,20 +7,10 @@
 import { existsSync, readFileSync, renameSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bareRemote, device, type Device } from '../../helpers/devices.js';
+import { bareRemote, device, type Device, NOTE, SEED } from '../../helpers/devices.js';
 import { assertBuilt } from './run.js';
 
 beforeAll(assertBuilt);
-
-const NOTE = `* Week
-  Plans for the week.
-  - ( ) Write the report %#aaaa1111%
-  - ( |# B) Call Anna %#bbbb2222%
-  - ( ) Buy milk %#cccc3333%
-
-  Last line.
-`;
-const SEED = { 'week.norg': NOTE, '.gitattributes': '*.norg merge=planager\n' };
 
 async function pair(): Promise<[Device, Device, string]> {
   const remote = bareRemote();

@@ -8,21 +8,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shortIds, TaskIndex, type PlanTask } from '../../../plan/index.js';
 import { hexOf } from '../../../plan/tasks.js';
+import { planTaskOf } from '../../helpers/plan-arb.js';
 
-const task = (uuid: string, n: number): PlanTask => ({
-  uuid,
-  id: uuid.slice(0, 8),
-  description: `task ${n}`,
-  status: 'undone',
-  waiting: false,
-  priority: null,
-  due: null,
-  scheduled: null,
-  end: null,
-  depends: [],
-  project: null,
-  home: null,
-});
+const task = (uuid: string, n: number): PlanTask => planTaskOf(uuid, { id: uuid.slice(0, 8), description: `task ${n}` });
 
 const uuidArb = fc
   .array(fc.constantFrom('a', 'b', '0'), { minLength: 32, maxLength: 32 })
