@@ -54,6 +54,8 @@ export interface WritePlan {
   mirrorBases: Map<string, MirrorBases>;
   /** Notes in scope holding a viewport after this sync (render.ts). */
   viewNotes: Set<string>;
+  /** Tasks deleted by removing their line this sync, with that note (Index.removedLines). */
+  removedLines: Map<string, string>;
 }
 
 export interface PlanOptions {
@@ -75,6 +77,7 @@ export function planWrites(scope: Scope, id: Identity, rec: Reconciled, tw: TwRe
     deferredFiles: new Set(),
     mirrorBases: new Map(),
     viewNotes: new Set(),
+    removedLines: new Map(),
   };
   keepState(scope, rec, p);
   const carried = carryMoves(scope, rec, o);
@@ -393,6 +396,7 @@ function planDeletions(scope: Scope, id: Identity, rec: Reconciled, tw: TwRead, 
     }
     p.bulk++;
     p.cache.set(st.uuid, cancelled);
+    p.removedLines.set(st.uuid, st.file);
   }
 }
 
@@ -402,6 +406,23 @@ function planAdditions(scope: Scope, rec: Reconciled, tw: TwRead, id: Identity, 
   const noted = new Set(id.keyToUuid.values());
   for (const t of scope.candidates) {
     if (scope.loaded.known.has(t.uuid) || rec.merges.has(t.uuid) || noted.has(t.uuid) || p.tasks.has(t.uuid)) continue;
-    if (addLine(scope, t, fromTw(t, o.priorities), id, o, p)) p.cache.set(t.uuid, t);
+    const f = fromTw(t, o.priorities);
+    if (!addLine(scope, t, f, id, o, p)) continue;
+    p.cache.set(t.uuid, t);
+    const from = scope.removedFrom(t.uuid);
+    // Reopened in Taskwarrior after the note deleted it: the reopen wins (it came last), and the
+    // deletion it overwrote is logged like any value a pull overwrites on a line.
+    if (from)
+      p.log.push({
+        time: o.now.toISOString(),
+        uuid: t.uuid,
+        id: p.tasks.get(t.uuid)!.id,
+        side: 'note',
+        action: 'overwrite',
+        fields: { status: { lost: 'cancelled', kept: f.status } },
+        version: { ...f, status: 'cancelled' },
+        file: from,
+        note: 'reopened in Taskwarrior after its line was removed from the note',
+      });
   }
 }

@@ -169,6 +169,8 @@ export interface Scope {
   viewAt(file: string, at: number): ViewFilter | null;
   /** The note holding a task's line at the last sync (the catalog), loaded or not. */
   homeOf(uuid: string): string | undefined;
+  /** The note whose removed line deleted this task, while Taskwarrior has not reopened it. */
+  removedFrom(uuid: string): string | undefined;
 }
 
 /** Load the notes a sync involves, in order: each step may need what the earlier ones loaded. */
@@ -226,6 +228,7 @@ export async function chooseNotes(input: ScopeInput, scan: NoteScan, index: Inde
     mirrorWarnings: m.warnings,
     viewAt: viewsOf(loaded),
     homeOf: (u) => index.where[u],
+    removedFrom: (u) => index.removedLines?.[u],
   };
 }
 

@@ -58,6 +58,7 @@ export function nextState(store: Store, s: StateInput): PreparedState {
   for (const u in index.where) if (byFile.has(index.where[u]!)) delete index.where[u];
   for (const [file, sts] of byFile) for (const st of sts) index.where[st.uuid] = file;
   seenVersions(s);
+  removedLines(s, tasks);
   projectsOfNotes(s);
   const newlyUnclaimed = waiting(s, tasks);
   const mirrors = mirrorsOf(s, [...byFile.keys()]);
@@ -95,6 +96,15 @@ function seenVersions(s: StateInput): void {
   if (s.tw.source === 'undo') for (const u of s.tw.changed) delete m[u];
   // What we imported gets a `modified` we do not know yet: the next export looks at it again.
   for (const t of s.plan.imports) delete m[t.uuid];
+}
+
+/** Index.removedLines: this sync's removals added; a task a line holds again, or purged, dropped. */
+function removedLines(s: StateInput, tasks: Map<string, TaskState>): void {
+  const r = { ...(s.index.removedLines ?? {}) };
+  for (const [u, file] of s.plan.removedLines) r[u] = file;
+  for (const u in r) if (tasks.has(u) || (s.tw.source === 'export' && !s.tw.byUuid.has(u))) delete r[u];
+  if (Object.keys(r).length > 0) s.index.removedLines = r;
+  else delete s.index.removedLines;
 }
 
 function projectsOfNotes(s: StateInput): void {

@@ -88,6 +88,12 @@ export interface Index {
   mirrored?: Record<string, string[]>;
   /** Notes holding a viewport: a full sync that changes anything fills them. */
   viewNotes?: string[];
+  /**
+   * uuid → the note a task's line was removed from (its deletion came from the note). Taskwarrior
+   * reopening it overwrites that deletion: the sync that gives it a line again logs it.
+   * Dropped then, or when an export no longer shows the task (purged).
+   */
+  removedLines?: Record<string, string>;
 }
 
 export interface Shard {
@@ -224,7 +230,7 @@ export class Store {
   async index(given?: Head): Promise<Index> {
     const head = given ?? (await this.head());
     const path = join(this.dir, 'catalog.json');
-    const cat = await this.read<Pick<Index, 'where' | 'modified' | 'files' | 'unclaimed' | 'mirrored' | 'viewNotes'>>(path);
+    const cat = await this.read<Pick<Index, 'where' | 'modified' | 'files' | 'unclaimed' | 'mirrored' | 'viewNotes' | 'removedLines'>>(path);
     // A head without its catalog cannot be trusted (where tasks live, what was exported).
     if (!cat || typeof cat.where !== 'object' || typeof cat.modified !== 'object' || cat.where === null || cat.modified === null) {
       // A catalog gone while the head still fingerprints notes is as lost as a garbled one: the
@@ -248,12 +254,13 @@ export class Store {
     const unclaimed = Array.isArray(cat.unclaimed) ? cat.unclaimed.filter((u): u is string => typeof u === 'string') : [];
     const mirrored = this.entries<string[]>(path, cat.mirrored ?? {}, (l) => Array.isArray(l) && l.every((u) => typeof u === 'string'));
     const viewNotes = Array.isArray(cat.viewNotes) ? cat.viewNotes.filter((f): f is string => typeof f === 'string') : [];
+    const removedLines = this.entries<string>(path, cat.removedLines ?? {}, (f) => typeof f === 'string');
     if (this.unreadable.includes(path)) return { ...emptyIndex(), notes: {} };
-    return { ...emptyIndex(), ...head, where, modified, files, unclaimed, mirrored, viewNotes };
+    return { ...emptyIndex(), ...head, where, modified, files, unclaimed, mirrored, viewNotes, ...(Object.keys(removedLines).length > 0 ? { removedLines } : {}) };
   }
 
   /** The catalog as it would be written (to serialise it ahead, while `task` runs). */
-  catalogText(i: Pick<Index, 'where' | 'modified' | 'files' | 'unclaimed' | 'mirrored' | 'viewNotes'>): string {
+  catalogText(i: Pick<Index, 'where' | 'modified' | 'files' | 'unclaimed' | 'mirrored' | 'viewNotes' | 'removedLines'>): string {
     return JSON.stringify({
       where: i.where,
       modified: i.modified,
@@ -261,6 +268,7 @@ export class Store {
       unclaimed: i.unclaimed ?? [],
       mirrored: i.mirrored ?? {},
       viewNotes: i.viewNotes ?? [],
+      ...(i.removedLines ? { removedLines: i.removedLines } : {}),
     });
   }
 

@@ -33,7 +33,7 @@ describe('harness round 4 findings', () => {
     expect(move, `first sync ${first} ms, the move ${move} ms`).toBeLessThan(Math.max(2_000, 10 * first));
   }, 60_000);
 
-  it.fails('round4-f3: a task deleted in its note and reopened in Taskwarrior comes back to the note with no log entry of the deletion it undid', async () => {
+  it('round4-f3: a task deleted in its note and reopened in Taskwarrior comes back to the note with no log entry of the deletion it undid', async () => {
     // `npm run harness -- --runs 6 --seed 1400 --kind log-replay --replay-log test/harness/fixtures/activity.jsonl`,
     // seed 1402 ("lost: T2 status: the note last wrote "cancelled" … the activity log holds no
     // overwrite of "cancelled""): the log's `delete` entry re-applied through `task import`.
@@ -47,8 +47,8 @@ describe('harness round 4 findings', () => {
     expect((await env.run()).code).toBe(0);
     // The reopen wins (Taskwarrior wrote last), and the line is back…
     expect(env.read('a.norg')).toMatch(/- \( \) pear %#[0-9a-f]+%/);
-    // …but the note's deletion it overwrote is in no log entry, where every value a pull
-    // overwrites on a line is (side note, lost: the line's value).
+    // …and the note's deletion it overwrote is logged, as every value a pull overwrites on a
+    // line is (side note, lost: the line's value; Index.removedLines remembers the removal).
     const log = await env.log();
     expect(
       log.some((e) => e.uuid === u && e.side === 'note' && JSON.stringify(e.fields.status?.lost) === '"cancelled"'),
