@@ -256,7 +256,17 @@ export class Store {
     const viewNotes = Array.isArray(cat.viewNotes) ? cat.viewNotes.filter((f): f is string => typeof f === 'string') : [];
     const removedLines = this.entries<string>(path, cat.removedLines ?? {}, (f) => typeof f === 'string');
     if (this.unreadable.includes(path)) return { ...emptyIndex(), notes: {} };
-    return { ...emptyIndex(), ...head, where, modified, files, unclaimed, mirrored, viewNotes, ...(Object.keys(removedLines).length > 0 ? { removedLines } : {}) };
+    return {
+      ...emptyIndex(),
+      ...head,
+      where,
+      modified,
+      files,
+      unclaimed,
+      mirrored,
+      viewNotes,
+      ...(Object.keys(removedLines).length > 0 ? { removedLines } : {}),
+    };
   }
 
   /** The catalog as it would be written (to serialise it ahead, while `task` runs). */
