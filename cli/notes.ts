@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { NoteOutline } from '../graph/index.js';
 import { ParseCache } from './parsecache.js';
 import { decodeUtf8 } from '../parser/index.js';
-import { homesOf, shortIds, type PlanTask } from '../plan/index.js';
+import { homesOf, shortIds, TaskIndex, type PlanTask } from '../plan/index.js';
 import { allTasks } from '../sync/alltasks.js';
 import { parseTwDate, type Taskwarrior, type TwTask } from '../sync/taskwarrior.js';
 import { listNorgFiles } from '../sync/workspace.js';
@@ -97,7 +97,17 @@ export function planTask(t: TwTask, id: string, now: Date): PlanTask {
   };
 }
 
-export type Loaded = { ok: true; notes: Note[]; tasks: PlanTask[]; raw: TwTask[]; warnings: string[] } | { ok: false; message: string };
+export type Loaded =
+  | {
+      ok: true;
+      notes: Note[];
+      tasks: PlanTask[];
+      /** The tasks by id, built once: every lookup of the command uses it (one is a pass over 10,000 tasks). */
+      index: TaskIndex;
+      raw: TwTask[];
+      warnings: string[];
+    }
+  | { ok: false; message: string };
 
 /** The notes and every Taskwarrior task (one export), each task with its home line. */
 export async function loadAll(dir: string, tw: Taskwarrior, now: Date, inputs?: Inputs): Promise<Loaded> {
@@ -106,10 +116,12 @@ export async function loadAll(dir: string, tw: Taskwarrior, now: Date, inputs?: 
   if (!exported.ok) return { ok: false, message: `task export failed: ${exported.error.message}` };
   const tasks = planTasks(exported.value, now);
   // Made here, so given their homes in place: a copy of 10,000 tasks was garbage to collect.
+  const index = new TaskIndex(tasks);
   const homes = homesOf(
     tasks,
     notes.map((n) => n.objects),
+    index,
   );
   for (const t of tasks) t.home = homes.get(t.uuid) ?? null;
-  return { ok: true, notes, tasks, raw: exported.value, warnings };
+  return { ok: true, notes, tasks, index, raw: exported.value, warnings };
 }

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { decodeUtf8 } from '../parser/index.js';
+import { decodeUtf8, parse } from '../parser/index.js';
 import {
   BUILTIN_TEMPLATES,
   dayOf,
@@ -24,7 +24,6 @@ import {
   type PlanOptions,
   type PlanResult,
   type PlanTask,
-  TaskIndex,
 } from '../plan/index.js';
 import { lineSafe } from '../plan/mirror.js';
 import { projectFigures, type Goal, type GoalFigures } from '../plan/track/index.js';
@@ -137,9 +136,9 @@ export async function preparePlan(
   const ownText = readText(own);
   if (ownText !== null && typeof ownText === 'object') return no(ownText.error);
   const previous = where.previous ? (loaded.notes.find((n) => n.file === where.previous) ?? null) : null;
-  const unsent = await unsentMirrors(dir, where.path, existing, inputs);
-  // Only a plan that writes names its mirrors' tasks (recordPlanMirrors).
-  let index: TaskIndex | null = null;
+  // Parsed once: the unsent mirrors and the refresh both read it.
+  const tree = existing !== null ? parse(existing) : undefined;
+  const unsent = await unsentMirrors(dir, where.path, existing, inputs, tree);
   // Weekly, monthly and review notes show the habits and the projects that moved (plan/track).
   const stats = kind === 'daily' ? [] : statsLines(loaded.raw, dayOf(now), goalsOf(loaded.notes, loaded.warnings));
   const compute = (text: string | null) =>
@@ -149,8 +148,10 @@ export async function preparePlan(
       period: where.period,
       path: where.path,
       existing: text,
+      ...(text === existing && tree ? { tree } : {}),
       template: ownText !== null ? { source: ownText, where: own } : { source: BUILTIN_TEMPLATES[kind], where: `built-in ${kind} template` },
       tasks: loaded.tasks,
+      index: loaded.index,
       projectNotes: loaded.notes.filter((n) => !isPlanPath(n.file, settings.options.paths) && !isPlanPath(n.file, DEFAULT_PATHS)).map((n) => n.objects),
       previous,
     });
@@ -166,7 +167,7 @@ export async function preparePlan(
     warnings: loaded.warnings,
     rel: where.path,
     unsent,
-    uuidOf: (id) => (index ??= new TaskIndex(loaded.tasks)).find(id)?.uuid ?? null,
+    uuidOf: (id) => loaded.index.find(id)?.uuid ?? null,
     day: settings.day,
     tasks: loaded.tasks,
   };

@@ -65,12 +65,23 @@ export function readMirrors(text: string, tree?: Tree): MirrorLine[] {
 }
 
 /** What a head reads as: the first task of the one-line note `- HEAD`. */
-export function shownOfHead(head: string): Shown | null {
+export function shownOfHead(head: string): Readonly<Shown> | null {
   if (!head.startsWith('(')) return null;
-  const t = extractObjects(parse(`- ${head}\n`), 'mirror.norg').tasks[0];
-  if (!t) return null;
-  return { status: t.status, priority: t.priority, due: t.due, scheduled: t.start, description: t.description };
+  let hit = shownCache.get(head);
+  if (hit === undefined) {
+    const t = extractObjects(parse(`- ${head}\n`), 'mirror.norg').tasks[0];
+    hit = t ? Object.freeze({ status: t.status, priority: t.priority, due: t.due, scheduled: t.start, description: t.description }) : null;
+    if (shownCache.size >= 4096) shownCache.clear();
+    shownCache.set(head, hit);
+  }
+  return hit;
 }
+
+/**
+ * Heads read before (frozen: shared): a plan reads each mirror's head twice (unsent edits, then
+ * the refresh), and each read was a parse of its own.
+ */
+const shownCache = new Map<string, Readonly<Shown> | null>();
 
 /** The head a mirror of this task writes (mirror.ts's format, without link and marker). */
 export function mirrorHead(t: Pick<PlanTask, 'status' | 'priority' | 'due' | 'scheduled' | 'description'>, like: DateLike = {}): string {

@@ -5,7 +5,7 @@
  */
 import type { ChangeSet } from '@codemirror/state';
 import { extractObjects, type NoteOutline } from '../graph/index.js';
-import { extractMirrors, parse } from '../parser/index.js';
+import { extractMirrors, parse, type Tree } from '../parser/index.js';
 import { isError, type Day, type PlanError } from './day.js';
 import { DEFAULT_PATHS, pathOf, previousNote, type PathPatterns } from './paths.js';
 import { periodOf, type Kind, type Period } from './period.js';
@@ -38,8 +38,12 @@ export interface PlanInput {
   path: string;
   /** The note's text when it exists, else null (the template is rendered). */
   existing: string | null;
+  /** `existing` parsed, when the caller has it already. */
+  tree?: Tree;
   template: { source: string; where: string };
   tasks: readonly PlanTask[];
+  /** `tasks` by id, when the caller has built it already (else built here). */
+  index?: TaskIndex;
   /** Every note of the workspace but plan notes, parsed (graph/ `extractObjects`). */
   projectNotes: readonly NoteOutline[];
   previous: { text: string } | null;
@@ -84,13 +88,14 @@ export function planNote(input: PlanInput): PlanResult | PlanError {
     base = rendered;
   }
   // One index for every lookup of the refresh (building one is a pass over every task).
-  const index = new TaskIndex(input.tasks);
+  const index = input.index ?? new TaskIndex(input.tasks);
   const r = refresh({
     file: input.path,
     text: base,
     period: input.period,
     tasks: input.tasks,
     index,
+    ...(input.existing !== null && input.tree ? { tree: input.tree } : {}),
     notes: input.projectNotes,
     carried: carriedFrom(input.previous, input.tasks, index),
     keep: input.keep,

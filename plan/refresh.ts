@@ -7,7 +7,7 @@
  */
 import { ChangeSet, type ChangeSpec } from '@codemirror/state';
 import { applyChanges, extractObjects, lineEnding, minimal, type NoteOutline } from '../graph/index.js';
-import { extractMirrors, parse } from '../parser/index.js';
+import { extractMirrors, parse, type Tree } from '../parser/index.js';
 import { mirrorContent } from './mirror.js';
 import { shownOfHead } from './mirrorread.js';
 import type { Period } from './period.js';
@@ -28,6 +28,8 @@ export interface RefreshInput {
   notes: readonly NoteOutline[];
   /** Uuids of the tasks the previous plan of this kind showed or held. */
   carried: ReadonlySet<string>;
+  /** `text` parsed, when the caller has it already. */
+  tree?: Tree;
   /** Mirrors (by marker id) holding an edit no sync has sent yet: left as the user wrote them. */
   keep?: ReadonlySet<string>;
   /** The stats section's lines (the caller works them out from the history: plan/track). */
@@ -88,7 +90,7 @@ function derived(text: string, s: Section, want: readonly string[], specs: Chang
 export function refresh(input: RefreshInput): Refreshed {
   const { text, file } = input;
   const nl = lineEnding(text);
-  const tree = parse(text);
+  const tree = input.tree ?? parse(text);
   const found = findSections(tree);
   const index = input.index ?? new TaskIndex(input.tasks);
   const specs: ChangeSpec[] = [];

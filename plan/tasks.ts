@@ -165,8 +165,7 @@ export class TaskIndex<T extends { uuid: string } = PlanTask> {
  * Each task's home: a note line whose id names the task. With the same id in two notes (a copy
  * the sync has not split yet) the first note in `notes` order is the home.
  */
-export function homesOf(tasks: readonly PlanTask[], notes: readonly NoteOutline[]): Map<string, Home> {
-  const index = new TaskIndex(tasks);
+export function homesOf(tasks: readonly PlanTask[], notes: readonly NoteOutline[], index = new TaskIndex(tasks)): Map<string, Home> {
   const homes = new Map<string, Home>();
   for (const n of notes) {
     for (const t of n.tasks) {

@@ -9,20 +9,22 @@
  * sent yet; a refresh leaves them as they are (mirror-F1: it rewrote them, and the edit was lost).
  */
 import { join } from 'node:path';
+import type { Tree } from '../parser/index.js';
 import { changedFields, readMirrors } from '../plan/mirrorread.js';
 import type { MirrorBases } from './mirrors.js';
 import type { Inputs } from './stamps.js';
 import { Store } from './store.js';
 
 /** Mirror ids of `text` whose fields differ from what the last sync or plan recorded (`inputs`: the shard read). */
-export async function unsentMirrors(workspace: string, file: string, text: string | null, inputs?: Inputs): Promise<Set<string>> {
+export async function unsentMirrors(workspace: string, file: string, text: string | null, inputs?: Inputs, tree?: Tree): Promise<Set<string>> {
   const out = new Set<string>();
   if (text === null || !text.includes('%@')) return out;
   const store = new Store(join(workspace, '.planager'));
   inputs?.file(store.shardPath(file));
   const bases = (await store.shard(file)).mirrors ?? {};
   const byId = new Map(Object.values(bases).map((b) => [b.id, b]));
-  for (const l of readMirrors(text)) {
+  if (byId.size === 0) return out;
+  for (const l of readMirrors(text, tree)) {
     const b = byId.get(l.id);
     if (b && l.shown && changedFields(b.shown, l.shown).length > 0) out.add(l.id);
   }

@@ -120,7 +120,15 @@ function valueEnd(line: string, from: number): number {
   return -1;
 }
 
-const DIGITS = /^\d+$/;
+/** `/^\d+$/` without a regular expression (every date of 10,000 tasks a plan). */
+function allDigits(v: string): boolean {
+  if (v.length === 0) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
 
 /** One FF4 task (`[k:"v" k:"v"]`) as Taskwarrior's export JSON would show it. */
 export function parseFF4(line: string): TwTask | null {
@@ -132,7 +140,7 @@ export function parseFF4(line: string): TwTask | null {
     const v = raw[k]!;
     if (k.startsWith('tags_') || k.startsWith('dep_')) continue; // 2.6's internal copies
     if (k.startsWith('annotation_')) annotations.push({ entry: twDate(new Date(Number(k.slice(11)) * 1000)), description: v });
-    else if (DATE_FIELDS.has(k) && DIGITS.test(v)) t[k] = epochDate(v);
+    else if (DATE_FIELDS.has(k) && allDigits(v)) t[k] = epochDate(v);
     else if (k === 'tags' || k === 'depends') t[k] = v.split(',').filter(Boolean);
     else t[k] = v;
   }
