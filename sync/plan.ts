@@ -341,7 +341,13 @@ function planDeletions(scope: Scope, id: Identity, rec: Reconciled, tw: TwRead, 
     if (rec.merges.has(st.uuid) || rec.kept.has(st.uuid) || noted.has(st.uuid) || !scope.inScope(st.file) || !scope.loaded.notes.has(st.file)) continue;
     // After an export, a task it does not show is gone (purged): nothing to cancel.
     const t = tw.byUuid.get(st.uuid) ?? (tw.source === 'export' ? undefined : scope.loaded.knownCache.get(st.uuid));
-    if (!t || t.status === 'deleted') continue;
+    if (!t) continue;
+    if (t.status === 'deleted') {
+      // Deleted on both sides: nothing to send, but a mirror edited since is still the user's
+      // writing, and only the log can keep it (seed 100721).
+      if (o.direction !== 'pull') logRemovedMirrorEdit(scope, st, fromTw(t, o.priorities), o, p);
+      continue;
+    }
     const stray = lineHoldingId(scope.loaded.notes.get(st.file)?.text ?? '', st.id);
     if (stray !== null) {
       // The id is still there, on a line that is no task (a typo in its status: "(x |"): a
@@ -377,27 +383,30 @@ function planDeletions(scope: Scope, id: Identity, rec: Reconciled, tw: TwRead, 
       file: st.file,
       note: 'line removed from the note',
     });
-    // Its mirror was edited in the same sync: the removal wins, the edit is kept in the log.
-    const me = scope.mirrorEdits.get(st.uuid);
-    if (me) {
-      const fields: LogEntry['fields'] = {};
-      for (const [k, v] of Object.entries(me.fields)) (fields as Record<string, unknown>)[k] = { lost: v, kept: (f as unknown as Record<string, unknown>)[k] };
-      p.log.push({
-        time: o.now.toISOString(),
-        uuid: st.uuid,
-        id: st.id,
-        side: 'note',
-        action: 'conflict',
-        fields,
-        version: { ...f, ...me.fields } as Fields,
-        file: me.file,
-        note: 'a mirror edit of a task whose line was removed in the same sync',
-      });
-    }
+    logRemovedMirrorEdit(scope, st, f, o, p);
     p.bulk++;
     p.cache.set(st.uuid, cancelled);
     p.removedLines.set(st.uuid, st.file);
   }
+}
+
+/** A mirror edited in the same sync as its task's line was removed: the removal wins, the edit is kept in the log. */
+function logRemovedMirrorEdit(scope: Scope, st: TaskState, f: Fields, o: PlanOptions, p: WritePlan): void {
+  const me = scope.mirrorEdits.get(st.uuid);
+  if (!me) return;
+  const fields: LogEntry['fields'] = {};
+  for (const [k, v] of Object.entries(me.fields)) (fields as Record<string, unknown>)[k] = { lost: v, kept: (f as unknown as Record<string, unknown>)[k] };
+  p.log.push({
+    time: o.now.toISOString(),
+    uuid: st.uuid,
+    id: st.id,
+    side: 'note',
+    action: 'conflict',
+    fields,
+    version: { ...f, ...me.fields } as Fields,
+    file: me.file,
+    note: 'a mirror edit of a task whose line was removed in the same sync',
+  });
 }
 
 /** Taskwarrior tasks that belong in a note in scope: pending, no line yet, a home (or the inbox). */
