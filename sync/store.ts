@@ -143,6 +143,17 @@ function isObj(v: unknown): v is Record<string, any> {
 export class Store {
   constructor(readonly dir: string) {}
 
+  /** The catalog's `where` as `index` read it, and (once asked) the notes it names as homes. */
+  private catalogWhere: { where: Record<string, string>; homes?: Set<string> } | null = null;
+
+  /** Whether the catalog this store read names `file` as some task's note. */
+  private catalogNames(file: string): boolean {
+    if (!this.catalogWhere) return false;
+    // Built only when a shard is missing (a new note, or a lost shard): not on every sync.
+    this.catalogWhere.homes ??= new Set(Object.values(this.catalogWhere.where));
+    return this.catalogWhere.homes.has(file);
+  }
+
   /** Stamp and note fingerprints only: all a sync with nothing to do reads. */
   /** State files that could not be parsed, named for the report. */
   readonly unreadable: string[] = [];
@@ -256,6 +267,7 @@ export class Store {
     const viewNotes = Array.isArray(cat.viewNotes) ? cat.viewNotes.filter((f): f is string => typeof f === 'string') : [];
     const removedLines = this.entries<string>(path, cat.removedLines ?? {}, (f) => typeof f === 'string');
     if (this.unreadable.includes(path)) return { ...emptyIndex(), notes: {} };
+    this.catalogWhere = { where };
     return {
       ...emptyIndex(),
       ...head,
@@ -308,6 +320,11 @@ export class Store {
   async shardRead(file: string): Promise<{ bytes: Buffer | null; shard: Shard }> {
     const path = join(this.dir, 'shards', shardName(file));
     const bytes = this.bytes(path);
+    // A shard gone while the catalog still puts tasks in its note is as lost as a garbled one:
+    // read as empty, its lines' tasks would count as new, and each one's import (no basis)
+    // would replace the Taskwarrior task, annotations and entry too (harness round6-c2).
+    // Named unreadable, the sync reads a full export and merges those lines as on a first sync.
+    if (!bytes && this.catalogNames(file)) this.bad(path);
     const s = bytes ? this.parse<Shard>(path, bytes.toString('utf8')) : null;
     if (!s) return { bytes, shard: { file, tasks: {}, cache: {} } };
     if (s.file !== file) {
