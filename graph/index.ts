@@ -8,6 +8,7 @@ export {
   lineEnding,
   cutBlock,
   insertBlock,
+  reindented,
   insertionPoint,
   type TaskEdit,
   type TaskFields,

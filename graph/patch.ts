@@ -281,9 +281,13 @@ function lifted(block: string, t: TaskObject): string {
 /** A cut block placed under `path`, each line re-indented from the block's indent to the target's. */
 export function insertBlock(text: string, objects: FileObjects, path: string[], block: string, blockIndent: string): ChangeSpec {
   const p = insertionPoint(text, objects, path);
+  return { from: p.at, insert: p.head + reindented(block, blockIndent, p.indent, p.nl) };
+}
+
+/** A cut block's lines re-indented from `blockIndent` to `indent`, each ended by `nl`. */
+export function reindented(block: string, blockIndent: string, indent: string, nl: string): string {
   const lines = block.replace(/(\r\n|\r|\n)$/, '').split(/\r\n|\r|\n/);
-  const moved = lines.map((l) => (l.startsWith(blockIndent) ? p.indent + l.slice(blockIndent.length) : l)).join(p.nl);
-  return { from: p.at, insert: p.head + moved + p.nl };
+  return lines.map((l) => (l.startsWith(blockIndent) ? indent + l.slice(blockIndent.length) : l)).join(nl) + nl;
 }
 
 function endsWithBlankLine(t: string): boolean {

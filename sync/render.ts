@@ -3,14 +3,15 @@
  * set (graph/patch.ts), then the moves, each carrying a task's whole block (its subtasks and
  * what is nested in it) with the values the edits just gave it. Pure.
  */
-import { applyChanges, cutBlock, insertBlock, patchFile, WorkspaceGraph, type FileObjects, type TaskEdit, type TaskObject } from '../graph/index.js';
+import { applyChanges, patchFile, type FileObjects, type TaskEdit, type TaskObject } from '../graph/index.js';
+import { applyMoves } from './moves.js';
 import { fromTw, type PriorityMap } from './mapping.js';
 import type { Direction } from './merge.js';
 import { reread, rerender } from './mirrors.js';
 import { fillViews } from './views.js';
 import type { Loaded, Scope } from './scope.js';
 import type { TwRead } from './twread.js';
-import type { Move, WritePlan } from './plan.js';
+import type { WritePlan } from './plan.js';
 import type { NoteChange } from './report.js';
 
 export function renderNotes(loaded: Loaded, plan: WritePlan, warnings: string[]): NoteChange[] {
@@ -27,11 +28,18 @@ export function renderNotes(loaded: Loaded, plan: WritePlan, warnings: string[])
     texts.set(file, applyChanges(text, p.changes));
     editsOf.set(file, list);
   }
-  for (const m of plan.moves) {
-    for (const f of [m.from, m.to]) if (!before.has(f)) before.set(f, textOf(f));
-    if (!moveBlock(m, texts, textOf)) warnings.push(`${m.from}: task ${m.id} could not be moved to ${m.to}; it stays where it is`);
-    for (const f of [m.from, m.to]) editsOf.set(f, [...(editsOf.get(f) ?? []), { op: 'move', key: m.id, headingPath: m.path }]);
-  }
+  for (const m of plan.moves) for (const f of [m.from, m.to]) if (!before.has(f)) before.set(f, textOf(f));
+  for (const m of applyMoves(plan.moves, { get: textOf, set: (f, t) => texts.set(f, t) }))
+    warnings.push(`${m.from}: task ${m.id} could not be moved to ${m.to}; it stays where it is`);
+  // A note's list is copied once (the field edits' is the plan's), not once per move.
+  const withMoves = new Map<string, TaskEdit[]>();
+  for (const m of plan.moves)
+    for (const f of [m.from, m.to]) {
+      let list = withMoves.get(f);
+      if (!list) withMoves.set(f, (list = [...(editsOf.get(f) ?? [])]));
+      list.push({ op: 'move', key: m.id, headingPath: m.path });
+    }
+  for (const [f, list] of withMoves) editsOf.set(f, list);
   const out: NoteChange[] = [];
   for (const [file, was] of before) {
     const after = texts.get(file) ?? was;
@@ -88,30 +96,4 @@ export function rerenderMirrors(
 
 function emptyObjects(file: string): FileObjects {
   return { file, tasks: [], projects: [], baseProject: null, duplicateIds: [] };
-}
-
-function parse(file: string, text: string): FileObjects {
-  const g = new WorkspaceGraph({ propagate: false, derive: false });
-  g.setFile(file, text);
-  return g.objects(file) ?? emptyObjects(file);
-}
-
-/** Cut the block of the task with this id and insert it under its new heading. */
-function moveBlock(m: Move, texts: Map<string, string>, textOf: (f: string) => string): boolean {
-  const src = textOf(m.from);
-  const t = parse(m.from, src).tasks.find((x) => x.id === m.id);
-  if (!t) return false;
-  if (m.from === m.to) {
-    const p = patchFile(src, parse(m.from, src), [{ op: 'move', key: t.key, headingPath: m.path }]);
-    if (p.errors.length > 0) return false;
-    texts.set(m.from, applyChanges(src, p.changes));
-    return true;
-  }
-  const cut = cutBlock(src, t);
-  const dest = textOf(m.to);
-  const ins = insertBlock(dest, parse(m.to, dest), m.path, cut.block, cut.indent);
-  texts.set(m.from, src.slice(0, cut.spec.from) + src.slice(cut.spec.to));
-  const at = (ins as { from: number }).from;
-  texts.set(m.to, dest.slice(0, at) + (ins as { insert: string }).insert + dest.slice(at));
-  return true;
 }
