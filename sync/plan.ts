@@ -346,6 +346,9 @@ function planDeletions(scope: Scope, id: Identity, rec: Reconciled, tw: TwRead, 
       // Deleted on both sides: nothing to send, but a mirror edited since is still the user's
       // writing, and only the log can keep it (seed 100721).
       if (o.direction !== 'pull') logRemovedMirrorEdit(scope, st, fromTw(t, o.priorities), o, p);
+      // The removal is still the note's writing: a reopen in Taskwarrior later overwrites it,
+      // and planAdditions logs that as it does for a removal this sync sends (seed 300058).
+      p.removedLines.set(st.uuid, st.file);
       continue;
     }
     const stray = lineHoldingId(scope.loaded.notes.get(st.file)?.text ?? '', st.id);

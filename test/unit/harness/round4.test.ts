@@ -59,4 +59,26 @@ describe('harness round 4 findings', () => {
       JSON.stringify(log.map((e) => [e.action, e.side, e.fields])),
     ).toBe(true);
   });
+
+  it("round4-f4: deleted on both sides, then reopened in Taskwarrior: the line comes back and the note's deletion is logged", async () => {
+    // `npm run harness -- --runs 1 --seed 300058 --kind log-replay --steps 40` (the 600-run batch
+    // from seed 300000): `task delete`, then the line removed, a sync (nothing to send), then a
+    // logged version re-applied through `task import` reopened the task. round4-f3's fix logs
+    // the removal only when the sync sends it; here Taskwarrior had deleted it already.
+    const env = setup({ 'a.norg': '@document.meta\nproject: alpha\n@end\n\n* One\n  - ( ) apple\n  - ( ) pear\n\n* Two\n' });
+    expect((await env.run()).code).toBe(0);
+    const u = env.tw('pear').uuid;
+    env.sb.task(u, 'delete');
+    env.edit('a.norg', /\n.*pear.*/, '');
+    expect((await env.run()).code).toBe(0);
+    expect(env.tw('pear').status).toBe('deleted');
+    env.sb.task(u, 'modify', 'status:pending');
+    expect((await env.run()).code).toBe(0);
+    expect(env.read('a.norg')).toMatch(/- \( \) pear %#[0-9a-f]+%/);
+    const log = await env.log();
+    expect(
+      log.some((e) => e.uuid === u && e.side === 'note' && JSON.stringify(e.fields.status?.lost) === '"cancelled"'),
+      JSON.stringify(log.map((e) => [e.action, e.side, e.fields])),
+    ).toBe(true);
+  });
 });
