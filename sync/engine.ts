@@ -215,6 +215,10 @@ async function attempt(
   // before creating a task for it (identity.ts `minted`; issue 18: a merged note brings back a
   // line whose task this device had dropped from its state).
   if (id.minted.size > 0 && twr.source !== 'export') return 'export';
+  // A line whose task has neither a state here nor a version in this read: its note's state
+  // could not be loaded (the note it moved from is not valid UTF-8, seed 300379). Merged with
+  // nothing, its import would replace the task (annotations, UDAs, entry gone).
+  if (twr.source !== 'export' && unread(id, scope, twr)) return 'export';
   // A state file that could not be read: what it knew comes from a full export instead.
   if (store.unreadable.length > 0 && twr.source !== 'export') return 'export';
   for (const f of store.unreadable) report.warnings.push(`${f} could not be read; what it held was rebuilt from the notes and Taskwarrior`);
@@ -403,4 +407,9 @@ function stale(report: SyncReport): SyncReport {
   );
   r.warnings.push('a buffer changed while syncing; nothing was written');
   return r;
+}
+
+function unread(id: Identity, scope: Scope, twr: TwRead): boolean {
+  for (const u of id.held) if (!scope.loaded.known.has(u) && !twr.byUuid.has(u)) return true;
+  return false;
 }

@@ -27,6 +27,8 @@ export interface Identity {
    * with a full export before creating anything (engine.ts).
    */
   minted: Set<string>;
+  /** Uuids of the lines that hold an id (not copies, not new lines): tasks that exist somewhere. */
+  held: Set<string>;
 }
 
 export function identify(loaded: Loaded, index: Index, tw: TwRead, warnings: string[], idLength = ID_LENGTH): Identity {
@@ -35,7 +37,7 @@ export function identify(loaded: Loaded, index: Index, tw: TwRead, warnings: str
   // Built only when an id is not in the loaded state, or a new task needs an id.
   const uuids = new LazyUuids(() => [...tw.byUuid.keys(), ...loaded.known.keys(), ...Object.keys(index.where)], idLength);
   const uuidOf = (id: string): string | null => idToUuid.get(id) ?? single(uuids.get().withPrefix(id));
-  const id: Identity = { keyToUuid: new Map(), copies: new Set(), uuids, minted: new Set() };
+  const id: Identity = { keyToUuid: new Map(), copies: new Set(), uuids, minted: new Set(), held: new Set() };
   const owner = new Map<string, TaskObject>();
   const fresh: TaskObject[] = [];
   for (const file of loaded.notes.keys()) {
@@ -51,6 +53,7 @@ export function identify(loaded: Loaded, index: Index, tw: TwRead, warnings: str
       if (!first) {
         owner.set(u, t);
         id.keyToUuid.set(t.key, u);
+        id.held.add(u);
         uuids.add(u);
         continue;
       }
