@@ -16,7 +16,7 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashString } from '../graph/hash.js';
-import { twDate, type TwTask } from './taskwarrior.js';
+import { parseTwDate, twDate, type TwTask } from './taskwarrior.js';
 
 const DATE_FIELDS = new Set(['entry', 'modified', 'end', 'start', 'due', 'scheduled', 'wait', 'until']);
 
@@ -172,9 +172,10 @@ export function diff(a: TwTask, b: TwTask): Delta {
     if (k === 'modified') continue;
     const x = a[k];
     const y = b[k];
-    if (LISTS.has(k)) {
-      const xs = new Set((x as string[] | undefined) ?? []);
-      const ys = new Set((y as string[] | undefined) ?? []);
+    if (LISTS.has(k) || k === 'annotations') {
+      const keyed = k === 'annotations' ? annotationKeys : (v: unknown) => (v as string[] | undefined) ?? [];
+      const xs = new Set(keyed(x));
+      const ys = new Set(keyed(y));
       const add = [...ys].filter((v) => !xs.has(v));
       const remove = [...xs].filter((v) => !ys.has(v));
       if (add.length || remove.length) d.set(k, { add, remove });
@@ -222,10 +223,38 @@ export function deltaFromJson(j: [string, unknown][] | null): Delta | null {
   return j ? (new Map(j) as Delta) : null;
 }
 
+type Annotation = { entry: string; description: string };
+
+/**
+ * Annotations compared one by one, not as one value: two writers each adding one both keep
+ * theirs. Taskwarrior keys an annotation by its second (annotation_<epoch>), bumping to the next
+ * free one, so a later writer's can carry the key of one our stale import had just dropped
+ * (seed 300513: a `task annotate` loop during a sync); the correction then has to keep both.
+ */
+function annotationKeys(v: unknown): string[] {
+  return ((v as Annotation[] | undefined) ?? []).map((a) => JSON.stringify([a.entry, a.description]));
+}
+
+function rebaseAnnotations(t: Record<string, unknown>, add: string[], remove: string[]): void {
+  const gone = new Set(remove);
+  const list = ((t.annotations as Annotation[] | undefined) ?? []).filter((a) => !gone.has(JSON.stringify([a.entry, a.description])));
+  for (const k of add) {
+    const [entry, description] = JSON.parse(k) as [string, string];
+    if (list.some((a) => a.entry === entry && a.description === description)) continue;
+    // The second is taken by another annotation: the next free one, as Taskwarrior does.
+    let at = entry;
+    for (let ms = parseTwDate(entry)?.getTime(); ms !== undefined && list.some((a) => a.entry === at); ) at = twDate(new Date((ms += 1000)));
+    list.push({ entry: at, description });
+  }
+  if (list.length > 0) t.annotations = list.sort((a, b) => a.entry.localeCompare(b.entry));
+  else delete t.annotations;
+}
+
 export function rebase(base: TwTask, d: Delta, modified: unknown): TwTask {
   const t: Record<string, unknown> = { ...base };
   for (const [k, c] of d) {
-    if (c.add || c.remove) {
+    if (k === 'annotations' && (c.add || c.remove)) rebaseAnnotations(t, c.add ?? [], c.remove ?? []);
+    else if (c.add || c.remove) {
       const s = new Set((t[k] as string[] | undefined) ?? []);
       for (const v of c.add ?? []) s.add(v);
       for (const v of c.remove ?? []) s.delete(v);
