@@ -376,13 +376,15 @@ export async function round3Fault(w: World, s: FaultStep, rec: StepRecord): Prom
 /**
  * A line removed since the last push, with every state file gone: no sync can know the line was
  * there (the state is the only record of it), so the task comes back on a line as on a first
- * sync. The model forgets the removal (harness round5-a3); one a sync carried out stays.
+ * sync (a completed one stays done). The model forgets the removal (harness round5-a3); one a sync
+ * carried out stays.
  */
 function forgetUncarriedRemovals(w: World): void {
   const live = new Set(
     w.sb
       .exportAll()
-      .filter((t) => t.status === 'pending' || t.status === 'waiting')
+      // A completed task's removed line is as unknowable: it stays done (seed 300464).
+      .filter((t) => t.status === 'pending' || t.status === 'waiting' || t.status === 'completed')
       .map((t) => t.uuid),
   );
   for (const t of w.tasks) {
