@@ -41,23 +41,7 @@ describe('harness round 4 findings', () => {
     // `npm run harness -- --runs 6 --seed 1400 --kind log-replay --replay-log test/harness/fixtures/activity.jsonl`,
     // seed 1402 ("lost: T2 status: the note last wrote "cancelled" … the activity log holds no
     // overwrite of "cancelled""): the log's `delete` entry re-applied through `task import`.
-    const env = setup({ 'a.norg': '@document.meta\nproject: alpha\n@end\n\n* One\n  - ( ) apple\n  - ( ) pear\n\n* Two\n' });
-    expect((await env.run()).code).toBe(0);
-    const u = env.tw('pear').uuid;
-    env.edit('a.norg', /\n.*pear.*/, '');
-    expect((await env.run()).code).toBe(0);
-    expect(env.tw('pear').status).toBe('deleted');
-    env.sb.task(u, 'modify', 'status:pending');
-    expect((await env.run()).code).toBe(0);
-    // The reopen wins (Taskwarrior wrote last), and the line is back…
-    expect(env.read('a.norg')).toMatch(/- \( \) pear %#[0-9a-f]+%/);
-    // …and the note's deletion it overwrote is logged, as every value a pull overwrites on a
-    // line is (side note, lost: the line's value; Index.removedLines remembers the removal).
-    const log = await env.log();
-    expect(
-      log.some((e) => e.uuid === u && e.side === 'note' && JSON.stringify(e.fields.status?.lost) === '"cancelled"'),
-      JSON.stringify(log.map((e) => [e.action, e.side, e.fields])),
-    ).toBe(true);
+    await removedThenReopened({ twDeletesFirst: false });
   });
 
   it("round4-f4: deleted on both sides, then reopened in Taskwarrior: the line comes back and the note's deletion is logged", async () => {
@@ -65,20 +49,28 @@ describe('harness round 4 findings', () => {
     // from seed 300000): `task delete`, then the line removed, a sync (nothing to send), then a
     // logged version re-applied through `task import` reopened the task. round4-f3's fix logs
     // the removal only when the sync sends it; here Taskwarrior had deleted it already.
-    const env = setup({ 'a.norg': '@document.meta\nproject: alpha\n@end\n\n* One\n  - ( ) apple\n  - ( ) pear\n\n* Two\n' });
-    expect((await env.run()).code).toBe(0);
-    const u = env.tw('pear').uuid;
-    env.sb.task(u, 'delete');
-    env.edit('a.norg', /\n.*pear.*/, '');
-    expect((await env.run()).code).toBe(0);
-    expect(env.tw('pear').status).toBe('deleted');
-    env.sb.task(u, 'modify', 'status:pending');
-    expect((await env.run()).code).toBe(0);
-    expect(env.read('a.norg')).toMatch(/- \( \) pear %#[0-9a-f]+%/);
-    const log = await env.log();
-    expect(
-      log.some((e) => e.uuid === u && e.side === 'note' && JSON.stringify(e.fields.status?.lost) === '"cancelled"'),
-      JSON.stringify(log.map((e) => [e.action, e.side, e.fields])),
-    ).toBe(true);
+    await removedThenReopened({ twDeletesFirst: true });
   });
 });
+
+/** The line of `pear` removed (after a `task delete` of it, or not), synced, then the task reopened in Taskwarrior. */
+async function removedThenReopened(o: { twDeletesFirst: boolean }): Promise<void> {
+  const env = setup({ 'a.norg': '@document.meta\nproject: alpha\n@end\n\n* One\n  - ( ) apple\n  - ( ) pear\n\n* Two\n' });
+  expect((await env.run()).code).toBe(0);
+  const u = env.tw('pear').uuid;
+  if (o.twDeletesFirst) env.sb.task(u, 'delete');
+  env.edit('a.norg', /\n.*pear.*/, '');
+  expect((await env.run()).code).toBe(0);
+  expect(env.tw('pear').status).toBe('deleted');
+  env.sb.task(u, 'modify', 'status:pending');
+  expect((await env.run()).code).toBe(0);
+  // The reopen wins (Taskwarrior wrote last), and the line is back…
+  expect(env.read('a.norg')).toMatch(/- \( \) pear %#[0-9a-f]+%/);
+  // …and the note's deletion it overwrote is logged, as every value a pull overwrites on a
+  // line is (side note, lost: the line's value; Index.removedLines remembers the removal).
+  const log = await env.log();
+  expect(
+    log.some((e) => e.uuid === u && e.side === 'note' && JSON.stringify(e.fields.status?.lost) === '"cancelled"'),
+    JSON.stringify(log.map((e) => [e.action, e.side, e.fields])),
+  ).toBe(true);
+}
