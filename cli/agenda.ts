@@ -8,7 +8,7 @@ import { resolvedUntil, resolveText } from '../sync/dates.js';
 import { Taskwarrior, type TwTask } from '../sync/taskwarrior.js';
 import type { Inputs } from '../sync/stamps.js';
 import { planTask, readNoteTexts, type Note } from './notes.js';
-import { ParseCache } from './parsecache.js';
+import { ParseCache, tasksSnapshot } from './parsecache.js';
 import { planSettings, type Deps, type PlanFlags } from './plan.js';
 import type { CommandResult } from './result.js';
 import { findWorkspace } from './workspace.js';
@@ -61,7 +61,7 @@ export async function agendaTasks(
   inputs?: Inputs,
 ): Promise<{ ok: true; tasks: AgendaTask[]; warnings: string[] } | { ok: false; message: string }> {
   const warnings: string[] = [];
-  const [texts, exported] = await Promise.all([readNoteTexts(dir, warnings, inputs), allTasks(tw, now, inputs)]);
+  const [texts, exported] = await Promise.all([readNoteTexts(dir, warnings, inputs), allTasks(tw, now, inputs, tasksSnapshot(dir) ?? undefined)]);
   if (!exported.ok) return { ok: false, message: `task export failed: ${exported.error.message}` };
   const dated = (t: PlanTask) => (t.due || t.scheduled) && t.status !== 'done' && t.status !== 'cancelled';
   // Only dated open tasks are listed: only they are made plan tasks (all 10,000 were a third of

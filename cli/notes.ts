@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NoteOutline } from '../graph/index.js';
-import { ParseCache } from './parsecache.js';
+import { ParseCache, tasksSnapshot } from './parsecache.js';
 import { decodeUtf8 } from '../parser/index.js';
 import { homesOf, shortIds, TaskIndex, type PlanTask } from '../plan/index.js';
 import { allTasks } from '../sync/alltasks.js';
@@ -112,7 +112,7 @@ export type Loaded =
 /** The notes and every Taskwarrior task (one export), each task with its home line. */
 export async function loadAll(dir: string, tw: Taskwarrior, now: Date, inputs?: Inputs): Promise<Loaded> {
   const warnings: string[] = [];
-  const [notes, exported] = await Promise.all([readNotes(dir, warnings, inputs), allTasks(tw, now, inputs)]);
+  const [notes, exported] = await Promise.all([readNotes(dir, warnings, inputs), allTasks(tw, now, inputs, tasksSnapshot(dir) ?? undefined)]);
   if (!exported.ok) return { ok: false, message: `task export failed: ${exported.error.message}` };
   const tasks = planTasks(exported.value, now);
   // Made here, so given their homes in place: a copy of 10,000 tasks was garbage to collect.

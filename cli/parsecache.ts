@@ -17,6 +17,15 @@ import { hashText } from '../sync/workspace.js';
 
 const VERSION = 2;
 
+/**
+ * Where plan and agenda keep every Taskwarrior task between runs (sync/twsnapshot.ts), beside the
+ * outlines; null outside a workspace a sync has set up (a read-only command creates no state).
+ */
+export function tasksSnapshot(workspace: string): string | null {
+  const state = join(workspace, '.planager');
+  return existsSync(state) ? join(state, 'parsed', 'tasks.json') : null;
+}
+
 export class ParseCache {
   private readonly dir: string | null;
 

@@ -10,10 +10,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Inputs } from './stamps.js';
 import { parseTwDate, type Taskwarrior, type TwResult, type TwTask } from './taskwarrior.js';
-import { allStored } from './undo.js';
+import { storedAll } from './twsnapshot.js';
 
-/** `inputs`: the data files are stamped before they are read, and the next wait date to pass noted. */
-export async function allTasks(tw: Taskwarrior, now: Date, inputs?: Inputs): Promise<TwResult<TwTask[]>> {
+/**
+ * `inputs`: the data files are stamped before they are read, and the next wait date to pass
+ * noted. `snapshot`: where to keep the tasks between runs (sync/twsnapshot.ts); none parses the
+ * files each time.
+ */
+export async function allTasks(tw: Taskwarrior, now: Date, inputs?: Inputs, snapshot?: string): Promise<TwResult<TwTask[]>> {
   // The rc file names the data folder (data.location).
   inputs?.file(tw.rcPath());
   const dir = tw.dataDir();
@@ -23,7 +27,9 @@ export async function allTasks(tw: Taskwarrior, now: Date, inputs?: Inputs): Pro
     return tw.export();
   }
   inputs?.file(join(dir, 'completed.data'));
-  const list = allStored(dir, true);
+  // undo.data too: the snapshot is brought up to date from its tail.
+  inputs?.file(join(dir, 'undo.data'));
+  const list = storedAll(dir, snapshot ?? null).tasks;
   for (const t of list) {
     const wait = parseTwDate(typeof t.wait === 'string' ? t.wait : undefined);
     if (t.status === 'waiting' && (!wait || wait <= now)) t.status = 'pending';
