@@ -16,7 +16,8 @@
  * Decisions: a field changed both on the home line and in a mirror keeps the home line's value,
  * and the mirror's is logged; two mirrors changing one field, the first note (by path) wins and
  * the other is logged. A pull sends nothing from a mirror: an edited mirror is left as it is
- * (its baseline too) for the next push. A mirror's link and marker are never rewritten here
+ * (its baseline too) for the next push; so is one whose task's home note cannot be read (not
+ * valid UTF-8), until a sync can read it (mirrorscope.ts). A mirror's link and marker are never rewritten here
  * (`planager plan` refreshes links).
  */
 import { ChangeSet, type ChangeSpec } from '@codemirror/state';

@@ -30,6 +30,17 @@ export function mirroring(changed: Set<string>, scan: NoteScan, index: Index, fi
   return out;
 }
 
+export interface MirrorScope {
+  notes: NoteMirrors[];
+  edits: Map<string, MirrorEdit>;
+  tasks: Map<string, TwTask>;
+  warnings: string[];
+  /** Tasks whose mirrors are left as the user wrote them (an edit that cannot be sent now). */
+  held: Set<string>;
+  /** Notes holding an edit that waits for its task's home to be readable: not recorded as read. */
+  waiting: Set<string>;
+}
+
 /**
  * The mirrors of the notes in scope and their edits. The homes of tasks whose mirror may hold
  * an edit are loaded (for their last known version) and, where it does, brought into scope:
@@ -42,12 +53,12 @@ export async function loadMirrors(
   loaded: Loaded,
   inScope: (f: string) => boolean,
   extra: Set<string>,
-): Promise<{ notes: NoteMirrors[]; edits: Map<string, MirrorEdit>; tasks: Map<string, TwTask>; warnings: string[]; held: Set<string> }> {
+): Promise<MirrorScope> {
   const known = new LazyUuids(() => Object.keys(index.where));
   const notes: NoteMirrors[] = [];
   for (const [f, n] of loaded.notes) if (inScope(f) && n.text.includes('%@')) notes.push(readNoteMirrors(f, n.text, loaded.mirrorBases.get(f), known));
   const tasks = tasksOnlyInTaskwarrior(input, index, notes, tw);
-  if (notes.length === 0) return { notes, edits: new Map(), tasks, warnings: [], held: new Set() };
+  if (notes.length === 0) return { notes, edits: new Map(), tasks, warnings: [], held: new Set(), waiting: new Set() };
   for (const n of notes) {
     for (const [i, l] of n.lines.entries()) {
       const u = n.uuids[i];
@@ -65,6 +76,7 @@ export async function loadMirrors(
   };
   const warnings: string[] = [];
   const held = new Set<string>();
+  const waiting = new Set<string>();
   const edits = mirrorEdits(notes, (f) => loaded.mirrorBases.get(f), current, input.now, warnings, held);
   for (const [u, e] of [...edits]) {
     const now = tw.byUuid.get(u) ?? tasks.get(u);
@@ -88,11 +100,22 @@ export async function loadMirrors(
       }
     }
     const home = index.where[u];
+    if (home && input.pushes && !loaded.notes.has(home)) {
+      // The home could not be loaded (not valid UTF-8): with no line to merge into, a mirror
+      // rendered from Taskwarrior would undo the edit, or its baseline take it in unsent (seed
+      // 400008). It waits as a pull's does, its notes read again by the next sync.
+      warnings.push(`${e.file}:${e.line}: this mirror's edit waits: its task's note ${home} cannot be read`);
+      held.add(u);
+      waiting.add(e.file);
+      for (const l of e.lost) waiting.add(l.file);
+      edits.delete(u);
+      continue;
+    }
     // A pull only keeps the edited mirror as it is (render.ts); a push brings the home in.
     if (home && input.pushes) extra.add(home);
     else if (!home && !tasks.has(u)) edits.delete(u);
   }
-  return { notes, edits, tasks, warnings, held };
+  return { notes, edits, tasks, warnings, held, waiting };
 }
 
 /** Mirrors naming tasks no note holds: their uuids and versions, from Taskwarrior's data files. */

@@ -82,6 +82,7 @@ export function rerenderMirrors(
       plan.deferredFiles.add(e.file);
       for (const l of e.lost) plan.deferredFiles.add(l.file);
     }
+  for (const f of scope.mirrorWaiting) plan.deferredFiles.add(f);
   for (const n of notes) {
     const change = byFile.get(n.file) ?? null;
     const text = change?.after ?? scope.loaded.notes.get(n.file)?.text ?? '';

@@ -164,6 +164,8 @@ export interface Scope {
   mirrorTasks: Map<string, TwTask>;
   /** Mirrors left as the user wrote them (an unreadable date, no text), and why. */
   mirrorHeld: Set<string>;
+  /** Notes whose mirror edits wait for their tasks' home notes to be readable (read again next sync). */
+  mirrorWaiting: Set<string>;
   mirrorWarnings: string[];
   /** The filter of the viewport holding this offset of a note, if any (its tasks take its project and tags). */
   viewAt(file: string, at: number): ViewFilter | null;
@@ -225,6 +227,7 @@ export async function chooseNotes(input: ScopeInput, scan: NoteScan, index: Inde
     mirrorEdits: m.edits,
     mirrorTasks: m.tasks,
     mirrorHeld: m.held,
+    mirrorWaiting: m.waiting,
     mirrorWarnings: m.warnings,
     viewAt: viewsOf(loaded),
     homeOf: (u) => index.where[u],
