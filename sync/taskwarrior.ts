@@ -235,7 +235,7 @@ export class Taskwarrior {
     if (!r.ok) return r;
     try {
       const text = r.value.stdout.trim();
-      const parsed = text === '' ? [] : JSON.parse(text);
+      const parsed = text === '' ? [] : parseExport(text);
       if (!Array.isArray(parsed)) return { ok: false, error: { code: 'bad-output', message: 'task export did not print a JSON array' } };
       return { ok: true, value: parsed as TwTask[] };
     } catch (e) {
@@ -402,6 +402,22 @@ export class Taskwarrior {
     // Synchronous: four stats cost less than one thread-pool round trip each.
     const stats = names.map((f) => statSync(join(dir, f), { throwIfNoEntry: false }) ?? null);
     return names.map((f, i) => (stats[i] ? `${f}:${stats[i]!.size}:${stats[i]!.mtimeMs}` : `${f}:-`)).join('|');
+  }
+}
+
+/**
+ * An export's JSON. 2.6 prints a control character other than tab, newline and return (a
+ * vertical tab a `task add '\v'` stored) raw inside a string, which is not JSON: one such task
+ * made every export, so every full sync, fail. Those characters cannot stand between values, so
+ * escaping them wherever they are gives the JSON 2.6 meant (only when the plain parse fails).
+ */
+export function parseExport(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const fixed = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    if (fixed === text) throw e;
+    return JSON.parse(fixed);
   }
 }
 

@@ -2,7 +2,8 @@ import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emptyByStamp, Taskwarrior } from '../../../sync/taskwarrior.js';
+import { emptyByStamp, parseExport, Taskwarrior } from '../../../sync/taskwarrior.js';
+import { twSandbox } from '../../helpers/tw.js';
 
 describe('the Taskwarrior adapter', () => {
   // `task import` prints a line per task whatever rc.verbose says. Piped, that output stops
@@ -24,6 +25,23 @@ describe('the Taskwarrior adapter', () => {
     while (!existsSync(marker) && Date.now() < end);
     expect(existsSync(marker)).toBe(true);
     expect((await result).ok).toBe(true);
+  });
+});
+
+describe("an export's JSON", () => {
+  // 2.6 stores and exports a vertical tab raw; before, one such task made every full sync fail.
+  it('reads a task whose description holds a raw control character (real task)', async () => {
+    const sb = twSandbox();
+    sb.task('add', 'bad\vtab\u0001end');
+    sb.task('add', 'plain');
+    const e = await sb.tw.export();
+    expect(e.ok && e.value.map((t) => t.description).sort()).toEqual(['bad\vtab\u0001end', 'plain']);
+  });
+
+  it('is parsed as it is when it is JSON, and a non-JSON text still fails', () => {
+    expect(parseExport('[\n{"a":"x\\ty"}\n]')).toEqual([{ a: 'x\ty' }]);
+    expect(parseExport('[{"a":"\u000b"}]')).toEqual([{ a: '\v' }]);
+    expect(() => parseExport('[{"a":')).toThrow();
   });
 });
 
