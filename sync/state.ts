@@ -57,10 +57,11 @@ export function nextState(store: Store, s: StateInput): PreparedState {
   // for…in, not Object.entries: no 10,000 pairs allocated to drop a note's hundred.
   for (const u in index.where) if (byFile.has(index.where[u]!)) delete index.where[u];
   for (const [file, sts] of byFile) for (const st of sts) index.where[st.uuid] = file;
-  seenVersions(s);
   removedLines(s, tasks);
   projectsOfNotes(s);
   const newlyUnclaimed = waiting(s, tasks);
+  // After `waiting`: what it queues is not marked seen.
+  seenVersions(s);
   const mirrors = mirrorsOf(s, [...byFile.keys()]);
   const shards = [...byFile].map(([file, sts]) => ({ path: store.shardPath(file), data: shardText(file, sts, cache, mirrors.get(file)) }));
   return { shards, catalog: store.catalogText(index), newlyUnclaimed };
@@ -96,6 +97,10 @@ function seenVersions(s: StateInput): void {
   if (s.tw.source === 'undo') for (const u of s.tw.changed) delete m[u];
   // What we imported gets a `modified` we do not know yet: the next export looks at it again.
   for (const t of s.plan.imports) delete m[t.uuid];
+  // A change left waiting is not seen: the queue is in the head (index.json), these versions in
+  // the catalog, and a head lost (deleted, garbled, a crash between the two writes) would
+  // leave the change marked seen and never merged (seed 300597: a new task on no line).
+  for (const u in s.index.unmerged ?? {}) delete m[u];
 }
 
 /** Index.removedLines: this sync's removals added; a task a line holds again, or purged, dropped. */
@@ -133,20 +138,28 @@ function waiting(s: StateInput, tasks: Map<string, TaskState>): number {
   const unmerged: Record<string, string | null> = {};
   const unclaimed = new Set(index.unclaimed ?? []);
   const look = new Set([...tw.changed, ...Object.keys(index.unmerged ?? {}), ...s.rec.deferredTw]);
+  // What this sync imported is what Taskwarrior holds now: a task it reopened with no line to
+  // show it (a mirror's edit, its home note out of this sync's scope) is live, though the
+  // version read was not, and waits for its note (seed 400046).
+  const wrote = new Map<string, TwTask>();
+  for (const t of s.plan.imports) {
+    wrote.set(t.uuid, t);
+    if (isLive(t) && !tasks.has(t.uuid)) look.add(t.uuid);
+  }
   for (const u of look) {
     const file = tasks.get(u)?.file ?? index.where[u];
     // Where this sync meant to put it: a task bound for a note that was not written waits.
     const planned = s.plan.tasks.get(u)?.file;
     const unwritten = (!!file && s.skipped.has(file)) || (!!planned && s.skipped.has(planned));
     if (s.handled.has(u) && !s.rec.deferredTw.has(u) && !unwritten) continue;
-    const t = tw.byUuid.get(u);
+    const t = wrote.get(u) ?? tw.byUuid.get(u);
     // Gone from Taskwarrior (purged): nothing left to merge.
     if (!t && tw.source === 'export') continue;
     if (file) {
       if (!s.scan.removed.includes(file)) unmerged[u] = file;
       continue;
     }
-    if (!t || (t.status !== 'pending' && t.status !== 'waiting')) continue;
+    if (!t || !isLive(t)) continue;
     // Waits for the note it goes to; a one-note sync may not know every note's headings yet (a
     // first sync): then null, for the next full sync.
     const home = scope.homes.of(t.project ?? null)?.file ?? scope.inbox?.file ?? null;
@@ -154,8 +167,8 @@ function waiting(s: StateInput, tasks: Map<string, TaskState>): number {
     else unclaimed.add(u);
   }
   for (const u of unclaimed) {
-    const t = tw.byUuid.get(u);
-    if (index.where[u] || (t && t.status !== 'pending' && t.status !== 'waiting') || unmerged[u] !== undefined) unclaimed.delete(u);
+    const t = wrote.get(u) ?? tw.byUuid.get(u);
+    if (index.where[u] || (t && !isLive(t)) || unmerged[u] !== undefined) unclaimed.delete(u);
   }
   index.unmerged = unmerged;
   index.unclaimed = [...unclaimed];
@@ -163,6 +176,8 @@ function waiting(s: StateInput, tasks: Map<string, TaskState>): number {
   for (const u of unclaimed) if (!before.has(u)) fresh++;
   return fresh;
 }
+
+const isLive = (t: TwTask) => t.status === 'pending' || t.status === 'waiting';
 
 /**
  * Each note's mirror baselines: what this sync left (its rendering), else what the note had

@@ -162,11 +162,22 @@ async function completeExport(tw: Taskwarrior, index: Index, first: TwTask[]): P
   }
 }
 
-/** An export by uuid, and what changed since each task was last merged (gone ones included). */
+/**
+ * An export by uuid, and what changed since each task was last merged (gone ones included).
+ * A live task the state has nowhere (no note holds it, none waits for it, it is not unclaimed)
+ * is merged again however old its version: a task pending in Taskwarrior belongs on a line (its
+ * line's removal deletes it), so only a lost record leaves one so (seed 300597: the head that
+ * queued it gone, while a catalog an earlier Planager wrote marked its version seen). The merge
+ * gives it its line, queues it, or records it unclaimed: the next export finds it in its place.
+ */
 function indexExport(r: TwRead, index: Index): void {
+  const unclaimed = new Set(index.unclaimed ?? []);
+  const unmerged = index.unmerged ?? {};
+  const adrift = (t: TwTask) =>
+    (t.status === 'pending' || t.status === 'waiting') && index.where[t.uuid] === undefined && unmerged[t.uuid] === undefined && !unclaimed.has(t.uuid);
   for (const t of r.exported) {
     r.byUuid.set(t.uuid, t);
-    if (changedSince(index.modified[t.uuid], t)) r.changed.add(t.uuid);
+    if (changedSince(index.modified[t.uuid], t) || adrift(t)) r.changed.add(t.uuid);
   }
   for (const u of Object.keys(index.where)) if (!r.byUuid.has(u)) r.changed.add(u);
   for (const u of Object.keys(index.unmerged ?? {})) r.changed.add(u);
