@@ -20,7 +20,7 @@
 import { statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { extractTasks, parse } from '../parser/index.js';
+import { extractTasks, parse, type TaskItem } from '../parser/index.js';
 // Modules, not the sync's index: git starts this once per note both sides changed, and its own
 // bundle (cli/driver.ts) holds only what these need.
 import { resolveText } from '../sync/dates.js';
@@ -54,7 +54,11 @@ export function sideByTimes(oursMs: number | null, theirs: number): Side {
 
 /** The version a lost line stood for: the last synced fields, with what the line says over them. */
 export function versionOf(line: string, base: Fields | undefined, now: Date): Fields {
-  const t = extractTasks(parse(line))[0];
+  return versionOfItem(extractTasks(parse(line))[0], line, base, now);
+}
+
+/** The same from the line's task as its note's parse gave it (a merge has the notes parsed already). */
+function versionOfItem(t: TaskItem | undefined, line: string, base: Fields | undefined, now: Date): Fields {
   const f: Fields = base
     ? { ...base }
     : { description: '', status: 'undone', priority: null, due: null, scheduled: null, tags: [], project: null, depends: [], recurrence: null };
@@ -121,11 +125,14 @@ export async function mergeDriverCommand(args: string[], env: NodeJS.ProcessEnv 
   }
 }
 
-/** The task lines of a note by id (the line holding the id comment). */
-function taskLinesOf(text: string): Map<string, string> {
+/** The task lines of a note by id (the line holding the id comment), each with its parsed task. */
+function taskLinesOf(text: string): Map<string, { line: string; item: TaskItem }> {
   const lines = text.split('\n');
-  const out = new Map<string, string>();
-  for (const t of extractTasks(parse(text))) if (t.id && lines[t.line - 1]?.includes(`%#${t.id}%`)) out.set(t.id, lines[t.line - 1]);
+  const out = new Map<string, { line: string; item: TaskItem }>();
+  for (const t of extractTasks(parse(text))) {
+    const line = lines[t.line - 1];
+    if (t.id && line?.includes(`%#${t.id}%`)) out.set(t.id, { line, item: t });
+  }
   return out;
 }
 
@@ -158,13 +165,14 @@ export async function logIncoming(
     const next = after(file);
     if (next === null || next === text) continue;
     const was = taskLinesOf(text);
-    for (const [id, line] of taskLinesOf(next)) {
+    for (const [id, cur] of taskLinesOf(next)) {
       const old = was.get(id);
-      if (old === undefined || old === line || skip.has(id)) continue;
+      if (old === undefined || old.line === cur.line || skip.has(id)) continue;
       byId ??= firstById(Object.values((await loadState(stateDir).catch(() => null))?.tasks ?? {}));
       const st = byId.get(id);
-      const lost = versionOf(old, st?.base, now);
-      const kept = versionOf(line, st?.base, now);
+      // From the notes' own parse (parsing each line again was a third of a 2,000-line merge's log).
+      const lost = versionOfItem(old.item, old.line, st?.base, now);
+      const kept = versionOfItem(cur.item, cur.line, st?.base, now);
       const fields = Object.fromEntries(
         (Object.keys(lost) as (keyof Fields)[])
           .filter((k) => JSON.stringify(lost[k]) !== JSON.stringify(kept[k]))
