@@ -416,10 +416,16 @@ function logRemovedMirrorEdit(scope: Scope, st: TaskState, f: Fields, o: PlanOpt
 function planAdditions(scope: Scope, rec: Reconciled, tw: TwRead, id: Identity, o: PlanOptions & { inbox?: string | null }, p: WritePlan): void {
   if (o.direction === 'push') return;
   const noted = new Set(id.keyToUuid.values());
-  for (const t of scope.candidates) {
-    if (scope.loaded.known.has(t.uuid) || rec.merges.has(t.uuid) || noted.has(t.uuid) || p.tasks.has(t.uuid)) continue;
+  const imported = new Map(p.imports.map((t) => [t.uuid, t]));
+  for (const read of scope.candidates) {
+    if (scope.loaded.known.has(read.uuid) || rec.merges.has(read.uuid) || noted.has(read.uuid) || p.tasks.has(read.uuid)) continue;
+    // A mirror's edit this sync sent (planMirrorOnly) is the task as the sync leaves it: a line
+    // showing the version read would say what Taskwarrior no longer holds, and each side would
+    // take it as the other's last word ever after (seed 400190: a mirror's (x) of a task added
+    // since the last sync, the line added still open). One the edit closed belongs on no line.
+    const t = imported.get(read.uuid) ?? read;
     const f = fromTw(t, o.priorities);
-    if (!addLine(scope, t, f, id, o, p)) continue;
+    if (!isOpen(f.status) || !addLine(scope, t, f, id, o, p)) continue;
     p.cache.set(t.uuid, t);
     const from = scope.removedFrom(t.uuid);
     // Reopened in Taskwarrior after the note deleted it: the reopen wins (it came last), and the

@@ -103,13 +103,24 @@ export interface MTask {
    * Fields whose last note-side write is a mirror edit no push has carried yet, with the mirror
    * (plan note and marker): deleting that mirror line takes the edit with it.
    */
-  mirrorPending?: Map<Field, { file: string; id: string }>;
+  mirrorPending?: Map<Field, PendingMirrorEdit>;
   /** Whether the last note-side write of each field was a mirror edit. */
   lastByMirror?: Partial<Record<Field, boolean>>;
   /** A recurring parent (Taskwarrior's template of a `recur:` task; on no line). */
   recurParent?: boolean;
   /** What the notes cannot express, as Taskwarrior had it after the last `task` step (round3.ts FOREIGN). */
   foreign?: Record<string, unknown>;
+}
+
+/** A mirror edit no push has carried yet (MTask.mirrorPending). */
+export interface PendingMirrorEdit {
+  file: string;
+  id: string;
+  /**
+   * The model's note side of the field before this mirror's first unsent edit of it: what stands
+   * again when the mirror is set back to its baseline (World.mirrorWrite).
+   */
+  prior: { had: boolean; value: unknown; byMirror: boolean | undefined; pending: PendingMirrorEdit | undefined };
 }
 
 export interface StepRecord {
@@ -159,6 +170,31 @@ export function readMirrorLines(file: string, text: string): MirrorAt[] {
   return out;
 }
 
+/**
+ * A mirror field's text as the line shows it (its extension part, or the text), compared as
+ * the product compares a mirror with its baseline: as written.
+ */
+export function shownText(field: Field, parts: string[], text: string): string {
+  const part = (sign: string) =>
+    parts
+      .slice(1)
+      .map((x) => x.trim())
+      .find((x) => x.startsWith(sign)) ?? '';
+  switch (field) {
+    case 'status':
+      return parts[0] ?? '';
+    case 'priority':
+      return part('#');
+    case 'due':
+      return part('<');
+    default:
+      return text;
+  }
+}
+
+/** Faults after which the model cannot tell a plan note's mirror baselines (World.mirrorsUnsure). */
+const UNSURE_FAULTS = new Set<FaultStep['kind']>(['kill', 'concurrent', 'corrupt-state', 'delete-state', 'enospc']);
+
 const ROOT = resolve(process.env.PLANAGER_ROOT ?? process.cwd());
 
 /** The moment a date word names at SYNC_NOW (Thursday 2026-12-10 10:00, local time). */
@@ -196,6 +232,14 @@ export class World {
   r4 = newReplayState();
   /** What the world was made of before the history (a big world's figures), for the trace. */
   setupNote: string | null = null;
+  /**
+   * Mirror fields (`file\0marker\0field`) the model edited since the product last wrote or read
+   * the mirror: what the field showed then (`base`, the product's baseline; null where a fault
+   * may have changed it out of the model's sight) and what the model wrote last (`now`).
+   */
+  mirrorShown = new Map<string, { base: string | null; now: string }>();
+  /** Plan notes whose mirror baselines a fault may have changed out of the model's sight, until a push carries them. */
+  mirrorUnsure = new Set<string>();
 
   /**
    * Known findings to look past (`--known`): `mirror-f1` (a re-run of `planager plan` rewrites
@@ -342,9 +386,15 @@ export class World {
 
   noteWrite(t: MTask | undefined, field: Field, value: unknown, mirror?: { file: string; id: string }): void {
     if (!t) return;
+    if (mirror) {
+      const p = t.mirrorPending?.get(field);
+      const prior =
+        p && p.file === mirror.file && p.id === mirror.id
+          ? p.prior
+          : { had: field in t.last.note, value: t.last.note[field], byMirror: t.lastByMirror?.[field], pending: p };
+      (t.mirrorPending ??= new Map()).set(field, { file: mirror.file, id: mirror.id, prior });
+    } else t.mirrorPending?.delete(field);
     t.last.note[field] = value;
-    if (mirror) (t.mirrorPending ??= new Map()).set(field, mirror);
-    else t.mirrorPending?.delete(field);
     (t.lastByMirror ??= {})[field] = !!mirror;
     if (t.deletedBy === 'taskwarrior') t.touchedAfterDelete = true;
     forgetExpectation(this, t, field);
@@ -694,6 +744,7 @@ export class World {
         const lines = this.read(m.file).split('\n');
         const gone = lines.splice(m.line, 1)[0];
         this.dropPending((p) => p.file === m.file && p.id === m.id);
+        this.forgetShown((file, id) => file === m.file && id === m.id);
         this.write(m.file, lines.join('\n'));
         return `delete mirror ${m.file}:${m.line + 1} of ${this.taskOfMirror(m.id)?.label ?? m.id}: ${gone.trim()}`;
       }
@@ -745,10 +796,10 @@ export class World {
         // The mirror shows that value already (written before the task changed, and no sync
         // rewrote it since): the line is as it was, so no sync can see a write (round5-a2).
         if (line === lines[m.line]) return `mirror ${m.file}:${m.line + 1} of ${t?.label ?? m.id}: ${what} (unchanged)`;
-        this.noteWrite(t, wrote[0], wrote[1], m);
+        const seen = this.mirrorWrite(t, m, wrote[0], shownText(wrote[0], m.parts, m.text), shownText(wrote[0], parts, text), wrote[1]);
         lines[m.line] = line;
         this.write(m.file, lines.join('\n'));
-        return `mirror ${m.file}:${m.line + 1} of ${t?.label ?? m.id}: ${what}`;
+        return `mirror ${m.file}:${m.line + 1} of ${t?.label ?? m.id}: ${what}${seen ? '' : ' (back to what the last sync saw: no edit)'}`;
       }
     }
   }
@@ -809,7 +860,7 @@ export class World {
           const pri = rest.filter((x) => x.trim().startsWith('#'));
           const other = rest.filter((x) => !x.trim().startsWith('#'));
           parts.splice(1, parts.length - 1, ...pri, `< ${word}`, ...other);
-          this.noteWrite(t, 'due', iso, m);
+          this.mirrorWrite(t, m, 'due', shownText('due', m.parts, m.text), shownText('due', parts, m.text), iso);
           const lines = this.read(m.file).split('\n');
           const cr = lines[m.line].endsWith('\r') ? '\r' : '';
           lines[m.line] = `${m.prefix}(${parts.join('|')}) ${m.text}${m.tail}${cr}`;
@@ -885,6 +936,60 @@ export class World {
         }
   }
 
+  /**
+   * A mirror edit of `field`, the field's text in the mirror going from `before` to `after`, as
+   * a note write of `value`; false where no sync can see it. A field set back to what the
+   * product last wrote or read there (its baseline), with no push in between, is no edit: the
+   * mirror shows its baseline, and no sync can know it ever showed anything else (seed 400190:
+   * a mirror's status (x), Taskwarrior's delete, then ( ) again; the model took ( ) for a write
+   * the sync had to keep or log). This mirror's unsent writes of the field are then taken back.
+   */
+  mirrorWrite(t: MTask | undefined, m: { file: string; id: string }, field: Field, before: string, after: string, value: unknown): boolean {
+    const key = `${m.file}\0${m.id}\0${field}`;
+    const e = this.mirrorShown.get(key);
+    // The field changed since the model's last edit of it (a refresh, a killed sync, a word the
+    // user corrected): what the product holds as its baseline is not known.
+    const base = e ? (e.now === before ? e.base : null) : this.mirrorUnsure.has(m.file) ? null : before;
+    if (base !== null && after === base) {
+      this.mirrorShown.delete(key);
+      const mine = (q: PendingMirrorEdit | undefined) => q?.file === m.file && q.id === m.id;
+      const p = t?.mirrorPending?.get(field);
+      if (t && p && mine(p)) {
+        if (p.prior.had) t.last.note[field] = p.prior.value;
+        else delete t.last.note[field];
+        if (p.prior.byMirror === undefined) delete t.lastByMirror?.[field];
+        else (t.lastByMirror ??= {})[field] = p.prior.byMirror;
+        if (p.prior.pending) t.mirrorPending!.set(field, p.prior.pending);
+        else t.mirrorPending!.delete(field);
+      } else {
+        // Another mirror wrote the field since: what it would give back is this one's write no more.
+        for (let q = p; q?.prior.pending; q = q.prior.pending)
+          if (mine(q.prior.pending)) {
+            q.prior = q.prior.pending.prior;
+            break;
+          }
+      }
+      return false;
+    }
+    this.mirrorShown.set(key, { base, now: after });
+    this.noteWrite(t, field, value, m);
+    return true;
+  }
+
+  /** Forgets the baselines the model kept for mirrors `which` names (the product wrote them anew, or the mirror is gone). */
+  forgetShown(which: (file: string, id: string) => boolean): void {
+    for (const k of [...this.mirrorShown.keys()]) {
+      const [file, id] = k.split('\0');
+      if (which(file, id)) this.mirrorShown.delete(k);
+    }
+  }
+
+  /** A fault that may rewrite plan notes or their baselines out of the model's sight: no baseline is known until a push. */
+  mirrorsUnsure(): void {
+    for (const f of [...new Set([...this.plans.values(), VIEW_NOTE])]) this.mirrorUnsure.add(f);
+    for (const e of this.mirrorShown.values()) e.base = null;
+  }
+
   /** The sync's clock: the history's skewed notes' clock, or a fixed moment. */
   now(at?: Date): Date {
     return at ?? new Date(Date.now() + this.r3.skew * 1000);
@@ -911,8 +1016,13 @@ export class World {
     this.lastCode = r.code;
     afterSync(this, rec, r, before, !o.files && (o.direction ?? 'both') === 'both');
     // A push that covered a plan note carried its mirror edits (or logged them as lost).
-    if (r.code === 0 && o.direction !== 'pull')
+    if (r.code === 0 && o.direction !== 'pull') {
       for (const t of this.tasks) for (const [f, p] of [...(t.mirrorPending ?? [])]) if (!o.files || o.files.includes(p.file)) t.mirrorPending!.delete(f);
+      // It recorded those notes' mirrors as they are now: the baselines the model knows again.
+      const covered = (file: string) => !o.files || o.files.includes(file);
+      this.forgetShown(covered);
+      for (const f of [...this.mirrorUnsure]) if (covered(f)) this.mirrorUnsure.delete(f);
+    }
     if (rec) this.keepReport(rec, r);
     this.resolve();
   }
@@ -942,6 +1052,9 @@ export class World {
     const f = FILES[s.file % FILES.length];
     // Something to write in both directions, so the fault hits a sync with work to do.
     this.dirty(f);
+    // A sync cut short, run twice at once, or with its state gone may leave a plan note and its
+    // baselines apart (a push that succeeds after makes them known again).
+    if (UNSURE_FAULTS.has(s.kind)) this.mirrorsUnsure();
     switch (s.kind) {
       case 'none':
         return 'none';
@@ -967,6 +1080,7 @@ export class World {
         c.kill();
         const how = await c.done;
         this.resolve();
+        this.mirrorsUnsure();
         return `killed ${s.killAfterMs % 120} ms into the sync (${how})`;
       }
       case 'concurrent': {
@@ -974,6 +1088,7 @@ export class World {
         await c.started;
         const mine = await this.runSync(rec, {});
         const other = await c.done;
+        this.mirrorsUnsure();
         return `two syncs at once: ${mine} | ${other}`;
       }
       case 'readonly': {
