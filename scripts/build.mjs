@@ -76,6 +76,8 @@ if (existsSync('rplugin/host.ts')) {
     build({ ...host, entryPoints: ['rplugin/host.ts'], outfile: 'dist/host-main.cjs', plugins: [noWinston] }),
     build({ ...host, entryPoints: ['rplugin/engine.ts'], outfile: 'dist/host-engine.cjs' }),
     build({ ...host, entryPoints: ['rplugin/boot.ts'], outfile: 'dist/host.cjs', sourcemap: false, minify: false }),
+    // plan and agenda's code, for the CLI to load through the same cache (cli/main.ts).
+    build({ ...host, entryPoints: ['cli/planning.ts'], outfile: 'dist/planning.cjs' }),
   ]);
 }
 chmodSync('dist/cli.js', 0o755);

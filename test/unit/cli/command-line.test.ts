@@ -2,7 +2,7 @@
  * Issue 14, "The command line": the built `planager` run as a child process (exit codes and
  * output are the process's), with a throwaway Taskwarrior and temp folders.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -156,5 +156,32 @@ describe('workspace discovery, as git finds its repository', () => {
     expect(rs.code).toBe(2);
     expect(rs.stderr).toMatch(/^planager restore: /);
     expect(existsSync(join(elsewhere, '.planager'))).toBe(false);
+  });
+});
+
+describe("plan and agenda's code cache", () => {
+  it('is written by the first run, used by the next, and a corrupt one is ignored and replaced', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'planager-cl-cache-'));
+    const env = { ...sb.env, PLANAGER_CACHE: cache };
+    expect((await run(['sync'], ws, env)).code).toBe(0);
+    const plan = () => run(['plan', 'daily', '--date', '2026-12-04', '--json', '--workspace', ws], ws, env);
+    const caches = () => readdirSync(cache).filter((n) => n.startsWith('planning-') && n.endsWith('.cache'));
+    const first = await plan();
+    expect(first.code).toBe(0);
+    expect(caches()).toHaveLength(1);
+    const file = join(cache, caches()[0]!);
+    const written = statSync(file).mtimeMs;
+    // The replay record answers a run with nothing changed before any code loads: set it aside.
+    const again = async () => {
+      rmSync(join(ws, '.planager', 'replay.json'), { force: true });
+      return plan();
+    };
+    const second = await again();
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout).created).toBe(false);
+    expect(statSync(file).mtimeMs).toBe(written);
+    writeFileSync(file, Buffer.concat([readFileSync(file).subarray(0, 16), Buffer.from('damaged payload')]));
+    expect((await again()).stdout).toBe(second.stdout);
+    expect(readFileSync(file).length).toBeGreaterThan(1000);
   });
 });
