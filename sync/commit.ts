@@ -355,7 +355,7 @@ async function saveState(c: CommitInput, prepared: PreparedState, staged: Staged
     await c.store.saveCatalogText(prepared.catalog);
   }
   const index = c.index;
-  fingerprints(index, { scan: c.scan, scope: c.scope, changes: c.changes, skipped }, c.plan.deferredFiles, c.notes);
+  fingerprints(index, { scan: c.scan, scope: c.scope, changes: c.changes, skipped, reshaped: prepared.reshaped }, c.plan.deferredFiles, c.notes);
   index.stamp = imported.recordStamp;
   index.taskLines = c.twr.taskLines;
   // From before our import: the next sync checks that our own writes survived, too.

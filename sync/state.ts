@@ -9,7 +9,8 @@
  *   and any Taskwarrior change of theirs waits in `unmerged`; so does every change of a note
  *   outside this sync's scope.
  * - A note's fingerprint is recorded only when the sync merged it (in scope) and wrote what it
- *   planned; any other note the sync wrote (a move into it) is read again next time.
+ *   planned; any other note the sync wrote (a move into it), or whose shard it changed (a line
+ *   moved out of it), is read again next time.
  */
 import type { MirrorBases } from './mirrors.js';
 import type { NoteScan, NoteSource } from './notes.js';
@@ -17,7 +18,7 @@ import type { WritePlan } from './plan.js';
 import type { Reconciled } from './reconcile.js';
 import type { NoteChange } from './report.js';
 import { extractProjects, projectsOf, type Scope } from './scope.js';
-import type { Index, Store, TaskState } from './store.js';
+import type { Index, NoteStamp, Store, TaskState } from './store.js';
 import type { TwTask } from './taskwarrior.js';
 import { versionStamp, type TwRead } from './twread.js';
 import { hashText } from './workspace.js';
@@ -41,6 +42,8 @@ export interface PreparedState {
   catalog: string;
   /** Pending tasks that newly belong to no note (for the report). */
   newlyUnclaimed: number;
+  /** Context notes whose shard now holds other tasks than when loaded (`fingerprints`). */
+  reshaped: Set<string>;
 }
 
 /** The shards and the catalog, serialised; the index (where, modified, files, unmerged) updated. */
@@ -64,7 +67,24 @@ export function nextState(store: Store, s: StateInput): PreparedState {
   seenVersions(s);
   const mirrors = mirrorsOf(s, [...byFile.keys()]);
   const shards = [...byFile].map(([file, sts]) => ({ path: store.shardPath(file), data: shardText(file, sts, cache, mirrors.get(file)) }));
-  return { shards, catalog: store.catalogText(index), newlyUnclaimed };
+  return { shards, catalog: store.catalogText(index), newlyUnclaimed, reshaped: reshaped(s, byFile) };
+}
+
+/**
+ * Context notes (loaded, not merged) whose shard this sync rewrites with other tasks than it
+ * had: a line that moved out of the note (or in) since the note was last merged. Their
+ * fingerprint vouches for the text of that merge, which the shard no longer describes.
+ */
+function reshaped(s: StateInput, byFile: Map<string, TaskState[]>): Set<string> {
+  const { known, notes } = s.scope.loaded;
+  const had = new Map<string, number>();
+  for (const st of known.values()) had.set(st.file, (had.get(st.file) ?? 0) + 1);
+  const out = new Set<string>();
+  for (const [file, sts] of byFile) {
+    if (s.scope.inScope(file) || !notes.has(file)) continue;
+    if (sts.length !== (had.get(file) ?? 0) || sts.some((st) => known.get(st.uuid)?.file !== file)) out.add(file);
+  }
+  return out;
 }
 
 /** The plan's state, except that the tasks of unwritten notes keep what they had. */
@@ -219,8 +239,22 @@ function shardText(file: string, sts: TaskState[], cache: Map<string, TwTask>, m
   return `{"file":${JSON.stringify(file)},"tasks":{${tasks.join(',')}},"cache":{${cached.join(',')}}${m}}`;
 }
 
+/**
+ * The stamp of a context note whose shard was rewritten (`reshaped`): no stat matches it and
+ * no text hashes to it, so the next sync that scans the note merges it, even when its text is
+ * back to the one its old stamp vouched for (seed 401012: the line copied back where it had
+ * moved from was never seen as a copy). Kept, not deleted: the note stays tracked meanwhile
+ * (its removal is seen, its shard is read).
+ */
+const STALE: NoteStamp = { hash: '', size: -1, mtime: -1 };
+
 /** Each note's fingerprint after the writes: only notes merged and written as planned. */
-export function fingerprints(index: Index, s: Pick<StateInput, 'scan' | 'scope' | 'changes' | 'skipped'>, deferred: Set<string>, source: NoteSource): void {
+export function fingerprints(
+  index: Index,
+  s: Pick<StateInput, 'scan' | 'scope' | 'changes' | 'skipped'> & Pick<PreparedState, 'reshaped'>,
+  deferred: Set<string>,
+  source: NoteSource,
+): void {
   const { scan, scope } = s;
   for (const f of scan.removed) delete index.notes[f];
   for (const [f, n] of scan.touched) index.notes[f] = n;
@@ -234,8 +268,10 @@ export function fingerprints(index: Index, s: Pick<StateInput, 'scan' | 'scope' 
       continue;
     }
     if (!scope.inScope(f)) {
-      // Context: not merged. Written (a move into it): read again next time; else as it was.
+      // Context: not merged. Written (a move into it): read again next time; its shard
+      // rewritten (a line moved out): merged next time; else as it was.
       if (after !== undefined) delete index.notes[f];
+      else if (s.reshaped.has(f) && index.notes[f]) index.notes[f] = { ...STALE };
       continue;
     }
     if (after !== undefined) index.notes[f] = source.fingerprint(f, hashText(after));
