@@ -8,9 +8,10 @@
  * - Import replaces whole tasks, so a `task` that wrote one of ours between our read and our
  *   import lost its change: undo.data shows it, and the expected version is imported again
  *   (a few rounds at most).
- * - A note is never written when it changed while the sync ran, or when it is read-only: it
- *   is reported, its tasks keep their old state (nothing counts as seen), and a move into or
- *   out of it stays undone on both ends, so no line is lost between two notes.
+ * - A note is never written when it changed while the sync ran, when it is read-only, or when
+ *   the sync could not read it (not valid UTF-8): it is reported, its tasks keep their old
+ *   state (nothing counts as seen), and a move into or out of it stays undone on both ends, so
+ *   no line is lost between two notes.
  * - The database stamp recorded is the one this sync read, or after our own import only when
  *   nothing but our writes landed in between: a write made meanwhile still looks new.
  * - What follows the import (the notes, the state) is on disk under temp names before `task`
@@ -74,8 +75,8 @@ export interface CommitInput {
   writes(file: string): boolean;
   /** Notes nothing may write now (an editor buffer with unsaved changes). */
   holds(file: string): boolean;
-  /** Notes `withholdReadOnly` found read-only before the viewports were filled (reported). */
-  readOnly: Set<string>;
+  /** Notes `withholdUnwritable` withheld before the viewports were filled (reported). */
+  withheld: Set<string>;
   prevIntents: Map<string, Delta | null>;
   early: EarlyImport;
   /** Temp files staged; the caller removes what was not renamed. */
@@ -157,10 +158,10 @@ const READ_ONLY = 'is read-only; its changes were not written (make it writable 
 /**
  * The notes whose changes are not written, their new tasks out of the plan: the read-only ones
  * (again on the final changes: one only the viewports or mirrors changed, one made read-only
- * since `withholdReadOnly`), and the ones the editor holds.
+ * since `withholdUnwritable`), the ones it withheld, and the ones the editor holds.
  */
 function unwritten(c: CommitInput, toWrite: NoteChange[], report: SyncReport): Set<string> {
-  const out = new Set(c.readOnly);
+  const out = new Set(c.withheld);
   const more = unwritable(
     c,
     toWrite.filter((x) => !out.has(x.file)),
@@ -186,20 +187,36 @@ async function journalAndLog(c: CommitInput, lines: string[], notes: NoteChange[
   }
 }
 
+const NOT_READ = 'is not valid UTF-8: the moves into it wait, with the changes of the notes they leave, until it can be read';
+
 /**
- * Before the viewports are filled (render.ts): the read-only notes among the changes rendered
- * so far, with the notes moves link to them, and their new lines' tasks out of the plan. Found
- * only at the commit, a viewport filled from the plan had shown a task this sync then did not
- * create (round3-f2). A note the editor holds is known only at the commit, after `applyNotes`.
+ * Before the viewports are filled (render.ts): the notes among the changes rendered so far that
+ * are not to be written, with the notes moves link to them, and their new lines' tasks out of
+ * the plan. Found only at the commit, a viewport filled from the plan had shown a task this
+ * sync then did not create (round3-f2). A note the editor holds is known only at the commit,
+ * after `applyNotes`.
+ *
+ * - Read-only notes.
+ * - Notes this sync could not read (not valid UTF-8), changed by a move into them: rendered
+ *   from no text. Left to the commit, such a note looked edited during the sync (its text is
+ *   not the empty one rendered from) only after the import had created the tasks of the new
+ *   lines in the note the move leaves, which was then not written either: their ids reached
+ *   no line, and the next sync made a second task for each (seed 301606).
  */
-export function withholdReadOnly(c: Pick<CommitInput, 'notes' | 'plan' | 'rec' | 'writes'>, rendered: NoteChange[], report: SyncReport): Set<string> {
+export function withholdUnwritable(
+  c: Pick<CommitInput, 'notes' | 'plan' | 'rec' | 'writes' | 'scope'>,
+  rendered: NoteChange[],
+  report: SyncReport,
+): Set<string> {
+  const unread = unwritable(c, rendered, report, (f) => !c.scope.loaded.notes.has(f), NOT_READ);
   const out = unwritable(
     c,
-    rendered.filter((x) => c.writes(x.file)),
+    rendered.filter((x) => c.writes(x.file) && !unread.has(x.file)),
     report,
     (f) => isReadOnly(c.notes.abs(f)),
     READ_ONLY,
   );
+  for (const f of unread) out.add(f);
   dropNewTasksOf(c, out, report);
   return out;
 }

@@ -19,7 +19,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { commit, EarlyImport, withholdReadOnly } from './commit.js';
+import { commit, EarlyImport, withholdUnwritable } from './commit.js';
 import type { Staged } from './fsutil.js';
 import { identify, type Identity } from './identity.js';
 import { linkDepends } from './links.js';
@@ -228,7 +228,7 @@ async function attempt(
   addRepairs(plan, twr);
   const writes = (f: string) => (typeof opts.writeNotes === 'function' ? opts.writeNotes(f) : (opts.writeNotes ?? true));
   const rendered = renderNotes(loaded, plan, report.warnings);
-  const readOnly = withholdReadOnly({ notes, plan, rec, writes }, rendered, report);
+  const withheld = withholdUnwritable({ notes, plan, rec, writes, scope }, rendered, report);
   // Before the mirrors: they show the imports as this sync leaves them.
   linkDepends(scope, id, rec, plan, rendered, { direction, priorities, now }, report);
   const changes = rerenderMirrors(
@@ -259,7 +259,7 @@ async function attempt(
       changes,
       writes,
       holds: opts.holds ?? (() => false),
-      readOnly,
+      withheld,
       prevIntents,
       early,
       staged,
