@@ -28,7 +28,7 @@ import { join, relative, resolve } from 'node:path';
 import { planCommand } from '../../cli/plan.js';
 import { scheduleCommand } from '../../cli/schedule.js';
 import { showDate } from '../../plan/index.js';
-import { formatDate, sync, type SyncOptions, type SyncReport, type TwTask } from '../../sync/index.js';
+import { formatDate, fromTw, sync, type SyncOptions, type SyncReport, type TwTask } from '../../sync/index.js';
 import { REAL_TASK, twSandbox, type TwSandbox } from '../helpers/tw.js';
 import {
   dueIso,
@@ -106,6 +106,11 @@ export interface MTask {
   mirrorPending?: Map<Field, PendingMirrorEdit>;
   /** Whether the last note-side write of each field was a mirror edit. */
   lastByMirror?: Partial<Record<Field, boolean>>;
+  /**
+   * Mirror edits of a task on no home line that a push carried into Taskwarrior, with the value
+   * Taskwarrior then held: Taskwarrior's own value from there on (World.twWrite).
+   */
+  mirrorDelivered?: Partial<Record<Field, unknown>>;
   /** A recurring parent (Taskwarrior's template of a `recur:` task; on no line). */
   recurParent?: boolean;
   /** What the notes cannot express, as Taskwarrior had it after the last `task` step (round3.ts FOREIGN). */
@@ -402,8 +407,40 @@ export class World {
 
   twWrite(t: MTask, field: Field, value: unknown): void {
     t.last.taskwarrior[field] = value;
+    // Seed 402039: a mirror edit of a task on no home line, once a push carried it, is only
+    // Taskwarrior's value: no note holds it, the mirror merely shows Taskwarrior (every sync
+    // rewrites a mirror that is out of date, unlogged, as it is only a view). A later write in
+    // Taskwarrior (`task modify`, or `task undo` reverting the sync's own import) replaces
+    // Taskwarrior's value, not the note's, so the sync has nothing of the notes to log. The
+    // model took the mirror's value for a note write still to keep or log. With a home line the
+    // note holds the value, and the pull that rewrites that line logs it: that stays expected.
+    const d = t.mirrorDelivered;
+    if (d && field in d) {
+      const delivered = d[field];
+      delete d[field];
+      if (
+        t.lastByMirror?.[field] &&
+        !t.mirrorPending?.has(field) &&
+        JSON.stringify(t.last.note[field] ?? null) === JSON.stringify(delivered ?? null) &&
+        !this.onHomeLine(t)
+      ) {
+        delete t.last.note[field];
+        delete t.lastByMirror[field];
+      }
+    }
     if (t.deletedBy === 'note') t.touchedAfterDelete = true;
     forgetExpectation(this, t, field);
+  }
+
+  /** Whether some note of the workspace (plan notes too) holds the task's home line, its `%#id%`. */
+  onHomeLine(t: MTask): boolean {
+    if (!t.uuid) return false;
+    const u = t.uuid.replace(/-/g, '');
+    for (const p of listFiles(this.ws)) {
+      if (!p.endsWith('.norg') || relative(this.ws, p).startsWith('.planager')) continue;
+      for (const m of readFileSync(p, 'utf8').matchAll(/%#([0-9a-f]+)%/g)) if (u.startsWith(m[1])) return true;
+    }
+    return false;
   }
 
   pickItem(n: number): { file: string; lines: Line[]; i: number; it: Item } | null {
@@ -1017,7 +1054,18 @@ export class World {
     afterSync(this, rec, r, before, !o.files && (o.direction ?? 'both') === 'both');
     // A push that covered a plan note carried its mirror edits (or logged them as lost).
     if (r.code === 0 && o.direction !== 'pull') {
-      for (const t of this.tasks) for (const [f, p] of [...(t.mirrorPending ?? [])]) if (!o.files || o.files.includes(p.file)) t.mirrorPending!.delete(f);
+      let all: Map<string, TwTask> | null = null;
+      for (const t of this.tasks)
+        for (const [f, p] of [...(t.mirrorPending ?? [])])
+          if (!o.files || o.files.includes(p.file)) {
+            t.mirrorPending!.delete(f);
+            // Carried into Taskwarrior, and no line of the notes holds it: see twWrite. Only
+            // what Taskwarrior really holds counts (a mirror edit a push dropped stays expected).
+            if (!t.uuid || this.onHomeLine(t)) continue;
+            all ??= new Map(this.sb.exportAll().map((x) => [x.uuid, x]));
+            const tw = all.get(t.uuid);
+            if (tw && JSON.stringify(fromTw(tw)[f] ?? null) === JSON.stringify(t.last.note[f] ?? null)) (t.mirrorDelivered ??= {})[f] = t.last.note[f];
+          }
       // It recorded those notes' mirrors as they are now: the baselines the model knows again.
       const covered = (file: string) => !o.files || o.files.includes(file);
       this.forgetShown(covered);
