@@ -12,13 +12,15 @@
  *   the sync could not read it (not valid UTF-8): it is reported, its tasks keep their old
  *   state (nothing counts as seen), and a move into or out of it stays undone on both ends, so
  *   no line is lost between two notes.
+ * - The tasks the import created for the new lines of a note that changed while it ran reach
+ *   their lines through the journal, at the next sync (`keepCreatedOfLate`): one task a line.
  * - The database stamp recorded is the one this sync read, or after our own import only when
  *   nothing but our writes landed in between: a write made meanwhile still looks new.
  * - What follows the import (the notes, the state) is on disk under temp names before `task`
  *   gets its input: a full disk refuses the sync with Taskwarrior untouched.
  */
 import { isReadOnly, stageAll, writeAtomicAll, type Staged } from './fsutil.js';
-import { dropJournal, journalText, recordImporter, writeJournal, type Journal } from './journal.js';
+import { dropJournal, journalText, keepJournal, recordImporter, writeJournal, type Journal } from './journal.js';
 import { appendLog } from './log.js';
 import type { NoteScan, NoteSource } from './notes.js';
 import type { WritePlan } from './plan.js';
@@ -121,13 +123,14 @@ export async function commit(c: CommitInput, report: SyncReport): Promise<SyncRe
         )
       : null;
   let stagedState = lines.length > 0 ? stage(c, [...prepared.shards, { path: c.store.catalogPath(), data: prepared.catalog }]) : null;
-  await journalAndLog(c, lines, journaled ? writing : null, report);
+  const journal = await journalAndLog(c, lines, journaled ? writing : null, report);
   const imported = lines.length > 0 ? await importAll(c, lines, report) : { recordStamp: c.stamp, intents: new Map(), createdMarks: [] };
   if ('code' in imported) {
     if (journaled) await dropJournal(c.store);
     return imported;
   }
-  // Edited while we synced: keep the user's text; the next sync merges it.
+  // Edited while we synced: keep the user's text; the next sync merges it, and first ties the
+  // ids of the tasks just created for its new lines (keepCreatedOfLate).
   const late = unwritable(c, writing, report, (f, x) => c.notes.current(f) !== x.before, 'changed during the sync; its note edits wait for the next sync');
   if (late.size > 0) {
     for (const f of late) skipped.add(f);
@@ -149,8 +152,32 @@ export async function commit(c: CommitInput, report: SyncReport): Promise<SyncRe
     report.warnings.push(
       `${prepared.newlyUnclaimed} pending Taskwarrior task(s) belong to no note (no heading holds their project); \`planager sync --inbox inbox.norg\` collects them in one note`,
     );
-  if (journaled) await dropJournal(c.store);
+  if (journal) await keepCreatedOfLate(c, journal, late);
   return report;
+}
+
+/**
+ * The end of a journaled sync: the journal goes, unless a note that changed while `task`
+ * imported (`late`: left unwritten, the user's text wins) had new lines whose tasks the import
+ * created. Their ids were to reach the lines only through the note's write; lost, the next sync
+ * saw id-less lines and created a second task for each. Kept for those tasks only (`imported`),
+ * the journal has the next sync tie each id onto its line where the line is still there word
+ * for word, and delete a task whose line changed or went (unless changed in Taskwarrior since):
+ * that line is new to the sync, which creates its task.
+ *
+ * Not done here, re-merging the note against its new text: that note is being edited now (it
+ * just was), so that merge would race the next edit as this one did, and writing into it now
+ * is what the "changed during the sync" check exists to avoid. The next sync reads the note as
+ * the user left it, matches by content under its lock, and merges every further edit.
+ */
+async function keepCreatedOfLate(c: CommitInput, journal: Omit<Journal, 'imports'>, late: Set<string>): Promise<void> {
+  const created = (journal.created ?? []).filter((x) => late.has(x.file));
+  if (created.length === 0) return dropJournal(c.store);
+  const uuids = new Set(created.map((x) => x.uuid));
+  const files = new Set(created.map((x) => x.file));
+  const imports = c.plan.imports.filter((t) => uuids.has(t.uuid)).map(importLine);
+  const notes = journal.notes.filter((n) => files.has(n.file));
+  await keepJournal(c.store, journalText(imports, { notes, log: [], undoFrom: journal.undoFrom, created, imported: true }));
 }
 
 const READ_ONLY = 'is read-only; its changes were not written (make it writable and sync again)';
@@ -175,9 +202,13 @@ function unwritten(c: CommitInput, toWrite: NoteChange[], report: SyncReport): S
   return out;
 }
 
-/** The journal (of a sync that writes both sides: `notes` the notes it writes), then the log. */
-async function journalAndLog(c: CommitInput, lines: string[], notes: NoteChange[] | null, report: SyncReport): Promise<void> {
-  if (notes) await writeJournal(c.store, journalText(lines, await journalRest(c, notes, report)));
+/**
+ * The journal (of a sync that writes both sides: `notes` the notes it writes), then the log;
+ * what the journal holds besides the imports (null: none written).
+ */
+async function journalAndLog(c: CommitInput, lines: string[], notes: NoteChange[] | null, report: SyncReport): Promise<Omit<Journal, 'imports'> | null> {
+  const rest = notes ? await journalRest(c, notes, report) : null;
+  if (rest) await writeJournal(c.store, journalText(lines, rest));
   try {
     await appendLog(c.store.logPath(), c.plan.log);
   } catch (e) {
@@ -185,6 +216,7 @@ async function journalAndLog(c: CommitInput, lines: string[], notes: NoteChange[
     if (notes) await dropJournal(c.store);
     throw e;
   }
+  return rest;
 }
 
 const NOT_READ = 'is not valid UTF-8: the moves into it wait, with the changes of the notes they leave, until it can be read';

@@ -64,8 +64,9 @@ export interface SyncOptions {
   now?: () => Date;
   /**
    * Called with the planned note changes before anything is written (journal, Taskwarrior,
-   * state). An editor applies them to its open buffers here; returning false (a buffer changed
-   * meanwhile) abandons the sync with nothing written, to be run again.
+   * state), but those of notes the sync withholds (read-only or unreadable ones, and the notes
+   * a move links to them). An editor applies them to its open buffers here; returning false (a
+   * buffer changed meanwhile) abandons the sync with nothing written, to be run again.
    */
   applyNotes?: (changes: NoteChange[]) => Promise<boolean>;
   /** Text to use instead of the file on disk (an open, modified buffer), by relative path. */
@@ -242,7 +243,11 @@ async function attempt(
   summarize(report, plan, changes);
   const stop = bulkGuard(opts, plan, changes, report);
   if (stop || opts.dryRun) return stop ?? report;
-  if (opts.applyNotes && changes.length > 0 && !(await opts.applyNotes(changes))) return stale(report);
+  // Not the withheld notes': the commit writes none of them, and an editor that applied one
+  // (the source of a move into a read-only note) cut the moved block from its buffer while
+  // the note it was bound for kept its text: the line, then its task, lost.
+  const applying = withheld.size > 0 ? changes.filter((x) => !withheld.has(x.file)) : changes;
+  if (opts.applyNotes && applying.length > 0 && !(await opts.applyNotes(applying))) return stale(report);
   return commit(
     {
       workspace: opts.workspace,

@@ -4,14 +4,19 @@
  * replays the journal first:
  * - the import again, only where undo.data shows it did not happen (re-importing a version
  *   Taskwarrior already has would revert what a `task` changed since the crash);
- * - each note's text, if the note is still what the killed sync read;
- * - a note edited since: only the id comments of the tasks the killed sync created, on their
+ * - each note's text, if every journaled note is still what the killed sync read;
+ * - else, in each note: only the id comments of the tasks the killed sync created, on their
  *   line where it is still there word for word. A created task whose line changed or went,
  *   and that nobody changed in Taskwarrior either, is deleted (logged): the line is new to the
  *   sync that follows, which creates its task, so there is one task per line, never a second
  *   one on no line.
  * Before any of it, the killed sync's own `task import` (its own process group, so it outlives
  * the sync) is waited for: finishing first and letting it write after would undo the replay.
+ *
+ * A sync that finished its import but left a note unwritten because the user edited it
+ * meanwhile (commit.ts) leaves a journal too, marked `imported`, of that note's created tasks
+ * only: the next sync ties their ids into the note as it is then (the same word-for-word match
+ * as above), never writes the journaled text, and imports nothing.
  */
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { readFile, unlink } from 'node:fs/promises';
@@ -32,11 +37,19 @@ export interface Journal {
   undoFrom?: number;
   /** The tasks the import creates, with the note and the short id their line gets. */
   created?: { uuid: string; file: string; id: string }[];
+  /**
+   * The import is done and these notes were edited while it ran (a finished sync's journal):
+   * nothing is imported again, and a note only gets its created tasks' ids, even where it holds
+   * its journaled `before` again (its journaled text may be the source of a move into the
+   * edited note: written in full, it would cut a block the other note never got).
+   */
+  imported?: boolean;
 }
 
 /** The journal's text from import lines already serialised for `task` (each one once). */
 export function journalText(importLines: string[], rest: Omit<Journal, 'imports'>): string {
-  return `{"imports":[${importLines.join(',')}],"notes":${JSON.stringify(rest.notes)},"log":${JSON.stringify(rest.log)},"undoFrom":${JSON.stringify(rest.undoFrom ?? null)},"created":${JSON.stringify(rest.created ?? [])}}`;
+  const imported = rest.imported ? ',"imported":true' : '';
+  return `{"imports":[${importLines.join(',')}],"notes":${JSON.stringify(rest.notes)},"log":${JSON.stringify(rest.log)},"undoFrom":${JSON.stringify(rest.undoFrom ?? null)},"created":${JSON.stringify(rest.created ?? [])}${imported}}`;
 }
 
 export async function writeJournal(store: Store, text: string): Promise<void> {
@@ -45,6 +58,15 @@ export async function writeJournal(store: Store, text: string): Promise<void> {
 
 export async function dropJournal(store: Store): Promise<void> {
   await unlink(store.journalPath()).catch(() => {});
+  await unlink(importerPath(store)).catch(() => {});
+}
+
+/**
+ * The journal of a sync whose import ended, replaced by `text` (an `imported` one): its
+ * importer's pid goes, or the next sync would wait for whatever process reuses it.
+ */
+export async function keepJournal(store: Store, text: string): Promise<void> {
+  await writeJournal(store, text);
   await unlink(importerPath(store)).catch(() => {});
 }
 
@@ -102,11 +124,16 @@ export async function replayJournal(workspace: string, store: Store, tw: Taskwar
   const j = await readJournal(store);
   if (j === null || 'message' in j) return j;
   if (!(await importerGone(store))) return { ok: false, message: 'the `task import` of an interrupted sync is still running; try again once it has ended' };
-  const missing = notImported(tw.dataDir(), j);
+  const missing = j.imported ? [] : notImported(tw.dataDir(), j);
   if (missing.length > 0) {
     const imp = await tw.import(missing);
     if (!imp.ok) return { ok: false, message: `an interrupted sync could not be finished: ${imp.error.message}` };
   }
+  // One note edited since, and no note gets its journaled text: the journal does not say which
+  // notes a move links, and a block cut from an unedited note written in full, bound for an
+  // edited one that only gets ids, was in neither (the moved line, then its task, lost). Tied
+  // only, every note holds what it held; the sync that follows this replay merges the rest.
+  const tieOnly = !!j.imported || !(await allIntact(workspace, j.notes));
   const untied: string[] = [];
   for (const n of j.notes)
     untied.push(
@@ -114,6 +141,7 @@ export async function replayJournal(workspace: string, store: Store, tw: Taskwar
         workspace,
         n,
         (j.created ?? []).filter((c) => c.file === n.file),
+        tieOnly,
       )),
     );
   const dropped = await dropUntied(tw, j, untied);
@@ -126,6 +154,13 @@ export async function replayJournal(workspace: string, store: Store, tw: Taskwar
   for (const n of j.notes) delete index.notes[n.file];
   await store.saveIndex(index);
   await dropJournal(store);
+  if (j.imported) {
+    const tied = (j.created ?? []).length - untied.length;
+    return {
+      ok: true,
+      message: `wrote the ids of ${tied} task(s) created while their note was edited during the last sync${untied.length > 0 ? `; ${untied.length} whose line changed count as new` : ''}`,
+    };
+  }
   return { ok: true, message: 'finished a sync that had been interrupted' };
 }
 
@@ -157,18 +192,40 @@ function notImported(dataDir: string, j: Journal): TwTask[] {
   return j.imports.filter((t) => !written.has(canon(t)));
 }
 
-/** Write a note's journaled text, or into an edited note its created tasks' ids; the untied. */
-async function finishNote(workspace: string, n: Journal['notes'][number], created: NonNullable<Journal['created']>): Promise<string[]> {
-  const abs = join(workspace, n.file);
-  const now = await readFile(abs, 'utf8').catch(() => null);
-  if (now !== null && hashText(now) === n.beforeHash) {
-    await writeAtomic(abs, n.after, true);
-    return [];
+/** Whether every journaled note still holds the text the journaling sync read. */
+async function allIntact(workspace: string, notes: Journal['notes']): Promise<boolean> {
+  for (const n of notes) {
+    const now = await readFile(join(workspace, n.file), 'utf8').catch(() => null);
+    if (now === null || hashText(now) !== n.beforeHash) return false;
   }
-  if (now === null) return created.map((c) => c.uuid);
-  const { text, untied } = tieIds(now, n.after, created);
-  if (text !== now) await writeAtomic(abs, text, true);
-  return untied;
+  return true;
+}
+
+/**
+ * Write a note's journaled text, or into an edited note (any note, `tieOnly`) its created
+ * tasks' ids; the untied.
+ */
+async function finishNote(workspace: string, n: Journal['notes'][number], created: NonNullable<Journal['created']>, tieOnly: boolean): Promise<string[]> {
+  const abs = join(workspace, n.file);
+  for (let tries = 0; ; tries++) {
+    const now = await readFile(abs, 'utf8').catch(() => null);
+    if (now !== null && !tieOnly && hashText(now) === n.beforeHash) {
+      await writeAtomic(abs, n.after, true);
+      return [];
+    }
+    if (now === null) return created.map((c) => c.uuid);
+    const { text, untied } = tieIds(now, n.after, created);
+    if (text === now) return untied;
+    // The note is being edited (it was during the sync that journaled it): the ids go into the
+    // text they were matched in, never over a write that came after it. Still moving after a
+    // few reads, the note's ids are left untied: its lines count as new (one task each).
+    const again = await readFile(abs, 'utf8').catch(() => null);
+    if (again === now) {
+      await writeAtomic(abs, text, true);
+      return untied;
+    }
+    if (tries >= 2) return created.filter((c) => !(again ?? '').includes(`%#${c.id}%`)).map((c) => c.uuid);
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../../helpers/shared.js';
-import { sleep, settle, setup, type Env } from './util.js';
+import { linesOf, sleep, settle, setup, type Env } from './util.js';
 
 /** A full sync whose import really happens, then `task` hangs and the sync is SIGKILLed. */
 async function killedAfterImport(env: Env, imported: () => boolean): Promise<void> {
@@ -101,6 +101,27 @@ describe('harness F4: a sync killed between the import and the note write, then 
     if (process.env.F4_DEBUG) console.log(r.warnings, env.sb.exportAll());
     expect(r.code).toBe(0);
     await settle(env, ['apple n2']);
+  });
+
+  it('a move between two notes, one of them edited after the kill: the moved line is in one note, not none', async () => {
+    // The replay wrote the unedited note (the line cut) in full and only tied ids into the
+    // edited one (the line not pasted): the moved line, and then its task, were gone.
+    const env = setup({
+      'a.norg': '@document.meta\nproject: alpha\n@end\n\n* One\n  - ( ) stays\n',
+      'b.norg': '@document.meta\nproject: beta\n@end\n\n* One\n  - ( ) mover\n  - ( ) other\n',
+    });
+    expect((await env.run()).code).toBe(0);
+    env.write('b.norg', `${env.read('b.norg')}  - ( ) bread\n`);
+    const mover = env.tw('mover');
+    env.sb.task(mover.uuid, 'modify', 'project:alpha.One');
+    await killedAfterImport(env, () => env.sb.exportAll().some((t) => t.description === 'bread'));
+    const bread = env.tw('bread').uuid;
+    env.write('a.norg', `${env.read('a.norg')}  - ( ) cheese\n`);
+    expect((await env.run()).code).toBe(0);
+    expect(linesOf(env.ws, 'mover')).toHaveLength(1);
+    expect(env.read('a.norg')).toContain('- ( ) mover');
+    expect(env.tw('bread').uuid).toBe(bread);
+    await settle(env, ['stays', 'mover', 'other', 'bread', 'cheese']);
   });
 
   it("the killed sync's own `task import`, still running, is waited for before the replay", async () => {
