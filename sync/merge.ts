@@ -15,7 +15,11 @@
  *   The base records what the note expressed.
  * - `project`: a Taskwarrior project no note heading is home to cannot be shown in a note, so it
  *   is kept in Taskwarrior as it is (the line stays where it is), until the note itself moves the
- *   line under another heading.
+ *   line under another heading. A one-note sync has not read every note's headings (a note no
+ *   sync parsed yet, or one changed since): its "no home" is not final, so the Taskwarrior change
+ *   is deferred as for a one-direction sync, to be merged again by a sync that reads them all
+ *   (seed 700007: a push of a plan note found no home, marked the change merged, and the full
+ *   sync that knew the heading never looked at the task again).
  * - A one-direction sync (pull or push) defers the other direction's winner: neither side is
  *   overwritten with it and the base keeps its old value, so the next sync the other way sends it.
  * - `due` of a task that recurs in Taskwarrior (`twNeedsDue`): `task import` refuses such a task
@@ -43,6 +47,8 @@ export interface MergeRules {
   direction: Direction;
   /** Whether some note has a heading for this project. */
   hasHome(project: string | null): boolean;
+  /** Whether `hasHome` knows every note's headings (false on a one-note sync; default true). */
+  allHeadings?: boolean;
   /** What the note shows for a value of `field` (identity for most fields). */
   view(field: keyof Fields, value: unknown): unknown;
 }
@@ -124,6 +130,8 @@ function mergeField(f: keyof Fields, s: Sides, rules: MergeRules, out: Merged): 
   }
   if (f === 'project' && take === 'taskwarrior' && !rules.hasHome(tv as string | null)) {
     // No heading can show it: Taskwarrior keeps it, the line stays, the base remembers the note's.
+    // Unless a note this sync did not read may have that heading: then the change waits.
+    if (rules.allHeadings === false) out.deferredTw = true;
     return put(out, f, nv, tv, nChanged ? nv : bv);
   }
   const d = rules.direction;

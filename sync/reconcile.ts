@@ -197,7 +197,7 @@ function mergeOne(
   const noteTime = Math.max(scope.loaded.notes.get(t.file)?.mtime ?? 0, mirror ? (scope.loaded.notes.get(mirror.file)?.mtime ?? 0) : 0);
   const r = mergeTask(
     { note: side, base, tw: twf, noteTime, twTime: tw?.modified ? (parseTwTime(tw.modified) ?? 0) : 0, twNeedsDue: recurs(tw) },
-    { direction: o.direction, hasHome: (p) => !!scope.homes.of(p), view: noteView },
+    { direction: o.direction, hasHome: (p) => !!scope.homes.of(p), allHeadings: !scope.partial, view: noteView },
   );
   const isCopy = id.copies.has(t.key);
   const shortId = !isNew && t.id && !isCopy ? t.id : id.uuids.get().shortId(uuid);
