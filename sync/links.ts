@@ -4,7 +4,9 @@
  * changed there) under a heading that a task links to changes what that link expresses. The
  * next sync finds nothing changed (the notes this sync writes are its baseline) and would never
  * send it (harness round3-f6), so the linking task's `depends` is derived here from the notes as
- * this sync leaves them, and goes to Taskwarrior with this sync's import. Pure.
+ * this sync leaves them, and goes to Taskwarrior with this sync's import. A pulled description
+ * can bring a link to the line or take one away (harness seed 700318: a played-back log entry
+ * gave the task back "apple n1 {* Two}"), which changes what the line expresses as well. Pure.
  */
 import { WorkspaceGraph, type TaskObject } from '../graph/index.js';
 import type { LogEntry } from './log.js';
@@ -23,19 +25,24 @@ export interface LinkOptions {
 }
 
 export function linkDepends(scope: Scope, id: Identity, rec: Reconciled, plan: WritePlan, changes: NoteChange[], o: LinkOptions, report: SyncReport): void {
-  if (o.direction === 'push' || !changes.some((c) => c.edits.some((e) => e.op === 'add' || e.op === 'move'))) return;
+  if (o.direction === 'push') return;
   const { loaded } = scope;
+  const relinked = relinkedLines(scope, id, changes);
+  // A new description also renames the line, and a `{# name}` link elsewhere names lines by it.
+  const edited = changes.some((c) => c.edits.some((e) => e.op === 'add' || e.op === 'move' || (e.op === 'set' && e.description !== undefined)));
+  if (!edited) return;
   // A block moved out of a note leaves its parent there with one subtask less (graph/patch.ts
   // lifts it to a first-level item where it lands): every task of those notes is read again.
   const movedFrom = new Set(changes.filter((c) => c.edits.some((e) => e.op === 'move')).map((c) => c.file));
   // Most workspaces link nothing and move nothing: then nothing is parsed again.
-  if (movedFrom.size === 0 && ![...loaded.notes.keys()].some((f) => loaded.tasksOf(f).some((t) => t.links.length > 0))) return;
+  if (relinked.size === 0 && movedFrom.size === 0 && ![...loaded.notes.keys()].some((f) => loaded.tasksOf(f).some((t) => t.links.length > 0))) return;
   const after = afterGraph(scope, changes);
   const uuidOf = uuidsAfter(plan, id);
   for (const f of after.fileNames()) {
     if (!scope.inScope(f)) continue;
     for (const t of after.objects(f)?.tasks ?? []) {
-      if (t.links.length === 0 && !movedFrom.has(f)) continue;
+      // A line the pull took its link from has none now, and its merge still holds the link's depends.
+      if (t.links.length === 0 && !movedFrom.has(f) && !relinked.has(uuidOf(t) ?? '')) continue;
       const uuid = uuidOf(t);
       const m = uuid ? rec.merges.get(uuid) : undefined;
       if (!m) continue;
@@ -56,6 +63,22 @@ export function linkDepends(scope: Scope, id: Identity, rec: Reconciled, plan: W
       relink(m.uuid, deps, rec, plan, o, report, f);
     }
   }
+}
+
+/**
+ * Tasks whose line this sync gives a new description that may link (norg links open with `{`)
+ * or that replaces one which linked: what the line links to may differ after the write.
+ */
+function relinkedLines(scope: Scope, id: Identity, changes: NoteChange[]): Set<string> {
+  const out = new Set<string>();
+  for (const c of changes)
+    for (const e of c.edits) {
+      if (e.op !== 'set' || e.description === undefined) continue;
+      const was = scope.loaded.graph.tasks.get(e.key);
+      const uuid = id.keyToUuid.get(e.key);
+      if (uuid && (e.description.includes('{') || (was?.links.length ?? 0) > 0)) out.add(uuid);
+    }
+  return out;
 }
 
 /** The loaded notes with this sync's changes applied, parsed as the sync parses them. */
@@ -113,7 +136,7 @@ function relink(uuid: string, deps: string[], rec: Reconciled, plan: WritePlan, 
       fields: { depends: { lost: twDeps, kept: forTw } },
       version: m.twf,
       file,
-      note: 'a link or subtask no longer reaches a line this sync moved',
+      note: 'a link or subtask no longer reaches a line this sync moved, or the line no longer links',
     };
     plan.log.push(entry);
   }
