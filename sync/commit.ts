@@ -264,7 +264,8 @@ function stage(c: CommitInput, files: { path: string; data: string }[], durable 
 async function journalRest(c: CommitInput, notes: NoteChange[], report: SyncReport): Promise<Omit<Journal, 'imports'>> {
   const created = report.taskwarrior.created.flatMap((u) => {
     const st = c.plan.tasks.get(u);
-    return st ? [{ uuid: u, file: st.file, id: st.id }] : [];
+    // With the state this sync records for it: a replay over an edited note merges from it.
+    return st ? [{ uuid: u, file: st.file, id: st.id, base: st.base, dueText: st.dueText, scheduledText: st.scheduledText }] : [];
   });
   return {
     notes: notes.map((x) => ({ file: x.file, beforeHash: hashText(x.before), after: x.after })),

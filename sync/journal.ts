@@ -6,10 +6,16 @@
  *   Taskwarrior already has would revert what a `task` changed since the crash);
  * - each note's text, if every journaled note is still what the killed sync read;
  * - else, in each note: only the id comments of the tasks the killed sync created, on their
- *   line where it is still there word for word. A created task whose line changed or went,
- *   and that nobody changed in Taskwarrior either, is deleted (logged): the line is new to the
- *   sync that follows, which creates its task, so there is one task per line, never a second
- *   one on no line.
+ *   line (`tieIds`): the same line word for word, else the line an edit made of it, else (for
+ *   a task nobody changed since) a new line no other created task claims. Deleting the task
+ *   of an edited line and letting the next sync create another left two tasks for one line in
+ *   `task all`, one of them deleted (seed 500117).
+ * - the tasks so tied get the state the killed sync would have recorded (its base, in the
+ *   journal), so the next sync merges the edit three-way: what the note changed since wins
+ *   whatever the clocks say, and so does what a `task` changed.
+ * A created task left on no line (its line removed, no new line left for it), and that nobody
+ * changed in Taskwarrior either, is deleted (logged): there is one task per line, never a
+ * second one on no line.
  * Before any of it, the killed sync's own `task import` (its own process group, so it outlives
  * the sync) is waited for: finishing first and letting it write after would undo the replay.
  *
@@ -22,9 +28,11 @@ import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeAtomic } from './fsutil.js';
+import { extractTasks, parse } from '../parser/index.js';
+import { lcsPairs } from './diff3.js';
 import { appendLog, type LogEntry } from './log.js';
-import { DEFAULT_PRIORITIES, fromTw } from './mapping.js';
-import type { Store } from './store.js';
+import { DEFAULT_PRIORITIES, fromTw, type Fields } from './mapping.js';
+import type { Store, TaskState } from './store.js';
 import { twDate, type Taskwarrior, type TwTask } from './taskwarrior.js';
 import { canon, readUndoTailSync, storedVersions } from './undo.js';
 import { hashText } from './workspace.js';
@@ -36,7 +44,7 @@ export interface Journal {
   /** undo.data's size before the import (absent in journals of earlier versions). */
   undoFrom?: number;
   /** The tasks the import creates, with the note and the short id their line gets. */
-  created?: { uuid: string; file: string; id: string }[];
+  created?: Created[];
   /**
    * The import is done and these notes were edited while it ran (a finished sync's journal):
    * nothing is imported again, and a note only gets its created tasks' ids, even where it holds
@@ -44,6 +52,16 @@ export interface Journal {
    * edited note: written in full, it would cut a block the other note never got).
    */
   imported?: boolean;
+}
+
+export interface Created {
+  uuid: string;
+  file: string;
+  id: string;
+  /** The state the killed sync would have recorded for it (absent in earlier journals). */
+  base?: Fields;
+  dueText?: string | null;
+  scheduledText?: string | null;
 }
 
 /** The journal's text from import lines already serialised for `task` (each one once). */
@@ -129,27 +147,33 @@ export async function replayJournal(workspace: string, store: Store, tw: Taskwar
     const imp = await tw.import(missing);
     if (!imp.ok) return { ok: false, message: `an interrupted sync could not be finished: ${imp.error.message}` };
   }
+  // The created tasks as Taskwarrior holds them now, and which of them nobody changed since.
+  const stored = storedVersions(
+    tw.dataDir(),
+    (j.created ?? []).map((c) => c.uuid),
+  );
+  const journaled = new Map(j.imports.map((t) => [t.uuid, t]));
+  const unchanged = (u: string) => stored.has(u) && journaled.has(u) && canon(stored.get(u)!) === canon(journaled.get(u)!);
   // One note edited since, and no note gets its journaled text: the journal does not say which
   // notes a move links, and a block cut from an unedited note written in full, bound for an
   // edited one that only gets ids, was in neither (the moved line, then its task, lost). Tied
   // only, every note holds what it held; the sync that follows this replay merges the rest.
   const tieOnly = !!j.imported || !(await allIntact(workspace, j.notes));
   const untied: string[] = [];
-  for (const n of j.notes)
-    untied.push(
-      ...(await finishNote(
-        workspace,
-        n,
-        (j.created ?? []).filter((c) => c.file === n.file),
-        tieOnly,
-      )),
-    );
-  const dropped = await dropUntied(tw, j, untied);
+  const tied: Created[] = [];
+  for (const n of j.notes) {
+    const mine = (j.created ?? []).filter((c) => c.file === n.file);
+    const off = new Set(await finishNote(workspace, n, mine, tieOnly, unchanged));
+    untied.push(...off);
+    tied.push(...mine.filter((c) => !off.has(c.uuid)));
+  }
+  const dropped = await dropUntied(tw, j, untied.filter(unchanged), stored);
   if ('message' in dropped && !dropped.ok) return dropped;
+  const index = await store.index();
+  for (const u of await recordTied(store, tied, stored)) index.where[u] = tied.find((c) => c.uuid === u)!.file;
   await appendLog(store.logPath(), [...(j.log ?? []), ...('entries' in dropped ? dropped.entries : [])]);
   // Taskwarrior and the notes hold the journaled values now; forget the stamp and these notes'
   // fingerprints so the next sync compares them (equal values: nothing to do, nothing lost).
-  const index = await store.index();
   index.stamp = null;
   for (const n of j.notes) delete index.notes[n.file];
   await store.saveIndex(index);
@@ -205,7 +229,13 @@ async function allIntact(workspace: string, notes: Journal['notes']): Promise<bo
  * Write a note's journaled text, or into an edited note (any note, `tieOnly`) its created
  * tasks' ids; the untied.
  */
-async function finishNote(workspace: string, n: Journal['notes'][number], created: NonNullable<Journal['created']>, tieOnly: boolean): Promise<string[]> {
+async function finishNote(
+  workspace: string,
+  n: Journal['notes'][number],
+  created: Created[],
+  tieOnly: boolean,
+  unchanged: (uuid: string) => boolean,
+): Promise<string[]> {
   const abs = join(workspace, n.file);
   for (let tries = 0; ; tries++) {
     const now = await readFile(abs, 'utf8').catch(() => null);
@@ -214,7 +244,7 @@ async function finishNote(workspace: string, n: Journal['notes'][number], create
       return [];
     }
     if (now === null) return created.map((c) => c.uuid);
-    const { text, untied } = tieIds(now, n.after, created);
+    const { text, untied } = tieIds(now, n.after, created, unchanged);
     if (text === now) return untied;
     // The note is being edited (it was during the sync that journaled it): the ids go into the
     // text they were matched in, never over a write that came after it. Still moving after a
@@ -228,38 +258,165 @@ async function finishNote(workspace: string, n: Journal['notes'][number], create
   }
 }
 
+interface Tie {
+  c: Created;
+  /** The line in `after` (the killed sync's text) that holds the id. */
+  row: number;
+  /** That line without the id: the line as the killed sync read it. */
+  bare: string;
+  /** Where the id sat in it. */
+  at: number;
+  description: string;
+}
+
 /**
- * Each created task's id, from its line in `after`, onto the same line in `now` (the same
- * text without the id, holding no id yet), at the same place in it: one insertion a line.
+ * Each created task's id, from its line in `after`, onto its line in `now` (a task line with
+ * no id yet, as the parser reads it): one insertion a line. Its line is, in this order of trust:
+ * 1. the same text, where the line diff of `after` (without these ids) and `now` puts it, else
+ *    anywhere (a line moved);
+ * 2. the line an edit made of it: between the same unchanged lines, as many new task lines as
+ *    created ones lost there, paired in order (a date added, a status ticked, a nesting);
+ * 3. the one new task line anywhere with its description, when no other created line has it;
+ * 4. for a task nobody changed in Taskwarrior since (`unchanged`), any new task line left, in
+ *    order: its fields are what the killed sync read and the line's differ only where the user
+ *    typed, so the merge makes it the line's task, its old values logged. Deleted, with a second
+ *    task created for the line, it stayed in `task all` as a duplicate (seed 500117).
+ * A created task on none of them is untied: its line was removed, or rewritten past that.
  */
-export function tieIds(now: string, after: string, created: NonNullable<Journal['created']>): { text: string; untied: string[] } {
+export function tieIds(now: string, after: string, created: Created[], unchanged: (uuid: string) => boolean = () => false): { text: string; untied: string[] } {
   const lines = now.split('\n');
   const afterLines = after.split('\n');
-  const used = new Set<number>();
   const untied: string[] = [];
+  const ties: Tie[] = [];
+  const afterItems = extractTasks(parse(after));
   for (const c of created) {
-    const mark = ` %#${c.id}%`;
     if (now.includes(`%#${c.id}%`)) continue;
-    const withId = afterLines.find((l) => l.includes(mark));
-    const at = withId?.indexOf(mark) ?? -1;
-    const bare = withId !== undefined ? withId.slice(0, at) + withId.slice(at + mark.length) : null;
-    const row = bare === null ? -1 : lines.findIndex((l, i) => !used.has(i) && l === bare && !l.includes('%#'));
+    const mark = ` %#${c.id}%`;
+    const row = afterLines.findIndex((l) => l.includes(mark));
     if (row < 0) {
       untied.push(c.uuid);
       continue;
     }
-    used.add(row);
-    lines[row] = lines[row]!.slice(0, at) + mark + lines[row]!.slice(at);
+    const l = afterLines[row]!;
+    const at = l.indexOf(mark);
+    const description = afterItems.find((t) => t.id === c.id)?.description ?? '';
+    ties.push({ c, row, bare: l.slice(0, at) + l.slice(at + mark.length), at, description });
+  }
+  if (ties.length === 0) return { text: now, untied };
+  // The lines an id may go on: task lines without one (a mirror is no task).
+  const idless = new Map<number, string>();
+  for (const t of extractTasks(parse(now))) if (t.id === null && !lines[t.line - 1]!.includes('%#')) idless.set(t.line - 1, t.description);
+  const bareAfter = [...afterLines];
+  for (const t of ties) bareAfter[t.row] = t.bare;
+  const pairs = lcsPairs(bareAfter, lines);
+  const toNow = new Map(pairs);
+  const used = new Set<number>();
+  const placed = new Map<Tie, number>();
+  const free = (i: number) => !used.has(i) && idless.has(i);
+  const place = (t: Tie, i: number) => {
+    placed.set(t, i);
+    used.add(i);
+  };
+  const open = () => ties.filter((t) => !placed.has(t));
+  for (const t of ties) {
+    const i = toNow.get(t.row);
+    if (i !== undefined && lines[i] === t.bare && free(i)) place(t, i);
+  }
+  for (const t of open()) {
+    const i = lines.findIndex((l, k) => l === t.bare && free(k));
+    if (i >= 0) place(t, i);
+  }
+  // 2. Per gap between matched lines: the created lines it lost and the new task lines it gained.
+  const gaps = new Map<number, Tie[]>();
+  for (const t of open()) {
+    if (toNow.has(t.row)) continue;
+    const k = lastBelow(pairs, t.row);
+    gaps.set(k, [...(gaps.get(k) ?? []), t]);
+  }
+  for (const [k, lost] of gaps) {
+    const from = k < 0 ? 0 : pairs[k]![1] + 1;
+    const to = k + 1 < pairs.length ? pairs[k + 1]![1] : lines.length;
+    const gained: number[] = [];
+    for (let i = from; i < to; i++) if (free(i)) gained.push(i);
+    if (gained.length === lost.length) lost.sort((a, b) => a.row - b.row).forEach((t, n) => place(t, gained[n]!));
+  }
+  // 3. By description, where exactly one created line and one new line have it.
+  for (const t of open()) {
+    if (open().filter((o) => o.description === t.description).length !== 1) continue;
+    const hits = [...idless].flatMap(([i, d]) => (free(i) && d === t.description ? [i] : []));
+    if (hits.length === 1) place(t, hits[0]!);
+  }
+  // 4. The unchanged ones, onto the new lines left.
+  const left = [...idless.keys()].filter(free).sort((a, b) => a - b);
+  for (const t of open()
+    .filter((o) => unchanged(o.c.uuid))
+    .sort((a, b) => a.row - b.row)) {
+    const i = left.shift();
+    if (i === undefined) break;
+    place(t, i);
+  }
+  for (const t of ties) {
+    const i = placed.get(t);
+    if (i === undefined) {
+      untied.push(t.c.uuid);
+      continue;
+    }
+    // At the same place from the line's end (an edit before it moves it), else at the end.
+    const l = lines[i]!;
+    const tail = t.bare.slice(t.at);
+    const at = l.endsWith(tail) ? l.length - tail.length : l.trimEnd().length;
+    lines[i] = `${l.slice(0, at)} %#${t.c.id}%${l.slice(at)}`;
   }
   return { text: lines.join('\n'), untied };
 }
 
+/** The index of the last pair whose `after` row is below `row` (-1: none). */
+function lastBelow(pairs: [number, number][], row: number): number {
+  let k = -1;
+  for (let i = 0; i < pairs.length && pairs[i]![0] < row; i++) k = i;
+  return k;
+}
+
+/**
+ * The tied created tasks' state, as the killed sync would have recorded it (from the journal),
+ * into their note's shard, with Taskwarrior's version as the cache: the next sync merges each
+ * line against the version the killed sync created, so an edit made since counts as the note's
+ * change. Without it the line and the task both look changed and the newer wins: an edit made
+ * in the second of the killed sync's import, or under a clock behind Taskwarrior's, lost to the
+ * task. The uuids recorded; none when a state file could not be read (the sync rebuilds those
+ * as on a first sync, and a patched one would hide that).
+ */
+async function recordTied(store: Store, tied: Created[], stored: Map<string, TwTask>): Promise<string[]> {
+  const known = tied.filter((c) => isFields(c.base));
+  if (known.length === 0 || store.unreadable.length > 0) return [];
+  const out: string[] = [];
+  for (const file of new Set(known.map((c) => c.file))) {
+    const shard = await store.shard(file);
+    if (store.unreadable.includes(store.shardPath(file))) continue;
+    let changed = false;
+    for (const c of known) {
+      // Not in the data files (purged since): no state, the sync reports the line's task gone.
+      const t = stored.get(c.uuid);
+      if (c.file !== file || !t) continue;
+      const st: TaskState = { uuid: c.uuid, id: c.id, file, base: c.base!, dueText: c.dueText ?? null, scheduledText: c.scheduledText ?? null };
+      shard.tasks[c.uuid] = st;
+      shard.cache[c.uuid] = t;
+      out.push(c.uuid);
+      changed = true;
+    }
+    if (changed) await store.saveShardText(file, JSON.stringify(shard));
+  }
+  return out;
+}
+
+function isFields(b: unknown): b is Fields {
+  if (typeof b !== 'object' || b === null) return false;
+  const f = b as Partial<Fields>;
+  return typeof f.description === 'string' && typeof f.status === 'string' && Array.isArray(f.tags) && Array.isArray(f.depends);
+}
+
 /** Delete the untied created tasks nobody changed in Taskwarrior since (a changed one stays). */
-async function dropUntied(tw: Taskwarrior, j: Journal, untied: string[]): Promise<Replay | { entries: LogEntry[] }> {
-  if (untied.length === 0) return { entries: [] };
-  const journaled = new Map(j.imports.map((t) => [t.uuid, t]));
-  const stored = storedVersions(tw.dataDir(), untied);
-  const drop = untied.filter((u) => stored.has(u) && journaled.has(u) && canon(stored.get(u)!) === canon(journaled.get(u)!));
+async function dropUntied(tw: Taskwarrior, j: Journal, drop: string[], stored: Map<string, TwTask>): Promise<Replay | { entries: LogEntry[] }> {
   if (drop.length === 0) return { entries: [] };
   const time = twDate(new Date());
   const r = await tw.import(drop.map((u) => ({ ...stored.get(u)!, status: 'deleted', end: time })));
@@ -274,7 +431,7 @@ async function dropUntied(tw: Taskwarrior, j: Journal, untied: string[]): Promis
     fields: {},
     version: fromTw(stored.get(u)!, DEFAULT_PRIORITIES),
     file: file(u)?.file,
-    note: 'created by a sync that was interrupted; its line was edited or removed before its id was written, so the line counts as new',
+    note: 'created by a sync that was interrupted; its line was removed (or rewritten past recognition, the line then counting as new) before its id was written',
   }));
   return { entries };
 }

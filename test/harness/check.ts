@@ -30,6 +30,7 @@ export interface TaskSnapshot {
   lastByMirror?: MTask['lastByMirror'];
   recurParent?: boolean;
   foreign?: Record<string, unknown>;
+  killedUnbound?: string[];
 }
 
 export interface EndState {
@@ -224,6 +225,17 @@ class Lookup {
   }
 }
 
+/**
+ * A task the model never bound, deleted and logged so: one a killed sync created for a line with
+ * no id yet, whose line was removed before the replay could give it the id (MTask.killedUnbound).
+ * One line, one task, deleted with its line: no duplicate. A line still there (edited) that got
+ * another task is not this, and stays an extra task.
+ */
+function createdForRemovedLine(s: EndState, ix: Lookup, t: TwTask): boolean {
+  if (t.status !== 'deleted' || !(ix.logOf.get(t.uuid) ?? []).some((e) => e.action === 'delete')) return false;
+  return s.tasks.some((m) => !m.uuid && m.deletedBy === 'note' && m.killedUnbound?.includes(t.description));
+}
+
 export function check(s: EndState): Failure[] {
   const out: Failure[] = [];
   const ix = new Lookup(s);
@@ -344,7 +356,7 @@ export function check(s: EndState): Failure[] {
     const live = t.status === 'pending' || t.status === 'waiting';
     if (live && !onLine.has(t.uuid) && inWorkspace(t.project))
       out.push({ kind: 'missing', task: labelOf(t.uuid), message: `${labelOf(t.uuid)} "${t.description}" is ${t.status} in Taskwarrior but on no line` });
-    if (!ix.task(t.uuid))
+    if (!ix.task(t.uuid) && !createdForRemovedLine(s, ix, t))
       out.push({
         kind: 'extra-task',
         task: compact(t.uuid).slice(0, 8),

@@ -115,6 +115,12 @@ export interface MTask {
   recurParent?: boolean;
   /** What the notes cannot express, as Taskwarrior had it after the last `task` step (round3.ts FOREIGN). */
   foreign?: Record<string, unknown>;
+  /**
+   * The descriptions its line had, with no id, when a sync read it and was killed: that sync
+   * may have created its task before dying, and the replay deletes it (logged) if the line is
+   * gone by then (sync/journal.ts). The model learns of such a task only through this.
+   */
+  killedUnbound?: string[];
 }
 
 /** A mirror edit no push has carried yet (MTask.mirrorPending). */
@@ -1128,6 +1134,10 @@ export class World {
         c.kill();
         const how = await c.done;
         this.resolve();
+        for (const { it } of this.items()) {
+          const t = this.taskOfItem(it);
+          if (t && !t.uuid && !idOf(it)) (t.killedUnbound ??= []).push(it.description);
+        }
         this.mirrorsUnsure();
         return `killed ${s.killAfterMs % 120} ms into the sync (${how})`;
       }

@@ -177,6 +177,29 @@ describe('the sync harness', () => {
     expect(kinds).toContain('not-idempotent');
   }, 60_000);
 
+  it('a deleted task a killed sync made for a line removed before it had an id is no extra task; one beside a line that got another is', async () => {
+    const s = await endState();
+    const uuid = '88888888-8888-4888-8888-888888888888';
+    const base = s.tasks[0]!;
+    s.tw.push({ ...s.tw[0], uuid, description: 'gone n9', status: 'deleted' });
+    s.log.push({ ...s.log[0]!, uuid, action: 'delete', side: 'taskwarrior', fields: {} });
+    const line = {
+      ...base,
+      label: 'T99',
+      uuid: null,
+      sid: null,
+      noteDesc: 'gone n9',
+      origin: 'note' as const,
+      deletedBy: 'note' as const,
+      killedUnbound: ['gone n9'],
+    };
+    expect(check({ ...s, tasks: [...s.tasks, line] }).map((f) => f.kind)).not.toContain('extra-task');
+    // The line's deletion alone does not vouch for it: bound to another task, it is a duplicate.
+    const bound = { ...line, uuid: s.tw[0]!.uuid };
+    expect(check({ ...s, tasks: [...s.tasks, bound] }).map((f) => f.kind)).toContain('extra-task');
+    expect(check(s).map((f) => f.kind)).toContain('extra-task');
+  }, 60_000);
+
   it('a failing run shows in the dashboard with its minimal history, the two sides and its log', async () => {
     const ex = await execute(HISTORY);
     const failures = check({ ...ex.end!, log: [] });
