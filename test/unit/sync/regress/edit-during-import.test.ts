@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SyncReport } from '../../../../sync/index.js';
-import { linesOf, settle, setup, sleep, type Env } from './util.js';
+import { linesOf, MOVE_NOTES, moveMover, settle, setup, sleep, type Env } from './util.js';
 
 /** A full sync, with `edit` applied to the notes while its import runs. */
 async function syncEditedDuringImport(env: Env, edit: () => void): Promise<SyncReport> {
@@ -90,14 +90,10 @@ describe('a note edited while the import runs', () => {
   });
 
   it('edited at one end of a move: the other end, left unwritten, gets its new task id and keeps the moved line', async () => {
-    const env = setup({
-      'a.norg': '@document.meta\nproject: alpha\n@end\n\n* One\n  - ( ) stays\n',
-      'b.norg': '@document.meta\nproject: beta\n@end\n\n* One\n  - ( ) mover\n  - ( ) other\n',
-    });
+    const env = setup(MOVE_NOTES);
     expect((await env.run()).code).toBe(0);
     env.write('b.norg', `${env.read('b.norg')}  - ( ) bread\n`);
-    const mover = env.tw('mover');
-    env.sb.task(mover.uuid, 'modify', 'project:alpha.One');
+    moveMover(env);
     const b = env.read('b.norg');
     const r = await syncEditedDuringImport(env, () => env.write('a.norg', `${env.read('a.norg')}  - ( ) cheese\n`));
     expect(r.taskwarrior.created).toHaveLength(1);

@@ -5,38 +5,12 @@
  * pending on no line (line deleted), or made a second task for the edited line (duplicate);
  * and its replay imported the journal again over a `task` change made after the crash.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ROOT } from '../../../helpers/shared.js';
-import { linesOf, sleep, settle, setup, type Env } from './util.js';
-
-/** A full sync whose import really happens, then `task` hangs and the sync is SIGKILLed. */
-async function killedAfterImport(env: Env, imported: () => boolean): Promise<void> {
-  env.sb.sabotage('import', 'hang-after');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'sync-child.ts'), env.ws], {
-    cwd: ROOT,
-    env: env.sb.env,
-    stdio: 'ignore',
-    detached: true,
-  });
-  const deadline = Date.now() + 15_000;
-  while (!imported()) {
-    if (Date.now() > deadline) throw new Error('the import never happened');
-    await sleep(20);
-  }
-  expect(existsSync(join(env.ws, '.planager', 'journal.json'))).toBe(true);
-  process.kill(-child.pid!, 'SIGKILL');
-  // The import is done; its wrapper only sleeps (hang-after): end it too, as `task` would have.
-  const pid = Number(readFileSync(join(env.ws, '.planager', 'importing.pid'), 'utf8'));
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-  env.sb.sabotage('import', null);
-}
+import { killedAfterImport, linesOf, MOVE_NOTES, moveMover, settle, setup, sleep, type Env } from './util.js';
 
 async function started(): Promise<Env> {
   const env = setup({ 'a.norg': '* One\n  - ( ) kite n0\n' });
@@ -106,14 +80,10 @@ describe('harness F4: a sync killed between the import and the note write, then 
   it('a move between two notes, one of them edited after the kill: the moved line is in one note, not none', async () => {
     // The replay wrote the unedited note (the line cut) in full and only tied ids into the
     // edited one (the line not pasted): the moved line, and then its task, were gone.
-    const env = setup({
-      'a.norg': '@document.meta\nproject: alpha\n@end\n\n* One\n  - ( ) stays\n',
-      'b.norg': '@document.meta\nproject: beta\n@end\n\n* One\n  - ( ) mover\n  - ( ) other\n',
-    });
+    const env = setup(MOVE_NOTES);
     expect((await env.run()).code).toBe(0);
     env.write('b.norg', `${env.read('b.norg')}  - ( ) bread\n`);
-    const mover = env.tw('mover');
-    env.sb.task(mover.uuid, 'modify', 'project:alpha.One');
+    moveMover(env);
     await killedAfterImport(env, () => env.sb.exportAll().some((t) => t.description === 'bread'));
     const bread = env.tw('bread').uuid;
     env.write('a.norg', `${env.read('a.norg')}  - ( ) cheese\n`);

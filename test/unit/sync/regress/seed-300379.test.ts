@@ -4,10 +4,10 @@
  * task was imported with no basis, which replaced it: its entry reset to now, its annotations
  * and foreign UDAs gone.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { setup } from './util.js';
+import { garble, setup } from './util.js';
 
 const A_NORG = '@document.meta\nproject: alpha\n@end\n\n* Two\n  - ( ) stays\n';
 /** The synced line of `mover`, with the line break before it. */
@@ -28,8 +28,7 @@ describe('seed 300379: a line moved out of a note that is unreadable at the sync
     env.write('b.norg', env.read('b.norg').replace(line, ''));
     env.write('a.norg', env.read('a.norg') + line.slice(1) + '\n');
     const path = join(env.ws, 'b.norg');
-    const good = readFileSync(path);
-    writeFileSync(path, Buffer.concat([good, Buffer.from([0x62, 0xff, 0xfe, 0x0a])]));
+    const { good } = garble(env, 'b.norg');
     expect((await env.run()).code).toBe(0);
     writeFileSync(path, good);
     expect((await env.run()).code).toBe(0);

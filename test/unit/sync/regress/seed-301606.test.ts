@@ -9,22 +9,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { linesOf, settle, setup } from './util.js';
+import { garble, linesOf, MOVE_NOTES, moveMover, settle, setup } from './util.js';
 
 describe('seed 301606: a move into a note that is not valid UTF-8, beside a new line', () => {
   it('creates one task for the new line, once the note can be read', async () => {
-    const env = setup({
-      'a.norg': '@document.meta\nproject: alpha\n@end\n\n* One\n  - ( ) stays\n',
-      'b.norg': '@document.meta\nproject: beta\n@end\n\n* One\n  - ( ) mover\n  - ( ) other\n',
-    });
+    const env = setup(MOVE_NOTES);
     expect((await env.run()).code).toBe(0);
     env.write('b.norg', `${env.read('b.norg')}  - ( |< 2026-12-24) bread\n`);
     const mover = env.tw('mover');
-    env.sb.task(mover.uuid, 'modify', 'project:alpha.One');
+    moveMover(env);
     const path = join(env.ws, 'a.norg');
-    const good = readFileSync(path);
-    const bad = Buffer.concat([good, Buffer.from([0x62, 0xff, 0xfe, 0x0a])]);
-    writeFileSync(path, bad);
+    const { good, bad } = garble(env, 'a.norg');
     const held = await env.run();
     expect(held.code).toBe(0);
     expect(readFileSync(path).equals(bad)).toBe(true);

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planCommand } from '../../../../cli/plan.js';
-import { settle, setup } from './util.js';
+import { garble, settle, setup } from './util.js';
 
 const DAILY = 'journal/2026/12/15.norg';
 
@@ -22,9 +22,7 @@ describe('seed 400008: a mirror edited while its home note is not valid UTF-8', 
     expect((await env.run()).code).toBe(0);
     env.edit(DAILY, '- (-) house n3 {', '- (-) grape n6 {');
     const path = join(env.ws, 'a.norg');
-    const good = readFileSync(path);
-    const bad = Buffer.concat([good, Buffer.from([0x62, 0xff, 0xfe, 0x0a])]);
-    writeFileSync(path, bad);
+    const { good, bad } = garble(env, 'a.norg');
     const held = await env.run();
     expect(held.code).toBe(0);
     expect(

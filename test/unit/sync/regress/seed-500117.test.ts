@@ -1,46 +1,8 @@
-/**
- * Harness seed 500117 (undo-replay, fault kill): the first sync, SIGKILLed after Taskwarrior
- * imported the notes' new lines and before their ids were written; then a line is edited (a
- * date added, nested) before the next sync, which finishes the killed one (journal.ts). The
- * replay tied ids only to lines still there word for word: the edited line's task, created by
- * the killed sync, was deleted and the line got a second task, so `task all` showed two tasks
- * for one line (one deleted, one the user's). The created task now stays the line's, and is
- * merged from the version the killed sync created (its base), so the edit wins over it even
- * when the note's clock is behind Taskwarrior's.
- */
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, utimesSync } from 'node:fs';
+import { utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tieIds } from '../../../../sync/journal.js';
-import { ROOT } from '../../../helpers/shared.js';
-import { settle, setup, short, sleep, type Env } from './util.js';
-
-/** A full sync whose import really happens, then `task` hangs and the sync is SIGKILLed. */
-async function killedAfterImport(env: Env, imported: () => boolean): Promise<void> {
-  env.sb.sabotage('import', 'hang-after');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'sync-child.ts'), env.ws], {
-    cwd: ROOT,
-    env: env.sb.env,
-    stdio: 'ignore',
-    detached: true,
-  });
-  const deadline = Date.now() + 15_000;
-  while (!imported()) {
-    if (Date.now() > deadline) throw new Error('the import never happened');
-    await sleep(20);
-  }
-  expect(existsSync(join(env.ws, '.planager', 'journal.json'))).toBe(true);
-  process.kill(-child.pid!, 'SIGKILL');
-  // The import is done; its wrapper only sleeps (hang-after): end it too, as `task` would have.
-  const pid = Number(readFileSync(join(env.ws, '.planager', 'importing.pid'), 'utf8'));
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-  env.sb.sabotage('import', null);
-}
+import { killedAfterImport, settle, setup, short, type Env } from './util.js';
 
 /** Every Taskwarrior task, any status (deleted ones too: `task all`), with this description. */
 const all = (env: Env, d: string) => env.sb.exportAll().filter((t) => t.description === d);

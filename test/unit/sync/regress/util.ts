@@ -6,13 +6,14 @@
  * The note is read back with the project's own parser (WorkspaceGraph) so that "what the note
  * shows" is what the user sees; the Taskwarrior side is read with a real `task export`.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { WorkspaceGraph, type TaskObject } from '../../../../graph/index.js';
 import { readLog, sync, type LogEntry, type SyncOptions, type SyncReport, type TwTask } from '../../../../sync/index.js';
+import { ROOT } from '../../../helpers/shared.js';
 import { REAL_TASK, twSandbox, type TwSandbox } from '../../../helpers/tw.js';
 
 export interface Env {
@@ -174,3 +175,46 @@ export async function expectLogged(env: Env, uuid: string, field: string, lost: 
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Two notes for a move: Taskwarrior moving b.norg's "mover" to a.norg's heading (`moveMover`). */
+export const MOVE_NOTES = {
+  'a.norg': '@document.meta\nproject: alpha\n@end\n\n* One\n  - ( ) stays\n',
+  'b.norg': '@document.meta\nproject: beta\n@end\n\n* One\n  - ( ) mover\n  - ( ) other\n',
+};
+
+export const moveMover = (env: Env): void => void env.sb.task(env.tw('mover').uuid, 'modify', 'project:alpha.One');
+
+/** Make a note invalid UTF-8 (bytes appended); its good and bad bytes, to restore and compare. */
+export function garble(env: Env, file: string): { good: Buffer; bad: Buffer } {
+  const path = join(env.ws, file);
+  const good = readFileSync(path);
+  const bad = Buffer.concat([good, Buffer.from([0x62, 0xff, 0xfe, 0x0a])]);
+  writeFileSync(path, bad);
+  return { good, bad };
+}
+
+/** A full sync whose import really happens, then `task` hangs and the sync is SIGKILLed. */
+export async function killedAfterImport(env: Env, imported: () => boolean): Promise<void> {
+  env.sb.sabotage('import', 'hang-after');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'sync-child.ts'), env.ws], {
+    cwd: ROOT,
+    env: env.sb.env,
+    stdio: 'ignore',
+    detached: true,
+  });
+  const deadline = Date.now() + 15_000;
+  while (!imported()) {
+    if (Date.now() > deadline) throw new Error('the import never happened');
+    await sleep(20);
+  }
+  expect(existsSync(join(env.ws, '.planager', 'journal.json'))).toBe(true);
+  process.kill(-child.pid!, 'SIGKILL');
+  // The import is done; its wrapper only sleeps (hang-after): end it too, as `task` would have.
+  const pid = Number(readFileSync(join(env.ws, '.planager', 'importing.pid'), 'utf8'));
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+  env.sb.sabotage('import', null);
+}

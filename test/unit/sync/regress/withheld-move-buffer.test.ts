@@ -13,10 +13,7 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Session } from '../../../../sync/session.js';
-import { linesOf, settle, setup, type Env } from './util.js';
-
-const A = '@document.meta\nproject: alpha\n@end\n\n* One\n  - ( ) stays\n';
-const B = '@document.meta\nproject: beta\n@end\n\n* One\n  - ( ) mover\n  - ( ) other\n';
+import { garble, linesOf, MOVE_NOTES, moveMover, settle, setup, type Env } from './util.js';
 
 let sessions: Session[] = [];
 afterEach(() => {
@@ -26,9 +23,9 @@ afterEach(() => {
 
 /** Synced a.norg and b.norg, then Taskwarrior moves b.norg's "mover" to a.norg's heading. */
 async function moved(): Promise<{ env: Env; s: Session; b: string }> {
-  const env = setup({ 'a.norg': A, 'b.norg': B });
+  const env = setup(MOVE_NOTES);
   expect((await env.run()).code).toBe(0);
-  env.sb.task(env.tw('mover').uuid, 'modify', 'project:alpha.One');
+  moveMover(env);
   const s = new Session({ workspaces: [env.ws], env: env.sb.env, timeoutMs: 5_000, backup: false });
   sessions.push(s);
   return { env, s, b: join(env.ws, 'b.norg') };
@@ -67,9 +64,7 @@ describe('a move withheld at the commit, its source open in the editor', () => {
   it('pull into the open source: the buffer is not cut while the target is not valid UTF-8', async () => {
     const { env, s, b } = await moved();
     const path = join(env.ws, 'a.norg');
-    const good = readFileSync(path);
-    const bad = Buffer.concat([good, Buffer.from([0x62, 0xff, 0xfe, 0x0a])]);
-    writeFileSync(path, bad);
+    const { good, bad } = garble(env, 'a.norg');
     const text = readFileSync(b, 'utf8');
     const applied: string[] = [];
     const r = await s.pull(b, text.replace(/\n$/, ''), async (after) => {
