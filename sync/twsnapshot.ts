@@ -15,7 +15,7 @@
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { TwTask } from './taskwarrior.js';
-import { taskLines } from './twread.js';
+import { stampSize, taskLines } from './twread.js';
 import { allStored, canon, readUndoTailSync, storedVersions, undoMark } from './undo.js';
 
 const VERSION = 1;
@@ -52,7 +52,7 @@ export function storedAll(dataDir: string, file: string | null, rewriteAfter = R
   const before = fileStamp(dir);
   const snap = file ? readSnapshot(file, dir) : null;
   if (snap && snap.stamp === before.text) return { tasks: snap.tasks, source: 'snapshot' };
-  const tail = snap ? withTail(dir, snap) : null;
+  const tail = snap ? withTail(dir, snap, before.text) : null;
   if (tail) {
     if (file && tail.grown > rewriteAfter && fileStamp(dir).text === before.text && tail.size === before.undo)
       writeSnapshot(file, { ...snap!, stamp: before.text, undoSize: tail.size, undoMark: tail.mark, lines: tail.lines, tasks: tail.tasks });
@@ -78,9 +78,9 @@ interface Tailed {
 }
 
 /** The snapshot with undo.data's tail applied; null when the tail cannot be trusted. */
-function withTail(dir: string, snap: Snapshot): Tailed | null {
+function withTail(dir: string, snap: Snapshot, stamp: string): Tailed | null {
   if (undoMark(dir, snap.undoSize) !== snap.undoMark) return null;
-  if ((sizeOf(dir, 'completed.data') ?? -1) < (stampPart(snap.stamp, 'completed.data') ?? -1)) return null;
+  if ((stampSize(stamp, 'completed.data') ?? -1) < (stampSize(snap.stamp, 'completed.data') ?? -1)) return null;
   const tail = readUndoTailSync(dir, snap.undoSize);
   if (!tail) return null;
   const lines = taskLines(dir);
@@ -126,16 +126,4 @@ function fileStamp(dir: string): { text: string; undo: number } {
   const names = ['undo.data', 'pending.data', 'completed.data'];
   const stats = names.map((f) => statSync(join(dir, f), { throwIfNoEntry: false }) ?? null);
   return { text: names.map((f, i) => (stats[i] ? `${f}:${stats[i]!.size}:${stats[i]!.mtimeMs}` : `${f}:-`)).join('|'), undo: stats[0]?.size ?? 0 };
-}
-
-function sizeOf(dir: string, name: string): number | null {
-  return statSync(join(dir, name), { throwIfNoEntry: false })?.size ?? null;
-}
-
-function stampPart(stamp: string, name: string): number | null {
-  for (const part of stamp.split('|')) {
-    const [f, size] = part.split(':');
-    if (f === name) return size === '-' ? null : Number(size);
-  }
-  return null;
 }

@@ -57,7 +57,7 @@ describe('a note edited while the import runs', () => {
     await syncEditedDuringImport(env, () => env.edit('a.norg', '( ) bread', '( ) brioche'));
     const created = env.tw('bread').uuid;
     expect((await env.run()).code).toBe(0);
-    // The task made for the line follows its edit (journal.ts tieIds): no second task, and no
+    // The task made for the line follows its edit (journaltie.ts tieIds): no second task, and no
     // deleted one left beside it in `task all` (seed 500117).
     expect(env.byUuid(created)).toMatchObject({ status: 'pending', description: 'brioche' });
     expect(linesOf(env.ws, 'brioche')).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tieIds } from '../../../../sync/journal.js';
+import { tieIds } from '../../../../sync/journaltie.js';
 import { killedAfterImport, settle, setup, short, type Env } from './util.js';
 
 /** Every Taskwarrior task, any status (deleted ones too: `task all`), with this description. */
