@@ -125,7 +125,14 @@ export function loadCommonJs(file: string, opts: LoadOptions): unknown {
   } catch {
     // unreadable: compiled as usual
   }
-  const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+  // Without a loader, an import() in the bundle (a library's lazy load) rejects with "A dynamic
+  // import callback was not specified"; Node 20.8+ and 21.7+ lend the main context's.
+  const importModuleDynamically = (vm as unknown as { constants?: { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol } }).constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+  const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), {
+    filename: file,
+    cachedData,
+    ...(importModuleDynamically ? { importModuleDynamically: importModuleDynamically as never } : {}),
+  });
   if (cache && (!cachedData || script.cachedDataRejected)) {
     const save = () => writeCache(dir, cache, name, script.createCachedData());
     if (opts.saveAfterMs === 'exit') process.once('exit', save);

@@ -2,7 +2,7 @@
 // the CLI) without resolving a module graph at run time.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 
 const common = { bundle: true, platform: 'node', target: 'node18', format: 'esm', sourcemap: 'linked', logLevel: 'warning' };
 // Bundled CommonJS dependencies (the neovim client) need a require in ESM output.
@@ -79,6 +79,13 @@ if (existsSync('rplugin/host.ts')) {
     // plan and agenda's code, for the CLI to load through the same cache (cli/main.ts).
     build({ ...host, entryPoints: ['cli/planning.ts'], outfile: 'dist/planning.cjs' }),
   ]);
+  // Node before 20.8 has no loader to lend vm.Script (rplugin/codecache.ts): an import() left in
+  // these bundles would reject there, and only on the path that reaches it (it once hid in the
+  // lock's wait). Bundled code has no need of one; a build that keeps one fails here.
+  for (const f of ['dist/host-main.cjs', 'dist/host-engine.cjs', 'dist/planning.cjs']) {
+    const m = /[^\w.$]import\(\s*["'`][^)]*\)/.exec(readFileSync(f, 'utf8'));
+    if (m) throw new Error(`${f} keeps a dynamic ${m[0].slice(1)}: import it statically (it runs through vm.Script)`);
+  }
 }
 chmodSync('dist/cli.js', 0o755);
 if (!process.argv.includes('--no-types')) {

@@ -4,7 +4,7 @@
  * owner is gone is taken over; a live one is waited for, up to a timeout.
  */
 import { mkdirSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface Lock {
@@ -57,7 +57,6 @@ export async function acquireLock(dir: string, timeoutMs = 30_000): Promise<{ ok
     }
     if (!owner) {
       // Created but not yet written, or left empty by a crash between mkdir and write.
-      const { stat } = await import('node:fs/promises');
       const s = await stat(path).catch(() => null);
       if (s && Date.now() - s.mtimeMs > 5_000) await rm(path, { recursive: true, force: true });
     }

@@ -119,6 +119,9 @@ describe(':Planager plan, agenda and capture (headless Neovim, real task)', () =
     await v.lua("require('planager').setup({ workspaces = { ... }, plan = { paths = { weekly = 'weeks/{weekyear}-W{week}.norg' } } })", f.ws);
     await v.cmd(`edit ${join(f.ws, 'weeks', '2026-W49.norg')}`);
     await v.cmd(`Planager plan weekly ${DAY}`);
+    // The request is synchronous: a failure is already among the messages (it once was "A
+    // dynamic import callback was not specified", from the lock's wait, test/unit/rplugin/codecache.test.ts).
+    expect((await messages(v)).filter((m) => /failed|error/i.test(m))).toEqual([]);
     await v.waitFor(async () => existsSync(join(f.ws, 'weeks', '2026-W49.norg')));
     expect(f.read(join('weeks', '2026-W49.norg'))).toBe((await v.lines()).join('\n') + '\n');
     expect(f.read(join('weeks', '2026-W49.norg'))).toContain('Week 49 of 2026');
