@@ -81,7 +81,7 @@ export async function benchPlan(n = 10000, rounds = 7): Promise<Row[]> {
   }
   // As commands from the shell: Node's start, the bundle's load, the parse cache in place.
   // Nothing changed since the last run: the answer is the record of that run (cli/replay.ts).
-  const cli = resolve('dist', 'cli.js');
+  const cli = resolve('dist', 'cli.cjs');
   const record = join(ws, '.planager', 'replay.json');
   const planCli = () => run(process.execPath, [cli, 'plan', 'daily', '--date', DAY, '--workspace', ws], { env: s.env });
   const agendaCli = () => run(process.execPath, [cli, 'agenda', '--date', DAY, '--workspace', ws], { env: s.env });

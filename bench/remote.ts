@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { median, ms, type Row } from './measure.js';
 
 const ROOT = process.cwd();
-const CLI = join(ROOT, 'dist', 'cli.js');
+const CLI = join(ROOT, 'dist', 'cli.cjs');
 const TASKD = join(ROOT, 'scripts', 'taskd.sh');
 const QUIET = 'sync: nothing to do (notes, tasks and git as the last run left them)';
 const GIT_ENV = {

@@ -79,7 +79,7 @@ export async function benchReport(n = 10000, rounds = 5): Promise<Row[]> {
     reports.push(rep), exports.push(exp), stats.push(sta);
   }
   // `planager remind` with nothing due, as cron runs it, against a bare `node -e ''`.
-  const cli = join(process.cwd(), 'dist', 'cli.js');
+  const cli = join(process.cwd(), 'dist', 'cli.cjs');
   const reminds: number[] = [];
   const bares: number[] = [];
   // A minute later each run, as a timer runs it; the first (r = 0, a full run that reads the

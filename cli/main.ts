@@ -87,7 +87,7 @@ backups live in DIR/.planager. TASKRC and TASKDATA are respected.
 Exit codes: 0 success, 1 stopped to ask (sync: use --force; setup: use --yes), 2 error.
 `;
 
-/** The version in package.json (one folder above both cli/bin.ts and dist/cli.js). */
+/** The version in package.json (one folder above both cli/bin.ts and dist/cli.cjs). */
 export function version(): string {
   try {
     return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;

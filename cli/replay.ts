@@ -74,7 +74,7 @@ export function localDay(d: Date): string {
 /** The built CLI's files that plan and agenda run (beside this one once bundled): a new build is another program. */
 function codeFiles(): string[] {
   const here = dirname(fileURLToPath(import.meta.url));
-  return ['cli.js', 'main.js', 'planning.js'].map((f) => join(here, f));
+  return ['cli.cjs', 'main.js', 'planning.js', 'planning.cjs'].map((f) => join(here, f));
 }
 
 /** The workspace `plan`/`agenda` ARGS work on, as the full run finds it; null when the words do not parse. */

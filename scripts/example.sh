@@ -26,7 +26,7 @@ if [ ! -d node_modules ]; then
   echo "== npm ci"
   npm ci --no-audit --no-fund >/dev/null
 fi
-if [ ! -f dist/cli.js ] || [ ! -f dist/host.cjs ] || [ -n "$(find parser graph sync rplugin cli index.ts -newer dist/cli.js -name '*.ts' 2>/dev/null | head -n 1)" ]; then
+if [ ! -f dist/cli.cjs ] || [ ! -f dist/host.cjs ] || [ -n "$(find parser graph sync rplugin cli index.ts -newer dist/cli.cjs -name '*.ts' 2>/dev/null | head -n 1)" ]; then
   echo "== building"
   node scripts/build.mjs --no-types
 fi
@@ -37,7 +37,7 @@ printf 'data.location=%s\nconfirmation=off\n' "$sandbox/taskdata" > "$sandbox/ta
 export TASKRC="$sandbox/taskrc" TASKDATA="$sandbox/taskdata"
 ws="$sandbox/workspace"
 cp -r examples/workspace "$ws"
-planager() { node "$repo/dist/cli.js" "$@"; }
+planager() { node "$repo/dist/cli.cjs" "$@"; }
 t() { task rc.verbose=nothing rc.confirmation=off "$@"; }
 
 echo "== a throwaway Taskwarrior in $sandbox (TASKRC and TASKDATA point there)"

@@ -46,7 +46,7 @@ end
 ---@param ws string
 ---@param force boolean
 function H.remote_sync(ws, force)
-  local args = { state.cfg.node, host.root() .. '/dist/cli.js', 'sync', '--remote', '--workspace', ws }
+  local args = { state.cfg.node, host.root() .. '/dist/cli.cjs', 'sync', '--remote', '--workspace', ws }
   if force then
     table.insert(args, '--force')
   end

@@ -33,7 +33,7 @@ describe('planager remote setup', () => {
     const yes = await d.planager('remote', 'setup', '--yes');
     expect(yes.code).toBe(0);
     expect(d.read('.gitattributes')).toContain('*.norg merge=planager\n');
-    expect(d.git('config', '--local', 'merge.planager.driver')).toMatch(/'.*node.*' '.*dist\/cli\.js' merge-driver %O %A %B %P/);
+    expect(d.git('config', '--local', 'merge.planager.driver')).toMatch(/'.*node.*' '.*dist\/cli\.cjs' merge-driver %O %A %B %P/);
     expect(d.git('check-attr', 'merge', 'week.norg')).toBe('week.norg: merge: planager\n');
 
     const again = await d.planager('remote', 'setup');

@@ -1,5 +1,5 @@
 /**
- * Run the built `planager` (dist/cli.js) as a child process, as a user's shell would: exit code,
+ * Run the built `planager` (dist/cli.cjs) as a child process, as a user's shell would: exit code,
  * stdout and stderr are the process's. Build first (`npm run build`); a dist older than the
  * sources fails loudly instead of testing stale code.
  */
@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { ROOT } from '../../helpers/shared.js';
 
 const exec = promisify(execFile);
-export const CLI = join(ROOT, 'dist', 'cli.js');
+export const CLI = join(ROOT, 'dist', 'cli.cjs');
 
 function newest(dir: string): number {
   let t = 0;

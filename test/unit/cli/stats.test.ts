@@ -128,7 +128,7 @@ describe('planager stats', () => {
       JSON.parse(
         execFileSync(
           process.execPath,
-          [join(ROOT, 'dist', 'cli.js'), 'stats', '--json', '--workspace', ws, '--now', '2026-11-29T12:00:00Z', '--since', '2026-11-28'],
+          [join(ROOT, 'dist', 'cli.cjs'), 'stats', '--json', '--workspace', ws, '--now', '2026-11-29T12:00:00Z', '--since', '2026-11-28'],
           {
             env: { ...sb.env, TZ: tz },
           },
