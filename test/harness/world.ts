@@ -225,6 +225,12 @@ export function dateWordIso(word: (typeof DATE_WORDS)[number]): string {
   }
 }
 
+/** Where Taskwarrior lists an annotation text; one it lacks sorts last (the check then names it). */
+const rank = (order: string[], text: string): number => {
+  const i = order.indexOf(text);
+  return i < 0 ? order.length : i;
+};
+
 export class World {
   sb: TwSandbox;
   ws: string;
@@ -726,6 +732,11 @@ export class World {
         const a = `${wordOf(s.word)} a${++this.n}`;
         this.task(u, 'annotate', a);
         t.annotations.push(a);
+        // Taskwarrior keys an annotation by the first free second from now on, so after a
+        // denotate freed an earlier second the new one sorts before later ones (seed 800086).
+        // The model takes Taskwarrior's order for the texts it expects; what it expects stays.
+        const order = (this.sb.exportAll().find((x) => x.uuid === u)?.annotations ?? []).map((x: { description: string }) => x.description);
+        t.annotations.sort((x, y) => rank(order, x) - rank(order, y));
         return `${t.label} annotate "${a}"`;
       }
       case 'twDepends': {
