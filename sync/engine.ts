@@ -14,8 +14,9 @@
  *
  * Process budget on Taskwarrior 2.6: nothing changed starts no process; a change in Taskwarrior
  * is read from undo.data's new part with no process where it can be trusted, else one export;
- * a note change needs one import (started early). A lock serialises Planager's writers across
- * processes; other `task` writers are handled by undo.data (commit.ts).
+ * a note change with tasks to send needs one import (started once the plan holds them). A lock
+ * serialises Planager's writers across processes; other `task` writers are handled by undo.data
+ * (commit.ts).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -182,7 +183,6 @@ async function attempt(
   if ('error' in scan) return fail(report, 'read-failed', scan.error);
   const stamp = await opts.tw.stamp();
   if (!forceExport && (await nothingToMerge(opts, store, head, scan, stamp))) return report;
-  if ((scan.changed.length > 0 || scan.removed.length > 0) && direction !== 'pull' && !opts.dryRun) early.start();
   const index = await store.index(head);
   // A catalog that could not be read knows no note: every note is read again, or the state
   // this sync records would hold only the notes that changed (harness finding mirror-F11).
@@ -227,6 +227,12 @@ async function attempt(
   const plan = planWrites(scope, id, rec, twr, { direction, priorities, now }, report);
   keepPurged(plan, scope, twr, opts.tw, report);
   addRepairs(plan, twr);
+  // Started now, not when the scan saw a changed note: a note git merge rewrote to what `task
+  // sync` had already brought sends nothing (issue 18: three of five `sync --remote` runs
+  // started an import that got no task). `task` still starts while the notes are rendered and
+  // staged; it reads its whole input before it opens a data file (strace, 2.6.2), so starting
+  // earlier only hid its exec and rc parse.
+  if (plan.imports.length > 0 && !opts.dryRun) early.start();
   const writes = (f: string) => (typeof opts.writeNotes === 'function' ? opts.writeNotes(f) : (opts.writeNotes ?? true));
   const rendered = renderNotes(loaded, plan, report.warnings);
   const withheld = withholdUnwritable({ notes, plan, rec, writes, scope }, rendered, report);
