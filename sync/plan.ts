@@ -211,6 +211,10 @@ function planTask(m: TaskMerge, scope: Scope, carried: Map<string, string>, rec:
     p.moves.push({ uuid: m.uuid, id: m.id, from: t.file, to: to.file, path: to.path });
     file = to.file;
   }
+  // A note change this pull left for the next push goes with the line: the note the line lands
+  // in must be read again too, or its fingerprint, taken after the move, says the line is in
+  // step and the change never leaves (seed 800355).
+  if (file !== t.file && rec.deferredNote.has(t.key)) p.deferredFiles.add(file);
   const projectLost = m.merged.project !== n.project;
   // An edited mirror spoke for the note: what of it the merge did not keep is logged with it.
   if (m.side !== n && !m.isNew) {
