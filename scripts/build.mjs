@@ -100,7 +100,9 @@ await build({
 chmodSync('dist/cli.cjs', 0o755);
 // The entry's name before it was CommonJS, which merge drivers set up then (git config), links
 // and scripts still name: it runs the new one (an ES module importing CommonJS).
-writeFileSync('dist/cli.js', "#!/usr/bin/env node\n// The entry is dist/cli.cjs; this name is kept for what was set up with it.\nimport './cli.cjs';\n", { mode: 0o755 });
+writeFileSync('dist/cli.js', "#!/usr/bin/env node\n// The entry is dist/cli.cjs; this name is kept for what was set up with it.\nimport './cli.cjs';\n", {
+  mode: 0o755,
+});
 chmodSync('dist/cli.js', 0o755);
 if (!process.argv.includes('--no-types')) {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });

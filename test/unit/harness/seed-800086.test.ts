@@ -21,6 +21,9 @@ describe('harness seed 800086: an annotation added after a denotate in the same 
     expect(texts).toHaveLength(3);
     // The steps take milliseconds, so they share a second and the newest text is listed first
     // (the model failed on this before it followed Taskwarrior's order).
-    expect(ex.failures.filter((f) => f.kind === 'unexpressible'), JSON.stringify(ex.failures)).toEqual([]);
+    expect(
+      ex.failures.filter((f) => f.kind === 'unexpressible'),
+      JSON.stringify(ex.failures),
+    ).toEqual([]);
   }, 60_000);
 });
