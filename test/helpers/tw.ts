@@ -49,7 +49,7 @@ if [ -f "${control}" ]; then
         fail) echo "sabotaged" >&2; exit 2 ;;
         crash) kill -SEGV $$ ;;
         hang) sleep 30 ;;
-        hang-after) "${REAL_TASK}" "$@"; sleep 30; exit 0 ;;
+        hang-after) "${REAL_TASK}" "$@"; : > "${dir}/hung-after"; sleep 30; exit 0 ;;
         slow) sleep 1.5 ;;
       esac
     fi
