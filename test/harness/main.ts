@@ -1,17 +1,21 @@
 /**
  * `npm run harness -- --runs N --seed S --out DIR [--steps K] [--faults a,b] [--shrink-ms MS]
- *   [--kind K | --kinds a,b] [--replay-undo FILE] [--replay-log FILE] [--big-steps K]`
+ *   [--kind K | --kinds a,b] [--replay-undo FILE] [--replay-log FILE] [--big-steps K] [--jobs N]`
  *
  * Runs N random histories (run i uses seed S+i), writes DIR/summary.json and DIR/index.html,
  * prints one line per run and `N passed, M failed` last; exits 0 only when every run held.
- * A run replays alone with `--seed <its seed> --runs 1 --kind <its kind>`.
+ * A run replays alone with `--seed <its seed> --runs 1 --kind <its kind>`. `--jobs N` runs the
+ * same runs in N processes (harnessJobs).
  *
  * Kinds of run (round 4, history.ts RunKind): by default runs 7, 8 and 9 of every ten are an
  * undo-replay, a log-replay and a big run; `--kind K` makes every run K, `--kinds normal` gives
  * the batches of before round 4 (the same seeds, the same histories).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { FAULTS, RUN_KINDS, type FaultKind, type RunKind } from './history.js';
 import { writeReport } from './report.js';
 import { runOne, type RunResult } from './run.js';
@@ -39,6 +43,10 @@ export interface HarnessOptions {
   logFile?: string;
   /** `--big-steps K`: the longest history of a big run (default 12: the world is the big part). */
   bigSteps?: number;
+  /** `--shard K/N`: only the runs i with i % N === K (what one of `--jobs N`'s processes runs). */
+  shard?: { k: number; n: number };
+  /** `--jobs N`: N processes, one shard each, their summaries merged (the same runs as one process). */
+  jobs?: number;
   log?: (line: string) => void;
 }
 
@@ -75,6 +83,8 @@ export function parseArgs(argv: string[]): HarnessOptions {
     undoFile: get('replay-undo') ? resolve(get('replay-undo')!) : undefined,
     logFile: get('replay-log') ? resolve(get('replay-log')!) : undefined,
     bigSteps: Number(get('big-steps') ?? 12),
+    shard: get('shard') ? { k: Number(get('shard')!.split('/')[0]), n: Number(get('shard')!.split('/')[1]) } : undefined,
+    jobs: get('jobs') ? Number(get('jobs')) : undefined,
   };
 }
 
@@ -101,7 +111,7 @@ export async function harness(o: HarnessOptions): Promise<Summary> {
   log(
     `harness: ${o.runs} runs from seed ${o.seed}, up to ${o.maxSteps} steps, faults ${o.faults.join(',') || 'none'}${o.firstSyncFull ? ', --first-sync-full (F1 excluded)' : ''}${o.mirrors === false ? ', --no-mirrors' : ', plan notes and mirrors'}${o.known?.length ? `, known ${o.known.join(',')}` : ''}, kinds ${(o.kinds ?? RUN_KINDS).join(',')}${o.undoFile ? ` (undo.data from ${o.undoFile})` : ''}${o.logFile ? ` (activity log from ${o.logFile})` : ''}; output in ${o.out}`,
   );
-  for (let i = 0; i < o.runs; i++) {
+  for (let i = o.shard?.k ?? 0; i < o.runs; i += o.shard?.n ?? 1) {
     const seed = o.seed + i;
     const kind = kindOfRun(i, o.kinds);
     const r = await runOne(i, seed, {
@@ -133,6 +143,13 @@ export async function harness(o: HarnessOptions): Promise<Summary> {
 }
 
 function writeOut(o: HarnessOptions, results: RunResult[], t0: number): Summary {
+  const s = summarize(o, results, t0);
+  writeFileSync(join(o.out, 'summary.json'), JSON.stringify(s, null, 1));
+  writeReport(join(o.out, 'index.html'), s);
+  return s;
+}
+
+function summarize(o: HarnessOptions, results: RunResult[], t0: number): Summary {
   const passed = results.filter((r) => r.ok).length;
   const s: Summary = {
     runs: results.length,
@@ -147,13 +164,48 @@ function writeOut(o: HarnessOptions, results: RunResult[], t0: number): Summary 
     startedAt: new Date(t0).toISOString(),
     results,
   };
-  writeFileSync(join(o.out, 'summary.json'), JSON.stringify(s, null, 1));
-  writeReport(join(o.out, 'index.html'), s);
   return s;
+}
+
+/**
+ * `--jobs N`: the same runs as one process (run i has seed S+i and the kind of slot i), in N
+ * processes that take every N-th run, so a long batch uses every core: a run spends much of its
+ * time waiting on `task`, git and its faults' sleeps. Each shard writes its own folder
+ * (DIR/shard-K) as it goes; the merged summary and dashboard land in DIR once all have ended.
+ */
+export async function harnessJobs(o: HarnessOptions, argv: string[]): Promise<Summary> {
+  const log = o.log ?? ((l: string) => console.log(l));
+  const n = o.jobs ?? 1;
+  mkdirSync(o.out, { recursive: true });
+  const t0 = Date.now();
+  const strip = (a: string[]) => a.filter((x, i) => !['--jobs', '--out'].includes(x) && !['--jobs', '--out'].includes(a[i - 1]));
+  const shards = Array.from({ length: n }, (_, k) => join(o.out, `shard-${k}`));
+  await Promise.all(
+    shards.map(
+      (dir, k) =>
+        new Promise<void>((done) => {
+          const p = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...strip(argv), '--shard', `${k}/${n}`, '--out', dir], {
+            stdio: ['ignore', 'pipe', 'inherit'],
+          });
+          createInterface({ input: p.stdout! }).on('line', (l) => log(`[${k}] ${l}`));
+          p.on('exit', () => done());
+        }),
+    ),
+  );
+  const results = shards
+    .flatMap((d) => (existsSync(join(d, 'summary.json')) ? (JSON.parse(readFileSync(join(d, 'summary.json'), 'utf8')) as Summary).results : []))
+    .sort((a, b) => a.run - b.run);
+  const s = writeOut(o, results, t0);
+  // A shard that died early leaves runs missing: that is not a batch that held.
+  if (results.length < o.runs) log(`${o.runs - results.length} runs missing (a shard ended early)`);
+  log(`${s.passed} passed, ${s.failed + o.runs - results.length} failed`);
+  return { ...s, failed: s.failed + o.runs - results.length };
 }
 
 const isMain = process.argv[1] && /harness[\\/]main\.ts$|harness\.js$/.test(process.argv[1]);
 if (isMain) {
-  const s = await harness(parseArgs(process.argv.slice(2)));
+  const argv = process.argv.slice(2);
+  const o = parseArgs(argv);
+  const s = o.jobs && o.jobs > 1 ? await harnessJobs(o, argv) : await harness(o);
   process.exit(s.failed === 0 && s.runs > 0 ? 0 : 1);
 }
