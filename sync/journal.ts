@@ -33,7 +33,7 @@ import { DEFAULT_PRIORITIES, fromTw, type Fields } from './mapping.js';
 import type { Store, TaskState } from './store.js';
 import { twDate, type Taskwarrior, type TwTask } from './taskwarrior.js';
 import { canon, readUndoTailSync, storedVersions } from './undo.js';
-import { hashText } from './workspace.js';
+import { hashText, walkNorgFiles } from './workspace.js';
 import { tieIds } from './journaltie.js';
 
 export interface Journal {
@@ -166,6 +166,9 @@ export async function replayJournal(workspace: string, store: Store, tw: Taskwar
     untied.push(...off);
     tied.push(...mine.filter((c) => !off.has(c.uuid)));
   }
+  const moved = await tieMoved(workspace, j, untied, unchanged);
+  tied.push(...moved);
+  untied.splice(0, untied.length, ...untied.filter((u) => !moved.some((c) => c.uuid === u)));
   const dropped = await dropUntied(tw, j, untied.filter(unchanged), stored);
   if ('message' in dropped && !dropped.ok) return dropped;
   const index = await store.index();
@@ -174,7 +177,7 @@ export async function replayJournal(workspace: string, store: Store, tw: Taskwar
   // Taskwarrior and the notes hold the journaled values now; forget the stamp and these notes'
   // fingerprints so the next sync compares them (equal values: nothing to do, nothing lost).
   index.stamp = null;
-  for (const n of j.notes) delete index.notes[n.file];
+  for (const f of new Set([...j.notes.map((n) => n.file), ...moved.map((c) => c.file)])) delete index.notes[f];
   await store.saveIndex(index);
   await dropJournal(store);
   if (j.imported) {
@@ -235,15 +238,41 @@ async function finishNote(
   tieOnly: boolean,
   unchanged: (uuid: string) => boolean,
 ): Promise<string[]> {
-  const abs = join(workspace, n.file);
+  return tieInto(join(workspace, n.file), created, (now) =>
+    !tieOnly && hashText(now) === n.beforeHash ? { text: n.after, untied: [] } : tieIds(now, n.after, created, unchanged),
+  );
+}
+
+/**
+ * Created tasks whose line left its journaled note before the replay, found in another note: a
+ * line cut there and pasted into another (or moved by the sync's own pull) keeps its task, by its
+ * text or, one line of a kind, its description (journaltie's rules that do not pair lines by
+ * place). Untied, the moved line got a second task beside the first, which stayed in
+ * Taskwarrior once changed there (harness seed 1337).
+ */
+async function tieMoved(workspace: string, j: Journal, untied: string[], unchanged: (uuid: string) => boolean): Promise<Created[]> {
+  let left = (j.created ?? []).filter((c) => untied.includes(c.uuid));
+  if (left.length === 0) return [];
+  const out: Created[] = [];
+  for (const file of walkNorgFiles(workspace)) {
+    for (const n of j.notes) {
+      const mine = left.filter((c) => c.file === n.file && n.file !== file);
+      if (mine.length === 0) continue;
+      const off = new Set(await tieInto(join(workspace, file), mine, (now) => tieIds(now, n.after, mine, unchanged, { across: true })));
+      const got = mine.filter((c) => !off.has(c.uuid));
+      out.push(...got.map((c) => ({ ...c, file })));
+      left = left.filter((c) => !got.includes(c));
+    }
+  }
+  return out;
+}
+
+/** Write what `tie` makes of a note's text; the created tasks it left untied. */
+async function tieInto(abs: string, created: Created[], tie: (now: string) => { text: string; untied: string[] }): Promise<string[]> {
   for (let tries = 0; ; tries++) {
     const now = await readFile(abs, 'utf8').catch(() => null);
-    if (now !== null && !tieOnly && hashText(now) === n.beforeHash) {
-      await writeAtomic(abs, n.after, true);
-      return [];
-    }
     if (now === null) return created.map((c) => c.uuid);
-    const { text, untied } = tieIds(now, n.after, created, unchanged);
+    const { text, untied } = tie(now);
     if (text === now) return untied;
     // The note is being edited (it was during the sync that journaled it): the ids go into the
     // text they were matched in, never over a write that came after it. Still moving after a

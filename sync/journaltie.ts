@@ -31,8 +31,15 @@ interface Tie {
  *    typed, so the merge makes it the line's task, its old values logged. Deleted, with a second
  *    task created for the line, it stayed in `task all` as a duplicate (seed 500117).
  * A created task on none of them is untied: its line was removed, or rewritten past that.
+ * `across`: `now` is another note, where a line of `after` may have been moved: rules 1 and 3 only.
  */
-export function tieIds(now: string, after: string, created: Created[], unchanged: (uuid: string) => boolean = () => false): { text: string; untied: string[] } {
+export function tieIds(
+  now: string,
+  after: string,
+  created: Created[],
+  unchanged: (uuid: string) => boolean = () => false,
+  opts: { across?: boolean } = {},
+): { text: string; untied: string[] } {
   const lines = now.split('\n');
   const afterLines = after.split('\n');
   const untied: string[] = [];
@@ -76,8 +83,9 @@ export function tieIds(now: string, after: string, created: Created[], unchanged
     if (i >= 0) place(t, i);
   }
   // 2. Per gap between matched lines: the created lines it lost and the new task lines it gained.
+  // Not `across` (`now` is another note than `after`'s): a place in one note means nothing in another.
   const gaps = new Map<number, Tie[]>();
-  for (const t of open()) {
+  for (const t of opts.across ? [] : open()) {
     if (toNow.has(t.row)) continue;
     const k = lastBelow(pairs, t.row);
     gaps.set(k, [...(gaps.get(k) ?? []), t]);
@@ -98,7 +106,7 @@ export function tieIds(now: string, after: string, created: Created[], unchanged
   // 4. The unchanged ones, onto the new lines left.
   const left = [...idless.keys()].filter(free).sort((a, b) => a - b);
   for (const t of open()
-    .filter((o) => unchanged(o.c.uuid))
+    .filter((o) => !opts.across && unchanged(o.c.uuid))
     .sort((a, b) => a.row - b.row)) {
     const i = left.shift();
     if (i === undefined) break;
