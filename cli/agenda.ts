@@ -127,6 +127,7 @@ export function agendaJson(a: Agenda, file: (t: AgendaTask) => string | null = (
     field: e.field,
     date: e.date.toISOString(),
     overdue: e.overdue,
+    carried: e.carried,
     file: file(e.task),
     line: e.task.home?.line ?? null,
   }));

@@ -15,7 +15,8 @@ import { extractObjects, outlineOf, type NoteOutline } from '../graph/index.js';
 import { parse } from '../parser/index.js';
 import { hashText } from '../sync/workspace.js';
 
-const VERSION = 2;
+// 3: the headings of generated plan sections are no projects (graph/objects.ts).
+const VERSION = 3;
 
 /**
  * Where plan and agenda keep every Taskwarrior task between runs (sync/twsnapshot.ts), beside the

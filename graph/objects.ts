@@ -183,6 +183,8 @@ export function extractObjects(tree: Tree, file: string, focus?: number, keyByFi
     first?: SyntaxNode;
     /** A heading's titles from the top, its own last (shared by the objects under it). */
     path?: string[];
+    /** The titles its project is made of: `path` less the headings of generated plan sections. */
+    projectPath?: string[];
     /** Its project, and the base project it was built on (the meta may come later). */
     project?: string;
     projectBase?: string | null;
@@ -198,12 +200,22 @@ export function extractObjects(tree: Tree, file: string, focus?: number, keyByFi
     return null;
   };
   const projectOf = (titles: string[]) => [baseProject, ...titles.map((t) => t.replace(/\./g, '_'))].filter((x): x is string => !!x).join('.');
+  // A plan note's section headings ("* Carried over" holding `|planager carried`, "* Schedule"
+  // holding `|planager schedule`) are the template's, not projects: a task typed under one gets
+  // the project of the headings above it (none at the top), not "Carried over". A viewport's
+  // heading stays a project heading (the user named it; tasks added in the view get its filter's).
+  const projectPathOf = (n: SyntaxNode, title: string): string[] => {
+    const above = innerHeading();
+    const base = above ? (above.projectPath ?? above.path!) : NO_TITLES;
+    const section = n.children.some((c) => c.kind === 'ranged_tag' && c.data?.type === 'tag' && c.data.name === 'planager' && c.data.params[0] !== 'view');
+    return section ? base : [...base, title];
+  };
   // Per heading, not per task: every task under one heading has the same project.
   const projectHere = (): string => {
     const h = innerHeading();
     if (!h) return projectOf(NO_TITLES);
     if (h.project === undefined || h.projectBase !== baseProject) {
-      h.project = projectOf(h.path!);
+      h.project = projectOf(h.projectPath ?? h.path!);
       h.projectBase = baseProject;
     }
     return h.project;
@@ -327,6 +339,7 @@ export function extractObjects(tree: Tree, file: string, focus?: number, keyByFi
       taskKey: key,
       tags: [],
       path: isHeading ? projects[projects.length - 1].path : undefined,
+      projectPath: isHeading ? projectPathOf(n, desc.text) : undefined,
     });
     return true;
   };

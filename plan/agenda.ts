@@ -1,10 +1,11 @@
 /**
  * The agenda: open tasks by date, across the notes and Taskwarrior, overdue first (as
  * orgmode.nvim's agenda lists them). A task with a due and a scheduled date in the span shows
- * on both days.
+ * on both days. A task scheduled before the span and still open is listed on its first day
+ * (`carried`), as org's agenda keeps a past scheduled item on today until it is done.
  */
 import { STATUS_CHAR } from '../graph/index.js';
-import { addDays, compareDays, dayOf, isoDay, type Day } from './day.js';
+import { addDays, compareDays, dayOf, isoDay, startOf, type Day } from './day.js';
 import { showDate } from './mirror.js';
 import { weekStartOf } from './period.js';
 import type { PlanTask } from './tasks.js';
@@ -17,6 +18,8 @@ export interface AgendaEntry {
   field: 'due' | 'scheduled';
   date: Date;
   overdue: boolean;
+  /** Scheduled before the span, still open: shown on the span's first day, with its date. */
+  carried: boolean;
 }
 
 export interface Agenda {
@@ -39,13 +42,16 @@ export function agenda(tasks: readonly AgendaTask[], today: Day, span: 'day' | '
       const d = t[field];
       if (!d) continue;
       const day = dayOf(d);
-      const overdue = field === 'due' && compareDays(day, today) < 0;
-      if (overdue || (compareDays(day, from) >= 0 && compareDays(day, to) < 0)) entries.push({ task: t, field, date: d, overdue });
+      const past = compareDays(day, from) < 0;
+      const overdue = field === 'due' && past;
+      const carried = field === 'scheduled' && past;
+      if (past || compareDays(day, to) < 0) entries.push({ task: t, field, date: d, overdue, carried });
     }
   }
   entries.sort(
     (a, b) =>
       Number(b.overdue) - Number(a.overdue) ||
+      Number(b.carried) - Number(a.carried) ||
       a.date.getTime() - b.date.getTime() ||
       (a.field === b.field ? 0 : a.field === 'scheduled' ? -1 : 1) ||
       (RANK[a.task.priority ?? ''] ?? 3) - (RANK[b.task.priority ?? ''] ?? 3) ||
@@ -69,16 +75,18 @@ export function agendaRows(a: Agenda): AgendaRow[] {
   const out: AgendaRow[] = [];
   let heading = '';
   a.entries.forEach((e, i) => {
-    const h = e.overdue ? 'Overdue' : showDate(new Date(e.date.getFullYear(), e.date.getMonth(), e.date.getDate()));
+    const h = e.overdue ? 'Overdue' : e.carried ? showDate(startOf(a.from)) : showDate(new Date(e.date.getFullYear(), e.date.getMonth(), e.date.getDate()));
     if (h !== heading) {
       out.push({ text: h, entry: null });
       heading = h;
     }
     const when = e.overdue
       ? showDate(e.date)
-      : e.date.getHours() || e.date.getMinutes() || e.date.getSeconds()
-        ? showDate(e.date).split(' ').pop()!.slice(0, 5)
-        : '';
+      : e.carried
+        ? `since ${showDate(e.date)}`
+        : e.date.getHours() || e.date.getMinutes() || e.date.getSeconds()
+          ? showDate(e.date).split(' ').pop()!.slice(0, 5)
+          : '';
     const mark = `(${STATUS_CHAR[e.task.status]}${e.task.priority ? `|# ${e.task.priority}` : ''})`;
     out.push({ text: `  ${when ? when + '  ' : ''}${e.field.padEnd(9)} ${mark} ${e.task.description}  ${where(e.task)}`, entry: i });
   });

@@ -3,7 +3,8 @@
  *
  *   overdue    not done, due before the period
  *   due        not done, due in the period
- *   scheduled  not done, scheduled in the period
+ *   scheduled  not done, scheduled in the period or before it (a start date passed while the
+ *              task stayed open carries forward until it is done, as org's agenda shows it)
  *   started    in progress `(-)`
  *   waiting    on hold `(=)`, or waiting in Taskwarrior
  *   completed  done in the period
@@ -33,7 +34,7 @@ export function qualifies(section: TaskSection, t: PlanTask, p: Period, carried:
     case 'due':
       return open(t) && within(t.due, p);
     case 'scheduled':
-      return open(t) && within(t.scheduled, p);
+      return open(t) && (within(t.scheduled, p) || before(t.scheduled, p.start));
     case 'started':
       return t.status === 'pending';
     case 'waiting':
