@@ -3,7 +3,7 @@
  * start from (the note as it is, or the template rendered), and the refresh. The caller reads
  * the files and Taskwarrior, and writes the text back when it changed.
  */
-import type { ChangeSet } from '@codemirror/state';
+import { ChangeSet } from '@codemirror/state';
 import { extractObjects, type NoteOutline } from '../graph/index.js';
 import { extractMirrors, parse, type Tree } from '../parser/index.js';
 import { isError, type Day, type PlanError } from './day.js';
@@ -81,7 +81,9 @@ export function carriedFrom(previous: { text: string } | null, tasks: readonly P
 }
 
 export function planNote(input: PlanInput): PlanResult | PlanError {
-  let base = input.existing;
+  // An empty note at the plan's path (`:Neorg journal today` writes one) is filled as a new one.
+  const fresh = input.existing === null || input.existing.trim() === '';
+  let base = fresh ? null : input.existing;
   if (base === null) {
     const rendered = renderTemplate(input.template.source, input.period, input.template.where);
     if (isError(rendered)) return rendered;
@@ -95,19 +97,29 @@ export function planNote(input: PlanInput): PlanResult | PlanError {
     period: input.period,
     tasks: input.tasks,
     index,
-    ...(input.existing !== null && input.tree ? { tree: input.tree } : {}),
+    ...(!fresh && input.tree ? { tree: input.tree } : {}),
     notes: input.projectNotes,
     carried: carriedFrom(input.previous, input.tasks, index),
     keep: input.keep,
     stats: input.stats,
   });
+  // A note someone else wrote there (Neorg's journal template, by hand) has no sections to fill:
+  // said so, never rewritten (a note whose sections the user removed must stay as it is).
+  const none = !fresh && Object.keys(r.sections).length === 0 && !base.includes('|planager');
+  const warnings = none
+    ? [
+        ...r.warnings,
+        `${input.path} has no generated sections (it was not made from a plan template), so nothing was added: put \`|planager due\` … \`|end\` (any section, :help planager-plan) where you want one, or empty the note to fill it from the template`,
+      ]
+    : r.warnings;
   return {
     path: input.path,
-    created: input.existing === null,
+    created: fresh,
+    // Against the note as it was: an empty one is replaced whole.
     text: r.text,
-    changes: r.changes,
-    changed: input.existing === null || !r.changes.empty,
+    changes: fresh && input.existing !== null ? ChangeSet.of([{ from: 0, to: input.existing.length, insert: r.text }], input.existing.length) : r.changes,
+    changed: fresh || !r.changes.empty,
     sections: r.sections,
-    warnings: r.warnings,
+    warnings,
   };
 }

@@ -142,3 +142,22 @@ describe('planager plan, agenda, capture as a command', () => {
     expect(help.stdout).toMatch(/planager capture TEXT/);
   });
 });
+
+describe('a note at the plan path that Planager did not make (`:Neorg journal today` first)', () => {
+  it('an empty one is filled from the template; one with text of its own is left as it is, and the output says why nothing was added', async () => {
+    const empty = join('journal', '2026', '12', '08.norg');
+    mkdirSync(join(f.ws, 'journal', '2026', '12'), { recursive: true });
+    writeFileSync(join(f.ws, empty), '\n');
+    const r = await planCommand('daily', { date: '2026-12-08', workspace: f.ws, json: true }, { tw: f.sb.tw, now: NOW });
+    expect(JSON.parse(r.stdout!).created).toBe(true);
+    expect(f.read(empty)).toContain('|planager overdue');
+    const neorg = join('journal', '2026', '12', '09.norg');
+    const mine = '@document.meta\ntitle: 2026-12-09\n@end\n\n* Journal\n  Slept well.\n';
+    writeFileSync(join(f.ws, neorg), mine);
+    const again = await planCommand('daily', { date: '2026-12-09', workspace: f.ws, json: true }, { tw: f.sb.tw, now: NOW });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout!)).toMatchObject({ created: false, sections: {} });
+    expect(again.stderr).toMatch(/has no generated sections .* nothing was added/);
+    expect(f.read(neorg)).toBe(mine);
+  });
+});
