@@ -7,7 +7,7 @@
  * `project:` alone for none, `+tag`, `-tag`, `status:pending|waiting|completed|deleted` (default:
  * pending and waiting), `priority:H|M|L` (empty: none), `due.before:D`, `due.after:D` (`YYYY-MM-DD`), and bare words
  * (the description holds them, ignoring case). Anything else (`or`, parentheses, other
- * attributes) is an error naming the word: such a viewport is left as it is, never guessed.
+ * attributes, a virtual tag such as `+READY`) is an error naming the word: such a viewport is left as it is, never guessed.
  * Terms all hold, as Taskwarrior ANDs them: `project:A project:B` matches no task (a repeated
  * term was once read as the last one alone, round2-F2).
  */
@@ -41,10 +41,25 @@ export interface Filterable {
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/**
+ * Taskwarrior 2.6's virtual tags (`task help` lists them): computed from the clock, other tasks
+ * and attributes, never stored. Read as ordinary tags they matched nothing and the viewport stayed
+ * empty with no word why (issue 15's audit); they are named as unread instead.
+ */
+const VIRTUAL_TAGS = new Set(
+  'ACTIVE ANNOTATED BLOCKED BLOCKING CHILD COMPLETED DELETED DUE DUETODAY INSTANCE LATEST MONTH ORPHAN OVERDUE PARENT PENDING PRIORITY PROJECT QUARTER READY SCHEDULED TAGGED TEMPLATE TODAY TOMORROW UDA UNBLOCKED UNTIL WAITING WEEK YEAR YESTERDAY'.split(
+    ' ',
+  ),
+);
+
 export function parseFilter(words: readonly string[]): ViewFilter | FilterError {
   const f: ViewFilter = { projects: [], tags: [], notTags: [], statuses: [], priorities: [], dueBefore: null, dueAfter: null, words: [] };
   for (const w of words) {
     if (w === '') continue;
+    if (/^[+-]/.test(w) && VIRTUAL_TAGS.has(w.slice(1)))
+      return {
+        message: `"${w}" is one of Taskwarrior's virtual tags, which a viewport does not read (it matches without running \`task\`): use status:, project:, priority:, due.before: or due.after: instead`,
+      };
     if (/^\+[^\s+-]\S*$/.test(w)) f.tags.push(w.slice(1));
     else if (/^-[^\s+-]\S*$/.test(w)) f.notTags.push(w.slice(1));
     else if (/^[a-z.]+:/.test(w)) {

@@ -123,4 +123,13 @@ describe('viewport filters', () => {
     expect(isFilterError(parseFilter(['urgency.over:3']))).toBe(true);
     expect(isFilterError(parseFilter(['status:done']))).toBe(true);
   });
+
+  it("names Taskwarrior's virtual tags as unread instead of matching them as tags (an empty view, no word why)", () => {
+    for (const w of ['+READY', '-BLOCKED', '+OVERDUE', '+TODAY']) {
+      const r = parseFilter(['project:Work', w]);
+      expect(isFilterError(r) && r.message).toMatch(new RegExp(`"\\${w}" is one of Taskwarrior's virtual tags`));
+    }
+    // A tag of the user's in capitals that Taskwarrior does not compute is an ordinary tag.
+    expect(isFilterError(parseFilter(['+URGENT']))).toBe(false);
+  });
 });
