@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatDate, sync, type TwTask } from '../../sync/index.js';
+import { formatDate, sync, Taskwarrior, type TwTask } from '../../sync/index.js';
 import { REAL_TASK } from '../helpers/tw.js';
 import { dueIso, FILES, HEADINGS, NOTE_STATUSES, PRIORITIES, PROJECTS, UDA, wordOf, type BigSpec, type BulkStep } from './history.js';
 import { endOfHeading, headingIndex, parseNote, printNote, setExtra, type Item } from './notes.js';
@@ -110,7 +110,9 @@ export async function setupBig(w: World, spec: BigSpec): Promise<string> {
   const made = Date.now() - t0;
   const before = foreignOfAll(w);
   const t1 = Date.now();
-  const r = await sync(w.syncOptions({}));
+  // The sandbox's 5 s `task` timeout is for the hang faults; a 10,000-task export on a loaded
+  // machine took longer (seed 1000109, a batch in three processes), and the world never adopted.
+  const r = await sync({ ...w.syncOptions({}), tw: new Taskwarrior({ env: w.sb.env, timeoutMs: 120_000 }) });
   w.synced(null, r, {}, before);
   const adopt = Date.now() - t1;
   if (r.code !== 0 || r.changed)
