@@ -108,7 +108,7 @@ function mergeField(f: keyof Fields, s: Sides, rules: MergeRules, out: Merged): 
   const tw = s.tw!;
   const nv = s.note[f];
   const tv = tw[f];
-  if (f === 'depends') return mergeDepends(s, out);
+  if (f === 'depends') return mergeDepends(s, rules, out);
   const shown = rules.view(f, tv);
   // The note shows Taskwarrior's value as well as it can: nothing to send either way.
   if (sameValue(nv, shown)) return put(out, f, nv, tv, tv);
@@ -145,9 +145,18 @@ function mergeField(f: keyof Fields, s: Sides, rules: MergeRules, out: Merged): 
 }
 
 /** The note's subtasks and links, plus what Taskwarrior holds that the note never expressed. */
-function mergeDepends(s: Sides, out: Merged): void {
+function mergeDepends(s: Sides, rules: MergeRules, out: Merged): void {
   const note = s.note.depends;
-  put(out, 'depends', note, dependsForTw(note, s.base?.depends ?? [], s.tw!.depends), note);
+  const tw = s.tw!.depends;
+  const forTw = dependsForTw(note, s.base?.depends ?? [], tw);
+  if (rules.direction === 'pull' && !sameValue(forTw, [...tw].sort())) {
+    // A pull sends nothing, so what the note's nesting or links changed waits for the next push,
+    // against the base it had. Taken as the base, it was in step with no push left to make, and
+    // Taskwarrior never got the dependency (harness seed 1000743: a line nested, then a pull).
+    out.deferredNote = true;
+    return put(out, 'depends', note, tw, s.base ? s.base.depends : tw);
+  }
+  put(out, 'depends', note, forTw, note);
 }
 
 /** Taskwarrior's depends for what the note expresses now: the note's, plus Taskwarrior's own that the note never expressed. */
