@@ -28,6 +28,7 @@ import { appendLog, type LogEntry } from '../sync/log.js';
 import { DEFAULT_PRIORITIES, type Fields } from '../sync/mapping.js';
 import { Store, type SyncState, type TaskState } from '../sync/store.js';
 import { mergeNotes, type NoteMerge } from '../sync/notemerge.js';
+import { keepTasks, takeTasks } from '../sync/parses.js';
 import type { Side } from '../sync/taskline.js';
 import type { CommandResult } from './result.js';
 import { findUpward } from './workspace.js';
@@ -126,10 +127,10 @@ export async function mergeDriverCommand(args: string[], env: NodeJS.ProcessEnv 
 }
 
 /** The task lines of a note by id (the line holding the id comment), each with its parsed task. */
-function taskLinesOf(text: string): Map<string, { line: string; item: TaskItem }> {
+function taskLinesOf(text: string, tasks: TaskItem[]): Map<string, { line: string; item: TaskItem }> {
   const lines = text.split('\n');
   const out = new Map<string, { line: string; item: TaskItem }>();
-  for (const t of extractTasks(parse(text))) {
+  for (const t of tasks) {
     const line = lines[t.line - 1];
     if (t.id && line?.includes(`%#${t.id}%`)) out.set(t.id, { line, item: t });
   }
@@ -164,8 +165,9 @@ export async function logIncoming(
   for (const [file, text] of before) {
     const next = after(file);
     if (next === null || next === text) continue;
-    const was = taskLinesOf(text);
-    for (const [id, cur] of taskLinesOf(next)) {
+    // The merge parsed this device's text already, and the sync that follows loads the merged one (parses.ts).
+    const was = taskLinesOf(text, takeTasks(text));
+    for (const [id, cur] of taskLinesOf(next, keepTasks(next))) {
       const old = was.get(id);
       if (old === undefined || old.line === cur.line || skip.has(id)) continue;
       byId ??= firstById(Object.values((await loadState(stateDir).catch(() => null))?.tasks ?? {}));

@@ -10,7 +10,9 @@
  *      the user's history is only ever added to. The notes both sides changed are merged in
  *      this process by the driver's own code, not by git starting the driver once per note
  *      (cli/remotemerge.ts);
- *   4. `task sync`, when the taskrc names a server (taskd.server);
+ *   4. `task sync`, when the taskrc names a server (taskd.server): started with step 1, as it
+ *      touches nothing steps 1-3 do, and waited for here (a step before it that fails still
+ *      waits for it, and says what it did);
  *   5. the usual two-way sync (cli/sync.ts);
  *   6. commit the notes the sync changed;
  *   7. `task sync` again when the sync changed Taskwarrior;
@@ -39,8 +41,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { acquireLock, listNorgFiles, loadState, syncIsIdle, Taskwarrior, type SyncReport } from '../sync/index.js';
+import { acquireLock, listNorgFiles, loadState, syncIsIdle, Taskwarrior } from '../sync/index.js';
 import { currentBranch, findGit, type GitDirs, readRef, upstreamOf } from '../sync/gitrefs.js';
+import { keepParses } from '../sync/parses.js';
 import type { CommandResult } from './result.js';
 import { logIncoming } from './mergedriver.js';
 import { restingFiles } from './remoterest.js';
@@ -136,8 +139,10 @@ interface Ctx {
   startHead: string | null;
   /** What the quiet run already ran (remotequiet.ts), not to be run again. */
   handoff?: Handoff;
-  /** The handed task sync was reported (else a failed step says it ran). */
+  /** The task sync started beside the notes' steps (or handed over) was reported (else a failed step says it ran). */
   handedReported?: boolean;
+  /** `hasIdentity`'s answer, once asked. */
+  identity?: boolean;
 }
 
 class StepFailed extends Error {}
@@ -181,9 +186,7 @@ async function commitNotes(c: Ctx, message: string): Promise<void> {
     const add = await run('git', ['add', '--', ...present], c.ws);
     if (!add.ok) fail(c, 'commit', lastLine(add.stderr), 'fix what git says, then run planager sync --remote again');
   }
-  const ident = (await run('git', ['config', 'user.email'], c.ws)).stdout.trim()
-    ? []
-    : ['-c', 'user.name=Planager', '-c', `user.email=planager@${hostname() || 'localhost'}`];
+  const ident = (await hasIdentity(c)) ? [] : ['-c', 'user.name=Planager', '-c', `user.email=planager@${hostname() || 'localhost'}`];
   const paths = [...present, ...tracked];
   if (paths.length) {
     const r = await run('git', [...ident, 'commit', '-q', '--no-verify', '-m', message, '--', ...paths], c.ws, authorEnv(c.ws, present));
@@ -195,8 +198,14 @@ async function commitNotes(c: Ctx, message: string): Promise<void> {
   c.state.stamps = now;
 }
 
+/** Whether git has a user.email here (asked once a run: up to four commits ask). */
+async function hasIdentity(c: Ctx): Promise<boolean> {
+  c.identity ??= (await run('git', ['config', 'user.email'], c.ws)).stdout.trim() !== '';
+  return c.identity;
+}
+
 async function identArgs(c: Ctx): Promise<string[]> {
-  return (await run('git', ['config', 'user.email'], c.ws)).stdout.trim() ? [] : ['-c', 'user.name=Planager', '-c', 'user.email=planager@localhost'];
+  return (await hasIdentity(c)) ? [] : ['-c', 'user.name=Planager', '-c', 'user.email=planager@localhost'];
 }
 
 /** The merged notes' report lines; the tasks whose conflict was logged, and those kept over a deletion. */
@@ -277,8 +286,8 @@ async function fetchAndMerge(c: Ctx): Promise<void> {
   c.state.stamps = await stampsOf(c.ws);
 }
 
-async function taskSync(c: Ctx, when: string, given?: Ran | null): Promise<void> {
-  const r = given ?? (await run('task', TASK_SYNC_ARGS, c.ws));
+async function taskSync(c: Ctx, when: string, given?: Promise<Ran> | null): Promise<void> {
+  const r = given ? await given : await run('task', TASK_SYNC_ARGS, c.ws);
   if (given) c.handedReported = true;
   if (!r.ok)
     fail(
@@ -416,31 +425,57 @@ async function lockedRun(
   const taskrc = readTaskrc(process.env);
   const server = taskrc.server;
   const host = hostname() || 'this device';
+  // The task sync touches nothing the notes' steps before it do (git, the notes, the activity
+  // log; remotequiet.ts): it runs beside them, as the quiet run's runs beside the fetch, and is
+  // waited for where its step stands. One handed over by the quiet run may still be running.
+  const syncing = handoff?.taskSync ?? (server ? run('task', TASK_SYNC_ARGS, ws) : null);
+  // The second task sync (the two-way sync changed Taskwarrior), while under way.
+  const later: { again: Promise<Ran> | null } = { again: null };
+  // The merge and its log hand their parses of the notes to the two-way sync (sync/parses.ts).
+  keepParses(true);
   try {
     await resume(c);
     await commitNotes(c, `planager: notes from ${host}`);
     await fetchAndMerge(c);
-    if (server) await taskSync(c, '', handoff?.taskSync);
-    else c.lines.push('task sync: no server in the taskrc (taskd.server), skipped');
+    if (server) await taskSync(c, '', syncing);
+    else {
+      await syncing;
+      c.lines.push('task sync: no server in the taskrc (taskd.server), skipped');
+    }
     await undelete(c);
-    let report: SyncReport | null = null;
     const s = await syncCommand({ ...flags, json: false }, (r) => {
-      report = r;
+      // Called before the backup: that and the notes' commit touch no Taskwarrior file, so the
+      // second task sync runs beside them (waited for where its step stands).
+      const twChanged = r.taskwarrior.created.length + r.taskwarrior.updated.length + r.taskwarrior.deleted.length > 0;
+      if (server && r.ok && twChanged) later.again = run('task', TASK_SYNC_ARGS, ws);
     });
-    const sr = report as SyncReport | null;
+    keepParses(false);
     c.lines.push(...(s.stdout ?? s.stderr ?? '').trimEnd().split('\n'));
     if (s.code !== 0) fail(c, 'sync', 'the two-way sync did not finish (above)', 'see above; then run planager sync --remote again');
     await commitNotes(c, `planager: notes synced on ${host}`);
-    const twChanged = sr !== null && sr.taskwarrior.created.length + sr.taskwarrior.updated.length + sr.taskwarrior.deleted.length > 0;
-    if (server && twChanged) await taskSync(c, ' (again)');
+    if (later.again) {
+      const r = await later.again;
+      later.again = null;
+      await taskSync(c, ' (again)', Promise.resolve(r));
+    }
     await push(c);
     if (plainFlags(flags)) c.state.quiet = await quietAfter(c, server !== null, taskrc.files);
   } catch (e) {
+    keepParses(false);
+    // Neither task sync is left running past the run (and its lock).
+    const ts = syncing ? await syncing : null;
+    const ts2 = later.again ? await later.again : null;
     if (!(e instanceof StepFailed)) throw e;
-    const ts = handoff?.taskSync;
     // Run beside the fetch before this step failed: what it did is done, and said.
     if (ts && !c.handedReported)
       c.lines.push(ts.ok ? `${taskSyncLine(ts, '')} (run beside the fetch)` : `task sync: failed beside the fetch: ${lastLine(ts.stderr || ts.stdout)}`);
+    // Likewise the second one, run beside the notes' commit.
+    if (ts2)
+      c.lines.push(
+        ts2.ok
+          ? `${taskSyncLine(ts2, ' (again)')} (run beside the notes' commit)`
+          : `task sync (again): failed beside the notes' commit: ${lastLine(ts2.stderr || ts2.stdout)}`,
+      );
     await saveState(statePath, c.state);
     return { code: 2, stderr: `${c.lines.join('\n')}\n` };
   }

@@ -49,8 +49,12 @@ export interface RemoteQuiet {
 export interface Handoff {
   remote: string;
   fetch: Ran;
-  /** Null when no server is configured (then no task sync ran). */
-  taskSync: Ran | null;
+  /**
+   * Null when no server is configured (then no task sync ran). Maybe still running: a fetch
+   * that brought commits hands over at once, and the full run's commit and merge go on beside
+   * the task sync (the full run waits for it where its step stands).
+   */
+  taskSync: Promise<Ran> | null;
   /** The workspace's sync --remote lock, taken by the quiet run and held on for the full one. */
   lock?: Lock;
 }
@@ -158,9 +162,10 @@ export async function quietRemote(args: readonly string[], env: NodeJS.ProcessEn
   if (!locked.ok) return false;
   // The task sync first: the longer of the two, it ends the run.
   const syncing = q.server ? run('task', TASK_SYNC_ARGS, ws) : null;
-  const [fetch, taskSync] = await Promise.all([run('git', fetchArgs(q.remote), ws), syncing]);
-  const handoff: Handoff = { remote: q.remote, fetch, taskSync, lock: locked.lock };
+  const fetch = await run('git', fetchArgs(q.remote), ws);
+  const handoff: Handoff = { remote: q.remote, fetch, taskSync: syncing, lock: locked.lock };
   if (!fetch.ok || readRef(g, q.tracking) !== q.commit || readRef(g, q.branch) !== q.commit) return handoff;
+  const taskSync = syncing ? await syncing : null;
   if (taskSync && (!taskSync.ok || !hold(q.files.filter(([p]) => q.tw.includes(p))))) return handoff;
   await locked.lock.release();
   process.stdout.write(

@@ -16,8 +16,9 @@
  *   version (norg ranged tag: shown as a comment, never parsed as tasks), and it is reported.
  *   Conflict markers are never written.
  */
-import { extractTasks, parse } from '../parser/index.js';
+import { extractTasks, parse, type TaskItem } from '../parser/index.js';
 import { diff3, lcsPairs } from './diff3.js';
+import { keepTasks } from './parses.js';
 import { mergeTaskLine, type LineConflict, type Side } from './taskline.js';
 
 export interface TaskMergeConflict {
@@ -53,11 +54,11 @@ interface Version {
 }
 
 /** The note's lines, each task line (its id on its first line) replaced by its token. */
-function tokenize(text: string): Version {
+function tokenize(text: string, tasks: TaskItem[] = extractTasks(parse(text))): Version {
   const raw = text.split('\n');
   const lines = new Map<string, string>();
   const seq = [...raw];
-  for (const t of extractTasks(parse(text))) {
+  for (const t of tasks) {
     const i = t.line - 1;
     if (!t.id || lines.has(t.id) || !raw[i]?.includes(`%#${t.id}%`)) continue;
     lines.set(t.id, raw[i]);
@@ -136,7 +137,8 @@ export function mergeNotes(base: string, ours: string, theirs: string, prefer: S
   if (ours === theirs || base === theirs) return { ...report, text: ours };
   if (base === ours) return { ...report, text: theirs };
   const b = tokenize(base);
-  const o = tokenize(ours);
+  // This device's version is parsed again by the merge's log in a `sync --remote` (parses.ts).
+  const o = tokenize(ours, keepTasks(ours));
   const t = tokenize(theirs);
   let out = mergeLines(b, o, t, report);
   const decided = new Map<string, boolean>();

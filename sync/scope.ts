@@ -21,6 +21,7 @@ import type { NoteFile, NoteScan, NoteSource } from './notes.js';
 import type { FileProjects, Index, Store, TaskState } from './store.js';
 import type { TwRead } from './twread.js';
 import type { TwTask } from './taskwarrior.js';
+import { takeParse } from './parses.js';
 import { storedVersions } from './undo.js';
 import { listNorgFiles } from './workspace.js';
 
@@ -52,7 +53,8 @@ export class Loaded {
     const n = this.changed.get(file) ?? this.source.load(file);
     if (!n) return; // not valid UTF-8: reported by the scan, never rewritten
     this.notes.set(file, n);
-    this.graph.setFile(file, n.text);
+    // A `sync --remote` may hold this text's parse from its merge (parses.ts).
+    this.graph.setTree(file, takeParse(n.text));
     const sh = await this.store.shard(file);
     if (this.store.unreadable.includes(this.store.shardPath(file))) this.lostShards.add(file);
     for (const [u, st] of Object.entries(sh.tasks)) this.known.set(u, st);

@@ -466,8 +466,20 @@ function expandHome(p: string, env: NodeJS.ProcessEnv): string {
 /** `YYYYMMDDTHHMMSSZ` (Taskwarrior's export format) ↔ Date, in Node, never `task calc`. */
 const p2 = (n: number) => (n < 10 ? '0' : '') + n;
 
-/** `YYYYMMDDTHHMMSSZ`, UTC (built from the fields: a sync formats thousands of these). */
+let lastMs = Number.NaN;
+let lastText = '';
+
+/** `YYYYMMDDTHHMMSSZ`, UTC (built from the fields: a sync formats thousands of these, mostly
+ * its own `now` again and again: the last one is kept). */
 export function twDate(d: Date): string {
+  const ms = d.getTime();
+  if (ms === lastMs) return lastText;
+  lastText = twDateOf(d);
+  lastMs = ms;
+  return lastText;
+}
+
+function twDateOf(d: Date): string {
   const y = d.getUTCFullYear();
   if (y < 0 || y > 9999)
     return d
@@ -481,7 +493,7 @@ export function twDate(d: Date): string {
  * `YYYYMMDDTHHMMSSZ` (what Taskwarrior exports) by character codes, null for anything else: a
  * plan maps 10,000 tasks' dates, and the pattern's match arrays were a tenth of that.
  */
-function basicMs(s: string): number | null {
+export function basicMs(s: string): number | null {
   if (s.charCodeAt(8) !== 84 || s.charCodeAt(15) !== 90) return null;
   const n = (from: number, to: number): number => {
     let v = 0;

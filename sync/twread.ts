@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashString } from '../graph/index.js';
-import { emptyByStamp, utcMs, type Taskwarrior, type TwError, type TwTask } from './taskwarrior.js';
+import { basicMs, emptyByStamp, type Taskwarrior, type TwError, type TwTask } from './taskwarrior.js';
 import type { Index } from './store.js';
 import { canon, lostUpdates, readUndoTail, readUndoTailSync, storedVersions, undoMark, undoSize as undoFileSize, versionKey, type Delta } from './undo.js';
 
@@ -226,8 +226,11 @@ function readChangesFromUndo(
   if (index.taskLines !== undefined && lines < index.taskLines + tail.transactions.filter((x) => x.old === null).length) return null;
   // Every version the last sync wrote must still be there: `task undo` of one of them removes
   // it from undo.data without making the file shorter than what was read.
-  const written = new Set(tail.transactions.map((x) => versionKey(x.new)));
-  for (const k of intents.keys()) if (!written.has(k)) return null;
+  // (Hashed only when there are intents: a task sync bringing 2,000 changes hashed them all for nothing.)
+  if (intents.size > 0) {
+    const written = new Set(tail.transactions.map((x) => versionKey(x.new)));
+    for (const k of intents.keys()) if (!written.has(k)) return null;
+  }
   const stored = storedVersions(dataDir, tail.latest.keys());
   for (const [u, want] of tail.latest) {
     const have = stored.get(u);
@@ -277,7 +280,7 @@ function changedSince(stamp: string | undefined, t: TwTask): boolean {
   return hash >= 0 && stamp.slice(hash + 1) !== versionOf(t);
 }
 
+/** `YYYYMMDDTHHMMSSZ` as ms, or null (by character codes: a sync's merge reads one per changed task, and the pattern was most of it). */
 export function parseTwTime(s: string): number | null {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);
-  return m ? utcMs(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) : null;
+  return s.length === 16 ? basicMs(s) : null;
 }

@@ -212,9 +212,13 @@ export function expectedVersions(transactions: { old: TwTask | null; new: TwTask
   return expected;
 }
 
-/** A short key for a task version's content (intents are stored by it). */
+const keyCache = new WeakMap<TwTask, string>();
+
+/** A short key for a task version's content (intents are stored by it); memoised per object as `canon`. */
 export function versionKey(t: TwTask): string {
-  return hashString(canon(t));
+  let k = keyCache.get(t);
+  if (k === undefined) keyCache.set(t, (k = hashString(canon(t))));
+  return k;
 }
 
 /** Deltas as JSON (for the index) and back. */

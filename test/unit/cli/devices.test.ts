@@ -81,6 +81,26 @@ describe.skipIf(!HAVE_TASKD)(`three devices through git and taskd${TASKD_SKIP ? 
     expect(out).toMatch(/task sync: Sync successful\. +No changes\./);
   });
 
+  it("the task sync runs beside the notes' steps: a fetch that fails still brings the tasks in, says so, and the next run finishes", async () => {
+    const [a, b] = await household(['laptop', 'desk']);
+    const milk = (d: Device) => d.sb.exportAll().find((t) => t.description === 'Buy milk')!;
+    b.sb.task(milk(b).uuid, 'modify', 'priority:H');
+    await syncOk(b);
+    const url = a.git('remote', 'get-url', 'origin').trim();
+    a.git('remote', 'set-url', 'origin', join(url, 'gone'));
+    const r = await a.planager('sync', '--remote');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/git fetch: failed/);
+    expect(r.stderr).toMatch(/task sync: .*\(run beside the fetch\)/);
+    expect(milk(a).priority).toBe('H');
+    a.git('remote', 'set-url', 'origin', url);
+    await syncOk(a);
+    await syncOk(b);
+    expect(a.read('week.norg')).toMatch(/- \( \|# A\) Buy milk %#/);
+    expect(b.read('week.norg')).toBe(a.read('week.norg'));
+    expect(tasksOf(b)).toEqual(tasksOf(a));
+  });
+
   it('both devices edit different fields of the same task: both kept everywhere', async () => {
     const [a, b] = await household(['laptop', 'desk']);
     a.write('week.norg', a.read('week.norg').replace('( |# B) Call Anna', '(x|# B) Call Anna'));
