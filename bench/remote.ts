@@ -237,6 +237,12 @@ interface Converge {
   /** Each run's device and time. */
   each: string[];
   needed: number;
+  /**
+   * The time some needed command was running (their intervals' union, the merge drivers' cut
+   * out): with `task sync` beside git's steps, summing their lengths counts the overlap twice,
+   * and the commands run slower beside each other, so the sum flatters a run that overlaps them.
+   */
+  neededSpan: number;
   neededN: number;
   byKind: Map<string, { n: number; ms: number }>;
   planagerOwn: number;
@@ -272,7 +278,8 @@ function converge(ds: Device[]): Converge {
   for (const [k, v] of byKind) if (NEEDED.has(k)) (needed += v.ms), (neededN += v.n);
   // The merge driver runs inside git merge: its time is Planager's, not git's.
   needed -= driver;
-  return { wall, runs: each.length, each, needed, neededN, byKind, planagerOwn: wall - covered(all.filter((c) => kindOf(c) !== 'driver')) };
+  const neededSpan = covered(all.filter((c) => NEEDED.has(kindOf(c)))) - covered(all.filter((c) => kindOf(c) === 'driver'));
+  return { wall, runs: each.length, each, needed, neededSpan, neededN, byKind, planagerOwn: wall - covered(all.filter((c) => kindOf(c) !== 'driver')) };
 }
 
 /** The merge driver through a timing wrapper too (its time is taken out of git merge's). */
@@ -348,10 +355,17 @@ export async function benchRemote(): Promise<Row[]> {
       {
         name: `convergence: 3 devices, ${changed.join(' + ')} tasks changed (laptop: notes, desk: Taskwarrior, phone: notes), ${c.runs} sync --remote runs`,
         value: ms(c.wall),
-        baseline: `${c.neededN} git fetch/merge/add/commit/push + task sync ${ms(c.needed)}`,
-        ratio: c.wall / c.needed,
+        baseline: `${c.neededN} git fetch/merge/add/commit/push + task sync, the time one of them ran: ${ms(c.neededSpan)}`,
+        ratio: c.wall / c.neededSpan,
         target: '≤ 2×',
-        pass: c.wall / c.needed <= 2,
+        pass: c.wall / c.neededSpan <= 2,
+      },
+      {
+        name: '  the same against the sum of their lengths (overlapping ones counted twice)',
+        value: ms(c.wall),
+        baseline: ms(c.needed),
+        ratio: c.wall / c.needed,
+        target: '(profile)',
       },
     ];
     const kinds = [...c.byKind].filter(([k]) => !NEEDED.has(k)).sort((x, y) => y[1].ms - x[1].ms);
