@@ -2,25 +2,16 @@
  * The `planager` command. Each subcommand is a function returning a CommandResult, so tests
  * call them directly and the binary only prints and exits.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CommandResult } from './result.js';
-import { PLANNING_FLAGS, recorded } from './replay.js';
+import { planningRun } from './planningrun.js';
 import type { Handoff } from './remotequiet.js';
 
 // Each command's code is imported when it runs, from one of two bundles (scripts/build.mjs):
 // plan and agenda loaded the sync engine, git and the report with them, twice the code to
-// compile and run at start (≈20 ms at every run).
-// Plan and agenda, run often from the shell, load theirs through V8's code cache when built
-// (dist/planning.cjs beside this bundle; from the sources, the module): compiling it was ≈20 ms of a plan.
-const planningCommands = async (): Promise<typeof import('./planning.js')> => {
-  const cjs = join(dirname(fileURLToPath(import.meta.url)), 'planning.cjs');
-  if (!existsSync(cjs)) return import('./planning.js');
-  const { loadCommonJs } = await import('../rplugin/codecache.js');
-  return loadCommonJs(cjs, { saveAfterMs: 'exit' }) as typeof import('./planning.js');
-};
+// compile and run at start (≈20 ms at every run). Plan and agenda's own (dist/planning.cjs)
+// is loaded by cli/planningrun.ts, which cli/bin.ts runs without this router.
 const commands = () => import('./commands.js');
 
 export const USAGE = `planager — keep norg notes and Taskwarrior in step
@@ -108,17 +99,8 @@ function restoreArgs(args: string[]): string[] {
 async function planning(cmd: string, rest: string[]): Promise<CommandResult> {
   switch (cmd) {
     case 'plan':
-    case 'agenda': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: PLANNING_FLAGS });
-      if (cmd === 'agenda') {
-        if (positionals.length > 0) return { code: 2, stderr: `planager agenda: unexpected "${positionals[0]}" (--week for the week)\n` };
-        const { agendaCommand } = await planningCommands();
-        return await recorded([cmd, ...rest], (deps) => agendaCommand(values, deps));
-      }
-      if (positionals.length > 1) return { code: 2, stderr: `planager plan: one kind only (got ${positionals.join(' ')})\n` };
-      const { planCommand } = await planningCommands();
-      return await recorded([cmd, ...rest], (deps) => planCommand(positionals[0], values, deps));
-    }
+    case 'agenda':
+      return await planningRun(cmd, rest);
     case 'stats': {
       const { values, positionals } = parseArgs({
         args: rest,

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NoteOutline } from '../graph/index.js';
-import { ParseCache, tasksSnapshot } from './parsecache.js';
+import { ParseCache, tasksSnapshot, type CachedOutline } from './parsecache.js';
 import { decodeUtf8 } from '../parser/index.js';
-import { homesOf, shortIds, TaskIndex, type PlanTask } from '../plan/index.js';
+import { homeLinesOf, homesFrom, shortIds, TaskIndex, type HomeLines, type PlanTask, type TaskLookup } from '../plan/index.js';
 import { allTasks } from '../sync/alltasks.js';
 import { parseTwDate, type Taskwarrior, type TwTask } from '../sync/taskwarrior.js';
 import { listNorgFiles } from '../sync/workspace.js';
@@ -18,7 +18,10 @@ import type { Inputs } from '../sync/stamps.js';
 export interface Note {
   file: string;
   text: string;
-  objects: NoteOutline;
+  /** Its outline (from readNotes: parsed from the parse cache when first read). */
+  readonly objects: NoteOutline;
+  /** What homes are found by (plan/tasks.ts `homeLinesOf`); from readNotes without the whole outline. */
+  homes?: HomeLines;
 }
 
 /**
@@ -44,7 +47,7 @@ export async function readNoteTexts(dir: string, warnings: string[], inputs?: In
  * stays up) a plan refresh then parses only the notes that changed since, instead of every note
  * (at 10,000 tasks that parse was most of a plan's time). The CLI runs once and gains nothing.
  */
-const parsed = new Map<string, { text: string; objects: NoteOutline }>();
+const parsed = new Map<string, { text: string; outline: CachedOutline }>();
 
 /** Forget what this process parsed (the benchmark's way to measure a fresh command). */
 export function forgetParsed(): void {
@@ -59,14 +62,23 @@ export async function readNotes(dir: string, warnings: string[], inputs?: Inputs
     const key = join(dir, n.file);
     seen.add(key);
     const hit = parsed.get(key);
-    if (hit && hit.text === n.text) return { ...n, objects: hit.objects };
-    const objects = disk.objects(n.file, n.text);
-    parsed.set(key, { text: n.text, objects });
-    return { ...n, objects };
+    if (hit && hit.text === n.text) return noteOf(n, hit.outline);
+    const outline = disk.outline(n.file, n.text);
+    parsed.set(key, { text: n.text, outline });
+    return noteOf(n, outline);
   });
   for (const k of parsed.keys()) if (k.startsWith(join(dir, '/')) && !seen.has(k)) parsed.delete(k);
   return out;
 }
+
+const noteOf = (n: { file: string; text: string }, outline: CachedOutline): Note => ({
+  file: n.file,
+  text: n.text,
+  homes: outline.homes,
+  get objects() {
+    return outline.objects();
+  },
+});
 
 /** Every Taskwarrior task but recurrence templates (not tasks to do; their instances are), with short ids. */
 export function planTasks(exported: TwTask[], now: Date): PlanTask[] {
@@ -74,6 +86,13 @@ export function planTasks(exported: TwTask[], now: Date): PlanTask[] {
   const ids = shortIds(list.map((t) => t.uuid));
   return list.map((t) => planTask(t, ids.get(t.uuid)!, now));
 }
+
+/**
+ * Most tasks have no tags and no dependencies: they share one empty list each (frozen, so a
+ * write to one throws instead of reaching the others), not 20,000 new ones to collect.
+ */
+const NO_TAGS: string[] = Object.freeze([]) as unknown as string[];
+const NO_DEPENDS: string[] = Object.freeze([]) as unknown as string[];
 
 /** A Taskwarrior task as plan/ sees it (no home yet): fromTw's fields, dates as dates. */
 export function planTask(t: TwTask, id: string, now: Date): PlanTask {
@@ -88,10 +107,10 @@ export function planTask(t: TwTask, id: string, now: Date): PlanTask {
     due: parseTwDate(t.due),
     scheduled: parseTwDate(t.scheduled),
     end: parseTwDate(t.end),
-    depends: dependsOf(t),
+    depends: t.depends ? dependsOf(t) : NO_DEPENDS,
     project: t.project ?? null,
     home: null,
-    tags: t.tags ?? [],
+    tags: t.tags ?? NO_TAGS,
     entry: parseTwDate(t.entry),
     estimate: typeof t.estimate === 'string' ? t.estimate : typeof t.estimate === 'number' ? String(t.estimate) : null,
   };
@@ -101,27 +120,75 @@ export type Loaded =
   | {
       ok: true;
       notes: Note[];
-      tasks: PlanTask[];
-      /** The tasks by id, built once: every lookup of the command uses it (one is a pass over 10,000 tasks). */
-      index: TaskIndex;
+      /** Every task (but recurrence templates), with its home; made when first read. */
+      readonly tasks: PlanTask[];
+      /**
+       * The tasks a plan section may take but for the carried ones (dated, started, on hold,
+       * waiting or done; plan/refresh.ts `tasks`), in `tasks` order: of 10,000 tasks, the few a
+       * plan made values for (the others were a fifth of a plan from the shell, most of it the
+       * collection of them).
+       */
+      candidates: PlanTask[];
+      /** Every task by id (the same values as `tasks`, each made when first found). */
+      index: TaskLookup;
       raw: TwTask[];
       warnings: string[];
     }
   | { ok: false; message: string };
+
+/**
+ * A task no plan section can take unless carried (plan/select.ts `mayQualify` is false for its
+ * value whatever the date): pending, with no due, scheduled, start or wait date and no tag.
+ * Anything else is a candidate (a completed task only with an end: the completed section's).
+ */
+function mayShow(t: TwTask): boolean {
+  if (t.status === 'deleted') return false;
+  if (t.status === 'completed') return Boolean(t.end);
+  if (t.status !== 'pending') return true;
+  return Boolean(t.due || t.scheduled || t.start || t.wait) || (Array.isArray(t.tags) ? t.tags.length > 0 : Boolean(t.tags));
+}
 
 /** The notes and every Taskwarrior task (one export), each task with its home line. */
 export async function loadAll(dir: string, tw: Taskwarrior, now: Date, inputs?: Inputs): Promise<Loaded> {
   const warnings: string[] = [];
   const [notes, exported] = await Promise.all([readNotes(dir, warnings, inputs), allTasks(tw, now, inputs, tasksSnapshot(dir) ?? undefined)]);
   if (!exported.ok) return { ok: false, message: `task export failed: ${exported.error.message}` };
-  const tasks = planTasks(exported.value, now);
-  // Made here, so given their homes in place: a copy of 10,000 tasks was garbage to collect.
-  const index = new TaskIndex(tasks);
-  const homes = homesOf(
-    tasks,
-    notes.map((n) => n.objects),
-    index,
+  const list = exported.value.filter((t) => t.status !== 'recurring');
+  const ids = shortIds(list.map((t) => t.uuid));
+  // Homes are found among Taskwarrior's tasks (the same uuids as their values'), so that only
+  // the tasks a plan looks at are made values.
+  const raw = new TaskIndex(list);
+  const homes = homesFrom(
+    notes.map((n) => n.homes ?? homeLinesOf(n.objects)),
+    raw,
   );
-  for (const t of tasks) t.home = homes.get(t.uuid) ?? null;
-  return { ok: true, notes, tasks, index, raw: exported.value, warnings };
+  const made = new Map<TwTask, PlanTask>();
+  const value = (t: TwTask): PlanTask => {
+    let p = made.get(t);
+    if (p === undefined) {
+      p = planTask(t, ids.get(t.uuid)!, now);
+      p.home = homes.get(t.uuid) ?? null;
+      made.set(t, p);
+    }
+    return p;
+  };
+  const index: TaskLookup = {
+    find(id) {
+      const t = raw.find(id);
+      return t ? value(t) : null;
+    },
+  };
+  const candidates = list.filter(mayShow).map(value);
+  let all: PlanTask[] | null = null;
+  return {
+    ok: true,
+    notes,
+    get tasks() {
+      return (all ??= list.map(value));
+    },
+    candidates,
+    index,
+    raw: exported.value,
+    warnings,
+  };
 }

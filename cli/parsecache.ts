@@ -7,16 +7,24 @@
  * and reading them back cost more than the GC. Each entry holds the text's hash; one that does
  * not match, or that cannot be read, is parsed again and replaced, so the cache can be deleted
  * at any time and never decides anything.
+ *
+ * An entry is two lines: a header (version, path, hash, and the note's home lines, plan/tasks.ts
+ * `homeLinesOf`) and the outline. A plan reads the headers of every note and parses the outline
+ * only of a note it needs whole (its own sections need none of the project notes but for the
+ * projects section): the 10,000 task objects of the outlines, and collecting them, were a fifth
+ * of a plan from the shell.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractObjects, outlineOf, type NoteOutline } from '../graph/index.js';
 import { parse } from '../parser/index.js';
+import { homeLinesOf, type HomeLines } from '../plan/index.js';
 import { hashText } from '../sync/workspace.js';
 
-// 3: the headings of generated plan sections are no projects (graph/objects.ts).
-const VERSION = 3;
+// 3: a header line of home lines before the outline; 4: the headings of generated plan sections
+// are no projects (graph/objects.ts). Both were 3 on their branches for a while.
+const VERSION = 4;
 
 /**
  * Where plan and agenda keep every Taskwarrior task between runs (sync/twsnapshot.ts), beside the
@@ -25,6 +33,12 @@ const VERSION = 3;
 export function tasksSnapshot(workspace: string): string | null {
   const state = join(workspace, '.planager');
   return existsSync(state) ? join(state, 'parsed', 'tasks.json') : null;
+}
+
+/** A note's outline from the cache: its home lines at once, the rest parsed when first asked for. */
+export interface CachedOutline {
+  homes: HomeLines;
+  objects(): NoteOutline;
 }
 
 export class ParseCache {
@@ -37,24 +51,59 @@ export class ParseCache {
   }
 
   objects(file: string, text: string): NoteOutline {
+    return this.outline(file, text).objects();
+  }
+
+  outline(file: string, text: string): CachedOutline {
     const hash = hashText(text);
     const path = this.dir ? join(this.dir, `${createHash('sha1').update(file).digest('hex').slice(0, 20)}.json`) : null;
-    if (path) {
-      const hit = read(path, file, hash);
-      if (hit) return hit;
+    const hit = path ? read(path, file, hash) : null;
+    if (hit) {
+      let objects: NoteOutline | null = null;
+      // The outline line is written with its header (one file, renamed into place): one that
+      // does not read back is parsed from the text, as a missing entry is.
+      return { homes: hit.homes, objects: () => (objects ??= outlineFrom(hit.rest) ?? this.parsed(file, text, hash, path)) };
     }
+    const objects = this.parsed(file, text, hash, path);
+    return { homes: homeLinesOf(objects), objects: () => objects };
+  }
+
+  private parsed(file: string, text: string, hash: string, path: string | null): NoteOutline {
     const objects = outlineOf(extractObjects(parse(text), file));
-    if (path) write(this.dir!, path, JSON.stringify({ version: VERSION, file, hash, objects }));
+    if (path) write(this.dir!, path, `${JSON.stringify({ version: VERSION, file, hash, homes: homeLinesOf(objects) })}\n${JSON.stringify(objects)}`);
     return objects;
   }
 }
 
-function read(path: string, file: string, hash: string): NoteOutline | null {
+function read(path: string, file: string, hash: string): { homes: HomeLines; rest: Buffer } | null {
   try {
-    const v = JSON.parse(readFileSync(path, 'utf8')) as { version?: number; file?: string; hash?: string; objects?: NoteOutline };
-    if (v.version !== VERSION || v.file !== file || v.hash !== hash || !v.objects || !Array.isArray(v.objects.tasks) || !Array.isArray(v.objects.projects))
-      return null;
-    return v.objects;
+    // Bytes: only the header is decoded (the outline, four fifths of the file, when asked for).
+    const b = readFileSync(path);
+    const nl = b.indexOf(10);
+    if (nl < 0) return null;
+    const v = JSON.parse(b.toString('utf8', 0, nl)) as { version?: number; file?: string; hash?: string; homes?: HomeLines };
+    if (v.version !== VERSION || v.file !== file || v.hash !== hash || !v.homes || v.homes.file !== file) return null;
+    if (!wellFormed(v.homes)) return null;
+    return { homes: v.homes, rest: b.subarray(nl + 1) };
+  } catch {
+    return null;
+  }
+}
+
+/** Home lines a plan can read without a check of its own (a damaged entry is parsed again). */
+function wellFormed(h: HomeLines): boolean {
+  if (!Array.isArray(h.lines) || !Array.isArray(h.headings)) return false;
+  for (const x of h.headings) if (!Array.isArray(x) || !Array.isArray(x[0]) || (x[1] !== null && typeof x[1] !== 'number')) return false;
+  const n = h.headings.length;
+  for (const x of h.lines)
+    if (!Array.isArray(x) || typeof x[0] !== 'string' || typeof x[1] !== 'number' || !Number.isInteger(x[2]) || x[2] < 0 || x[2] >= n) return false;
+  return true;
+}
+
+function outlineFrom(bytes: Buffer): NoteOutline | null {
+  try {
+    const o = JSON.parse(bytes.toString('utf8')) as NoteOutline | null;
+    return o && Array.isArray(o.tasks) && Array.isArray(o.projects) ? o : null;
   } catch {
     return null;
   }

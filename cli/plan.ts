@@ -150,9 +150,10 @@ export async function preparePlan(
       existing: text,
       ...(text === existing && tree ? { tree } : {}),
       template: ownText !== null ? { source: ownText, where: own } : { source: BUILTIN_TEMPLATES[kind], where: `built-in ${kind} template` },
-      tasks: loaded.tasks,
+      tasks: loaded.candidates,
       index: loaded.index,
-      projectNotes: loaded.notes.filter((n) => !isPlanPath(n.file, settings.options.paths) && !isPlanPath(n.file, DEFAULT_PATHS)).map((n) => n.objects),
+      // Read only for a projects section: the outlines are parsed when first read (cli/parsecache.ts).
+      projectNotes: () => loaded.notes.filter((n) => !isPlanPath(n.file, settings.options.paths) && !isPlanPath(n.file, DEFAULT_PATHS)).map((n) => n.objects),
       previous,
     });
   const result = compute(existing);
@@ -169,7 +170,10 @@ export async function preparePlan(
     unsent,
     uuidOf: (id) => loaded.index.find(id)?.uuid ?? null,
     day: settings.day,
-    tasks: loaded.tasks,
+    // Every task only for who reads them (the schedule): a plan needs its candidates alone.
+    get tasks() {
+      return loaded.tasks;
+    },
   };
 }
 

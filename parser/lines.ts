@@ -108,10 +108,16 @@ export type Decoded = { ok: true; text: string } | { ok: false; code: 'invalid-u
  * Decode a file's bytes. Invalid UTF-8 is reported with the first bad byte's offset and the
  * caller must not write the file back: rewriting it would replace bytes the user had.
  */
+// One decoder for every call (a plan decodes 100 notes; each decoder made is an ICU converter
+// opened), replaced after a failure so that no state of a bad input reaches the next one.
+let decoder: TextDecoder | null = null;
+
 export function decodeUtf8(bytes: Uint8Array): Decoded {
   try {
-    return { ok: true, text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes) };
+    decoder ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    return { ok: true, text: decoder.decode(bytes) };
   } catch {
+    decoder = null;
     return { ok: false, code: 'invalid-utf8', message: 'file is not valid UTF-8', byteOffset: firstInvalidUtf8(bytes) };
   }
 }

@@ -4,7 +4,7 @@ export { DEFAULT_PATHS, FLAT_PATHS, pathOf, patternsWith, previousNote, isPlanPa
 export { BUILTIN_TEMPLATES, renderTemplate, templateView } from './template.js';
 export { SECTIONS, findSections, type SectionName, type Section } from './sections.js';
 export { mirrorContent, showDate } from './mirror.js';
-export { homesOf, shortIds, withHomes, TaskIndex, type PlanTask, type Home } from './tasks.js';
+export { homeLinesOf, homesFrom, homesOf, shortIds, withHomes, TaskIndex, type HomeLines, type TaskLookup, type PlanTask, type Home } from './tasks.js';
 export { refresh, type RefreshInput, type Refreshed } from './refresh.js';
 export { planNote, locate, carriedFrom, DEFAULT_OPTIONS, type PlanOptions, type PlanInput, type PlanResult } from './note.js';
 export { stalledProjects, type StalledProject } from './projects.js';

@@ -12,7 +12,7 @@ import { periodOf, type Kind, type Period } from './period.js';
 import { refresh } from './refresh.js';
 import type { SectionName } from './sections.js';
 import { renderTemplate } from './template.js';
-import { TaskIndex, type PlanTask } from './tasks.js';
+import { TaskIndex, type PlanTask, type TaskLookup } from './tasks.js';
 
 export interface PlanOptions {
   paths: PathPatterns;
@@ -41,11 +41,12 @@ export interface PlanInput {
   /** `existing` parsed, when the caller has it already. */
   tree?: Tree;
   template: { source: string; where: string };
+  /** Every task, or at least every one a section may take but for the carried ones (refresh.ts `tasks`). */
   tasks: readonly PlanTask[];
-  /** `tasks` by id, when the caller has built it already (else built here). */
-  index?: TaskIndex;
-  /** Every note of the workspace but plan notes, parsed (graph/ `extractObjects`). */
-  projectNotes: readonly NoteOutline[];
+  /** Every task by id, when the caller has it already (else `tasks` indexed here). */
+  index?: TaskLookup;
+  /** Every note of the workspace but plan notes, parsed (graph/ `extractObjects`); a function: read only when needed (refresh.ts `notes`). */
+  projectNotes: readonly NoteOutline[] | (() => readonly NoteOutline[]);
   previous: { text: string } | null;
   /** Mirrors holding an edit no sync has sent yet (refresh.ts `keep`). */
   keep?: ReadonlySet<string>;
@@ -65,7 +66,7 @@ export interface PlanResult {
 }
 
 /** Tasks the previous plan showed (mirrors) or held (its own task lines). */
-export function carriedFrom(previous: { text: string } | null, tasks: readonly PlanTask[], index = new TaskIndex(tasks)): Set<string> {
+export function carriedFrom(previous: { text: string } | null, tasks: readonly PlanTask[], index: TaskLookup = new TaskIndex(tasks)): Set<string> {
   const out = new Set<string>();
   if (!previous) return out;
   const tree = parse(previous.text);

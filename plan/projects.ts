@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 import type { NoteOutline, OutlineTask } from '../graph/index.js';
-import { TaskIndex, type PlanTask } from './tasks.js';
+import { TaskIndex, type PlanTask, type TaskLookup } from './tasks.js';
 
 export interface StalledProject {
   /** The project as Taskwarrior names it (base project and heading titles, dot-joined). */
@@ -20,7 +20,7 @@ export const PROJECT_MARKER = '%@project%';
 
 const ACTIONABLE = new Set(['undone', 'pending', 'urgent', 'uncertain', 'recurring']);
 
-function actionable(t: OutlineTask, index: TaskIndex): boolean {
+function actionable(t: OutlineTask, index: TaskLookup): boolean {
   if (!ACTIONABLE.has(t.status)) return false;
   const task = t.id ? index.find(t.id) : null;
   if (!task) return true;
@@ -31,7 +31,7 @@ function actionable(t: OutlineTask, index: TaskIndex): boolean {
   });
 }
 
-export function stalledProjects(notes: readonly NoteOutline[], tasks: readonly PlanTask[], index = new TaskIndex(tasks)): StalledProject[] {
+export function stalledProjects(notes: readonly NoteOutline[], tasks: readonly PlanTask[], index: TaskLookup = new TaskIndex(tasks)): StalledProject[] {
   const out: StalledProject[] = [];
   for (const n of notes) {
     for (const p of n.projects) {

@@ -14,18 +14,26 @@ import type { Period } from './period.js';
 import { PROJECT_MARKER, projectLine, stalledProjects } from './projects.js';
 import { findSections, type Section, type SectionName } from './sections.js';
 import { additions } from './select.js';
-import { TaskIndex, type PlanTask } from './tasks.js';
+import { hexOf, TaskIndex, type PlanTask, type TaskLookup } from './tasks.js';
 
 export interface RefreshInput {
   /** The plan note, relative to the workspace (links are relative to its folder). */
   file: string;
   text: string;
   period: Period;
+  /**
+   * Every task, or at least every one a section may take but for the carried ones: those are
+   * found through `index` by uuid (a caller with 10,000 tasks makes values only for the few
+   * that are dated, started, on hold, waiting or done, cli/notes.ts).
+   */
   tasks: readonly PlanTask[];
-  /** `tasks` indexed, when the caller has it already. */
-  index?: TaskIndex;
-  /** Project notes, for the projects with no next action (plan notes left out). */
-  notes: readonly NoteOutline[];
+  /** Every task by id (when the caller has it already; else `tasks` indexed). */
+  index?: TaskLookup;
+  /**
+   * Project notes, for the projects with no next action (plan notes left out); a function is
+   * called only when the note has a projects section (the caller's outlines may be lazy).
+   */
+  notes: readonly NoteOutline[] | (() => readonly NoteOutline[]);
   /** Uuids of the tasks the previous plan of this kind showed or held. */
   carried: ReadonlySet<string>;
   /** `text` parsed, when the caller has it already. */
@@ -121,7 +129,7 @@ export function refresh(input: RefreshInput): Refreshed {
 
   const inserts = new Map<number, string[]>();
   const add = (at: number, line: string) => inserts.set(at, [...(inserts.get(at) ?? []), line]);
-  const adds = additions(new Set(first.keys()), input.tasks, input.period, shown, input.carried);
+  const adds = additions(new Set(first.keys()), input.tasks, input.period, shown, input.carried, (uuid) => index.find(hexOf(uuid)));
   for (const [name, list] of adds) {
     const s = first.get(name)!;
     const indent = indentAt(text, s.endLineStart);
@@ -133,7 +141,7 @@ export function refresh(input: RefreshInput): Refreshed {
 
   const projects = first.get('projects');
   if (projects) {
-    const stalled = stalledProjects(input.notes, input.tasks, index);
+    const stalled = stalledProjects(typeof input.notes === 'function' ? input.notes() : input.notes, input.tasks, index);
     const want = new Map(stalled.map((p) => [projectLine(p, file), p.project]));
     const have = new Set<string>();
     for (const l of linesIn(text, projects.contentFrom, projects.endLineStart)) {

@@ -46,6 +46,15 @@ export function qualifies(section: TaskSection, t: PlanTask, p: Period, carried:
   }
 }
 
+/**
+ * False only for a task no section's rule can take (most of 10,000): open but not in progress
+ * or on hold, with no due or scheduled date, not waiting, not carried. One look instead of a
+ * rule per section.
+ */
+function mayQualify(t: PlanTask, carried: ReadonlySet<string>): boolean {
+  return t.due !== null || t.scheduled !== null || t.waiting || t.status === 'pending' || t.status === 'onhold' || t.status === 'done' || carried.has(t.uuid);
+}
+
 /** The date a section sorts by (then priority, then text, then uuid: a total, stable order). */
 function sortDate(section: TaskSection, t: PlanTask): number {
   const d = section === 'scheduled' ? t.scheduled : section === 'completed' ? t.end : (t.due ?? t.scheduled);
@@ -72,14 +81,31 @@ export function additions(
   p: Period,
   shown: ReadonlySet<string>,
   carried: ReadonlySet<string>,
+  /** A carried task `tasks` leaves out, by uuid (`tasks` may hold only those another rule can take). */
+  carriedTask: (uuid: string) => PlanTask | null = () => null,
 ): Map<TaskSection, PlanTask[]> {
   const out = new Map<TaskSection, PlanTask[]>();
   const order = ORDER.filter((s) => present.has(s));
   for (const s of order) out.set(s, []);
+  const lists = order.map((s) => out.get(s)!);
+  const place = (t: PlanTask) => {
+    if (shown.has(t.uuid) || t.status === 'cancelled' || !mayQualify(t, carried)) return;
+    // A loop, not order.find: no closure made for each of 10,000 tasks.
+    for (let i = 0; i < order.length; i++) {
+      if (!qualifies(order[i]!, t, p, carried)) continue;
+      lists[i]!.push(t);
+      break;
+    }
+  };
+  const seen = new Set<string>();
   for (const t of tasks) {
-    if (shown.has(t.uuid) || t.status === 'cancelled') continue;
-    const s = order.find((x) => qualifies(x, t, p, carried));
-    if (s) out.get(s)!.push(t);
+    if (carried.has(t.uuid)) seen.add(t.uuid);
+    place(t);
+  }
+  for (const u of carried) {
+    if (seen.has(u)) continue;
+    const t = carriedTask(u);
+    if (t && t.uuid === u) place(t);
   }
   for (const [s, list] of out) list.sort(sectionOrder(s));
   return out;

@@ -60,33 +60,49 @@ const hexOfEntry = (e: Entry<unknown>) => (e.hex ??= hexOf(e.uuid));
 /**
  * Uuids by their first 8 digits, one entry per hex (the last task of a uuid listed twice):
  * only uuids that share those digits are ever compared further, so a set of 10,000 costs a
- * slice of each, not its whole hex.
+ * slice of each, not its whole hex. A prefix no other uuid shares (nearly all of them) holds
+ * its task itself: an entry and a list for each of 10,000 tasks were garbage to collect.
  */
-function bucketsOf<T extends { uuid: string }>(tasks: readonly T[]): Map<string, Entry<T>[]> {
-  const out = new Map<string, Entry<T>[]>();
+type Bucket<T> = T | Entry<T>[];
+
+const isList = <T>(b: Bucket<T>): b is Entry<T>[] => Array.isArray(b);
+
+function bucketsOf<T extends { uuid: string }>(tasks: readonly T[]): Map<string, Bucket<T>> {
+  const out = new Map<string, Bucket<T>>();
   for (const task of tasks) {
     const k = prefixOf(task.uuid);
-    const list = out.get(k);
-    if (!list) {
-      out.set(k, [{ uuid: task.uuid, task, hex: null }]);
+    const b = out.get(k);
+    if (b === undefined) {
+      out.set(k, task);
       continue;
     }
     const hex = hexOf(task.uuid);
-    const same = list.find((e) => hexOfEntry(e) === hex);
+    if (!isList(b)) {
+      if (hexOf(b.uuid) === hex) out.set(k, task);
+      else
+        out.set(k, [
+          { uuid: b.uuid, task: b, hex: hexOf(b.uuid) },
+          { uuid: task.uuid, task, hex },
+        ]);
+      continue;
+    }
+    const same = b.find((e) => hexOfEntry(e) === hex);
     if (same) same.task = task;
-    else list.push({ uuid: task.uuid, task, hex });
+    else b.push({ uuid: task.uuid, task, hex });
   }
   return out;
 }
 
 /** Short ids for a set of uuids: 8 digits, more where two share a longer prefix. */
 export function shortIds(uuids: readonly string[]): Map<string, string> {
-  const buckets = new Map<string, string[]>();
+  // A prefix only one uuid has is that uuid alone, not a list (10,000 lists to collect).
+  const buckets = new Map<string, string | string[]>();
   for (const u of uuids) {
     const k = prefixOf(u);
     const list = buckets.get(k);
-    if (list) list.push(u);
-    else buckets.set(k, [u]);
+    if (list === undefined) buckets.set(k, u);
+    else if (typeof list === 'string') buckets.set(k, [list, u]);
+    else list.push(u);
   }
   const lcp = (a: string, b: string) => {
     let i = 0;
@@ -95,8 +111,8 @@ export function shortIds(uuids: readonly string[]): Map<string, string> {
   };
   const out = new Map<string, string>();
   for (const [k, list] of buckets) {
-    if (list.length === 1) {
-      out.set(list[0]!, k);
+    if (typeof list === 'string') {
+      out.set(list, k);
       continue;
     }
     const hexes = list.map(hexOf);
@@ -109,14 +125,19 @@ export function shortIds(uuids: readonly string[]): Map<string, string> {
   return out;
 }
 
+/** What finds a task by an id written in a note: a TaskIndex, or one that makes its values when first found (cli/notes.ts). */
+export interface TaskLookup<T = PlanTask> {
+  find(id: string): T | null;
+}
+
 /** Finds the task an id written in a note (a uuid prefix) stands for (any value with a uuid: a plan's tasks, an export's). */
-export class TaskIndex<T extends { uuid: string } = PlanTask> {
+export class TaskIndex<T extends { uuid: string } = PlanTask> implements TaskLookup<T> {
   /**
    * By the first 8 digits, the length of every id Planager writes (shortIds): a lookup is one
    * map hit and a look at the few tasks there, instead of a search of every uuid (at 10,000
    * tasks a plan looks up as many ids, and the search was a tenth of its time).
    */
-  private readonly buckets: Map<string, Entry<T>[]>;
+  private readonly buckets: Map<string, Bucket<T>>;
   private byHex: Map<string, T> | null = null;
   private sorted: [string, T][] | null = null;
 
@@ -128,8 +149,8 @@ export class TaskIndex<T extends { uuid: string } = PlanTask> {
   find(id: string): T | null {
     if (id.length < 8) return this.findShort(id);
     const list = this.buckets.get(id.slice(0, 8));
-    if (!list) return null;
-    if (list.length === 1) return id.length === 8 || hexOfEntry(list[0]!).startsWith(id) ? list[0]!.task : null;
+    if (list === undefined) return null;
+    if (!isList(list)) return id.length === 8 || hexOf(list.uuid).startsWith(id) ? list : null;
     // A uuid that is the id itself wins over longer ones it is a prefix of.
     let hit: T | null = null;
     let hits = 0;
@@ -162,19 +183,58 @@ export class TaskIndex<T extends { uuid: string } = PlanTask> {
 }
 
 /**
+ * What a home is found by in one note: each task line with an id, in note order, as
+ * `[id, line, heading]` (an index into `headings`), and each distinct heading path of those
+ * lines with the level of the project heading at that path (null: none). A plan needs only this
+ * of every note but its own (cli/parsecache.ts keeps it apart from the rest of the outline, so
+ * that a plan from the shell reads 10,000 small tuples instead of 10,000 task objects).
+ */
+export interface HomeLines {
+  file: string;
+  lines: readonly (readonly [id: string, line: number, heading: number])[];
+  headings: readonly (readonly [path: readonly string[], level: number | null])[];
+}
+
+export function homeLinesOf(n: NoteOutline): HomeLines {
+  const lines: [string, number, number][] = [];
+  const headings: [string[], number | null][] = [];
+  const at = new Map<string, number>();
+  for (const t of n.tasks) {
+    if (!t.id) continue;
+    const key = JSON.stringify(t.headingPath);
+    let h = at.get(key);
+    if (h === undefined) {
+      const p =
+        t.headingPath.length > 0 ? n.projects.find((q) => q.path.length === t.headingPath.length && q.path.every((x, i) => x === t.headingPath[i])) : undefined;
+      at.set(key, (h = headings.length));
+      headings.push([t.headingPath, p ? p.level : null]);
+    }
+    lines.push([t.id, t.line, h]);
+  }
+  return { file: n.file, lines, headings };
+}
+
+/**
  * Each task's home: a note line whose id names the task. With the same id in two notes (a copy
  * the sync has not split yet) the first note in `notes` order is the home.
  */
 export function homesOf(tasks: readonly PlanTask[], notes: readonly NoteOutline[], index = new TaskIndex(tasks)): Map<string, Home> {
+  return homesFrom(notes.map(homeLinesOf), index);
+}
+
+/** `homesOf` from the notes' home lines (`homeLinesOf`), by uuid. */
+export function homesFrom<T extends { uuid: string }>(notes: readonly HomeLines[], index: TaskLookup<T>): Map<string, Home> {
   const homes = new Map<string, Home>();
   for (const n of notes) {
-    for (const t of n.tasks) {
-      if (!t.id) continue;
-      const task = index.find(t.id);
+    // Indexed, not destructured: a destructured tuple goes through the array iterator, and
+    // before the loop is optimised that was most of its time.
+    const lines = n.lines;
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i]!;
+      const task = index.find(l[0]);
       if (!task || homes.has(task.uuid)) continue;
-      const p =
-        t.headingPath.length > 0 ? n.projects.find((q) => q.path.length === t.headingPath.length && q.path.every((x, i) => x === t.headingPath[i])) : undefined;
-      homes.set(task.uuid, { file: n.file, line: t.line, headingPath: t.headingPath, headingLevel: p ? p.level : null });
+      const h = n.headings[l[2]]!;
+      homes.set(task.uuid, { file: n.file, line: l[1], headingPath: h[0] as string[], headingLevel: h[1] });
     }
   }
   return homes;

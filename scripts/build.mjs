@@ -33,6 +33,8 @@ const mainApart = {
     b.onResolve({ filter: /^\.\/(main|driver)\.js$/ }, (a) =>
       a.importer.endsWith('cli/bin.ts') || a.importer.endsWith('cli/driver.ts') ? { path: a.path, external: true } : undefined,
     );
+    // planningrun.ts's way from the sources (no dist/planning.cjs): never taken once built.
+    b.onResolve({ filter: /^\.\/planning\.js$/ }, (a) => (a.importer.endsWith('cli/planningrun.ts') ? { path: a.path, external: true } : undefined));
   },
 };
 
@@ -47,7 +49,11 @@ const apart = (importer, names) => ({
 
 const entries = [
   { in: 'index.ts', out: 'dist/index.js' },
-  { in: 'cli/main.ts', out: 'dist/main.js', plugins: [apart('cli/main.ts', ['./planning.js', './commands.js'])] },
+  {
+    in: 'cli/main.ts',
+    out: 'dist/main.js',
+    plugins: [apart('cli/main.ts', ['./planning.js', './commands.js']), apart('cli/planningrun.ts', ['./planning.js'])],
+  },
   { in: 'cli/driver.ts', out: 'dist/driver.js', plugins: [mainApart] },
   { in: 'cli/planning.ts', out: 'dist/planning.js' },
   { in: 'cli/commands.ts', out: 'dist/commands.js' },

@@ -62,9 +62,12 @@ export function dependsOf(t: TwTask): string[] {
     .sort();
 }
 
+const NO_TAGS: readonly string[] = [];
+
 /** A Taskwarrior task's norg status. */
 export function statusOfTw(t: TwTask): TaskStatus {
-  const tags = t.tags ?? [];
+  // No empty list made for a task without tags (most of 10,000, a plan).
+  const tags = t.tags ?? NO_TAGS;
   if (t.status === 'completed') return 'done';
   if (t.status === 'deleted') return 'cancelled';
   if (tags.includes('recurring') || t.status === 'recurring' || typeof t.norgrecur === 'string') return 'recurring';
@@ -81,7 +84,8 @@ export function priorityOfTw(t: TwTask, priorities: PriorityMap = DEFAULT_PRIORI
   if (!t.priority) return null;
   // The map's last letter for it, as a reversed map would give (no map made: 10,000 tasks a plan).
   let letter: string | null = null;
-  for (const k of Object.keys(priorities)) if (priorities[k] === t.priority) letter = k;
+  // for…in, not Object.keys: no array of the keys made per task.
+  for (const k in priorities) if (Object.hasOwn(priorities, k) && priorities[k] === t.priority) letter = k;
   return letter ?? t.priority;
 }
 

@@ -13,12 +13,21 @@
  * - otherwise one export, compared per task with what the last export showed, and versions a
  *   concurrent `task` overwrote brought back from undo.data (`repairs`).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { hashString } from '../graph/index.js';
 import { basicMs, emptyByStamp, type Taskwarrior, type TwError, type TwTask } from './taskwarrior.js';
 import type { Index } from './store.js';
-import { canon, lostUpdates, readUndoTail, readUndoTailSync, storedVersions, undoMark, undoSize as undoFileSize, versionKey, type Delta } from './undo.js';
+import {
+  canon,
+  dataFiles,
+  lostUpdates,
+  readUndoTail,
+  readUndoTailSync,
+  storedVersions,
+  undoMark,
+  undoSize as undoFileSize,
+  versionKey,
+  type Delta,
+} from './undo.js';
 
 export type TwSource = 'cache' | 'undo' | 'export';
 
@@ -241,14 +250,14 @@ function readChangesFromUndo(
 
 /** Lines (tasks) of pending.data and completed.data; null-free on a 3.x database (0). */
 export function taskLines(dataDir: string): number {
+  return linesIn(dataFiles(dataDir));
+}
+
+/** The same, over the files' bytes (undo.ts `dataFiles`; an unreadable one counts none). */
+export function linesIn(files: readonly (Buffer | null)[]): number {
   let n = 0;
-  for (const f of ['pending.data', 'completed.data']) {
-    let b: Buffer;
-    try {
-      b = readFileSync(join(dataDir, f));
-    } catch {
-      continue;
-    }
+  for (const b of files) {
+    if (!b) continue;
     for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) n++;
   }
   return n;

@@ -15,8 +15,8 @@
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { TwTask } from './taskwarrior.js';
-import { stampSize, taskLines } from './twread.js';
-import { allStored, canon, readUndoTailSync, storedVersions, undoMark } from './undo.js';
+import { linesIn, stampSize, taskLines } from './twread.js';
+import { allStored, canon, dataFiles, readUndoTailSync, storedVersionsIn, undoMark } from './undo.js';
 
 const VERSION = 1;
 
@@ -83,17 +83,21 @@ function withTail(dir: string, snap: Snapshot, stamp: string): Tailed | null {
   if ((stampSize(stamp, 'completed.data') ?? -1) < (stampSize(snap.stamp, 'completed.data') ?? -1)) return null;
   const tail = readUndoTailSync(dir, snap.undoSize);
   if (!tail) return null;
-  const lines = taskLines(dir);
+  // pending.data and completed.data read once for both checks (the same bytes counted and searched).
+  const files = dataFiles(dir);
+  const lines = linesIn(files);
   const expected = snap.lines + tail.transactions.filter((x) => x.old === null).length;
   // Fewer lines: a purge (it writes no undo entry). More: a task no transaction read explains
   // (a writer half-way through, its undo entry not appended yet).
   if (lines !== expected) return null;
-  const stored = storedVersions(dir, tail.latest.keys());
+  const stored = storedVersionsIn(files, tail.latest.keys());
   for (const [u, want] of tail.latest) {
     const have = stored.get(u);
     if (!have || canon(have) !== canon(want)) return null;
   }
-  const byUuid = new Map(snap.tasks.map((t) => [t.uuid, t]));
+  // Set one by one: a map made from pairs made 10,000 of them to collect.
+  const byUuid = new Map<string, TwTask>();
+  for (const t of snap.tasks) byUuid.set(t.uuid, t);
   for (const u of tail.latest.keys()) byUuid.set(u, stored.get(u)!);
   const mark = undoMark(dir, tail.size);
   if (mark === null) return null;

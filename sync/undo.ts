@@ -489,12 +489,38 @@ export function storedVersions(dataDir: string, uuids: Iterable<string>): Map<st
     } catch {
       continue;
     }
-    // A few tasks: search for each. Many (the first pull after a big import checks every one
-    // it wrote): one pass over the lines, or it is quadratic (10,000 tasks: 3.6 s → 60 ms).
-    const still = missing.length > 32 ? byLineScan(buf, missing, out) : bySearch(buf, missing, out);
-    missing = still;
+    missing = versionsIn(buf, missing, out);
   }
   return out;
+}
+
+/** `storedVersions` over the files' bytes (`dataFiles`), read once for several questions. */
+export function storedVersionsIn(files: readonly (Buffer | null)[], uuids: Iterable<string>): Map<string, TwTask> {
+  const out = new Map<string, TwTask>();
+  let missing = [...uuids];
+  for (const buf of files) {
+    if (missing.length === 0) break;
+    if (buf) missing = versionsIn(buf, missing, out);
+  }
+  return out;
+}
+
+/** pending.data and completed.data's bytes, in that order; null for one that cannot be read. */
+export function dataFiles(dataDir: string): (Buffer | null)[] {
+  return ['pending.data', 'completed.data'].map((name) => {
+    try {
+      return readFileSync(join(dataDir, name));
+    } catch {
+      return null;
+    }
+  });
+}
+
+/** The versions one data file holds of these uuids (into `out`); the uuids it does not hold. */
+function versionsIn(buf: Buffer, missing: string[], out: Map<string, TwTask>): string[] {
+  // A few tasks: search for each. Many (the first pull after a big import checks every one
+  // it wrote): one pass over the lines, or it is quadratic (10,000 tasks: 3.6 s → 60 ms).
+  return missing.length > 32 ? byLineScan(buf, missing, out) : bySearch(buf, missing, out);
 }
 
 /**
