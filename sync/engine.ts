@@ -340,7 +340,9 @@ async function identifyFollowingMoves(
 
 /**
  * A note whose shard was lost (unreadable): the catalog still says which tasks lived there.
- * One that is pending in Taskwarrior and on no line now had its line removed: it gets a state
+ * One that is pending, waiting or done in Taskwarrior and on no line now had its line removed
+ * (a done one too, as with its shard: seed 1002175 kept a done task whose line the user had
+ * removed, unlogged, when the shard was lost before the removal was synced): it gets a state
  * (Taskwarrior's version as its base) so that the removal is carried out, never undone by
  * pulling the task back in as if it were new. Tasks still on a line keep no base: both sides
  * count as changed and the newer wins, as on a first sync.
@@ -350,7 +352,14 @@ function recoverLostShards(scope: Scope, index: Index, id: Identity, twr: TwRead
   const onLine = new Set(id.keyToUuid.values());
   for (const [u, file] of Object.entries(index.where)) {
     const t = twr.byUuid.get(u);
-    if (!scope.loaded.lostShards.has(file) || onLine.has(u) || scope.loaded.known.has(u) || !t || (t.status !== 'pending' && t.status !== 'waiting')) continue;
+    if (
+      !scope.loaded.lostShards.has(file) ||
+      onLine.has(u) ||
+      scope.loaded.known.has(u) ||
+      !t ||
+      (t.status !== 'pending' && t.status !== 'waiting' && t.status !== 'completed')
+    )
+      continue;
     scope.loaded.known.set(u, { uuid: u, id: id.uuids.get().shortId(u), file, base: fromTw(t, priorities), dueText: null, scheduledText: null });
     scope.loaded.knownCache.set(u, t);
   }
