@@ -7,7 +7,11 @@
  * - Nothing is imported over a database that changed since it was read: 'retry'.
  * - Import replaces whole tasks, so a `task` that wrote one of ours between our read and our
  *   import lost its change: undo.data shows it, and the expected version is imported again
- *   (a few rounds at most).
+ *   (a few rounds at most). 2.6 also rewrites the whole pending.data from the copy it loaded at
+ *   its start: another `task`'s write committed while ours ran, to any task, is gone from the
+ *   file (undo.data keeps it) and is written again the same way, in this sync. An outside
+ *   `task` that loaded before our last write and writes after our last look can still drop it:
+ *   the stamp is then not recorded, and the next sync reads undo.data and restores it.
  * - A note is never written when it changed while the sync ran, when it is read-only, or when
  *   the sync could not read it (not valid UTF-8): it is reported, its tasks keep their old
  *   state (nothing counts as seen), and a move into or out of it stays undone on both ends, so
@@ -387,7 +391,10 @@ async function importAll(c: CommitInput, lines: string[], report: SyncReport): P
   // Canonical forms only when something was written besides our creations (a first sync of
   // 10,000 tasks spent 30 ms on them otherwise).
   const ours = transactions.length > 0 ? new Set(written.map(canon)) : new Set<string>();
-  const recordStamp = settled && refixed === 0 && transactions.every((x) => ours.has(canon(x.new)) || answersOurs(x, written)) ? after : null;
+  // undo.data grown since the last tail read: a write we did not look at, which the stamp
+  // would have the next sync take for seen (and it may have dropped ours from pending.data).
+  const unread = (stampSize(after, 'undo.data') ?? from) !== from;
+  const recordStamp = settled && refixed === 0 && !unread && transactions.every((x) => ours.has(canon(x.new)) || answersOurs(x, written)) ? after : null;
   return { recordStamp, intents, createdMarks };
 }
 
