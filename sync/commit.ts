@@ -7,7 +7,11 @@
  * - Nothing is imported over a database that changed since it was read: 'retry'.
  * - Import replaces whole tasks, so a `task` that wrote one of ours between our read and our
  *   import lost its change: undo.data shows it, and the expected version is imported again
- *   (a few rounds at most).
+ *   (a few rounds at most). 2.6 also rewrites the whole pending.data from the copy it loaded at
+ *   its start: another `task`'s write committed while ours ran, to any task, is gone from the
+ *   file (undo.data keeps it) and is written again the same way, in this sync. An outside
+ *   `task` that loaded before our last write and writes after our last look can still drop it:
+ *   the stamp is then not recorded, and the next sync reads undo.data and restores it.
  * - A note is never written when it changed while the sync ran, when it is read-only, or when
  *   the sync could not read it (not valid UTF-8): it is reported, its tasks keep their old
  *   state (nothing counts as seen), and a move into or out of it stays undone on both ends, so
@@ -31,7 +35,19 @@ import { fingerprints, nextState, type PreparedState, type StateInput } from './
 import type { Index, Store } from './store.js';
 import { importLine, type PendingImport, type Taskwarrior, type TwResult, type TwTask } from './taskwarrior.js';
 import { stampSize, type TwRead } from './twread.js';
-import { answersOurs, canon, deltaToJson, diff, expectedVersions, readUndoTail, undoMark, undoSize as undoFileSize, versionKey, type Delta } from './undo.js';
+import {
+  answersOurs,
+  canon,
+  deltaToJson,
+  diff,
+  expectedVersions,
+  readUndoTail,
+  storedVersions,
+  undoMark,
+  undoSize as undoFileSize,
+  versionKey,
+  type Delta,
+} from './undo.js';
 import { hashText } from './workspace.js';
 
 /**
@@ -348,7 +364,9 @@ async function importAll(c: CommitInput, lines: string[], report: SyncReport): P
     transactions.push(...tail.transactions);
     for (const u of tail.created) created.add(u);
     from = tail.size;
-    const fixes = fixesAfter(imports, created, transactions, new Map([...c.prevIntents, ...intents]));
+    const fixes = fixesAfter(imports, created, transactions, new Map([...c.prevIntents, ...intents]), () =>
+      storedIfForeign(dataDir, transactions, written, created),
+    );
     if (fixes.length === 0) settled = true;
     else if (round < 3) {
       const r2 = await c.tw.import(fixes);
@@ -373,28 +391,80 @@ async function importAll(c: CommitInput, lines: string[], report: SyncReport): P
   // Canonical forms only when something was written besides our creations (a first sync of
   // 10,000 tasks spent 30 ms on them otherwise).
   const ours = transactions.length > 0 ? new Set(written.map(canon)) : new Set<string>();
-  const recordStamp = settled && refixed === 0 && transactions.every((x) => ours.has(canon(x.new)) || answersOurs(x, written)) ? after : null;
+  // undo.data grown since the last tail read: a write we did not look at, which the stamp
+  // would have the next sync take for seen (and it may have dropped ours from pending.data).
+  const unread = (stampSize(after, 'undo.data') ?? from) !== from;
+  const recordStamp = settled && refixed === 0 && !unread && transactions.every((x) => ours.has(canon(x.new)) || answersOurs(x, written)) ? after : null;
   return { recordStamp, intents, createdMarks };
 }
 
-/** Versions to write again after an import: where the last one is not what the model expects. */
+/**
+ * Versions to write again after an import: where the last one is not what the model expects.
+ * `stored` (null: nothing but our writes landed) gives what the data files hold for every task
+ * written since our read, ours and others'. 2.6 rewrites the whole pending.data from the copy it
+ * loaded at its start, locking only while it loads and while it writes: a `task` that committed
+ * in between (ours or another's) lost its write from the file while undo.data kept it, on any
+ * task, one this sync never imported too (seed 1001389: an outside annotate gone until the next
+ * sync). So the files, not undo.data's last entry, are what is checked then.
+ */
 function fixesAfter(
   imports: TwTask[],
   created: Set<string>,
   transactions: { old: TwTask | null; new: TwTask }[],
   intents: Map<string, Delta | null>,
+  stored: () => Map<string, TwTask> | null,
 ): TwTask[] {
   const expected = expectedVersions(transactions, intents);
   const current = new Map<string, TwTask>();
   for (const x of transactions) current.set(x.new.uuid, x.new);
+  const files = stored();
+  // The versions undo.data shows of each task: a stale rewrite leaves one of them in the files.
+  const known = new Map<string, Set<string>>();
+  if (files)
+    for (const x of transactions) {
+      const k = known.get(x.new.uuid) ?? new Set<string>();
+      k.add(canon(x.new));
+      if (x.old) k.add(canon(x.old));
+      known.set(x.new.uuid, k);
+    }
+  const uuids = new Set(imports.map((t) => t.uuid));
+  if (files) for (const u of current.keys()) uuids.add(u);
   const fixes: TwTask[] = [];
-  for (const t of imports) {
-    if (created.has(t.uuid)) continue;
-    const want = expected.get(t.uuid);
-    const have = current.get(t.uuid);
-    if (want && have && canon(want) !== canon(have)) fixes.push(want);
+  for (const u of uuids) {
+    if (created.has(u)) continue;
+    const want = expected.get(u);
+    const have = files ? files.get(u) : current.get(u);
+    if (!want) continue;
+    // Not in the files: a purge (it writes no undo entry) of a deleted one, else a file caught
+    // half written or the task dropped by a stale rewrite: the expected version restates it.
+    if (!have) {
+      if (files && want.status !== 'deleted') fixes.push(want);
+      continue;
+    }
+    if (canon(want) === canon(have)) continue;
+    // A version undo.data does not show yet is a write in flight (2.6 writes the data files,
+    // then undo.data): not lost, and not ours to undo; the next sync reads it.
+    if (files && !known.get(u)?.has(canon(have))) continue;
+    fixes.push(want);
   }
   return fixes;
+}
+
+/**
+ * What the data files hold for the tasks written since our read, when another writer's
+ * transaction is among them (null otherwise: then nothing but our own writes raced, and
+ * undo.data's last entries are the files' content, as before).
+ */
+function storedIfForeign(
+  dataDir: string,
+  transactions: { old: TwTask | null; new: TwTask }[],
+  written: TwTask[],
+  created: Set<string>,
+): Map<string, TwTask> | null {
+  if (transactions.length === 0) return null;
+  const ours = new Set(written.map(canon));
+  if (transactions.every((x) => ours.has(canon(x.new)) || answersOurs(x, written))) return null;
+  return storedVersions(dataDir, new Set(transactions.map((x) => x.new.uuid).filter((u) => !created.has(u))));
 }
 
 /** Shards and catalog, then the head: a crash between them leaves a head that forces a compare. */

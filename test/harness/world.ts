@@ -1258,6 +1258,12 @@ export class World {
         }
         const out = await running;
         this.r3.outsideEdits = false;
+        // "After the last task step" is after the sync: taken after each annotate, mid-sync, the
+        // model kept a moment where an annotate had just dropped the sync's restore of an earlier
+        // one (2.6 rewrites pending.data from its own stale copy), which the same sync then
+        // restored again (seed 1002396). A change left for a later sync to make still shows:
+        // that sync's per-sync check (`afterSync`, foreign-altered) and the annotations check.
+        snapForeign(this);
         return `task-loop (${done.join('; ')}) during a sync: ${out}`;
       }
       case 'symlink': {
