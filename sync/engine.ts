@@ -387,13 +387,24 @@ function keepPurged(plan: WritePlan, scope: Scope, twr: TwRead, tw: Taskwarrior,
   }
 }
 
-/** Versions a concurrent `task` overwrote go back in even where nothing else changed them. */
+/**
+ * Versions a concurrent `task` overwrote go back in even where nothing else changed them. A
+ * repaired task the notes change too is imported from the export as its basis when the export
+ * shows a version a stale rewrite put back (`staleExport`): its intent then carries the repair.
+ * From the repaired version, the intent was the note change alone; rebased onto the import's
+ * undo `old` (the files' version) it dropped the repair again, and the commit's correction
+ * wrote that (seeds 1002426, 1002525). Not when the export may show a write still in flight:
+ * the repair then reverts that write, and an intent carrying it would keep it reverted.
+ */
 function addRepairs(plan: WritePlan, twr: TwRead): void {
   const importing = new Set(plan.imports.map((t) => t.uuid));
   for (const r of twr.repairs) {
-    if (importing.has(r.uuid)) continue;
-    plan.imports.push(r);
     const was = twr.exportedVersion.get(r.uuid);
+    if (importing.has(r.uuid)) {
+      if (was && twr.staleExport?.has(r.uuid)) plan.basisOf.set(r.uuid, was);
+      continue;
+    }
+    plan.imports.push(r);
     if (was) plan.basisOf.set(r.uuid, was);
     if (plan.cache.has(r.uuid)) plan.cache.set(r.uuid, r);
   }

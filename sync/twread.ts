@@ -27,6 +27,7 @@ import {
   undoSize as undoFileSize,
   versionKey,
   type Delta,
+  type UndoTail,
 } from './undo.js';
 
 export type TwSource = 'cache' | 'undo' | 'export';
@@ -46,6 +47,12 @@ export interface TwRead {
   repairs: TwTask[];
   /** What the export showed for a repaired task (the basis its import is checked against). */
   exportedVersion: Map<string, TwTask>;
+  /**
+   * Repaired tasks whose exported version is one undo.data shows (an old one a stale rewrite put
+   * back), not a write still in flight (2.6 writes the data files, then undo.data): their
+   * import's basis is the export, so that its intent carries the repair.
+   */
+  staleExport?: Set<string>;
   /** undo.data's size as read: the next sync reads from here. */
   undoSize: number;
   /** Task lines of the data files when undo.data had `undoSize` (Index.taskLines). */
@@ -146,7 +153,7 @@ async function exportSide(
       : { size: await undoFileSize(tw.dataDir()), latest: new Map<string, TwTask>(), transactions: [] };
   r.undoSize = tail.size;
   r.taskLines = taskLines(tw.dataDir());
-  if (index.undoSize !== undefined) repairLost(r, tail.latest, warnings);
+  if (index.undoSize !== undefined) repairLost(r, tail, warnings);
   return r;
 }
 
@@ -193,10 +200,18 @@ function indexExport(r: TwRead, index: Index): void {
 }
 
 /** Versions a concurrent `task` process overwrote are brought back from undo.data. */
-function repairLost(r: TwRead, latest: Map<string, TwTask>, warnings: string[]): void {
-  for (const t of lostUpdates(r.byUuid, latest)) {
+function repairLost(r: TwRead, tail: Pick<UndoTail, 'latest' | 'transactions'>, warnings: string[]): void {
+  const lost = lostUpdates(r.byUuid, tail.latest);
+  const shown = new Set<string>();
+  if (lost.length > 0)
+    for (const x of tail.transactions) {
+      shown.add(canon(x.new));
+      if (x.old) shown.add(canon(x.old));
+    }
+  for (const t of lost) {
     const was = r.byUuid.get(t.uuid);
     if (was) r.exportedVersion.set(t.uuid, was);
+    if (was && shown.has(canon(was))) (r.staleExport ??= new Set()).add(t.uuid);
     r.repairs.push(t);
     r.byUuid.set(t.uuid, t);
     r.changed.add(t.uuid);
