@@ -343,6 +343,10 @@ async function importAll(c: CommitInput, lines: string[], report: SyncReport): P
   const dataDir = c.tw.dataDir();
   // From where undo.data stood when this sync read the database (the stamp holds its size).
   const undoBefore = stampSize(c.stamp, 'undo.data') ?? (await undoFileSize(dataDir));
+  // What undo.data gained before `task` has our input is not ours (it reads all of its input
+  // before it opens a data file): no intent of ours may match it.
+  const before = await readUndoTail(dataDir, undoBefore);
+  const foreign = new Set(before.transactions);
   const sending = c.early.send(imports, lines, (pid) => recordImporter(c.store, pid));
   // The input goes into the pipe before anything else runs.
   await sending.written;
@@ -355,8 +359,8 @@ async function importAll(c: CommitInput, lines: string[], report: SyncReport): P
   if (!r.ok) return twFail(report, r.error);
   const created = new Set<string>();
   const written: TwTask[] = [...imports];
-  const transactions: { old: TwTask | null; new: TwTask }[] = [];
-  let from = undoBefore;
+  const transactions: { old: TwTask | null; new: TwTask }[] = [...before.transactions];
+  let from = before.size;
   let refixed = 0;
   let settled = false;
   for (let round = 0; round < 4 && !settled; round++) {
@@ -364,9 +368,16 @@ async function importAll(c: CommitInput, lines: string[], report: SyncReport): P
     transactions.push(...tail.transactions);
     for (const u of tail.created) created.add(u);
     from = tail.size;
-    const fixes = fixesAfter(imports, created, transactions, new Map([...c.prevIntents, ...intents]), () =>
+    const { fixes, inFlight } = fixesAfter(imports, created, transactions, new Map([...c.prevIntents, ...intents]), foreign, () =>
       storedIfForeign(dataDir, transactions, written, created),
     );
+    if (fixes.length === 0 && inFlight && round < 3) {
+      // A write between its data files and undo.data: read undo.data again shortly, so that a
+      // loss it hides (seeds 1002426, 1002525: an annotate our import dropped, then another
+      // annotate's files) is restored by this sync, not left to the next one.
+      await new Promise((r) => setTimeout(r, 20));
+      continue;
+    }
     if (fixes.length === 0) settled = true;
     else if (round < 3) {
       const r2 = await c.tw.import(fixes);
@@ -412,9 +423,10 @@ function fixesAfter(
   created: Set<string>,
   transactions: { old: TwTask | null; new: TwTask }[],
   intents: Map<string, Delta | null>,
+  foreign: ReadonlySet<{ old: TwTask | null; new: TwTask }>,
   stored: () => Map<string, TwTask> | null,
-): TwTask[] {
-  const expected = expectedVersions(transactions, intents);
+): { fixes: TwTask[]; inFlight: boolean } {
+  const expected = expectedVersions(transactions, intents, foreign);
   const current = new Map<string, TwTask>();
   for (const x of transactions) current.set(x.new.uuid, x.new);
   const files = stored();
@@ -430,6 +442,7 @@ function fixesAfter(
   const uuids = new Set(imports.map((t) => t.uuid));
   if (files) for (const u of current.keys()) uuids.add(u);
   const fixes: TwTask[] = [];
+  let inFlight = false;
   for (const u of uuids) {
     if (created.has(u)) continue;
     const want = expected.get(u);
@@ -443,11 +456,15 @@ function fixesAfter(
     }
     if (canon(want) === canon(have)) continue;
     // A version undo.data does not show yet is a write in flight (2.6 writes the data files,
-    // then undo.data): not lost, and not ours to undo; the next sync reads it.
-    if (files && !known.get(u)?.has(canon(have))) continue;
+    // then undo.data): not lost, and not ours to undo; undo.data is read again (`inFlight`), and past
+    // the rounds the next sync reads it.
+    if (files && !known.get(u)?.has(canon(have))) {
+      inFlight = true;
+      continue;
+    }
     fixes.push(want);
   }
-  return fixes;
+  return { fixes, inFlight };
 }
 
 /**

@@ -757,8 +757,14 @@ export class World {
         // Taskwarrior keys an annotation by the first free second from now on, so after a
         // denotate freed an earlier second the new one sorts before later ones (seed 800086).
         // The model takes Taskwarrior's order for the texts it expects; what it expects stays.
+        // A text Taskwarrior lacks now keeps its place: during a sync (task-loop) an earlier
+        // annotate can be missing for a moment (2.6's stale rewrite; the sync restores it under
+        // its own second, before the later ones), and sent to the end it made the model expect
+        // an order Taskwarrior never has (seed 1002525).
         const order = (this.sb.exportAll().find((x) => x.uuid === u)?.annotations ?? []).map((x: { description: string }) => x.description);
-        t.annotations.sort((x, y) => rank(order, x) - rank(order, y));
+        const slots = t.annotations.flatMap((x, i) => (order.includes(x) ? [i] : []));
+        const present = slots.map((i) => t.annotations[i]!).sort((x, y) => rank(order, x) - rank(order, y));
+        slots.forEach((i, k) => (t.annotations[i] = present[k]!));
         return `${t.label} annotate "${a}"`;
       }
       case 'twDepends': {
