@@ -70,29 +70,25 @@ const history: History = {
 };
 
 describe('harness seed 1002396: an outside annotate drops the sync’s restore, which the sync restores again', () => {
-  it(
-    'the model takes what the notes cannot express after the fault’s sync, and the run holds',
-    async () => {
-      const w = new World([]);
-      try {
-        await w.addInitial(history);
-        await w.step(0, history.steps[0]!);
-        await w.step(1, history.steps[1]!);
-        const { hooks, stages } = holdingHook(w);
-        await w.step(2, history.steps[2]!);
-        // Both holds were reached: the import wrote over an annotate, the restore waited.
-        expect(stages.filter(existsSync)).toEqual([]);
-        rmSync(hooks, { recursive: true, force: true });
-        const end = await settle(w);
-        const failures = check(end);
-        expect(failures, `${w.records.map((r) => r.note).join('\n')}\n${JSON.stringify(failures, null, 1)}`).toEqual([]);
-      } finally {
-        w.cleanup();
-      }
-      // The hook's holds are bounded waits (3 s, 1 s): on a loaded machine a hold can run out
-      // before the annotate it waits for lands, and the run then takes another path. Retried; a
-      // model that is wrong again fails every attempt.
-    },
-    { timeout: 120_000, retry: 2 },
-  );
+  // The hook's holds are bounded waits (3 s, 1 s): on a loaded machine a hold can run out
+  // before the annotate it waits for lands, and the run then takes another path. Retried; a
+  // model that is wrong again fails every attempt.
+  it('the model takes what the notes cannot express after the fault’s sync, and the run holds', { timeout: 120_000, retry: 2 }, async () => {
+    const w = new World([]);
+    try {
+      await w.addInitial(history);
+      await w.step(0, history.steps[0]!);
+      await w.step(1, history.steps[1]!);
+      const { hooks, stages } = holdingHook(w);
+      await w.step(2, history.steps[2]!);
+      // Both holds were reached: the import wrote over an annotate, the restore waited.
+      expect(stages.filter(existsSync)).toEqual([]);
+      rmSync(hooks, { recursive: true, force: true });
+      const end = await settle(w);
+      const failures = check(end);
+      expect(failures, `${w.records.map((r) => r.note).join('\n')}\n${JSON.stringify(failures, null, 1)}`).toEqual([]);
+    } finally {
+      w.cleanup();
+    }
+  });
 });
