@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { planTaskOf } from '../../helpers/plan-arb.js';
 import { BUILTIN_TEMPLATES, periodOf, planNote, TaskIndex, type Kind, type PlanTask } from '../../../plan/index.js';
 import { hexOf } from '../../../plan/tasks.js';
 import type { TaskStatus } from '../../../parser/index.js';
@@ -62,20 +63,7 @@ describe('a plan over the candidate tasks', () => {
   });
 
   it('carries a task it was not given', () => {
-    const t: PlanTask = {
-      uuid: '1a2b3c4d-0000-4000-8000-000000000000',
-      id: '1a2b3c4d',
-      description: 'Call the plumber',
-      status: 'undone',
-      waiting: false,
-      priority: null,
-      due: null,
-      scheduled: null,
-      end: null,
-      depends: [],
-      project: null,
-      home: null,
-    };
+    const t = planTaskOf('1a2b3c4d-0000-4000-8000-000000000000', { description: 'Call the plumber' });
     const r = planNote({
       period: periodOf('daily', { y: 2026, m: 12, d: 4 }),
       path: FILE,

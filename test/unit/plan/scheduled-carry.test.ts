@@ -4,25 +4,13 @@
  * found it in no section of the day's plan and not in the agenda).
  */
 import { describe, expect, it } from 'vitest';
+import { planTaskOf } from '../../helpers/plan-arb.js';
 import { agenda, agendaRows, parseDay, periodOf, refresh, type Day, type PlanTask } from '../../../plan/index.js';
 
 const today = parseDay('2026-12-07') as Day;
 
-const task = (n: number, description: string, over: Partial<PlanTask> = {}): PlanTask => ({
-  uuid: `${String(n).repeat(8)}-0000-4000-8000-000000000000`,
-  id: String(n).repeat(8),
-  description,
-  status: 'undone',
-  waiting: false,
-  priority: null,
-  due: null,
-  scheduled: null,
-  end: null,
-  depends: [],
-  project: null,
-  home: null,
-  ...over,
-});
+const task = (n: number, description: string, over: Partial<PlanTask> = {}): PlanTask =>
+  planTaskOf(`${String(n).repeat(8)}-0000-4000-8000-000000000000`, { description, ...over });
 
 const tasks = [
   task(1, 'Renew the passport', { scheduled: new Date(2026, 11, 2) }),

@@ -4,27 +4,15 @@
  * template (a clear error, no note).
  */
 import { describe, expect, it } from 'vitest';
+import { planTaskOf } from '../../helpers/plan-arb.js';
 import { extractObjects, outlineOf } from '../../../graph/index.js';
 import { parse } from '../../../parser/index.js';
 import { parseDay, periodOf, refresh, renderTemplate, stalledProjects, type Day, type PlanTask } from '../../../plan/index.js';
 
 const day = parseDay('2026-12-07') as Day;
 
-const task = (n: number, description: string, over: Partial<PlanTask> = {}): PlanTask => ({
-  uuid: `${String(n).repeat(8)}-0000-4000-8000-000000000000`,
-  id: String(n).repeat(8),
-  description,
-  status: 'undone',
-  waiting: false,
-  priority: null,
-  due: null,
-  scheduled: null,
-  end: null,
-  depends: [],
-  project: null,
-  home: null,
-  ...over,
-});
+const task = (n: number, description: string, over: Partial<PlanTask> = {}): PlanTask =>
+  planTaskOf(`${String(n).repeat(8)}-0000-4000-8000-000000000000`, { description, ...over });
 
 describe('a weekly review', () => {
   it('lists under completed exactly the tasks done in its week', () => {
