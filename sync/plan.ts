@@ -300,8 +300,35 @@ function planMirrorOnly(scope: Scope, id: Identity, rec: Reconciled, o: PlanOpti
     if ((merged.status === 'done' || merged.status === 'cancelled') && twf.status !== merged.status) p.bulk++;
     // No line holds it: where a note's heading holds its project, it gets one now, showing the
     // edit (a task brought back from its mirror, or added in Taskwarrior since the last sync).
-    if (isOpen(merged.status) && addLine(scope, next, merged, id, o, p)) p.cache.set(u, next);
+    if (!isOpen(merged.status) || !addLine(scope, next, merged, id, o, p)) continue;
+    p.cache.set(u, next);
+    // Open because Taskwarrior reopened it, not because the mirror did (the mirror set no status,
+    // or lost it to Taskwarrior's): the reopen overwrote the note's deletion, logged as in
+    // planAdditions (seed 1002938). A status the mirror set is the note's own later word.
+    const mirrorStatus = 'status' in e.fields || (e.twWon !== undefined && 'status' in e.twWon);
+    if (isOpen(twf.status) && !mirrorStatus) logReopened(scope, u, merged, o, p);
   }
+}
+
+/**
+ * A task whose line the note removed (Index.removedLines), reopened in Taskwarrior since and
+ * given a line again this sync, showing `f`: the reopen wins (it came last), and the deletion it
+ * overwrote is logged like any value a pull overwrites on a line.
+ */
+function logReopened(scope: Scope, uuid: string, f: Fields, o: PlanOptions, p: WritePlan): void {
+  const from = scope.removedFrom(uuid);
+  if (!from) return;
+  p.log.push({
+    time: o.now.toISOString(),
+    uuid,
+    id: p.tasks.get(uuid)!.id,
+    side: 'note',
+    action: 'overwrite',
+    fields: { status: { lost: 'cancelled', kept: f.status } },
+    version: { ...f, status: 'cancelled' },
+    file: from,
+    note: 'reopened in Taskwarrior after its line was removed from the note',
+  });
 }
 
 const isOpen = (s: TaskStatus) => s !== 'done' && s !== 'cancelled';
@@ -431,20 +458,7 @@ function planAdditions(scope: Scope, rec: Reconciled, tw: TwRead, id: Identity, 
     const f = fromTw(t, o.priorities);
     if (!isOpen(f.status) || !addLine(scope, t, f, id, o, p)) continue;
     p.cache.set(t.uuid, t);
-    const from = scope.removedFrom(t.uuid);
-    // Reopened in Taskwarrior after the note deleted it: the reopen wins (it came last), and the
-    // deletion it overwrote is logged like any value a pull overwrites on a line.
-    if (from)
-      p.log.push({
-        time: o.now.toISOString(),
-        uuid: t.uuid,
-        id: p.tasks.get(t.uuid)!.id,
-        side: 'note',
-        action: 'overwrite',
-        fields: { status: { lost: 'cancelled', kept: f.status } },
-        version: { ...f, status: 'cancelled' },
-        file: from,
-        note: 'reopened in Taskwarrior after its line was removed from the note',
-      });
+    // Reopened in Taskwarrior after the note deleted it.
+    logReopened(scope, t.uuid, f, o, p);
   }
 }
