@@ -190,6 +190,8 @@ async function attempt(
     const all = await notes.scan({}, report.warnings);
     if ('error' in all) return fail(report, 'read-failed', all.error);
     scan = all;
+    // What the shards still know comes back: where each task lives, which notes mirror it.
+    Object.assign(index, await store.rebuiltCatalog(all.files));
   }
   const prevIntents = new Map((index.intents ?? []).map(([k, d]) => [k, deltaFromJson(d)] as const));
   const loaded = new Loaded(notes, store, scan);

@@ -281,6 +281,32 @@ export class Store {
     };
   }
 
+  /**
+   * A lost catalog's `where` and `mirrored`, rebuilt from the shards of these notes (every note
+   * there is: the sync reads them all again). The shards still say which tasks each note held
+   * and which it mirrored; read as knowing no note, every mirrored task looked like one no note
+   * holds, and a mirror edit of a field Taskwarrior changed too went to Taskwarrior's side
+   * unlogged, while the home line's merge never saw it (seed 1004241). A task two shards claim
+   * is left out (unknown, as before): a shard that cannot be read adds nothing.
+   */
+  async rebuiltCatalog(files: Iterable<string>): Promise<Pick<Index, 'where' | 'mirrored'>> {
+    const where: Record<string, string> = {};
+    const claimed = new Set<string>();
+    const mirrored: Record<string, string[]> = {};
+    for (const f of files) {
+      const sh = await this.shard(f);
+      for (const [u, st] of Object.entries(sh.tasks)) {
+        if (st.file !== f) continue;
+        if (claimed.has(u)) delete where[u];
+        else where[u] = f;
+        claimed.add(u);
+      }
+      const m = Object.keys(sh.mirrors ?? {});
+      if (m.length > 0) mirrored[f] = m;
+    }
+    return { where, mirrored };
+  }
+
   /** The catalog as it would be written (to serialise it ahead, while `task` runs). */
   catalogText(i: Pick<Index, 'where' | 'modified' | 'files' | 'unclaimed' | 'mirrored' | 'viewNotes' | 'removedLines'>): string {
     return JSON.stringify({
