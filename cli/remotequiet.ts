@@ -8,11 +8,12 @@
  * inode, or absence) of every file that run's decisions rest on: the notes and the folders
  * holding them, the sync's index and journal, Taskwarrior's data files, hooks and rc files, the
  * git files naming the branch and its upstream (HEAD, the branch's ref, packed-refs, the index,
- * the config), and this program's own files. A later run with the same environment, every stamp
- * as recorded, starts `git fetch` and (when the taskrc names a server) `task sync` side by side,
- * and is done when the fetch left the upstream where the branch is and the task sync left
- * Taskwarrior's data files as they were. Anything else goes to the full run, handing it what
- * those two commands did so that it runs neither again (`Handoff`).
+ * the config), and this program's own files. A later run with the same environment starts
+ * `git fetch` and (when the taskrc names a server) `task sync` side by side as soon as it holds
+ * the lock, checks the stamps while they run, and is done when every stamp was as recorded, the
+ * fetch left the upstream where the branch is and the task sync left Taskwarrior's data files as
+ * they were. Anything else goes to the full run, handing it what those two commands did so that
+ * it runs neither again (`Handoff`).
  *
  * Side by side is safe: the full run's steps those two stand for touch disjoint things (a fetch
  * moves remote-tracking refs only; a task sync writes Taskwarrior only; committing and merging
@@ -21,6 +22,7 @@
  * Node built-ins only: bin.ts calls this before it loads the rest of the CLI.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { findGit, readRef } from '../sync/gitrefs.js';
 import { acquireLock, type Lock } from '../sync/lock.js';
@@ -67,10 +69,19 @@ export const REMOTE_LOCK_MS = 120_000;
 export const fetchArgs = (remote: string): string[] => ['fetch', '--quiet', remote];
 export const TASK_SYNC_ARGS = ['rc.confirmation=off', 'rc.hooks=on', 'sync'];
 
-export async function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env, timeout = 120_000): Promise<Ran> {
-  // Loaded when a process is started: a quiet `planager remind` (same entry) never needs it.
-  const { execFile } = await import('node:child_process');
+/**
+ * node:child_process, loaded when a process is started (a quiet `planager remind`, same entry,
+ * never needs it), and through require: an import() would start Node's ES module loader on the
+ * quiet run's way to its first process (≈7 ms of it), and put that start a tick later.
+ */
+let childProcess: typeof import('node:child_process') | undefined;
+const loadChildProcess = () => (childProcess ??= createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process'));
+
+/** Runs CMD, started before this returns (the quiet run starts its two side by side at once). */
+export function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env, timeout = 120_000): Promise<Ran> {
+  const { execFile } = loadChildProcess();
   return new Promise((done) => {
+    // A start that throws (not ENOENT and its like, which come to the callback) rejects, as when this was async.
     const child = execFile(cmd, args, { cwd, env, timeout, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as NodeJS.ErrnoException).code === 'number' ? Number((err as NodeJS.ErrnoException).code) : 127) : 0;
       done({ ok: !err, code, stdout: String(stdout), stderr: err && !stderr ? err.message : String(stderr) });
@@ -156,15 +167,20 @@ export async function quietRemote(args: readonly string[], env: NodeJS.ProcessEn
   const ws = found.dir;
   const q = recordOf(ws, env);
   const g = findGit(ws);
-  if (!q || !g || !hold(q.files)) return false;
+  if (!q || !g) return false;
   // Another run under way: the full run waits for it (its fetch and task sync must not interleave).
   const locked = await acquireLock(remoteLockDir(ws), 0);
   if (!locked.ok) return false;
-  // The task sync first: the longer of the two, it ends the run.
+  // Both started before the stamps are checked: they are the run's cost, the stamps' check is
+  // done while they run. A stamp that moved needs the full run, which starts the same two
+  // (the task sync beside its first step, the fetch after committing the notes, which a fetch
+  // does not touch): it takes these instead. The task sync first: the longer, it ends the run.
   const syncing = q.server ? run('task', TASK_SYNC_ARGS, ws) : null;
-  const fetch = await run('git', fetchArgs(q.remote), ws);
+  const fetching = run('git', fetchArgs(q.remote), ws);
+  const held = hold(q.files);
+  const fetch = await fetching;
   const handoff: Handoff = { remote: q.remote, fetch, taskSync: syncing, lock: locked.lock };
-  if (!fetch.ok || readRef(g, q.tracking) !== q.commit || readRef(g, q.branch) !== q.commit) return handoff;
+  if (!held || !fetch.ok || readRef(g, q.tracking) !== q.commit || readRef(g, q.branch) !== q.commit) return handoff;
   const taskSync = syncing ? await syncing : null;
   if (taskSync && (!taskSync.ok || !hold(q.files.filter(([p]) => q.tw.includes(p))))) return handoff;
   await locked.lock.release();

@@ -39,20 +39,23 @@ for (const k of ['spawnSync', 'execFileSync', 'execSync']) {
   const f = cp[k];
   cp[k] = function (file, args) { note(file, Array.isArray(args) ? args : []); return f.apply(this, arguments); };
 }
+// And Node's own modules the run loaded, last (what a quiet run must not load: see below).
+process.on('exit', () => note('modules', process.moduleLoadList.filter((m) => m.startsWith('NativeModule '))));
 `;
 
 const preload = join(mkdtempSync(join(tmpdir(), 'planager-spawnlog-')), 'spawn-log.cjs');
 
 /** `planager sync --remote` on a device, with every process it starts logged; the log read back. */
-async function logged(d: Device): Promise<Run & { spawns: string[] }> {
+async function logged(d: Device): Promise<Run & { spawns: string[]; modules: string[] }> {
   const log = join(d.sb.dir, `spawns-${Date.now()}.log`);
   writeFileSync(log, '');
   const r = await planager(['sync', '--remote'], { cwd: d.ws, env: { ...d.env, NODE_OPTIONS: `--require ${preload}`, SPAWN_LOG: log } });
-  const spawns = readFileSync(log, 'utf8')
+  const lines = readFileSync(log, 'utf8')
     .split('\n')
     .filter(Boolean)
-    .map((l) => (JSON.parse(l) as string[]).join(' '));
-  return { ...r, spawns };
+    .map((l) => JSON.parse(l) as string[]);
+  const modules = lines.find((l) => l[0] === 'modules')?.slice(1) ?? [];
+  return { ...r, spawns: lines.filter((l) => l[0] !== 'modules').map((l) => l.join(' ')), modules };
 }
 
 async function syncOk(d: Device): Promise<string> {
@@ -168,6 +171,10 @@ describe.skipIf(!HAVE_TASKD)(`quiet sync --remote with taskd${TASKD_SKIP ? ` (sk
     expect(q.spawns.sort()).toEqual(['git fetch --quiet origin', 'task rc.confirmation=off rc.hooks=on sync']);
     expect(a.gitCalls()).toEqual(['fetch --quiet origin']);
     expect(a.sb.calls()).toEqual(['rc.confirmation=off rc.hooks=on sync']);
+    // On the way to the first process, nothing it can do without: an import() would start Node's
+    // ES module loader (its module jobs), the lock's old wait path loaded node:fs/promises (issue 18).
+    expect(q.modules).toContain('NativeModule child_process');
+    expect(q.modules.filter((m) => /esm\/module_job|fs\/promises/.test(m))).toEqual([]);
   });
 
   it('a note edited (same size): the full run commits, syncs, pushes; the other device gets it', async () => {
