@@ -7,7 +7,7 @@
  * shows" is what the user sees; the Taskwarrior side is read with a real `task export`.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -195,6 +195,12 @@ export function garble(env: Env, file: string): { good: Buffer; bad: Buffer } {
 
 /** A full sync whose import really happens, then `task` hangs and the sync is SIGKILLed. */
 export async function killedAfterImport(env: Env, imported: () => boolean): Promise<void> {
+  // The wrapper marks the real `task import` as exited (hung-after): Taskwarrior's data files can
+  // show the import's tasks to an export before it has appended them to undo.data, and a kill
+  // then cut its undo.data write short, a state no real kill of a sync leaves (seen in CI as a
+  // flaky seed-1337: the later `task modify` read as the task's creation).
+  const marker = join(env.sb.dir, 'hung-after');
+  rmSync(marker, { force: true });
   env.sb.sabotage('import', 'hang-after');
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'sync-child.ts'), env.ws], {
     cwd: ROOT,
@@ -203,7 +209,7 @@ export async function killedAfterImport(env: Env, imported: () => boolean): Prom
     detached: true,
   });
   const deadline = Date.now() + 15_000;
-  while (!imported()) {
+  while (!imported() || !existsSync(marker)) {
     if (Date.now() > deadline) throw new Error('the import never happened');
     await sleep(20);
   }
