@@ -394,6 +394,17 @@ function planDeletions(scope: Scope, id: Identity, rec: Reconciled, tw: TwRead, 
       p.deferredFiles.add(st.file);
       continue;
     }
+    const unread = scope.loaded.undecodableHolding(st.id);
+    if (unread !== null) {
+      // The line moved into a note this sync could not read (not valid UTF-8): a move, not a
+      // removal. Kept as it was, its note read again next time, which follows the move once the
+      // note is repaired (seed 2000194: the task was deleted, its line then held a dead id).
+      report.warnings.push(`${st.file}: task ${st.id}'s line is in ${unread}, which is not valid UTF-8; the task is kept until that note can be read`);
+      p.tasks.set(st.uuid, st);
+      p.cache.set(st.uuid, t);
+      p.deferredFiles.add(st.file);
+      continue;
+    }
     if (o.direction === 'pull') {
       // The removal reaches Taskwarrior with the next push: keep what is known until then.
       p.tasks.set(st.uuid, st);

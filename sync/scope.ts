@@ -38,6 +38,8 @@ export class Loaded {
   readonly lostShards = new Set<string>();
   /** Each loaded note's mirror baselines (sync/mirrors.ts). */
   readonly mirrorBases = new Map<string, MirrorBases>();
+  /** Notes a load found not valid UTF-8: never parsed, yet their bytes may hold a task's id. */
+  readonly undecodable = new Set<string>();
   private readonly changed: Map<string, NoteFile>;
 
   constructor(
@@ -51,7 +53,11 @@ export class Loaded {
   async load(file: string): Promise<void> {
     if (this.notes.has(file)) return;
     const n = this.changed.get(file) ?? this.source.load(file);
-    if (!n) return; // not valid UTF-8: reported by the scan, never rewritten
+    if (!n) {
+      // Not valid UTF-8: reported by the scan, never rewritten.
+      this.undecodable.add(file);
+      return;
+    }
     this.notes.set(file, n);
     // A `sync --remote` may hold this text's parse from its merge (parses.ts).
     this.graph.setTree(file, takeParse(n.text));
@@ -60,6 +66,12 @@ export class Loaded {
     for (const [u, st] of Object.entries(sh.tasks)) this.known.set(u, st);
     for (const [u, c] of Object.entries(sh.cache)) this.knownCache.set(u, c);
     if (sh.mirrors && Object.keys(sh.mirrors).length > 0) this.mirrorBases.set(file, sh.mirrors);
+  }
+
+  /** The note that could not be decoded whose bytes hold `%#id%` (a line moved there), or null. */
+  undecodableHolding(id: string): string | null {
+    for (const f of this.undecodable) if (this.source.current(f).includes(`%#${id}%`)) return f;
+    return null;
   }
 
   tasksOf(file: string) {

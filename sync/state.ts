@@ -188,7 +188,18 @@ function waiting(s: StateInput, tasks: Map<string, TaskState>): number {
   }
   for (const u of unclaimed) {
     const t = wrote.get(u) ?? tw.byUuid.get(u);
-    if (index.where[u] || (t && !isLive(t)) || unmerged[u] !== undefined) unclaimed.delete(u);
+    if (index.where[u] || (t && !isLive(t)) || unmerged[u] !== undefined) {
+      unclaimed.delete(u);
+      continue;
+    }
+    // A heading appeared for it (its note read at last: seed 2001037, a note not valid UTF-8 at
+    // the first sync) and this sync did not place it (a push): it waits for that note. Left
+    // unclaimed, the next syncs saw no heading change and never looked at it again.
+    const home = t ? scope.homes.of(t.project ?? null)?.file : undefined;
+    if (home) {
+      unmerged[u] = home;
+      unclaimed.delete(u);
+    }
   }
   index.unmerged = unmerged;
   index.unclaimed = [...unclaimed];
