@@ -1087,32 +1087,71 @@ export class World {
 
   async runSync(rec: StepRecord | null, o: { files?: string[]; direction?: 'pull' | 'push' | 'both'; now?: Date }): Promise<string> {
     const before = foreignOfAll(this);
+    const outside = this.outsideMirrorValues(o);
     settleExpectations(this);
     const r = await sync(this.syncOptions(o));
-    this.synced(rec, r, o, before);
+    this.synced(rec, r, o, before, outside);
     return `${o.files?.join(',') ?? 'all'} ${o.direction ?? 'both'}: code ${r.code}${r.error ? ` (${r.error.code})` : ''}`;
   }
 
+  /**
+   * Before a one-note push: Taskwarrior's value of each field a mirror edit waits to send from a
+   * note the push does not name, by task uuid (null: there is none). Seed 2000027: such a push
+   * also brings in the notes mirroring a task that changed (sync/mirrorscope.ts `mirroring`),
+   * so that their mirrors can be rewritten, and so it reads and sends their edits too. Which
+   * notes it brought in the model does not know; an edit whose value Taskwarrior holds after
+   * the push and did not before is one the push carried (World.synced).
+   */
+  private outsideMirrorValues(o: { files?: string[]; direction?: 'pull' | 'push' | 'both' }): Map<string, Partial<Record<Field, unknown>>> | null {
+    if (!o.files || o.direction === 'pull') return null;
+    const files = o.files;
+    const waiting = this.tasks.filter((t) => t.uuid && [...(t.mirrorPending?.values() ?? [])].some((p) => !files.includes(p.file)));
+    if (waiting.length === 0) return null;
+    const all = new Map(this.sb.exportAll().map((x) => [x.uuid, x]));
+    const out = new Map<string, Partial<Record<Field, unknown>>>();
+    for (const t of waiting) {
+      const tw = all.get(t.uuid!);
+      if (tw) out.set(t.uuid!, fromTw(tw));
+    }
+    return out;
+  }
+
   /** After a sync the harness ran (itself, or through restore): its checks and the model's bookkeeping. */
-  synced(rec: StepRecord | null, r: SyncReport, o: { files?: string[]; direction?: 'pull' | 'push' | 'both' }, before: Map<string, string>): void {
+  synced(
+    rec: StepRecord | null,
+    r: SyncReport,
+    o: { files?: string[]; direction?: 'pull' | 'push' | 'both' },
+    before: Map<string, string>,
+    outside: Map<string, Partial<Record<Field, unknown>>> | null = null,
+  ): void {
     this.lastCode = r.code;
     afterSync(this, rec, r, before, !o.files && (o.direction ?? 'both') === 'both');
     // A push that covered a plan note carried its mirror edits (or logged them as lost).
     if (r.code === 0 && o.direction !== 'pull') {
       let all: Map<string, TwTask> | null = null;
+      const tw = (u: string) => (all ??= new Map(this.sb.exportAll().map((x) => [x.uuid, x]))).get(u);
+      const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+      // A note the push did not name, whose edit it carried: the push had it in scope.
+      const brought = new Set<string>();
+      for (const t of this.tasks)
+        for (const [f, p] of [...(t.mirrorPending ?? [])]) {
+          if (!o.files || o.files.includes(p.file) || !t.uuid) continue;
+          const was = outside?.get(t.uuid);
+          const now = tw(t.uuid);
+          if (was && now && !same(was[f], t.last.note[f]) && same(fromTw(now)[f], t.last.note[f])) brought.add(p.file);
+        }
+      const covered = (file: string) => !o.files || o.files.includes(file) || brought.has(file);
       for (const t of this.tasks)
         for (const [f, p] of [...(t.mirrorPending ?? [])])
-          if (!o.files || o.files.includes(p.file)) {
+          if (covered(p.file)) {
             t.mirrorPending!.delete(f);
             // Carried into Taskwarrior, and no line of the notes holds it: see twWrite. Only
             // what Taskwarrior really holds counts (a mirror edit a push dropped stays expected).
             if (!t.uuid || this.onHomeLine(t)) continue;
-            all ??= new Map(this.sb.exportAll().map((x) => [x.uuid, x]));
-            const tw = all.get(t.uuid);
-            if (tw && JSON.stringify(fromTw(tw)[f] ?? null) === JSON.stringify(t.last.note[f] ?? null)) (t.mirrorDelivered ??= {})[f] = t.last.note[f];
+            const now = tw(t.uuid);
+            if (now && same(fromTw(now)[f], t.last.note[f])) (t.mirrorDelivered ??= {})[f] = t.last.note[f];
           }
       // It recorded those notes' mirrors as they are now: the baselines the model knows again.
-      const covered = (file: string) => !o.files || o.files.includes(file);
       this.forgetShown(covered);
       for (const f of [...this.mirrorUnsure]) if (covered(f)) this.mirrorUnsure.delete(f);
     }
