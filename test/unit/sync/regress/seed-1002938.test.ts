@@ -10,12 +10,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { planCommand } from '../../../../cli/plan.js';
-import { expectLogged, linesOf, settle, setup } from './util.js';
+import { expectLogged, linesOf, settle, setup, type Env } from './util.js';
 
 const PLAN = 'journal/2026/12/15.norg';
 
-describe('seed 1002938: a task reopened in Taskwarrior after its line was removed, its mirror edited before the sync', () => {
-  it('gets its line back, and the deletion the reopen overwrote is logged', async () => {
+/** A task with a mirror in the daily plan, its home line then removed (the sync deletes it). */
+async function deletedWithMirror(): Promise<{ env: Env; u: string }> {
     const env = setup({
       'b.norg': '@document.meta\nproject: beta\n@end\n\n* One\n  - (-) eagle n4\n  - ( ) other\n',
     });
@@ -26,6 +26,12 @@ describe('seed 1002938: a task reopened in Taskwarrior after its line was remove
     expect((await env.run()).code).toBe(0);
     env.edit('b.norg', /^ {2}- \(-\) eagle n4.*\n/m, '');
     expect((await env.run()).code).toBe(0);
+  return { env, u };
+}
+
+describe('seed 1002938: a task reopened in Taskwarrior after its line was removed, its mirror edited before the sync', () => {
+  it('gets its line back, and the deletion the reopen overwrote is logged', async () => {
+    const { env, u } = await deletedWithMirror();
     expect(env.byUuid(u)!.status).toBe('deleted');
     // Reopened in Taskwarrior; the mirror, still showing the deletion, gets a priority.
     env.sb.task(u, 'modify', 'status:pending');
@@ -43,16 +49,7 @@ describe('seed 1002938: a task reopened in Taskwarrior after its line was remove
   });
 
   it('logs no overwrite when the mirror reopened the task itself (the note wrote last)', async () => {
-    const env = setup({
-      'b.norg': '@document.meta\nproject: beta\n@end\n\n* One\n  - (-) eagle n4\n  - ( ) other\n',
-    });
-    expect((await env.run()).code).toBe(0);
-    const u = env.tw('eagle n4').uuid;
-    const r = await planCommand('daily', { date: '2026-12-15', workspace: env.ws }, { tw: env.sb.tw, now: new Date('2026-12-15T08:00:00') });
-    expect(r.code, r.stderr).toBe(0);
-    expect((await env.run()).code).toBe(0);
-    env.edit('b.norg', /^ {2}- \(-\) eagle n4.*\n/m, '');
-    expect((await env.run()).code).toBe(0);
+    const { env, u } = await deletedWithMirror();
     env.edit(PLAN, /\(_\) eagle n4 \{/, '(-) eagle n4 {');
     expect((await env.run()).code).toBe(0);
     expect(env.byUuid(u)!.status).toBe('pending');
