@@ -16,16 +16,16 @@ const PLAN = 'journal/2026/12/15.norg';
 
 /** A task with a mirror in the daily plan, its home line then removed (the sync deletes it). */
 async function deletedWithMirror(): Promise<{ env: Env; u: string }> {
-    const env = setup({
-      'b.norg': '@document.meta\nproject: beta\n@end\n\n* One\n  - (-) eagle n4\n  - ( ) other\n',
-    });
-    expect((await env.run()).code).toBe(0);
-    const u = env.tw('eagle n4').uuid;
-    const r = await planCommand('daily', { date: '2026-12-15', workspace: env.ws }, { tw: env.sb.tw, now: new Date('2026-12-15T08:00:00') });
-    expect(r.code, r.stderr).toBe(0);
-    expect((await env.run()).code).toBe(0);
-    env.edit('b.norg', /^ {2}- \(-\) eagle n4.*\n/m, '');
-    expect((await env.run()).code).toBe(0);
+  const env = setup({
+    'b.norg': '@document.meta\nproject: beta\n@end\n\n* One\n  - (-) eagle n4\n  - ( ) other\n',
+  });
+  expect((await env.run()).code).toBe(0);
+  const u = env.tw('eagle n4').uuid;
+  const r = await planCommand('daily', { date: '2026-12-15', workspace: env.ws }, { tw: env.sb.tw, now: new Date('2026-12-15T08:00:00') });
+  expect(r.code, r.stderr).toBe(0);
+  expect((await env.run()).code).toBe(0);
+  env.edit('b.norg', /^ {2}- \(-\) eagle n4.*\n/m, '');
+  expect((await env.run()).code).toBe(0);
   return { env, u };
 }
 
